@@ -1,0 +1,76 @@
+# Solidarna — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+FLASK := $(BIN)/flask --app wsgi
+TRANSLATIONS := platform/solidarna/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+
+.PHONY: run setup install install-dev translations messages test test-postgres lint format bench clean help
+
+help:
+	@echo "make run        set up everything and serve on http://$(HOST):$(PORT) with demo data"
+	@echo "make test       run the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)"
+	@echo "make lint       ruff"
+	@echo "make messages   extract strings and update the catalogs"
+	@echo "make bench      run the benchmarks in bench/"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# The Cyrillic catalog is generated from the Latin one; all catalogs are compiled.
+translations: install
+	$(BIN)/python -m solidarna.core.catalogs
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) -D messages
+
+setup: translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+
+run: setup
+	@echo
+	@echo "  Solidarna is running at http://$(HOST):$(PORT)/"
+	@$(FLASK) demo accounts
+	@echo "  Mail is printed to this console (no MAIL_SERVER set). Stop with Ctrl+C."
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+test: install-dev translations
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check platform tests bench
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format platform tests bench
+
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o $(TRANSLATIONS)/messages.pot --no-wrap --sort-by-file .
+	for l in sr_Latn en; do \
+	  if [ -f $(TRANSLATIONS)/$$l/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$l --no-wrap --ignore-obsolete; \
+	  else $(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$l --no-wrap; fi; \
+	done
+
+bench: install-dev translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,49 @@
+"""Solidarna: a multi-tenant platform for the social and solidarity economy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_app(config: dict | str | None = None) -> Flask:
+    """Build the application. `config` is a config name or a mapping of overrides."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from solidarna.config import select_config
+
+    overrides = config if isinstance(config, dict) else {}
+    name = config if isinstance(config, str) else overrides.pop("ENV_NAME", None)
+    app.config.from_object(select_config(name))
+    app.config.from_mapping(overrides)
+
+    from solidarna.core import database, security
+
+    security.init_app(app)
+    database.init_app(app)
+
+    from solidarna.core import errors, i18n, mail, rendering
+    from solidarna.extensions import csrf, db, htmx, limiter, migrate
+
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    rendering.init_app(app)
+    errors.init_app(app)
+    mail.init_app(app)
+
+    from solidarna import accounts, demo, pages
+
+    accounts.init_app(app)
+    pages.init_app(app)
+    demo.init_app(app)
+    return app

@@ -1,0 +1,30 @@
+"""Accounts capability: global users and authentication."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from solidarna.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    from solidarna.accounts import cli, views
+    from solidarna.accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        uid, _, fingerprint = user_id.partition(".")
+        if not uid.isdigit():
+            return None
+        user = db.session.get(User, int(uid))
+        if user is None or user.session_fingerprint != fingerprint:
+            return None
+        return user
+
+    app.register_blueprint(views.bp)
+    cli.init_app(app)

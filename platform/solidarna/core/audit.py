@@ -1,0 +1,55 @@
+"""Append-only audit log of security, admin and moderation actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from solidarna.core.models import utcnow
+from solidarna.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: who acted; NULL for anonymous requests and the system
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: dotted verb, e.g. "account.login_failed", "member.approved"
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[int | None]
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _append_only(mapper, connection, target) -> None:
+    raise PermissionError("audit entries are append-only")
+
+
+def record(action: str, *, target=None, target_type: str | None = None, target_id: int | None = None,
+           actor=None, **details) -> AuditEntry:
+    """Add an entry to the current transaction (the caller commits with the change itself)."""
+    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
+        actor = current_user
+    if target is not None:
+        target_type = target_type or target.__tablename__
+        target_id = target_id or target.id
+    entry = AuditEntry(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        target_type=target_type,
+        target_id=target_id,
+        details=details,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry

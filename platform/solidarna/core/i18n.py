@@ -1,0 +1,108 @@
+"""Locale choice (DESIGN §6) and the script filter for user content.
+
+Order: the logged-in user's setting, then the switcher's cookie, then Accept-Language,
+then the tenant's default, then Serbian Latin. Browsers send several tags for Serbian and
+its neighbours; they are mapped deliberately (see ACCEPT_LANGUAGE_MAP).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, g, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+from solidarna.core.script import in_script
+
+LOCALE_COOKIE = "lang"
+LOCALES = ("sr_Latn", "sr_Cyrl", "en")
+# The name of each locale in its own script, for the switcher.
+LOCALE_NAMES = {"sr_Latn": "Latinica", "sr_Cyrl": "Ћирилица", "en": "English"}
+HTML_LANG = {"sr_Latn": "sr-Latn", "sr_Cyrl": "sr-Cyrl", "en": "en"}
+
+# Babel's bare "sr" means Cyrillic, but most Serbian web users read Latin, and the platform's
+# default is Latin: bare sr/sr-RS/sr-ME go to Latin unless the browser names Cyrillic.
+ACCEPT_LANGUAGE_MAP = {
+    "sr-latn": "sr_Latn", "sr-latn-rs": "sr_Latn", "sr-latn-me": "sr_Latn",
+    "sr-latn-ba": "sr_Latn", "sr": "sr_Latn", "sr-rs": "sr_Latn", "sr-me": "sr_Latn",
+    "sr-cs": "sr_Latn", "sh": "sr_Latn", "hr": "sr_Latn", "hr-hr": "sr_Latn",
+    "bs": "sr_Latn", "bs-latn": "sr_Latn", "bs-ba": "sr_Latn", "cnr": "sr_Latn",
+    "sr-cyrl": "sr_Cyrl", "sr-cyrl-rs": "sr_Cyrl", "sr-cyrl-ba": "sr_Cyrl",
+    "sr-cyrl-me": "sr_Cyrl", "bs-cyrl": "sr_Cyrl", "mk": "sr_Cyrl",
+    "en": "en",
+}  # fmt: skip
+
+
+def normalise_locale(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip().replace("-", "_")
+    for locale in LOCALES:
+        if value.lower() == locale.lower():
+            return locale
+    return None
+
+
+def from_accept_language(header_value) -> str | None:
+    """Pick a locale from request.accept_languages, honouring quality order."""
+    for tag, _quality in header_value:
+        tag = tag.lower().replace("_", "-")
+        if tag in ACCEPT_LANGUAGE_MAP:
+            return ACCEPT_LANGUAGE_MAP[tag]
+        base = tag.split("-")[0]
+        if base == "en":
+            return "en"
+        if base in ACCEPT_LANGUAGE_MAP and base != "sr":
+            return ACCEPT_LANGUAGE_MAP[base]
+        if base == "sr":
+            return "sr_Cyrl" if "cyrl" in tag else "sr_Latn"
+    return None
+
+
+def select_locale() -> str:
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    chosen = (
+        normalise_locale(user_locale)
+        or normalise_locale(request.cookies.get(LOCALE_COOKIE))
+        or from_accept_language(request.accept_languages)
+        or normalise_locale(g.get("tenant_default_locale"))
+    )
+    return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    locale = get_locale()
+    return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def script_filter(text: str | None) -> str | Markup:
+    """{{ org.name|script }}: show user content in the reader's script."""
+    if isinstance(text, Markup):
+        return Markup(in_script(str(text), current_locale()))
+    return in_script(text, current_locale())
+
+
+def init_app(app: Flask) -> None:
+    from solidarna.extensions import babel
+
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parents[1] / "translations")
+    )
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["script"] = script_filter
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    )
+
+    @app.context_processor
+    def language_context() -> dict:
+        locale = current_locale()
+        return {
+            "current_locale": locale,
+            "html_lang": HTML_LANG.get(locale, "sr-Latn"),
+            "locale_names": LOCALE_NAMES,
+            "html_langs": HTML_LANG,
+        }

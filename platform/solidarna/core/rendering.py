@@ -1,0 +1,33 @@
+"""render(): one template serves the full page and its htmx fragments (DESIGN §5)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+# The block a page template fills; non-boosted htmx requests get just this block
+# unless the view names another.
+DEFAULT_BLOCK = "content"
+
+
+def wants_fragment() -> bool:
+    """An htmx request that is not a boosted navigation wants a fragment."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render(template: str, *, block: str = DEFAULT_BLOCK, status: int = 200, **context) -> Response:
+    if wants_fragment():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def vary_on_htmx(response: Response) -> Response:
+        if response.mimetype == "text/html":
+            response.vary.add("HX-Request")
+        return response

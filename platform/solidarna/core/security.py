@@ -1,0 +1,47 @@
+"""Security headers, the production secret-key check, and the CSP."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+from solidarna.config import INSECURE_KEYS, dev_secret_key
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY")
+    if app.config["ENV_NAME"] == "production":
+        if not key or key.strip().lower() in INSECURE_KEYS or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value in production "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+    elif not key:
+        app.config["SECRET_KEY"] = dev_secret_key(app.instance_path)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", app.config.get("CONTENT_SECURITY_POLICY", CSP))
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

@@ -1,0 +1,53 @@
+"""Platform-level pages that belong to no tenant."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import AnyOf, InputRequired
+
+from solidarna.core.database import database_answers
+from solidarna.core.i18n import LOCALE_COOKIE, LOCALES
+from solidarna.core.rendering import render
+from solidarna.core.urls import safe_next
+from solidarna.extensions import csrf, db, limiter
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home():
+    return render("pages/home.html")
+
+
+@bp.get("/health")
+@csrf.exempt
+@limiter.exempt
+def health():
+    if database_answers():
+        return jsonify(status="ok", database="ok")
+    return jsonify(status="unavailable", database="unreachable"), 503
+
+
+class LanguageForm(FlaskForm):
+    locale = StringField(validators=[InputRequired(), AnyOf(LOCALES)])
+    next = HiddenField()
+
+
+@bp.post("/language")
+def set_language():
+    """The language switcher: a plain form, so it works without JavaScript."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return render("errors/error.html", code=400, title=_("Unknown language"),
+                      message=_("Choose one of the offered languages."), status=400)
+    locale = form.locale.data
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    response = redirect(safe_next(value=form.next.data), 303)
+    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
