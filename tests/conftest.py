@@ -1,0 +1,230 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL with TEST_DATABASE_URL),
+a fresh app per test, a test client that handles CSRF like a browser, and user factories."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from solidarna import create_app
+from solidarna.core.database import normalise_url
+
+PASSWORD = "correct horse battery"
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if REQUIRE_POSTGRES:
+            pytest.exit("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", returncode=3)
+        return None
+    url = normalise_url(url)
+    target = make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                 {"n": target.database})
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    except sa.exc.OperationalError as error:
+        if REQUIRE_POSTGRES:
+            pytest.exit(f"PostgreSQL required but not reachable: {error}", returncode=3)
+        print(f"\nPostgreSQL at TEST_DATABASE_URL is not reachable; testing on SQLite instead ({error})")
+        return None
+    finally:
+        admin.dispose()
+    return url
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL")
+    db = f"PostgreSQL ({make_url(normalise_url(url)).database})" if url else "SQLite (temporary file)"
+    return [f"solidarna: database {db}"]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _postgres_url()
+    if url:
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Build the schema once per session through the migrations themselves."""
+    from flask_migrate import upgrade
+
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        upgrade()
+        from solidarna.extensions import db
+
+        db.engine.dispose()
+    return database_url
+
+
+def _wipe(db) -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_schema, tmp_path):
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "PUBLIC_BASE_URL": "http://localhost",
+        }
+    )
+    app.instance_path = str(tmp_path)
+    from solidarna.extensions import db
+
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _wipe(db)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    from solidarna.extensions import db
+
+    return db
+
+
+class Client:
+    """A test client that carries the CSRF token the way the browser does."""
+
+    def __init__(self, app):
+        self.app = app
+        self.raw = app.test_client()
+
+    def get(self, url, **kwargs):
+        return self.raw.get(url, **kwargs)
+
+    def token(self) -> str:
+        html = self.raw.get("/").get_data(as_text=True)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        assert match, "no CSRF token on the home page"
+        return match.group(1)
+
+    def post(self, url, data=None, *, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.token())
+        return self.raw.post(url, data=data, **kwargs)
+
+    def login(self, email, password=PASSWORD):
+        response = self.post("/auth/login", {"email": email, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        return response
+
+    def logout(self):
+        return self.post("/auth/logout")
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return Client(app)
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(db):
+    from solidarna.accounts.models import User
+    from solidarna.core.models import utcnow
+
+    counter = iter(range(1, 10_000))
+
+    def make(email=None, name=None, password=PASSWORD, verified=True, **fields):
+        n = next(counter)
+        user = User(email=email or f"user{n}@example.org", name=name or f"Test User {n}", **fields)
+        user.set_password(password)
+        if verified:
+            user.email_verified_at = utcnow()
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def outbox(db):
+    """Messages queued in the outbox, newest last."""
+    from solidarna.core.mail import OutboxMessage
+
+    def messages(to=None):
+        query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+        if to:
+            query = query.where(OutboxMessage.to_address == to)
+        return db.session.scalars(query).all()
+
+    return messages
+
+
+def link_in(body: str) -> str:
+    """The first http link in a mail body, as a path."""
+    match = re.search(r"http://localhost(/\S+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd), collecting what it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Collect:
+        def __init__(self):
+            self.messages = []
+            self.refuse = False
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            if self.refuse:
+                return "451 Try again later"
+            self.messages.append(envelope)
+            return "250 OK"
+
+    handler = Collect()
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "solidarna-test-artifacts"))
