@@ -3,6 +3,7 @@ a fresh app per test, a test client that handles CSRF like a browser, and user f
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import socket
@@ -115,12 +116,26 @@ def db(app):
     return db
 
 
+class _Isolated:
+    """Runs each request in a fresh contextvars context, so it gets its own app context
+    (and `g`, session and locale) like a real request, not the test's app context."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def __getattr__(self, name):
+        attr = getattr(self._client, name)
+        if name in {"get", "post", "put", "patch", "delete", "open", "head", "options"}:
+            return lambda *a, **kw: contextvars.Context().run(attr, *a, **kw)
+        return attr
+
+
 class Client:
     """A test client that carries the CSRF token the way the browser does."""
 
     def __init__(self, app):
         self.app = app
-        self.raw = app.test_client()
+        self.raw = _Isolated(app.test_client())
 
     def get(self, url, **kwargs):
         return self.raw.get(url, **kwargs)

@@ -41,7 +41,7 @@ _PROTECTED = re.compile(
   | (?P<tag><[^>]*>)
   | (?P<entity>&[#\w]+;)
   | (?P<placeholder>%\(\w+\)[sdif]|%[sdif]|\{[\w.]*\})
-  | (?P<foreign>\b\w*[qwxyQWXY]\w*\b)
+  | (?P<foreign>\b[\w-]*[qwxyQWXY][\w-]*\b)
     """,
     re.VERBOSE,
 )

@@ -1,0 +1,58 @@
+import pytest
+
+from solidarna.core.script import fold, in_script, to_cyrillic, to_latin
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Kruševac", "Крушевац"),
+        ("Ljubljana", "Љубљана"),
+        ("LJUBAV", "ЉУБАВ"),
+        ("Njegoš", "Његош"),
+        ("NJIVA", "ЊИВА"),
+        ("Džemper", "Џемпер"),
+        ("DŽEP", "ЏЕП"),
+        ("Đurđevak", "Ђурђевак"),
+        ("Ćićevac", "Ћићевац"),
+        ("Aleksandrovac", "Александровац"),
+        ("socijalno preduzetništvo", "социјално предузетништво"),
+        ("zadruga Đački dom", "задруга Ђачки дом"),
+        ("nadživeti", "надживети"),  # d + ž, not dž
+        ("injekcija", "инјекција"),  # n + j, not nj
+        ("konjunktura", "конјунктура"),
+    ],
+)
+def test_transliteration_both_ways(latin, cyrillic):
+    assert to_cyrillic(latin) == cyrillic
+    assert to_latin(cyrillic) == latin
+
+
+def test_urls_emails_placeholders_and_markup_stay_intact():
+    text = "Pišite na info@solidarna-primer.rs ili https://solidarna.rs/krusevac?lang=sr, %(name)s <a href=\"/x\">veza</a>"
+    result = to_cyrillic(text)
+    assert result.startswith("Пишите на info@solidarna-primer.rs или https://solidarna.rs/krusevac?lang=sr,")
+    assert "%(name)s" in result
+    assert '<a href="/x">веза</a>' in result
+    assert to_latin(result) == text
+
+
+def test_foreign_words_and_code_stay_latin():
+    assert to_cyrillic("Projekat Wi-Fi za `pip install`") == "Пројекат Wi-Fi за `pip install`"
+
+
+@pytest.mark.parametrize("variant", ["Крушевац", "Kruševac", "KRUŠEVAC", "krusevac", "  Krusevac "])
+def test_fold_matches_across_scripts_and_diacritics(variant):
+    assert fold(variant) == "krusevac"
+
+
+def test_fold_handles_dj_and_digraphs():
+    assert fold("Ђорђе") == fold("Đorđe") == fold("Djordje") == "djordje"
+    assert fold("Љиљана Џепчић") == "ljiljana dzepcic"
+    assert fold(None) == ""
+
+
+def test_in_script_follows_reader():
+    assert in_script("Ćićevac", "sr_Cyrl") == "Ћићевац"
+    assert in_script("Ћићевац", "sr_Latn") == "Ćićevac"
+    assert in_script("Ћићевац", "en") == "Ћићевац"
