@@ -41,9 +41,12 @@ def create_app(config: dict | str | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
 
-    from solidarna import accounts, demo, pages
+    from solidarna import accounts, demo, pages, tenants
+    from solidarna.core import permissions
 
+    permissions.init_app(app)
     accounts.init_app(app)
+    tenants.init_app(app)
     pages.init_app(app)
     demo.init_app(app)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from solidarna.accounts.services import MAX_PASSWORD_LENGTH, password_problem
@@ -92,10 +93,10 @@ class ResendVerificationForm(FlaskForm):
 
 
 LOCALE_CHOICES = [
-    ("", _l("As my browser asks")),
-    ("sr_Latn", _l("Serbian, Latin script")),
-    ("sr_Cyrl", _l("Serbian, Cyrillic script")),
-    ("en", _l("English")),
+    SelectChoice("", _l("As my browser asks")),
+    SelectChoice("sr_Latn", _l("Serbian, Latin script")),
+    SelectChoice("sr_Cyrl", _l("Serbian, Cyrillic script")),
+    SelectChoice("en", _l("English")),
 ]
 
 

@@ -7,9 +7,10 @@ from datetime import datetime
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.core.models import utcnow
+from solidarna.core.tenancy import current_tenant_id
 from solidarna.extensions import db
 
 
@@ -18,6 +19,8 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: the tenant the action happened in; NULL for platform-level actions
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     #: who acted; NULL for anonymous requests and the system
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     #: dotted verb, e.g. "account.login_failed", "member.approved"
@@ -26,6 +29,9 @@ class AuditEntry(db.Model):
     target_id: Mapped[int | None]
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    # By name: accounts' User is registered on the same declarative base.
+    actor = relationship("User", lazy="joined", viewonly=True)
 
 
 
@@ -36,14 +42,17 @@ def _append_only(mapper, connection, target) -> None:
 
 
 def record(action: str, *, target=None, target_type: str | None = None, target_id: int | None = None,
-           actor=None, **details) -> AuditEntry:
-    """Add an entry to the current transaction (the caller commits with the change itself)."""
+           actor=None, tenant_id: int | None = None, **details) -> AuditEntry:
+    """Add an entry to the current transaction (the caller commits with the change itself).
+
+    The entry belongs to the current tenant unless `tenant_id` names another one."""
     if actor is None and has_request_context() and current_user and current_user.is_authenticated:
         actor = current_user
     if target is not None:
         target_type = target_type or target.__tablename__
         target_id = target_id or target.id
     entry = AuditEntry(
+        tenant_id=tenant_id if tenant_id is not None else current_tenant_id(),
         action=action,
         actor_id=getattr(actor, "id", None),
         target_type=target_type,
@@ -53,3 +62,12 @@ def record(action: str, *, target=None, target_type: str | None = None, target_i
     )
     db.session.add(entry)
     return entry
+
+
+def entries(*, tenant_id: int | None, page: int = 1, per_page: int = 50):
+    """A page of the log, newest first: one tenant's, or the platform's (tenant_id None:
+    every entry, for platform admins)."""
+    query = db.select(AuditEntry).order_by(AuditEntry.id.desc())
+    if tenant_id is not None:
+        query = query.where(AuditEntry.tenant_id == tenant_id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
     )
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["script"] = script_filter
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value or 0)
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = (
         lambda value, fmt="medium": format_datetime(value, fmt) if value else ""

@@ -1,0 +1,120 @@
+"""Tenant isolation, enforced centrally and failing closed (DESIGN §3).
+
+This module knows only the current tenant's *id*; `tenants` sets it when it resolves the
+URL. With a tenant set:
+
+- every ORM SELECT, UPDATE and DELETE that touches a `TenantScoped` model gets
+  `tenant_id = current` added (relationship loads, joins, `db.session.get`, aggregates and
+  bulk statements included), through one `do_orm_execute` hook;
+- new `TenantScoped` objects get `tenant_id = current` on flush, and flushing an object that
+  belongs to another tenant raises `TenantViolation`.
+
+Without a tenant, any ORM query or flush touching a `TenantScoped` model raises
+`TenantRequired`. Cross-tenant code opts out visibly, with `with cross_tenant():` or the
+execution option `all_tenants=True` on one statement; grep for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from solidarna.core.models import TenantScoped
+
+
+class TenantRequired(RuntimeError):
+    """A tenant-scoped model was used with no current tenant (fail closed)."""
+
+
+class TenantViolation(RuntimeError):
+    """An object of another tenant was about to be written."""
+
+
+def current_tenant_id() -> int | None:
+    return g.get("tenant_id") if has_app_context() else None
+
+
+def set_current_tenant(tenant_id: int | None) -> None:
+    g.tenant_id = tenant_id
+
+
+def _opted_out() -> bool:
+    return has_app_context() and g.get("tenancy_opt_out", 0) > 0
+
+
+@contextmanager
+def tenant_context(tenant_id: int) -> Iterator[None]:
+    """Run a block as tenant `tenant_id` (CLI commands, jobs, tests)."""
+    previous = current_tenant_id()
+    set_current_tenant(tenant_id)
+    try:
+        yield
+    finally:
+        set_current_tenant(previous)
+
+
+@contextmanager
+def cross_tenant() -> Iterator[None]:
+    """Opt out of tenant isolation for a block: platform admin, national overviews,
+    kits, demo data. Every use is deliberate and reviewed."""
+    g.tenancy_opt_out = g.get("tenancy_opt_out", 0) + 1
+    try:
+        yield
+    finally:
+        g.tenancy_opt_out -= 1
+
+
+def _touches_tenant_data(state: ORMExecuteState) -> bool:
+    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _add_tenant_criteria(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get("all_tenants") or _opted_out():
+        return
+    if not _touches_tenant_data(state):
+        return
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise TenantRequired(
+            "Query on a tenant-scoped model with no current tenant; "
+            "use tenant_context() or, deliberately, cross_tenant()."
+        )
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _check_tenant_on_flush(session: Session, flush_context, instances) -> None:
+    if _opted_out():
+        for obj in session.new:
+            if isinstance(obj, TenantScoped) and obj.tenant_id is None:
+                raise TenantRequired(f"{obj!r} has no tenant_id and no tenant is current")
+        return
+    tenant_id = current_tenant_id()
+    for obj in session.new:
+        if not isinstance(obj, TenantScoped):
+            continue
+        if tenant_id is None:
+            if obj.tenant_id is None:
+                raise TenantRequired(f"{obj!r} created with no current tenant")
+            raise TenantRequired(f"{obj!r} flushed with no current tenant")
+        if obj.tenant_id is None:
+            obj.tenant_id = tenant_id
+        elif obj.tenant_id != tenant_id:
+            raise TenantViolation(f"{obj!r} belongs to tenant {obj.tenant_id}, not {tenant_id}")
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, TenantScoped):
+            if tenant_id is None:
+                raise TenantRequired(f"{obj!r} changed with no current tenant")
+            if obj.tenant_id != tenant_id:
+                raise TenantViolation(f"{obj!r} belongs to tenant {obj.tenant_id}, not {tenant_id}")

@@ -1,0 +1,156 @@
+"""Tenant administration under /<slug>/admin/: members, requests, invitations, audit log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from solidarna.core import audit
+from solidarna.core.permissions import can_assign_role, require
+from solidarna.core.rendering import render
+from solidarna.extensions import db
+from solidarna.tenants import services
+from solidarna.tenants.forms import InviteForm, ReasonForm, RoleForm
+from solidarna.tenants.models import Invitation, Membership
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("tenant_admin", __name__, url_prefix="/admin")
+
+
+def get_membership(membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)  # tenant criteria apply: 404 across tenants
+    if membership is None:
+        abort(404)
+    return membership
+
+
+def members_page(invite_form=None, status=200, error=None):
+    rows = db.session.scalars(
+        db.select(Membership).order_by(Membership.status.desc(), Membership.created_at)
+    ).all()
+    invitations = db.session.scalars(
+        db.select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .order_by(Invitation.created_at.desc())
+    ).all()
+    return render(
+        "tenants/admin/members.html",
+        tenant=g.tenant,
+        pending=[m for m in rows if m.status == "pending"],
+        members=[m for m in rows if m.status != "pending"],
+        invitations=invitations,
+        invite_form=invite_form or InviteForm(formdata=None),
+        role_form=RoleForm(formdata=None),
+        reason_form=ReasonForm(formdata=None),
+        error=error,
+        status=status,
+    )
+
+
+@bp.get("/members")
+@require("can_manage_members")
+def members():
+    return members_page()
+
+
+def _act(action, membership_id: int, success: str, **kwargs):
+    membership = get_membership(membership_id)
+    try:
+        action(membership, current_user._get_current_object(), **kwargs)
+    except services.MembershipError as error:
+        db.session.rollback()
+        return members_page(status=409, error=str(error))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("tenant_admin.members"), 303)
+
+
+@bp.post("/members/<int:membership_id>/approve")
+@require("can_manage_members")
+def approve(membership_id: int):
+    return _act(services.approve, membership_id, _("The request is approved."))
+
+
+@bp.post("/members/<int:membership_id>/reject")
+@require("can_manage_members")
+def reject(membership_id: int):
+    form = ReasonForm()
+    if not form.validate():
+        return members_page(status=422, error=_("The reason is too long."))
+    return _act(services.reject, membership_id, _("The request is rejected."), reason=form.reason.data or "")
+
+
+@bp.post("/members/<int:membership_id>/role")
+@require("can_manage_members")
+def change_role(membership_id: int):
+    form = RoleForm()
+    if not form.validate():
+        return members_page(status=422, error=_("Choose one of the offered roles."))
+    target = get_membership(membership_id)
+    if not can_assign_role(current_user, form.role.data) or (
+        target.role == "owner" and not can_assign_role(current_user, "owner")
+    ):
+        abort(403)
+    return _act(services.change_role, membership_id, _("The role is changed."), role=form.role.data)
+
+
+@bp.post("/members/<int:membership_id>/suspend")
+@require("can_manage_members")
+def suspend(membership_id: int):
+    form = ReasonForm()
+    if not form.validate():
+        return members_page(status=422, error=_("The reason is too long."))
+    target = get_membership(membership_id)
+    if target.role == "owner" and not can_assign_role(current_user, "owner"):
+        abort(403)
+    return _act(services.suspend, membership_id, _("The member is suspended."), reason=form.reason.data or "")
+
+
+@bp.post("/members/<int:membership_id>/reactivate")
+@require("can_manage_members")
+def reactivate(membership_id: int):
+    return _act(services.reactivate, membership_id, _("The member is active again."))
+
+
+@bp.post("/invitations")
+@require("can_manage_members")
+def invite():
+    form = InviteForm()
+    if not form.validate():
+        return members_page(invite_form=form, status=422)
+    if not can_assign_role(current_user, form.role.data):
+        form.role.errors.append(_("You cannot give this role."))
+        return members_page(invite_form=form, status=403)
+    try:
+        services.invite(g.tenant, form.email.data, form.role.data, form.note.data or "",
+                        current_user._get_current_object())
+    except services.MembershipError as error:
+        db.session.rollback()
+        form.email.errors.append(str(error))
+        return members_page(invite_form=form, status=409)
+    db.session.commit()
+    flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
+    return redirect(url_for("tenant_admin.members"), 303)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@require("can_manage_members")
+def revoke(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        abort(404)
+    try:
+        services.revoke_invitation(invitation, current_user._get_current_object())
+    except services.MembershipError as error:
+        return members_page(status=409, error=str(error))
+    db.session.commit()
+    flash(_("The invitation is withdrawn."), "success")
+    return redirect(url_for("tenant_admin.members"), 303)
+
+
+@bp.get("/audit")
+@require("can_view_audit")
+def audit_log():
+    page = request.args.get("page", 1, type=int)
+    entries = audit.entries(tenant_id=g.tenant.id, page=max(page, 1))
+    return render("tenants/admin/audit.html", tenant=g.tenant, entries=entries)

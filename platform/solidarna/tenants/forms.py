@@ -1,0 +1,97 @@
+"""Forms of the tenants capability."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from solidarna.accounts.forms import REQUIRED
+from solidarna.core import geography
+from solidarna.extensions import db
+from solidarna.tenants.models import KINDS, MODULES, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem
+
+
+def choices(mapping: dict) -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in mapping.items()]
+
+
+class JoinForm(FlaskForm):
+    message = TextAreaField(
+        _l("Who are you?"),
+        validators=[InputRequired(REQUIRED), Length(min=10, max=2000, message=_l("Use 10 to 2000 characters."))],
+        description=_l("Your organization and your role in it, or what you plan to start. "
+                       "The space's administrators read this."),
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), validators=[InputRequired(REQUIRED)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        InputRequired(REQUIRED), Length(max=320),
+        Email(message=_l("Enter a valid e-mail address, like ime@primer.rs."), check_deliverability=False)])
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="member")
+    note = TextAreaField(_l("Personal note (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TenantForm(FlaskForm):
+    slug = StringField(
+        _l("Address"), validators=[InputRequired(REQUIRED), Length(min=2, max=40),
+                                   Regexp(r"^[a-z0-9-]+$", message=_l("Use lowercase letters a-z, digits and hyphens."))],
+        description=_l("The space lives at /address/, for example /krusevac/."),
+    )
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=60)])
+    kind = SelectField(_l("Kind"), choices=choices(KINDS))
+    region = SelectField(_l("Region"), validators=[InputRequired(REQUIRED)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)])
+    visibility = RadioField(_l("Visibility"), choices=choices(VISIBILITIES), default="public")
+    modules = MultiCheckboxField(_l("Modules"), choices=choices(MODULES), default=list(MODULES))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region.choices = [SelectChoice(geography.NATIONAL, _l("All of Serbia"))] + [
+            SelectChoice(iso, f"{iso} {name}") for iso, name in geography.districts().items()
+        ]
+
+    def validate_slug(self, field) -> None:
+        problem = slug_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+        if db.session.scalar(db.select(Tenant.id).where(Tenant.slug == field.data)):
+            raise ValidationError(_l("This address is already taken."))
+
+
+class KitUploadForm(FlaskForm):
+    kit = FileField(_l("Kit file (TOML)"), validators=[FileRequired(_l("Choose a kit file."))])
+    slug = StringField(_l("Address (optional, overrides the kit's)"), validators=[Optional(), Length(max=40)])
+
+
+class OwnerForm(FlaskForm):
+    email = EmailField(_l("E-mail address of the new owner"), validators=[
+        InputRequired(REQUIRED), Email(message=_l("Enter a valid e-mail address, like ime@primer.rs."),
+                                       check_deliverability=False)])

@@ -1,0 +1,176 @@
+"""Tenant kits (DESIGN §4): a TOML file that describes a tenant, so any municipality can
+replicate a working set-up. `load_kit` validates with errors that name the file, the key
+and the problem; `export_kit` writes a tenant back out in the same format."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from solidarna.core import geography
+from solidarna.core.i18n import LOCALES
+from solidarna.tenants.models import KINDS, MODULES, VISIBILITIES, Tenant, slug_problem
+
+KIT_DIR = Path(__file__).resolve().parents[3] / "tenants"
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TENANT_KEYS = {
+    "slug", "name", "short_name", "kind", "description", "region", "municipalities",
+    "default_locale", "visibility", "modules", "accent_color", "contact_email", "website",
+}  # fmt: skip
+REQUIRED = ("slug", "name", "kind")
+
+
+class KitError(ValueError):
+    """One or more problems in a kit; str() lists them as `file: key: problem`."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {key}: {problem}" for key, problem in problems))
+
+
+@dataclass
+class Kit:
+    source: str
+    tenant: dict
+    taxonomies: dict = field(default_factory=dict)
+    starter: dict = field(default_factory=dict)
+
+
+def _check_str_list(problems, key, value, allowed=None) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append((key, "must be a list of non-empty strings"))
+        return
+    if allowed is not None:
+        for v in value:
+            if v not in allowed:
+                problems.append((key, f"unknown value {v!r}; use one of {', '.join(sorted(allowed))}"))
+
+
+def validate(data: dict, source: str, slug: str | None = None) -> Kit:
+    problems: list[tuple[str, str]] = []
+    if not isinstance(data.get("tenant"), dict):
+        raise KitError(source, [("tenant", "missing [tenant] table")])
+    unknown_tables = set(data) - {"tenant", "taxonomies", "starter"}
+    for key in sorted(unknown_tables):
+        problems.append((key, "unknown table; a kit has [tenant], [taxonomies] and [starter]"))
+    tenant = dict(data["tenant"])
+    if slug:
+        tenant["slug"] = slug
+    for key in sorted(set(tenant) - TENANT_KEYS):
+        problems.append((f"tenant.{key}", "unknown key"))
+    for key in REQUIRED:
+        if not isinstance(tenant.get(key), str) or not tenant[key].strip():
+            problems.append((f"tenant.{key}", "is required and must be a non-empty string"))
+    if isinstance(tenant.get("slug"), str) and tenant["slug"]:
+        problem = slug_problem(tenant["slug"])
+        if problem:
+            problems.append(("tenant.slug", problem))
+    if isinstance(tenant.get("name"), str) and len(tenant["name"]) > 200:
+        problems.append(("tenant.name", "must be at most 200 characters"))
+    if tenant.get("kind") and tenant["kind"] not in KINDS:
+        problems.append(("tenant.kind", f"must be one of {', '.join(KINDS)}"))
+    tenant.setdefault("visibility", "public")
+    if tenant["visibility"] not in VISIBILITIES:
+        problems.append(("tenant.visibility", f"must be one of {', '.join(VISIBILITIES)}"))
+    tenant.setdefault("default_locale", "sr_Latn")
+    if tenant["default_locale"] not in LOCALES:
+        problems.append(("tenant.default_locale", f"must be one of {', '.join(LOCALES)}"))
+    tenant.setdefault("region", geography.NATIONAL)
+    region = tenant["region"]
+    if region != geography.NATIONAL and region not in geography.districts():
+        problems.append(("tenant.region", f"unknown district code {region!r}; use RS for national "
+                                          "scope or RS-00..RS-29"))
+    tenant.setdefault("municipalities", [])
+    _check_str_list(problems, "tenant.municipalities", tenant["municipalities"])
+    if isinstance(tenant["municipalities"], list) and not any(k == "tenant.municipalities" for k, _ in problems):
+        canonical = []
+        for name in tenant["municipalities"]:
+            found = geography.find(name, region)
+            if found is None:
+                where = "Serbia" if region == geography.NATIONAL else geography.region_name(region)
+                problems.append(("tenant.municipalities", f"{name!r} is not a municipality in {where}"))
+            else:
+                canonical.append(found.name_latn)
+        tenant["municipalities"] = canonical
+    tenant.setdefault("modules", list(MODULES))
+    _check_str_list(problems, "tenant.modules", tenant["modules"], allowed=set(MODULES))
+    tenant.setdefault("accent_color", "#0b6e4f")
+    if not COLOR.match(str(tenant["accent_color"])):
+        problems.append(("tenant.accent_color", "must be a colour like #0b6e4f"))
+    for key in ("contact_email",):
+        if tenant.get(key) and not EMAIL.match(tenant[key]):
+            problems.append((f"tenant.{key}", "is not an e-mail address"))
+    if tenant.get("website") and not str(tenant["website"]).startswith(("https://", "http://")):
+        problems.append(("tenant.website", "must start with https:// or http://"))
+    for key in ("description", "short_name"):
+        if key in tenant and not isinstance(tenant[key], str):
+            problems.append((f"tenant.{key}", "must be a string"))
+    taxonomies = data.get("taxonomies", {})
+    if not isinstance(taxonomies, dict):
+        problems.append(("taxonomies", "must be a table"))
+        taxonomies = {}
+    for key, value in taxonomies.items():
+        _check_str_list(problems, f"taxonomies.{key}", value)
+    starter = data.get("starter", {})
+    if not isinstance(starter, dict):
+        problems.append(("starter", "must be a table"))
+        starter = {}
+    if problems:
+        raise KitError(source, problems)
+    return Kit(source=source, tenant=tenant, taxonomies=taxonomies, starter=starter)
+
+
+def load_kit(path: str | Path, slug: str | None = None) -> Kit:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KitError(str(path), [("-", "file not found")]) from None
+    except UnicodeDecodeError:
+        raise KitError(str(path), [("-", "is not UTF-8 text")]) from None
+    return parse_kit(text, str(path), slug)
+
+
+def parse_kit(text: str, source: str, slug: str | None = None) -> Kit:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise KitError(source, [("-", f"not valid TOML: {error}")]) from None
+    return validate(data, source, slug)
+
+
+def apply_kit(kit: Kit, tenant: Tenant | None = None) -> Tenant:
+    """Fill a (new or existing) Tenant from a kit."""
+    tenant = tenant or Tenant()
+    for key, value in kit.tenant.items():
+        setattr(tenant, key, value)
+    tenant.taxonomies = kit.taxonomies
+    tenant.starter = kit.starter
+    return tenant
+
+
+def export_kit(tenant: Tenant) -> str:
+    data: dict = {
+        "tenant": {
+            key: value
+            for key in sorted(TENANT_KEYS)
+            if (value := getattr(tenant, key)) not in (None, "")
+        }
+    }
+    if tenant.taxonomies:
+        data["taxonomies"] = tenant.taxonomies
+    if tenant.starter:
+        data["starter"] = tenant.starter
+    header = (f"# Solidarna tenant kit, exported from '{tenant.slug}'.\n"
+              "# Create a tenant from it: flask --app wsgi tenants create --kit FILE [--slug NEW]\n\n")
+    return header + tomli_w.dumps(data, multiline_strings=True)
+
+
+def shipped_kits() -> list[Path]:
+    return sorted(KIT_DIR.glob("*.toml"))

@@ -1,0 +1,143 @@
+"""Tenants (spaces) and memberships."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from solidarna.accounts.models import User
+from solidarna.core.models import TenantScoped, TimestampMixin, utcnow
+from solidarna.extensions import db
+
+KINDS = {
+    "municipality": _l("Municipality or city"),
+    "district_office": _l("District office"),
+    "coalition": _l("Coalition"),
+    "network": _l("Network"),
+}
+VISIBILITIES = {"public": _l("Public"), "members": _l("Members only")}
+TENANT_STATUSES = {"active": _l("Active"), "suspended": _l("Suspended")}
+ROLE_LABELS = {
+    "owner": _l("Owner"),
+    "admin": _l("Administrator"),
+    "moderator": _l("Moderator"),
+    "member": _l("Member"),
+}
+MEMBERSHIP_STATUSES = {"pending": _l("Pending"), "active": _l("Active"), "suspended": _l("Suspended")}
+MODULES = {
+    "directory": _l("Ecosystem map"),
+    "resources": _l("Local resources"),
+    "discussions": _l("Discussions"),
+    "research": _l("Research"),
+    "groups": _l("Working groups"),
+    "proposals": _l("Proposals"),
+}
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
+RESERVED_SLUGS = frozenset({
+    "auth", "admin", "static", "api", "onboarding", "health", "language", "login", "logout",
+    "register", "account", "accounts", "settings", "help", "about", "docs", "assets", "media",
+    "uploads", "files", "public", "www", "mail", "tenants", "new", "search", "map", "robots.txt",
+    "favicon.ico", "sitemap.xml", "well-known", "solidarna", "invitations", "notifications",
+})  # fmt: skip
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a slug cannot be used, or None (existence is checked by the caller)."""
+    if not SLUG_PATTERN.match(slug or ""):
+        return str(_l("Use 2 to 40 lowercase letters a-z, digits and hyphens, "
+                      "starting and ending with a letter or digit."))
+    if slug in RESERVED_SLUGS:
+        return str(_l("This address is reserved by the platform."))
+    return None
+
+
+class Tenant(TimestampMixin, db.Model):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the URL segment: /<slug>/
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: ISO 3166-2:RS district code (RS-19) or "RS" for national scope
+    region: Mapped[str] = mapped_column(String(10), default="RS")
+    #: names of the municipalities covered (empty: the whole region)
+    municipalities: Mapped[list] = mapped_column(JSON, default=list)
+    default_locale: Mapped[str] = mapped_column(String(10), default="sr_Latn")
+    visibility: Mapped[str] = mapped_column(String(10), default="public")
+    modules: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    #: one accent colour from the kit, #rrggbb
+    accent_color: Mapped[str] = mapped_column(String(7), default="#0b6e4f")
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    website: Mapped[str | None] = mapped_column(String(300))
+    #: the kit's taxonomies: actor_types, working_group_themes, ...
+    taxonomies: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: starter content from the kit (e.g. a survey questionnaire), kept for export
+    starter: Mapped[dict] = mapped_column(JSON, default=dict)
+    suspended_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    def has_module(self, module: str) -> bool:
+        return module in (self.modules or [])
+
+
+class Membership(TenantScoped, TimestampMixin, db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(10), default="member")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: what the applicant wrote when asking to join (organization, role)
+    message: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Membership t{self.tenant_id} u{self.user_id} {self.role}/{self.status}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    def decide(self, by: User, status: str) -> None:
+        self.status = status
+        self.decided_by_id = by.id
+        self.decided_at = utcnow()
+
+
+class Invitation(TenantScoped, TimestampMixin, db.Model):
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(10), default="member")
+    note: Mapped[str] = mapped_column(Text, default="")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None]
+
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

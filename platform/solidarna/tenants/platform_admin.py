@@ -1,0 +1,150 @@
+"""Platform administration under /admin/: tenants, kits, owners, the platform audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from solidarna.accounts.models import User
+from solidarna.core import audit
+from solidarna.core.models import utcnow
+from solidarna.core.permissions import require
+from solidarna.core.rendering import render
+from solidarna.core.tenancy import cross_tenant, tenant_context
+from solidarna.extensions import db
+from solidarna.tenants import services
+from solidarna.tenants.forms import KitUploadForm, OwnerForm, TenantForm
+from solidarna.tenants.kits import KitError, apply_kit, parse_kit
+from solidarna.tenants.models import Membership, Tenant
+
+bp = Blueprint("platform_admin", __name__, url_prefix="/admin")
+MAX_KIT_BYTES = 256 * 1024
+
+
+@bp.before_request
+@require("is_platform_admin", obj=lambda: None)
+def guard():
+    """Every /admin/ route is for platform admins only."""
+
+
+def get_tenant(tenant_id: int) -> Tenant:
+    tenant = db.session.get(Tenant, tenant_id)
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+def tenant_rows():
+    with cross_tenant():  # counts across all tenants, on purpose
+        counts = dict(db.session.execute(
+            db.select(Membership.tenant_id, db.func.count(Membership.id))
+            .where(Membership.status == "active").group_by(Membership.tenant_id)
+        ).all())
+        pending = dict(db.session.execute(
+            db.select(Membership.tenant_id, db.func.count(Membership.id))
+            .where(Membership.status == "pending").group_by(Membership.tenant_id)
+        ).all())
+    tenants = db.session.scalars(db.select(Tenant).order_by(Tenant.name)).all()
+    return [(t, counts.get(t.id, 0), pending.get(t.id, 0)) for t in tenants]
+
+
+def index_page(form=None, kit_form=None, owner_form=None, status=200, kit_errors=None):
+    return render("tenants/platform/index.html", rows=tenant_rows(),
+                  form=form or TenantForm(formdata=None), kit_form=kit_form or KitUploadForm(formdata=None),
+                  owner_form=owner_form or OwnerForm(formdata=None), kit_errors=kit_errors, status=status)
+
+
+@bp.get("/")
+def index():
+    return index_page()
+
+
+def _created(tenant: Tenant, how: str):
+    db.session.add(tenant)
+    db.session.flush()
+    audit.record("tenant.created", target=tenant, tenant_id=tenant.id, how=how)
+    with tenant_context(tenant.id):
+        services.make_owner(tenant, current_user._get_current_object(), current_user._get_current_object())
+        db.session.commit()
+    flash(_("The space %(name)s is created. You are its owner.", name=tenant.name), "success")
+    return redirect(url_for("tenant.home", tenant_slug=tenant.slug), 303)
+
+
+@bp.post("/tenants")
+def create():
+    form = TenantForm()
+    if not form.validate():
+        return index_page(form=form, status=422)
+    tenant = Tenant(slug=form.slug.data, name=form.name.data.strip(), short_name=form.short_name.data or None,
+                    kind=form.kind.data, region=form.region.data, description=form.description.data or "",
+                    visibility=form.visibility.data, modules=form.modules.data, municipalities=[])
+    return _created(tenant, "form")
+
+
+@bp.post("/tenants/kit")
+def create_from_kit():
+    form = KitUploadForm()
+    if not form.validate():
+        return index_page(kit_form=form, status=422)
+    raw = form.kit.data.read(MAX_KIT_BYTES + 1)
+    filename = form.kit.data.filename or "kit.toml"
+    if len(raw) > MAX_KIT_BYTES:
+        return index_page(kit_form=form, status=413, kit_errors=[(filename, "-", _("The file is too large."))])
+    try:
+        kit = parse_kit(raw.decode("utf-8"), filename, slug=form.slug.data or None)
+    except UnicodeDecodeError:
+        return index_page(kit_form=form, status=422,
+                          kit_errors=[(filename, "-", _("The file is not UTF-8 text."))])
+    except KitError as error:
+        return index_page(kit_form=form, status=422,
+                          kit_errors=[(error.source, key, problem) for key, problem in error.problems])
+    if db.session.scalar(db.select(Tenant.id).where(Tenant.slug == kit.tenant["slug"])):
+        return index_page(kit_form=form, status=409, kit_errors=[
+            (filename, "tenant.slug", _("This address is already taken."))])
+    return _created(apply_kit(kit), "kit")
+
+
+def _set_status(tenant_id: int, status: str, message: str):
+    tenant = get_tenant(tenant_id)
+    if tenant.status != status:
+        tenant.status = status
+        tenant.suspended_at = utcnow() if status == "suspended" else None
+        audit.record(f"tenant.{'suspended' if status == 'suspended' else 'reactivated'}",
+                     target=tenant, tenant_id=tenant.id)
+        db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("platform_admin.index"), 303)
+
+
+@bp.post("/tenants/<int:tenant_id>/suspend")
+def suspend(tenant_id: int):
+    return _set_status(tenant_id, "suspended", _("The space is suspended."))
+
+
+@bp.post("/tenants/<int:tenant_id>/reactivate")
+def reactivate(tenant_id: int):
+    return _set_status(tenant_id, "active", _("The space is active again."))
+
+
+@bp.post("/tenants/<int:tenant_id>/owner")
+def make_owner(tenant_id: int):
+    tenant = get_tenant(tenant_id)
+    form = OwnerForm()
+    if not form.validate():
+        return index_page(owner_form=form, status=422)
+    user = User.by_email(form.email.data)
+    if user is None:
+        form.email.errors.append(_("No account has this e-mail address. Ask the person to register first."))
+        return index_page(owner_form=form, status=422)
+    with tenant_context(tenant.id):
+        services.make_owner(tenant, user, current_user._get_current_object())
+        db.session.commit()
+    flash(_("%(name)s is now an owner of %(tenant)s.", name=user.name, tenant=tenant.name), "success")
+    return redirect(url_for("platform_admin.index"), 303)
+
+
+@bp.get("/audit")
+def audit_log():
+    page = request.args.get("page", 1, type=int)
+    return render("tenants/platform/audit.html", entries=audit.entries(tenant_id=None, page=max(page, 1)))

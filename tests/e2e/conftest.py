@@ -1,0 +1,238 @@
+"""Browser fixtures (DESIGN §8): the real app on a live server on 127.0.0.1, driven by Debian's
+Chromium through Playwright. Without Chromium or Playwright these tests are skipped with a clear
+reason, unless REQUIRE_BROWSER=1 (CI), where a missing browser stops the run instead."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from solidarna import create_app
+from werkzeug.serving import make_server
+
+from tests.conftest import ARTIFACTS, PASSWORD, _wipe, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+# Generous for a loaded CI machine; a healthy local run needs a fraction of it.
+TIMEOUT_MS = 10_000
+HERE = Path(__file__).resolve().parent
+_REPORTS = pytest.StashKey[dict]()
+
+
+def pytest_collection_modifyitems(items):
+    # This hook sees the whole session's items, so mark only the ones in this folder.
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the item so fixtures can tell, on teardown, that a test failed.
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+def _failed(node) -> bool:
+    reports = node.stash.get(_REPORTS, {})
+    return any(r.failed for r in reports.values())
+
+
+# --- the live server ---------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+    def outbox(self, to: str | None = None) -> list:
+        """Messages queued in the outbox, oldest first (detached, read-only)."""
+        from solidarna.core.mail import OutboxMessage
+        from solidarna.extensions import db
+
+        with self.app.app_context():
+            query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+            if to:
+                query = query.where(OutboxMessage.to_address == to)
+            return db.session.scalars(query).all()
+
+    def make_user(
+        self, email: str, name: str, password: str = PASSWORD, verified: bool = True, **fields
+    ):
+        """A user created directly in the database, as an admin or an earlier visit would."""
+        from solidarna.accounts.models import User
+        from solidarna.core.models import utcnow
+        from solidarna.extensions import db
+
+        with self.app.app_context():
+            user = User(email=email, name=name, **fields)
+            user.set_password(password)
+            if verified:
+                user.email_verified_at = utcnow()
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+
+@pytest.fixture
+def live_server(_schema, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "PUBLIC_BASE_URL": url,
+            "WTF_CSRF_SSL_STRICT": False,
+        }
+    )
+    app.instance_path = str(tmp_path)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=url, app=app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        from solidarna.extensions import db
+
+        with app.app_context():
+            db.session.remove()
+            _wipe(db)
+            db.engine.dispose()
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+def _unavailable(reason: str):
+    if REQUIRE_BROWSER:
+        pytest.exit(f"REQUIRE_BROWSER=1 but {reason}", returncode=3)
+    pytest.skip(f"{reason}: browser tests skipped (apt-get install -y chromium)")
+
+
+# Package scope rather than session: while sync Playwright runs, its event loop counts as
+# running in the main thread, which would break asyncio.run() in tests outside this folder.
+@pytest.fixture(scope="package")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError as error:
+        _unavailable(f"Playwright cannot be imported ({error})")
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+        except PlaywrightError as error:
+            _unavailable(f"Chromium at {CHROMIUM} did not start ({error})")
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class BrowserLog:
+    """What the pages of a test did that a user would not see but should never happen."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, url, type
+
+    @property
+    def foreign_requests(self) -> list[str]:
+        return [
+            url
+            for _method, url, _type in self.requests
+            if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(url).hostname != "127.0.0.1"
+        ]
+
+    def requests_to(self, method: str, path: str) -> list[str]:
+        """Resource types ("document", "xhr", ...) of the requests made to a path."""
+        return [
+            kind for m, url, kind in self.requests if m == method and urlsplit(url).path == path
+        ]
+
+    def watch(self, context) -> None:
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
+        context.on("request", lambda r: self.requests.append((r.method, r.url, r.resource_type)))
+
+    def _console(self, message) -> None:
+        # CSP violations reach the console as errors too, so this catches them as well.
+        if message.type == "error":
+            where = message.location.get("url", "")
+            self.console_errors.append(f"{where}: {message.text}")
+
+
+@pytest.fixture
+def browser_log() -> BrowserLog:
+    return BrowserLog()
+
+
+@pytest.fixture
+def new_context(browser, live_server, browser_log, request):
+    """Make fresh browser contexts (separate cookies) pointed at the live server.
+
+    Depends on live_server so contexts close before the server stops."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("base_url", live_server.url)
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        browser_log.watch(context)
+        contexts.append(context)
+        return context
+
+    yield make
+    failed = _failed(request.node)
+    for n, context in enumerate(contexts):
+        if failed:
+            _screenshots(request.node.nodeid, n, context)
+        context.close()
+
+
+def _screenshots(nodeid: str, n: int, context) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", nodeid)
+    for m, page in enumerate(context.pages):
+        path = ARTIFACTS / f"{stem}-{n}-{m}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except Exception as error:  # a crashed page must not hide the test's own failure
+            print(f"no screenshot for {nodeid}: {error}")
+        else:
+            print(f"screenshot: {path}")
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
