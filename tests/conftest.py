@@ -4,6 +4,7 @@ a fresh app per test, a test client that handles CSRF like a browser, and user f
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 import re
 import socket
@@ -12,10 +13,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-
 from solidarna import create_app
 from solidarna.core.database import normalise_url
+from sqlalchemy.engine import make_url
 
 PASSWORD = "correct horse battery"
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -32,14 +32,17 @@ def _postgres_url() -> str | None:
     admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                 {"n": target.database})
+            exists = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+            )
             if not exists:
                 conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     except sa.exc.OperationalError as error:
         if REQUIRE_POSTGRES:
             pytest.exit(f"PostgreSQL required but not reachable: {error}", returncode=3)
-        print(f"\nPostgreSQL at TEST_DATABASE_URL is not reachable; testing on SQLite instead ({error})")
+        print(
+            f"\nPostgreSQL at TEST_DATABASE_URL is not reachable; testing on SQLite instead ({error})"
+        )
         return None
     finally:
         admin.dispose()
@@ -48,7 +51,11 @@ def _postgres_url() -> str | None:
 
 def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL")
-    db = f"PostgreSQL ({make_url(normalise_url(url)).database})" if url else "SQLite (temporary file)"
+    db = (
+        f"PostgreSQL ({make_url(normalise_url(url)).database})"
+        if url
+        else "SQLite (temporary file)"
+    )
     return [f"solidarna: database {db}"]
 
 
@@ -80,7 +87,7 @@ def _schema(database_url):
 
 
 def _wipe(db) -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
@@ -171,6 +178,13 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@functools.cache
+def _password_hash() -> str:
+    from solidarna.accounts.models import password_hasher
+
+    return password_hasher.hash(PASSWORD)
+
+
 @pytest.fixture
 def make_user(db):
     from solidarna.accounts.models import User
@@ -181,7 +195,10 @@ def make_user(db):
     def make(email=None, name=None, password=PASSWORD, verified=True, **fields):
         n = next(counter)
         user = User(email=email or f"user{n}@example.org", name=name or f"Test User {n}", **fields)
-        user.set_password(password)
+        if password == PASSWORD:
+            user.password_hash = _password_hash()  # argon2 is slow on purpose; hash once
+        else:
+            user.set_password(password)
         if verified:
             user.email_verified_at = utcnow()
         db.session.add(user)
@@ -228,7 +245,7 @@ def smtp_server():
             self.messages = []
             self.refuse = False
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        async def handle_DATA(self, server, session, envelope):
             if self.refuse:
                 return "451 Try again later"
             self.messages.append(envelope)
@@ -242,4 +259,37 @@ def smtp_server():
     controller.stop()
 
 
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "solidarna-test-artifacts"))
+ARTIFACTS = Path(
+    os.environ.get("TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "solidarna-test-artifacts")
+)
+
+
+@pytest.fixture
+def make_tenant(db):
+    """Create a tenant (and optionally members: {user: role})."""
+    from solidarna.core.tenancy import tenant_context
+    from solidarna.tenants.models import Membership, Tenant
+
+    def make(slug="alfa", visibility="public", members=None, **fields):
+        fields.setdefault("name", f"Prostor {slug}")
+        fields.setdefault("kind", "municipality")
+        fields.setdefault("modules", ["directory", "discussions"])
+        fields.setdefault("municipalities", [])
+        tenant = Tenant(slug=slug, visibility=visibility, **fields)
+        db.session.add(tenant)
+        db.session.commit()
+        with tenant_context(tenant.id):
+            for user, role in (members or {}).items():
+                status = "pending" if role == "pending" else "active"
+                db.session.add(
+                    Membership(
+                        user_id=user.id,
+                        role="member" if role == "pending" else role,
+                        status=status,
+                        message="Molim za članstvo u prostoru.",
+                    )
+                )
+            db.session.commit()
+        return tenant
+
+    return make

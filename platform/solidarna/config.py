@@ -122,4 +122,6 @@ def select_config(name: str | None = None) -> type[Config]:
     try:
         return CONFIGS[name]
     except KeyError:
-        raise RuntimeError(f"Unknown SOLIDARNA_ENV {name!r}; use one of {sorted(CONFIGS)}") from None
+        raise RuntimeError(
+            f"Unknown SOLIDARNA_ENV {name!r}; use one of {sorted(CONFIGS)}"
+        ) from None

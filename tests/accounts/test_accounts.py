@@ -1,7 +1,7 @@
 import pytest
-
 from solidarna.accounts.models import User
 from solidarna.accounts.services import password_problem
+
 from tests.conftest import PASSWORD, link_in
 
 EN = {"Accept-Language": "en"}
@@ -23,7 +23,9 @@ def test_register_verify_login_logout(client, outbox, db):
     assert user.password_hash.startswith("$argon2id$")
 
     # Not verified yet: login is refused with a way to resend.
-    response = client.post("/auth/login", {"email": "nova@example.org", "password": PASSWORD}, headers=EN)
+    response = client.post(
+        "/auth/login", {"email": "nova@example.org", "password": PASSWORD}, headers=EN
+    )
     assert response.status_code == 403
 
     response = client.get(link_in(message.body_text))
@@ -64,7 +66,12 @@ def db_count_users():
     ],
 )
 def test_register_bad_input_is_a_clear_422(client, field, value, message):
-    data = {"name": "Nova", "email": "nova@example.org", "password": PASSWORD, "password_confirm": PASSWORD}
+    data = {
+        "name": "Nova",
+        "email": "nova@example.org",
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
+    }
     data[field] = value
     if field == "password":
         data["password_confirm"] = value
@@ -94,8 +101,12 @@ def test_password_rules():
 
 def test_wrong_password_is_generic_and_audited(client, make_user, db):
     make_user(email="ana@example.org")
-    wrong = client.post("/auth/login", {"email": "ana@example.org", "password": "wrong password!"}, headers=EN)
-    unknown = client.post("/auth/login", {"email": "nobody@example.org", "password": "wrong password!"}, headers=EN)
+    wrong = client.post(
+        "/auth/login", {"email": "ana@example.org", "password": "wrong password!"}, headers=EN
+    )
+    unknown = client.post(
+        "/auth/login", {"email": "nobody@example.org", "password": "wrong password!"}, headers=EN
+    )
     assert wrong.status_code == unknown.status_code == 422
     message = "The e-mail address or the password is not right."
     assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
@@ -108,10 +119,16 @@ def test_wrong_password_is_generic_and_audited(client, make_user, db):
 def test_login_is_throttled_per_account(app, client, make_user):
     app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per minute"
     make_user(email="ana@example.org")
-    codes = [client.post("/auth/login", {"email": "ana@example.org", "password": f"wrong {i}"}, headers=EN).status_code
-             for i in range(4)]
+    codes = [
+        client.post(
+            "/auth/login", {"email": "ana@example.org", "password": f"wrong {i}"}, headers=EN
+        ).status_code
+        for i in range(4)
+    ]
     assert codes == [422, 422, 422, 429]
-    response = client.post("/auth/login", {"email": "ana@example.org", "password": PASSWORD}, headers=EN)
+    response = client.post(
+        "/auth/login", {"email": "ana@example.org", "password": PASSWORD}, headers=EN
+    )
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
     # Another account from the same address is not blocked by this one's limit.
@@ -121,8 +138,12 @@ def test_login_is_throttled_per_account(app, client, make_user):
 
 def test_login_is_throttled_per_ip(app, client, make_user):
     app.config["LOGIN_LIMIT_PER_IP"] = "4 per minute"
-    codes = [client.post("/auth/login", {"email": f"u{i}@example.org", "password": "wrong"}, headers=EN).status_code
-             for i in range(5)]
+    codes = [
+        client.post(
+            "/auth/login", {"email": f"u{i}@example.org", "password": "wrong"}, headers=EN
+        ).status_code
+        for i in range(5)
+    ]
     assert codes[-1] == 429
     assert codes[:4] == [422] * 4
 
@@ -130,8 +151,11 @@ def test_login_is_throttled_per_ip(app, client, make_user):
 def test_429_page_is_localized(app, client):
     app.config["LOGIN_LIMIT_PER_IP"] = "1 per minute"
     client.post("/auth/login", {"email": "a@example.org", "password": "wrong"})
-    response = client.post("/auth/login", {"email": "a@example.org", "password": "wrong"},
-                           headers={"Accept-Language": "sr-Latn"})
+    response = client.post(
+        "/auth/login",
+        {"email": "a@example.org", "password": "wrong"},
+        headers={"Accept-Language": "sr-Latn"},
+    )
     assert response.status_code == 429
     assert "Previše pokušaja" in response.get_data(as_text=True)
 
@@ -164,7 +188,9 @@ def test_reset_link_tampered_is_refused(client):
 def test_reset_is_throttled(app, client, make_user):
     app.config["RESET_LIMIT_PER_ACCOUNT"] = "2 per hour"
     make_user(email="ana@example.org")
-    codes = [client.post("/auth/forgot", {"email": "ana@example.org"}).status_code for _ in range(3)]
+    codes = [
+        client.post("/auth/forgot", {"email": "ana@example.org"}).status_code for _ in range(3)
+    ]
     assert codes == [200, 200, 429]
 
 
@@ -202,11 +228,16 @@ def test_change_password_ends_other_sessions(app, client, make_user):
     other = Client(app)
     other.login("ana@example.org")
     new = "drugi dugi pasvord"
-    wrong = client.post("/auth/profile/password",
-                        {"current_password": "nope", "password": new, "password_confirm": new}, headers=EN)
+    wrong = client.post(
+        "/auth/profile/password",
+        {"current_password": "nope", "password": new, "password_confirm": new},
+        headers=EN,
+    )
     assert wrong.status_code == 422
-    response = client.post("/auth/profile/password",
-                           {"current_password": PASSWORD, "password": new, "password_confirm": new})
+    response = client.post(
+        "/auth/profile/password",
+        {"current_password": PASSWORD, "password": new, "password_confirm": new},
+    )
     assert response.status_code == 303
     assert client.get("/auth/profile").status_code == 200  # this session stays
     assert other.get("/auth/profile").status_code == 302  # the other one is logged out
@@ -215,7 +246,9 @@ def test_change_password_ends_other_sessions(app, client, make_user):
 def test_change_email_needs_confirmation_of_the_new_address(client, make_user, outbox, db):
     user = make_user(email="ana@example.org")
     client.login("ana@example.org")
-    response = client.post("/auth/profile/email", {"email": "ana.nova@example.org", "current_password": PASSWORD})
+    response = client.post(
+        "/auth/profile/email", {"email": "ana.nova@example.org", "current_password": PASSWORD}
+    )
     assert response.status_code == 303
     db.session.refresh(user)
     assert user.email == "ana@example.org"  # unchanged until confirmed
@@ -229,28 +262,48 @@ def test_change_email_to_a_taken_address_fails_on_confirmation(client, make_user
     make_user(email="ana@example.org")
     make_user(email="zauzeta@example.org")
     client.login("ana@example.org")
-    client.post("/auth/profile/email", {"email": "zauzeta@example.org", "current_password": PASSWORD})
+    client.post(
+        "/auth/profile/email", {"email": "zauzeta@example.org", "current_password": PASSWORD}
+    )
     (message,) = outbox("zauzeta@example.org")
     assert client.get(link_in(message.body_text)).status_code == 409
 
 
 def test_next_parameter_stays_on_site(client, make_user):
     make_user(email="ana@example.org")
-    response = client.post("/auth/login?next=https://evil.example/", {"email": "ana@example.org", "password": PASSWORD})
+    response = client.post(
+        "/auth/login?next=https://evil.example/", {"email": "ana@example.org", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
     client.logout()
-    response = client.post("/auth/login?next=/auth/profile", {"email": "ana@example.org", "password": PASSWORD})
+    response = client.post(
+        "/auth/login?next=/auth/profile", {"email": "ana@example.org", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/auth/profile"
 
 
 def test_users_create_command(runner, db):
-    result = runner.invoke(args=["users", "create", "--email", "Op@Example.org", "--name", "Operater",
-                                 "--platform-admin"], input="operaterova lozinka\noperaterova lozinka\n")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Op@Example.org",
+            "--name",
+            "Operater",
+            "--platform-admin",
+        ],
+        input="operaterova lozinka\noperaterova lozinka\n",
+    )
     assert result.exit_code == 0, result.output
     user = User.by_email("op@example.org")
     assert user.is_platform_admin and user.is_verified
-    weak = runner.invoke(args=["users", "create", "--email", "x@example.org", "--name", "X"], input="short\nshort\n")
+    weak = runner.invoke(
+        args=["users", "create", "--email", "x@example.org", "--name", "X"], input="short\nshort\n"
+    )
     assert weak.exit_code != 0
-    dup = runner.invoke(args=["users", "create", "--email", "op@example.org", "--name", "X"],
-                        input="operaterova lozinka\noperaterova lozinka\n")
+    dup = runner.invoke(
+        args=["users", "create", "--email", "op@example.org", "--name", "X"],
+        input="operaterova lozinka\noperaterova lozinka\n",
+    )
     assert "already exists" in dup.output

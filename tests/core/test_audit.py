@@ -1,5 +1,4 @@
 import pytest
-
 from solidarna.core import audit
 
 

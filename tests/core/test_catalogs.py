@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-
 from solidarna.core.catalogs import cyrillic_catalog
 from solidarna.core.script import to_cyrillic
 

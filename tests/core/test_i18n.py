@@ -48,7 +48,9 @@ def test_user_preference_wins_over_cookie_and_browser(client, make_user, db):
 
 def test_serbian_latin_and_cyrillic_interface_text(client):
     latin = client.get("/auth/login", headers={"Accept-Language": "sr-Latn"}).get_data(as_text=True)
-    cyrillic = client.get("/auth/login", headers={"Accept-Language": "sr-Cyrl"}).get_data(as_text=True)
+    cyrillic = client.get("/auth/login", headers={"Accept-Language": "sr-Cyrl"}).get_data(
+        as_text=True
+    )
     english = client.get("/auth/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Prijava" in latin
     assert "Пријава" in cyrillic

@@ -20,8 +20,12 @@ def test_queued_mail_is_part_of_the_transaction(db, outbox):
 def test_send_delivers_over_real_smtp(app, db, outbox, smtp_server, runner):
     configure_smtp(app, smtp_server)
     smtp_server.messages.clear()
-    mail.queue("ana@example.org", "Potvrdite adresu", "Otvorite vezu: http://localhost/x",
-               headers={"List-Unsubscribe": "<http://localhost/u>"})
+    mail.queue(
+        "ana@example.org",
+        "Potvrdite adresu",
+        "Otvorite vezu: http://localhost/x",
+        headers={"List-Unsubscribe": "<http://localhost/u>"},
+    )
     db.session.commit()
     result = runner.invoke(args=["outbox", "send"])
     assert "sent 1" in result.output, result.output
@@ -45,7 +49,11 @@ def test_nothing_is_lost_when_smtp_is_down_and_retries_back_off(app, db, outbox,
     assert message.status == "pending" and message.last_error
     assert message.next_attempt_at > start
     # Not due yet: nothing is tried.
-    assert mail.send_pending(now=start + timedelta(seconds=10)) == {"sent": 0, "retry": 0, "failed": 0}
+    assert mail.send_pending(now=start + timedelta(seconds=10)) == {
+        "sent": 0,
+        "retry": 0,
+        "failed": 0,
+    }
     # SMTP is back: the message goes out on the next due run.
     configure_smtp(app, smtp_server)
     smtp_server.messages.clear()

@@ -15,8 +15,12 @@ def test_health_answers_when_database_answers(client):
 def test_health_answers_503_when_database_is_gone(tmp_path):
     from solidarna import create_app
 
-    app = create_app({"ENV_NAME": "testing",
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        }
+    )
     response = app.test_client().get("/health")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"

@@ -1,5 +1,4 @@
 import pytest
-
 from solidarna.core.script import fold, in_script, to_cyrillic, to_latin
 
 
@@ -29,9 +28,11 @@ def test_transliteration_both_ways(latin, cyrillic):
 
 
 def test_urls_emails_placeholders_and_markup_stay_intact():
-    text = "Pišite na info@solidarna-primer.rs ili https://solidarna.rs/krusevac?lang=sr, %(name)s <a href=\"/x\">veza</a>"
+    text = 'Pišite na info@solidarna-primer.rs ili https://solidarna.rs/krusevac?lang=sr, %(name)s <a href="/x">veza</a>'
     result = to_cyrillic(text)
-    assert result.startswith("Пишите на info@solidarna-primer.rs или https://solidarna.rs/krusevac?lang=sr,")
+    assert result.startswith(
+        "Пишите на info@solidarna-primer.rs или https://solidarna.rs/krusevac?lang=sr,"
+    )
     assert "%(name)s" in result
     assert '<a href="/x">веза</a>' in result
     assert to_latin(result) == text

@@ -1,5 +1,4 @@
 import pytest
-
 from solidarna import create_app
 
 
@@ -31,13 +30,23 @@ def test_session_cookie_flags(client):
 def test_production_refuses_default_secret_key(key, monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": key,
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": key,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            }
+        )
 
 
 def test_production_accepts_a_real_secret_and_sets_secure_cookies(tmp_path):
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 48,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "x" * 48,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -54,12 +63,17 @@ def test_post_without_csrf_token_is_refused(client, make_user):
     make_user(email="ana@example.org")
     response = client.post("/auth/login", {"email": "ana@example.org", "password": "x"}, csrf=False)
     assert response.status_code == 400
-    assert "form" in response.get_data(as_text=True).lower() or "obrazac" in response.get_data(as_text=True)
+    assert "form" in response.get_data(as_text=True).lower() or "obrazac" in response.get_data(
+        as_text=True
+    )
 
 
 def test_csrf_header_from_htmx_is_accepted(client, make_user):
     make_user(email="ana@example.org")
     token = client.token()
-    response = client.raw.post("/auth/login", data={"email": "ana@example.org", "password": "correct horse battery"},
-                               headers={"X-CSRFToken": token, "HX-Request": "true"})
+    response = client.raw.post(
+        "/auth/login",
+        data={"email": "ana@example.org", "password": "correct horse battery"},
+        headers={"X-CSRFToken": token, "HX-Request": "true"},
+    )
     assert response.status_code == 303

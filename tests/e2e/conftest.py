@@ -60,6 +60,10 @@ def _failed(node) -> bool:
 
 @dataclass
 class LiveServer:
+    """The app served on 127.0.0.1. Reach the database through these helpers, each in a short
+    app context, rather than the `db` fixture: a session left open there would hold locks that
+    block the PostgreSQL TRUNCATE at teardown."""
+
     url: str
     app: Flask
 
@@ -127,10 +131,10 @@ def live_server(_schema, tmp_path):
 # --- the browser -------------------------------------------------------------------------
 
 
-def _unavailable(reason: str):
+def _unavailable(reason: str, remedy: str = "apt-get install -y chromium"):
     if REQUIRE_BROWSER:
         pytest.exit(f"REQUIRE_BROWSER=1 but {reason}", returncode=3)
-    pytest.skip(f"{reason}: browser tests skipped (apt-get install -y chromium)")
+    pytest.skip(f"{reason}: browser tests skipped ({remedy})")
 
 
 # Package scope rather than session: while sync Playwright runs, its event loop counts as
@@ -143,7 +147,7 @@ def browser():
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import expect, sync_playwright
     except ImportError as error:
-        _unavailable(f"Playwright cannot be imported ({error})")
+        _unavailable(f"Playwright cannot be imported ({error})", "make install-dev")
 
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:

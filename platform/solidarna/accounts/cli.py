@@ -20,8 +20,13 @@ def init_app(app: Flask) -> None:
     @click.option("--email", required=True)
     @click.option("--name", required=True)
     @click.option("--platform-admin", is_flag=True, help="Give the platform admin flag.")
-    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-                  help="Read from stdin or prompted; avoid passing it on the command line.")
+    @click.option(
+        "--password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="Read from stdin or prompted; avoid passing it on the command line.",
+    )
     def create_user(email: str, name: str, platform_admin: bool, password: str) -> None:
         """Create a confirmed account (password from stdin or a prompt)."""
         email = normalise_email(email)
@@ -43,6 +48,12 @@ def init_app(app: Flask) -> None:
     def list_users() -> None:
         """List accounts."""
         for user in db.session.scalars(db.select(User).order_by(User.id)):
-            flags = " ".join(f for f, on in (("admin", user.is_platform_admin),
-                                              ("unverified", not user.is_verified)) if on)
+            flags = " ".join(
+                f
+                for f, on in (
+                    ("admin", user.is_platform_admin),
+                    ("unverified", not user.is_verified),
+                )
+                if on
+            )
             click.echo(f"{user.id}\t{user.email}\t{user.name}\t{flags}")

@@ -19,8 +19,10 @@ def email_field(label=None) -> EmailField:
         validators=[
             InputRequired(REQUIRED),
             Length(max=320, message=_l("The e-mail address is too long.")),
-            Email(message=_l("Enter a valid e-mail address, like ime@primer.rs."),
-                  check_deliverability=False),
+            Email(
+                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
+                check_deliverability=False,
+            ),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -41,15 +43,24 @@ def new_password_field(label=None) -> PasswordField:
     return PasswordField(
         label or _l("Password"),
         validators=[InputRequired(REQUIRED), StrongPassword()],
-        description=_l("At least 10 characters. A short sentence is easy to remember and hard to guess."),
-        render_kw={"autocomplete": "new-password", "minlength": 10, "maxlength": MAX_PASSWORD_LENGTH},
+        description=_l(
+            "At least 10 characters. A short sentence is easy to remember and hard to guess."
+        ),
+        render_kw={
+            "autocomplete": "new-password",
+            "minlength": 10,
+            "maxlength": MAX_PASSWORD_LENGTH,
+        },
     )
 
 
 def confirm_field() -> PasswordField:
     return PasswordField(
         _l("Repeat the password"),
-        validators=[InputRequired(REQUIRED), EqualTo("password", message=_l("The passwords do not match."))],
+        validators=[
+            InputRequired(REQUIRED),
+            EqualTo("password", message=_l("The passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -57,7 +68,10 @@ def confirm_field() -> PasswordField:
 def name_field() -> StringField:
     return StringField(
         _l("Full name"),
-        validators=[InputRequired(REQUIRED), Length(min=2, max=120, message=_l("Use 2 to 120 characters."))],
+        validators=[
+            InputRequired(REQUIRED),
+            Length(min=2, max=120, message=_l("Use 2 to 120 characters.")),
+        ],
         render_kw={"autocomplete": "name"},
     )
 
@@ -73,7 +87,10 @@ class LoginForm(FlaskForm):
     email = email_field()
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=_l("Too long."))],
+        validators=[
+            InputRequired(REQUIRED),
+            Length(max=MAX_PASSWORD_LENGTH, message=_l("Too long.")),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me logged in on this device"))
@@ -102,13 +119,15 @@ LOCALE_CHOICES = [
 
 class ProfileForm(FlaskForm):
     name = name_field()
-    locale = RadioField(_l("Language and script"), choices=LOCALE_CHOICES, default="",
-                        validate_choice=True)
+    locale = RadioField(
+        _l("Language and script"), choices=LOCALE_CHOICES, default="", validate_choice=True
+    )
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[InputRequired(REQUIRED)],
+        _l("Current password"),
+        validators=[InputRequired(REQUIRED)],
         render_kw={"autocomplete": "current-password"},
     )
     password = new_password_field(_l("New password"))
@@ -118,6 +137,7 @@ class ChangePasswordForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     email = email_field(_l("New e-mail address"))
     current_password = PasswordField(
-        _l("Current password"), validators=[InputRequired(REQUIRED)],
+        _l("Current password"),
+        validators=[InputRequired(REQUIRED)],
         render_kw={"autocomplete": "current-password"},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import datetime
 
@@ -81,10 +82,8 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 def dummy_password_check() -> None:
     """Spend the same time as a real check, so timing does not reveal unknown e-mails."""
-    try:
+    with contextlib.suppress(VerificationError):
         password_hasher.verify(_DUMMY_HASH, "not the password")
-    except VerificationError:
-        pass
 
 
 _DUMMY_HASH = password_hasher.hash("dummy password for timing")

@@ -60,7 +60,9 @@ def _password_fingerprint(user: User) -> str:
 
 
 def make_verify_token(user: User, email: str | None = None) -> str:
-    return _serializer(VERIFY_SALT).dumps({"uid": user.id, "email": normalise_email(email or user.email)})
+    return _serializer(VERIFY_SALT).dumps(
+        {"uid": user.id, "email": normalise_email(email or user.email)}
+    )
 
 
 def make_reset_token(user: User) -> str:
@@ -73,7 +75,9 @@ class LinkError(Exception):
 
 def read_verify_token(token: str) -> tuple[User, str]:
     try:
-        data = _serializer(VERIFY_SALT).loads(token, max_age=current_app.config["VERIFY_EMAIL_MAX_AGE"])
+        data = _serializer(VERIFY_SALT).loads(
+            token, max_age=current_app.config["VERIFY_EMAIL_MAX_AGE"]
+        )
     except SignatureExpired:
         raise LinkError(_("This confirmation link has expired. Ask for a new one.")) from None
     except BadSignature:
@@ -86,7 +90,9 @@ def read_verify_token(token: str) -> tuple[User, str]:
 
 def read_reset_token(token: str) -> User:
     try:
-        data = _serializer(RESET_SALT).loads(token, max_age=current_app.config["RESET_PASSWORD_MAX_AGE"])
+        data = _serializer(RESET_SALT).loads(
+            token, max_age=current_app.config["RESET_PASSWORD_MAX_AGE"]
+        )
     except SignatureExpired:
         raise LinkError(_("This password reset link has expired. Ask for a new one.")) from None
     except BadSignature:
@@ -111,14 +117,26 @@ def _send(user: User, to: str, subject, template: str, **context) -> None:
 
 def send_verification(user: User, email: str | None = None) -> None:
     link = absolute_url("accounts.verify_email", token=make_verify_token(user, email))
-    _send(user, email or user.email, _l("Confirm your e-mail address"), "mail/verify_email.txt",
-          link=link, hours=current_app.config["VERIFY_EMAIL_MAX_AGE"] // 3600)
+    _send(
+        user,
+        email or user.email,
+        _l("Confirm your e-mail address"),
+        "mail/verify_email.txt",
+        link=link,
+        hours=current_app.config["VERIFY_EMAIL_MAX_AGE"] // 3600,
+    )
 
 
 def send_password_reset(user: User) -> None:
     link = absolute_url("accounts.reset_password", token=make_reset_token(user))
-    _send(user, user.email, _l("Reset your password"), "mail/reset_password.txt",
-          link=link, hours=max(current_app.config["RESET_PASSWORD_MAX_AGE"] // 3600, 1))
+    _send(
+        user,
+        user.email,
+        _l("Reset your password"),
+        "mail/reset_password.txt",
+        link=link,
+        hours=max(current_app.config["RESET_PASSWORD_MAX_AGE"] // 3600, 1),
+    )
 
 
 def register(name: str, email: str, password: str, locale: str | None) -> User | None:
@@ -126,9 +144,14 @@ def register(name: str, email: str, password: str, locale: str | None) -> User |
     then the owner of that address is told instead, so the form reveals nothing."""
     existing = User.by_email(email)
     if existing is not None:
-        _send(existing, existing.email, _l("Someone tried to register with your e-mail address"),
-              "mail/already_registered.txt", login_link=absolute_url("accounts.login"),
-              reset_link=absolute_url("accounts.forgot_password"))
+        _send(
+            existing,
+            existing.email,
+            _l("Someone tried to register with your e-mail address"),
+            "mail/already_registered.txt",
+            login_link=absolute_url("accounts.login"),
+            reset_link=absolute_url("accounts.forgot_password"),
+        )
         audit.record("account.register_existing", target=existing)
         return None
     user = User(name=name.strip(), email=normalise_email(email), locale=locale)

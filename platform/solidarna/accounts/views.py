@@ -71,7 +71,9 @@ def register():
         services.register(form.name.data, form.email.data, form.password.data, current_locale())
         db.session.commit()
         # The same answer whether or not the address was already registered.
-        return redirect(url_for("accounts.check_email", email=normalise_email(form.email.data)), 303)
+        return redirect(
+            url_for("accounts.check_email", email=normalise_email(form.email.data)), 303
+        )
     return form_page("accounts/register.html", form)
 
 
@@ -88,8 +90,11 @@ def verify_email(token: str):
         return render("accounts/link_error.html", message=str(error), resend=True, status=400)
     if not services.confirm_email(user, email):
         db.session.rollback()
-        return render("accounts/link_error.html",
-                      message=_("That e-mail address is already used by another account."), status=409)
+        return render(
+            "accounts/link_error.html",
+            message=_("That e-mail address is already used by another account."),
+            status=409,
+        )
     db.session.commit()
     flash(_("Your e-mail address is confirmed."), "success")
     if current_user.is_authenticated:
@@ -107,12 +112,16 @@ def resend_verification():
         if user is not None and not user.is_verified:
             services.send_verification(user)
             db.session.commit()
-        return redirect(url_for("accounts.check_email", email=normalise_email(form.email.data)), 303)
+        return redirect(
+            url_for("accounts.check_email", email=normalise_email(form.email.data)), 303
+        )
     return form_page("accounts/resend.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit_per_account, key_func=_account_key("login"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    login_limit_per_account, key_func=_account_key("login"), methods=["POST"], deduct_when=_failed
+)
 @limiter.limit(login_limit_per_ip, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
@@ -125,14 +134,20 @@ def login():
         if user is None:
             dummy_password_check()
         if user is None or not user.check_password(form.password.data) or not user.is_active:
-            audit.record("account.login_failed", target=user, email=normalise_email(form.email.data))
+            audit.record(
+                "account.login_failed", target=user, email=normalise_email(form.email.data)
+            )
             db.session.commit()
             form.password.errors.append(_("The e-mail address or the password is not right."))
             return form_page("accounts/login.html", form)
         if not user.is_verified:
             db.session.commit()
-            return render("accounts/unverified.html", email=user.email, form=ResendVerificationForm(
-                email=user.email), status=403)
+            return render(
+                "accounts/unverified.html",
+                email=user.email,
+                form=ResendVerificationForm(email=user.email),
+                status=403,
+            )
         login_user(user, remember=form.remember.data)
         services.note_login(user)
         db.session.commit()
@@ -163,7 +178,9 @@ def forgot_password():
             audit.record("account.reset_requested", target=user)
             db.session.commit()
         # The same answer whether or not the address is registered.
-        return render("accounts/check_email.html", email=normalise_email(form.email.data), reset=True)
+        return render(
+            "accounts/check_email.html", email=normalise_email(form.email.data), reset=True
+        )
     return form_page("accounts/forgot.html", form)
 
 
@@ -191,8 +208,13 @@ def _profile_page(profile_form=None, password_form=None, email_form=None):
     password_form = password_form or ChangePasswordForm(formdata=None)
     email_form = email_form or ChangeEmailForm(formdata=None)
     failed = any(f.errors for f in (profile_form, password_form, email_form))
-    return render("accounts/profile.html", profile_form=profile_form, password_form=password_form,
-                  email_form=email_form, status=INVALID if failed else 200)
+    return render(
+        "accounts/profile.html",
+        profile_form=profile_form,
+        password_form=password_form,
+        email_form=email_form,
+        status=INVALID if failed else 200,
+    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -242,10 +264,18 @@ def change_email():
             # Confirm the new address before it replaces the old one; tell nothing about
             # whether it is registered to someone else (the link checks that on use).
             services.send_verification(current_user._get_current_object(), new_email)
-            audit.record("account.email_change_requested", target=current_user._get_current_object(),
-                         new=new_email)
+            audit.record(
+                "account.email_change_requested",
+                target=current_user._get_current_object(),
+                new=new_email,
+            )
             db.session.commit()
-            flash(_("We sent a confirmation link to %(email)s. Your address changes when you open it.",
-                    email=new_email), "info")
+            flash(
+                _(
+                    "We sent a confirmation link to %(email)s. Your address changes when you open it.",
+                    email=new_email,
+                ),
+                "info",
+            )
             return redirect(url_for("accounts.profile"), 303)
     return _profile_page(email_form=form)

@@ -20,9 +20,13 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     #: the tenant the action happened in; NULL for platform-level actions
-    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True
+    )
     #: who acted; NULL for anonymous requests and the system
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     #: dotted verb, e.g. "account.login_failed", "member.approved"
     action: Mapped[str] = mapped_column(String(80), index=True)
     target_type: Mapped[str | None] = mapped_column(String(40))
@@ -34,15 +38,22 @@ class AuditEntry(db.Model):
     actor = relationship("User", lazy="joined", viewonly=True)
 
 
-
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
 def _append_only(mapper, connection, target) -> None:
     raise PermissionError("audit entries are append-only")
 
 
-def record(action: str, *, target=None, target_type: str | None = None, target_id: int | None = None,
-           actor=None, tenant_id: int | None = None, **details) -> AuditEntry:
+def record(
+    action: str,
+    *,
+    target=None,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    actor=None,
+    tenant_id: int | None = None,
+    **details,
+) -> AuditEntry:
     """Add an entry to the current transaction (the caller commits with the change itself).
 
     The entry belongs to the current tenant unless `tenant_id` names another one."""

@@ -19,8 +19,10 @@ from solidarna.core.script import to_cyrillic
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
 
-def cyrillic_catalog(source: Path = TRANSLATIONS / "sr_Latn/LC_MESSAGES/messages.po",
-                     target: Path = TRANSLATIONS / "sr_Cyrl/LC_MESSAGES/messages.po") -> int:
+def cyrillic_catalog(
+    source: Path = TRANSLATIONS / "sr_Latn/LC_MESSAGES/messages.po",
+    target: Path = TRANSLATIONS / "sr_Cyrl/LC_MESSAGES/messages.po",
+) -> int:
     with source.open("rb") as handle:
         catalog = read_po(handle, locale="sr_Latn")
     catalog.locale = "sr_Cyrl"

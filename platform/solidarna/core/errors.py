@@ -28,7 +28,9 @@ MESSAGES = {
 
 def error_page(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
-    response = render("errors/error.html", code=code, title=title, message=message, detail=detail, status=code)
+    response = render(
+        "errors/error.html", code=code, title=title, message=message, detail=detail, status=code
+    )
     return response
 
 
@@ -36,7 +38,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return error_page(
-            400, str(_l("The form has expired or was sent from another page. Reload the page and try again."))
+            400,
+            str(
+                _l(
+                    "The form has expired or was sent from another page. Reload the page and try again."
+                )
+            ),
         )
 
     @app.errorhandler(HTTPException)
@@ -54,7 +61,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):
-        log.error("Unhandled error on %s %s", request.method, request.path, exc_info=error.original_exception)
+        log.error(
+            "Unhandled error on %s %s",
+            request.method,
+            request.path,
+            exc_info=error.original_exception,
+        )
         from solidarna.extensions import db
 
         db.session.rollback()

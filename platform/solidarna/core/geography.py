@@ -34,8 +34,16 @@ def municipalities() -> tuple[Municipality, ...]:
     for name in FILES:
         with (DATA / name).open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                rows.append(Municipality(row["name_latn"], row["name_cyrl"], row["kind"],
-                                         row["district_latn"], row["district_iso"], row["code"]))
+                rows.append(
+                    Municipality(
+                        row["name_latn"],
+                        row["name_cyrl"],
+                        row["kind"],
+                        row["district_latn"],
+                        row["district_iso"],
+                        row["code"],
+                    )
+                )
     return tuple(rows)
 
 
@@ -55,8 +63,11 @@ def find(name: str, district_iso: str | None = None) -> Municipality | None:
 
     A city and its own urban municipality can share a name; the city (grad) wins."""
     key = fold(name)
-    matches = [m for m in municipalities() if m.key == key
-               and (district_iso in (None, NATIONAL) or m.district_iso == district_iso)]
+    matches = [
+        m
+        for m in municipalities()
+        if m.key == key and (district_iso in (None, NATIONAL) or m.district_iso == district_iso)
+    ]
     matches.sort(key=lambda m: {"grad": 0, "opština": 1}.get(m.kind, 2))
     return matches[0] if matches else None
 

@@ -9,6 +9,7 @@ Without MAIL_SERVER the outbox prints each message to the console (development).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import sys
@@ -57,8 +58,13 @@ class OutboxMessage(db.Model):
         return "pending"
 
 
-def queue(to: str, subject: str, body_text: str, body_html: str | None = None,
-          headers: dict[str, str] | None = None) -> OutboxMessage:
+def queue(
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> OutboxMessage:
     """Add a message to the current transaction. The caller commits."""
     message = OutboxMessage(
         to_address=to,
@@ -113,7 +119,9 @@ def _print_to_console(email: EmailMessage) -> None:
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+    return timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    )
 
 
 def send_pending(limit: int = 100, now: datetime | None = None) -> dict[str, int]:
@@ -160,10 +168,8 @@ def send_pending(limit: int = 100, now: datetime | None = None) -> dict[str, int
             db.session.commit()
     finally:
         if smtp is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     return counts
 
 

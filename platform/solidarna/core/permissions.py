@@ -51,8 +51,13 @@ def can_view_members_area(user, tenant) -> bool:
 
 
 def can_join_tenant(user, tenant) -> bool:
-    return bool(user and user.is_authenticated and current_membership() is None
-                and tenant is not None and tenant.status == "active")
+    return bool(
+        user
+        and user.is_authenticated
+        and current_membership() is None
+        and tenant is not None
+        and tenant.status == "active"
+    )
 
 
 def can_moderate(user, tenant=None) -> bool:

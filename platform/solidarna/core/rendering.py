@@ -12,7 +12,9 @@ DEFAULT_BLOCK = "content"
 
 def wants_fragment() -> bool:
     """An htmx request that is not a boosted navigation wants a fragment."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
 
 
 def render(template: str, *, block: str = DEFAULT_BLOCK, status: int = 200, **context) -> Response:

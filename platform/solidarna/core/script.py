@@ -70,9 +70,11 @@ def _latin_word_to_cyrillic(chunk: str) -> str:
     for prefix, cyr in _DIGRAPH_EXCEPTIONS.items():
         pos = lowered.find(prefix)
         if pos != -1:
-            head, tail = chunk[:pos], chunk[pos + len(prefix):]
+            head, tail = chunk[:pos], chunk[pos + len(prefix) :]
             mid = chunk[pos : pos + len(prefix)]
-            cyr_mid = "".join(c.upper() if m.isupper() else c for c, m in zip(cyr, mid, strict=True))
+            cyr_mid = "".join(
+                c.upper() if m.isupper() else c for c, m in zip(cyr, mid, strict=True)
+            )
             return _latin_word_to_cyrillic(head) + cyr_mid + _latin_word_to_cyrillic(tail)
     out = []
     i = 0

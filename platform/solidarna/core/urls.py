@@ -11,7 +11,13 @@ def safe_next(default_endpoint: str = "pages.home", value: str | None = None) ->
     """The `next` target if it stays on this site, else the default page."""
     target = value if value is not None else request.values.get("next", "")
     parts = urlsplit(target)
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
-            and "\\" not in target:
+    if (
+        target
+        and not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    ):
         return target
     return url_for(default_endpoint)

@@ -37,16 +37,34 @@ DEMO_MEMBERSHIPS = {
         ("jelena@example.org", "owner", "active", ""),
         ("milan@example.org", "admin", "active", ""),
         ("vesna@example.org", "moderator", "active", ""),
-        ("marko@example.org", "member", "active", "Zadruga Rasinski med (izmišljena), predsednik zadruge."),
-        ("dragana@example.org", "member", "pending",
-         "Udruženje Ruke za Trstenik (izmišljeno), koordinatorka programa radne integracije."),
-        ("petar@example.org", "member", "pending",
-         "Razmišljam da pokrenem socijalno preduzeće za preradu voća u Brusu."),
+        (
+            "marko@example.org",
+            "member",
+            "active",
+            "Zadruga Rasinski med (izmišljena), predsednik zadruge.",
+        ),
+        (
+            "dragana@example.org",
+            "member",
+            "pending",
+            "Udruženje Ruke za Trstenik (izmišljeno), koordinatorka programa radne integracije.",
+        ),
+        (
+            "petar@example.org",
+            "member",
+            "pending",
+            "Razmišljam da pokrenem socijalno preduzeće za preradu voća u Brusu.",
+        ),
     ],
     "korse": [
         ("ivana@example.org", "owner", "active", ""),
         ("marko@example.org", "member", "active", "Zadruga Rasinski med (izmišljena)."),
-        ("nikola@example.org", "member", "pending", "Mreža mladih zadrugara (izmišljena), Novi Sad."),
+        (
+            "nikola@example.org",
+            "member",
+            "pending",
+            "Mreža mladih zadrugara (izmišljena), Novi Sad.",
+        ),
     ],
 }
 
@@ -69,7 +87,9 @@ def load() -> dict[str, int]:
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
         if user is None:
-            user = User(email=email, name=name, is_platform_admin=platform_admin, email_verified_at=utcnow())
+            user = User(
+                email=email, name=name, is_platform_admin=platform_admin, email_verified_at=utcnow()
+            )
             user.set_password(DEMO_PASSWORD)
             db.session.add(user)
             created["users"] += 1
@@ -85,9 +105,13 @@ def load() -> dict[str, int]:
         with tenant_context(tenant.id):
             for email, role, status, message in rows:
                 user = users[email]
-                exists = db.session.scalar(db.select(Membership.id).where(Membership.user_id == user.id))
+                exists = db.session.scalar(
+                    db.select(Membership.id).where(Membership.user_id == user.id)
+                )
                 if exists is None:
-                    membership = Membership(user_id=user.id, role=role, status=status, message=message)
+                    membership = Membership(
+                        user_id=user.id, role=role, status=status, message=message
+                    )
                     if status == "active":
                         membership.decided_at = utcnow()
                     db.session.add(membership)
@@ -106,7 +130,9 @@ def init_app(app: Flask) -> None:
     def load_command() -> None:
         """Load the demo data; safe to run again."""
         created = load()
-        click.echo("Demo data loaded: " + ", ".join(f"{n} new {k}" for k, n in created.items()) + ".")
+        click.echo(
+            "Demo data loaded: " + ", ".join(f"{n} new {k}" for k, n in created.items()) + "."
+        )
 
     @demo_cli.command("accounts")
     def accounts_command() -> None:

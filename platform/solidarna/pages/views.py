@@ -42,12 +42,19 @@ def set_language():
     """The language switcher: a plain form, so it works without JavaScript."""
     form = LanguageForm()
     if not form.validate_on_submit():
-        return render("errors/error.html", code=400, title=_("Unknown language"),
-                      message=_("Choose one of the offered languages."), status=400)
+        return render(
+            "errors/error.html",
+            code=400,
+            title=_("Unknown language"),
+            message=_("Choose one of the offered languages."),
+            status=400,
+        )
     locale = form.locale.data
     if current_user.is_authenticated:
         current_user.locale = locale
         db.session.commit()
     response = redirect(safe_next(value=form.next.data), 303)
-    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.set_cookie(
+        LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+    )
     return response

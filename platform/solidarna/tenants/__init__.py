@@ -15,5 +15,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def tenant_labels() -> dict:
-        return {"kinds": KINDS, "role_labels": ROLE_LABELS, "status_labels": MEMBERSHIP_STATUSES,
-                "module_labels": MODULES}
+        return {
+            "kinds": KINDS,
+            "role_labels": ROLE_LABELS,
+            "status_labels": MEMBERSHIP_STATUSES,
+            "module_labels": MODULES,
+        }

@@ -19,7 +19,9 @@ bp = TenantBlueprint("tenant_admin", __name__, url_prefix="/admin")
 
 
 def get_membership(membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)  # tenant criteria apply: 404 across tenants
+    membership = db.session.get(
+        Membership, membership_id
+    )  # tenant criteria apply: 404 across tenants
     if membership is None:
         abort(404)
     return membership
@@ -30,7 +32,8 @@ def members_page(invite_form=None, status=200, error=None):
         db.select(Membership).order_by(Membership.status.desc(), Membership.created_at)
     ).all()
     invitations = db.session.scalars(
-        db.select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        db.select(Invitation)
+        .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
         .order_by(Invitation.created_at.desc())
     ).all()
     return render(
@@ -74,19 +77,22 @@ def approve(membership_id: int):
 @bp.post("/members/<int:membership_id>/reject")
 @require("can_manage_members")
 def reject(membership_id: int):
+    get_membership(membership_id)
     form = ReasonForm()
     if not form.validate():
         return members_page(status=422, error=_("The reason is too long."))
-    return _act(services.reject, membership_id, _("The request is rejected."), reason=form.reason.data or "")
+    return _act(
+        services.reject, membership_id, _("The request is rejected."), reason=form.reason.data or ""
+    )
 
 
 @bp.post("/members/<int:membership_id>/role")
 @require("can_manage_members")
 def change_role(membership_id: int):
+    target = get_membership(membership_id)
     form = RoleForm()
     if not form.validate():
         return members_page(status=422, error=_("Choose one of the offered roles."))
-    target = get_membership(membership_id)
     if not can_assign_role(current_user, form.role.data) or (
         target.role == "owner" and not can_assign_role(current_user, "owner")
     ):
@@ -97,13 +103,18 @@ def change_role(membership_id: int):
 @bp.post("/members/<int:membership_id>/suspend")
 @require("can_manage_members")
 def suspend(membership_id: int):
+    target = get_membership(membership_id)
     form = ReasonForm()
     if not form.validate():
         return members_page(status=422, error=_("The reason is too long."))
-    target = get_membership(membership_id)
     if target.role == "owner" and not can_assign_role(current_user, "owner"):
         abort(403)
-    return _act(services.suspend, membership_id, _("The member is suspended."), reason=form.reason.data or "")
+    return _act(
+        services.suspend,
+        membership_id,
+        _("The member is suspended."),
+        reason=form.reason.data or "",
+    )
 
 
 @bp.post("/members/<int:membership_id>/reactivate")
@@ -122,8 +133,13 @@ def invite():
         form.role.errors.append(_("You cannot give this role."))
         return members_page(invite_form=form, status=403)
     try:
-        services.invite(g.tenant, form.email.data, form.role.data, form.note.data or "",
-                        current_user._get_current_object())
+        services.invite(
+            g.tenant,
+            form.email.data,
+            form.role.data,
+            form.note.data or "",
+            current_user._get_current_object(),
+        )
     except services.MembershipError as error:
         db.session.rollback()
         form.email.errors.append(str(error))

@@ -17,7 +17,9 @@ from solidarna.tenants.models import Membership, Tenant
 def create_from_kit(path: str | Path, slug: str | None = None) -> Tenant:
     kit = load_kit(path, slug=slug)
     if db.session.scalar(db.select(Tenant.id).where(Tenant.slug == kit.tenant["slug"])):
-        raise KitError(str(path), [("tenant.slug", f"a tenant {kit.tenant['slug']!r} already exists")])
+        raise KitError(
+            str(path), [("tenant.slug", f"a tenant {kit.tenant['slug']!r} already exists")]
+        )
     tenant = apply_kit(kit)
     db.session.add(tenant)
     db.session.flush()
@@ -46,16 +48,24 @@ def init_app(app: Flask) -> None:
     def list_tenants() -> None:
         """List tenants with their member counts."""
         with cross_tenant():
-            counts = dict(db.session.execute(
-                db.select(Membership.tenant_id, db.func.count(Membership.id))
-                .where(Membership.status == "active").group_by(Membership.tenant_id)).all())
+            counts = dict(
+                db.session.execute(
+                    db.select(Membership.tenant_id, db.func.count(Membership.id))
+                    .where(Membership.status == "active")
+                    .group_by(Membership.tenant_id)
+                ).all()
+            )
         for tenant in db.session.scalars(db.select(Tenant).order_by(Tenant.slug)):
-            click.echo(f"{tenant.slug}\t{tenant.kind}\t{tenant.status}\t"
-                       f"{counts.get(tenant.id, 0)} members\t{tenant.name}")
+            click.echo(
+                f"{tenant.slug}\t{tenant.kind}\t{tenant.status}\t"
+                f"{counts.get(tenant.id, 0)} members\t{tenant.name}"
+            )
 
     @tenants_cli.command("export")
     @click.argument("slug")
-    @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+    @click.option(
+        "--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+    )
     def export(slug: str, output: str | None) -> None:
         """Write a tenant's settings back out as a kit."""
         tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == slug))

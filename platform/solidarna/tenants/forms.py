@@ -31,14 +31,21 @@ def choices(mapping: dict) -> list[SelectChoice]:
 class JoinForm(FlaskForm):
     message = TextAreaField(
         _l("Who are you?"),
-        validators=[InputRequired(REQUIRED), Length(min=10, max=2000, message=_l("Use 10 to 2000 characters."))],
-        description=_l("Your organization and your role in it, or what you plan to start. "
-                       "The space's administrators read this."),
+        validators=[
+            InputRequired(REQUIRED),
+            Length(min=10, max=2000, message=_l("Use 10 to 2000 characters.")),
+        ],
+        description=_l(
+            "Your organization and your role in it, or what you plan to start. "
+            "The space's administrators read this."
+        ),
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), validators=[InputRequired(REQUIRED)])
+    role = SelectField(
+        _l("Role"), choices=choices(ROLE_LABELS), validators=[InputRequired(REQUIRED)]
+    )
 
 
 class ReasonForm(FlaskForm):
@@ -46,9 +53,17 @@ class ReasonForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[
-        InputRequired(REQUIRED), Length(max=320),
-        Email(message=_l("Enter a valid e-mail address, like ime@primer.rs."), check_deliverability=False)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            InputRequired(REQUIRED),
+            Length(max=320),
+            Email(
+                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
+                check_deliverability=False,
+            ),
+        ],
+    )
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="member")
     note = TextAreaField(_l("Personal note (optional)"), validators=[Optional(), Length(max=1000)])
 
@@ -60,8 +75,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 class TenantForm(FlaskForm):
     slug = StringField(
-        _l("Address"), validators=[InputRequired(REQUIRED), Length(min=2, max=40),
-                                   Regexp(r"^[a-z0-9-]+$", message=_l("Use lowercase letters a-z, digits and hyphens."))],
+        _l("Address"),
+        validators=[
+            InputRequired(REQUIRED),
+            Length(min=2, max=40),
+            Regexp(r"^[a-z0-9-]+$", message=_l("Use lowercase letters a-z, digits and hyphens.")),
+        ],
         description=_l("The space lives at /address/, for example /krusevac/."),
     )
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
@@ -88,10 +107,19 @@ class TenantForm(FlaskForm):
 
 class KitUploadForm(FlaskForm):
     kit = FileField(_l("Kit file (TOML)"), validators=[FileRequired(_l("Choose a kit file."))])
-    slug = StringField(_l("Address (optional, overrides the kit's)"), validators=[Optional(), Length(max=40)])
+    slug = StringField(
+        _l("Address (optional, overrides the kit's)"), validators=[Optional(), Length(max=40)]
+    )
 
 
 class OwnerForm(FlaskForm):
-    email = EmailField(_l("E-mail address of the new owner"), validators=[
-        InputRequired(REQUIRED), Email(message=_l("Enter a valid e-mail address, like ime@primer.rs."),
-                                       check_deliverability=False)])
+    email = EmailField(
+        _l("E-mail address of the new owner"),
+        validators=[
+            InputRequired(REQUIRED),
+            Email(
+                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
+                check_deliverability=False,
+            ),
+        ],
+    )

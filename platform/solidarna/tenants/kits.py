@@ -49,7 +49,9 @@ def _check_str_list(problems, key, value, allowed=None) -> None:
     if allowed is not None:
         for v in value:
             if v not in allowed:
-                problems.append((key, f"unknown value {v!r}; use one of {', '.join(sorted(allowed))}"))
+                problems.append(
+                    (key, f"unknown value {v!r}; use one of {', '.join(sorted(allowed))}")
+                )
 
 
 def validate(data: dict, source: str, slug: str | None = None) -> Kit:
@@ -84,17 +86,25 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
     tenant.setdefault("region", geography.NATIONAL)
     region = tenant["region"]
     if region != geography.NATIONAL and region not in geography.districts():
-        problems.append(("tenant.region", f"unknown district code {region!r}; use RS for national "
-                                          "scope or RS-00..RS-29"))
+        problems.append(
+            (
+                "tenant.region",
+                f"unknown district code {region!r}; use RS for national scope or RS-00..RS-29",
+            )
+        )
     tenant.setdefault("municipalities", [])
     _check_str_list(problems, "tenant.municipalities", tenant["municipalities"])
-    if isinstance(tenant["municipalities"], list) and not any(k == "tenant.municipalities" for k, _ in problems):
+    if isinstance(tenant["municipalities"], list) and not any(
+        k == "tenant.municipalities" for k, _ in problems
+    ):
         canonical = []
         for name in tenant["municipalities"]:
             found = geography.find(name, region)
             if found is None:
                 where = "Serbia" if region == geography.NATIONAL else geography.region_name(region)
-                problems.append(("tenant.municipalities", f"{name!r} is not a municipality in {where}"))
+                problems.append(
+                    ("tenant.municipalities", f"{name!r} is not a municipality in {where}")
+                )
             else:
                 canonical.append(found.name_latn)
         tenant["municipalities"] = canonical
@@ -167,8 +177,10 @@ def export_kit(tenant: Tenant) -> str:
         data["taxonomies"] = tenant.taxonomies
     if tenant.starter:
         data["starter"] = tenant.starter
-    header = (f"# Solidarna tenant kit, exported from '{tenant.slug}'.\n"
-              "# Create a tenant from it: flask --app wsgi tenants create --kit FILE [--slug NEW]\n\n")
+    header = (
+        f"# Solidarna tenant kit, exported from '{tenant.slug}'.\n"
+        "# Create a tenant from it: flask --app wsgi tenants create --kit FILE [--slug NEW]\n\n"
+    )
     return header + tomli_w.dumps(data, multiline_strings=True)
 
 

@@ -27,7 +27,11 @@ ROLE_LABELS = {
     "moderator": _l("Moderator"),
     "member": _l("Member"),
 }
-MEMBERSHIP_STATUSES = {"pending": _l("Pending"), "active": _l("Active"), "suspended": _l("Suspended")}
+MEMBERSHIP_STATUSES = {
+    "pending": _l("Pending"),
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+}
 MODULES = {
     "directory": _l("Ecosystem map"),
     "resources": _l("Local resources"),
@@ -49,8 +53,12 @@ RESERVED_SLUGS = frozenset({
 def slug_problem(slug: str) -> str | None:
     """Why a slug cannot be used, or None (existence is checked by the caller)."""
     if not SLUG_PATTERN.match(slug or ""):
-        return str(_l("Use 2 to 40 lowercase letters a-z, digits and hyphens, "
-                      "starting and ending with a letter or digit."))
+        return str(
+            _l(
+                "Use 2 to 40 lowercase letters a-z, digits and hyphens, "
+                "starting and ending with a letter or digit."
+            )
+        )
     if slug in RESERVED_SLUGS:
         return str(_l("This address is reserved by the platform."))
     return None
@@ -83,6 +91,9 @@ class Tenant(TimestampMixin, db.Model):
     #: starter content from the kit (e.g. a survey questionnaire), kept for export
     starter: Mapped[dict] = mapped_column(JSON, default=dict)
     suspended_at: Mapped[datetime | None]
+
+    # Loads go through the isolation hooks like any query: only the current tenant's rows.
+    memberships: Mapped[list[Membership]] = relationship(viewonly=True, order_by="Membership.id")
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

@@ -37,22 +37,34 @@ def get_tenant(tenant_id: int) -> Tenant:
 
 def tenant_rows():
     with cross_tenant():  # counts across all tenants, on purpose
-        counts = dict(db.session.execute(
-            db.select(Membership.tenant_id, db.func.count(Membership.id))
-            .where(Membership.status == "active").group_by(Membership.tenant_id)
-        ).all())
-        pending = dict(db.session.execute(
-            db.select(Membership.tenant_id, db.func.count(Membership.id))
-            .where(Membership.status == "pending").group_by(Membership.tenant_id)
-        ).all())
+        counts = dict(
+            db.session.execute(
+                db.select(Membership.tenant_id, db.func.count(Membership.id))
+                .where(Membership.status == "active")
+                .group_by(Membership.tenant_id)
+            ).all()
+        )
+        pending = dict(
+            db.session.execute(
+                db.select(Membership.tenant_id, db.func.count(Membership.id))
+                .where(Membership.status == "pending")
+                .group_by(Membership.tenant_id)
+            ).all()
+        )
     tenants = db.session.scalars(db.select(Tenant).order_by(Tenant.name)).all()
     return [(t, counts.get(t.id, 0), pending.get(t.id, 0)) for t in tenants]
 
 
 def index_page(form=None, kit_form=None, owner_form=None, status=200, kit_errors=None):
-    return render("tenants/platform/index.html", rows=tenant_rows(),
-                  form=form or TenantForm(formdata=None), kit_form=kit_form or KitUploadForm(formdata=None),
-                  owner_form=owner_form or OwnerForm(formdata=None), kit_errors=kit_errors, status=status)
+    return render(
+        "tenants/platform/index.html",
+        rows=tenant_rows(),
+        form=form or TenantForm(formdata=None),
+        kit_form=kit_form or KitUploadForm(formdata=None),
+        owner_form=owner_form or OwnerForm(formdata=None),
+        kit_errors=kit_errors,
+        status=status,
+    )
 
 
 @bp.get("/")
@@ -65,7 +77,9 @@ def _created(tenant: Tenant, how: str):
     db.session.flush()
     audit.record("tenant.created", target=tenant, tenant_id=tenant.id, how=how)
     with tenant_context(tenant.id):
-        services.make_owner(tenant, current_user._get_current_object(), current_user._get_current_object())
+        services.make_owner(
+            tenant, current_user._get_current_object(), current_user._get_current_object()
+        )
         db.session.commit()
     flash(_("The space %(name)s is created. You are its owner.", name=tenant.name), "success")
     return redirect(url_for("tenant.home", tenant_slug=tenant.slug), 303)
@@ -76,9 +90,17 @@ def create():
     form = TenantForm()
     if not form.validate():
         return index_page(form=form, status=422)
-    tenant = Tenant(slug=form.slug.data, name=form.name.data.strip(), short_name=form.short_name.data or None,
-                    kind=form.kind.data, region=form.region.data, description=form.description.data or "",
-                    visibility=form.visibility.data, modules=form.modules.data, municipalities=[])
+    tenant = Tenant(
+        slug=form.slug.data,
+        name=form.name.data.strip(),
+        short_name=form.short_name.data or None,
+        kind=form.kind.data,
+        region=form.region.data,
+        description=form.description.data or "",
+        visibility=form.visibility.data,
+        modules=form.modules.data,
+        municipalities=[],
+    )
     return _created(tenant, "form")
 
 
@@ -90,18 +112,29 @@ def create_from_kit():
     raw = form.kit.data.read(MAX_KIT_BYTES + 1)
     filename = form.kit.data.filename or "kit.toml"
     if len(raw) > MAX_KIT_BYTES:
-        return index_page(kit_form=form, status=413, kit_errors=[(filename, "-", _("The file is too large."))])
+        return index_page(
+            kit_form=form, status=413, kit_errors=[(filename, "-", _("The file is too large."))]
+        )
     try:
         kit = parse_kit(raw.decode("utf-8"), filename, slug=form.slug.data or None)
     except UnicodeDecodeError:
-        return index_page(kit_form=form, status=422,
-                          kit_errors=[(filename, "-", _("The file is not UTF-8 text."))])
+        return index_page(
+            kit_form=form,
+            status=422,
+            kit_errors=[(filename, "-", _("The file is not UTF-8 text."))],
+        )
     except KitError as error:
-        return index_page(kit_form=form, status=422,
-                          kit_errors=[(error.source, key, problem) for key, problem in error.problems])
+        return index_page(
+            kit_form=form,
+            status=422,
+            kit_errors=[(error.source, key, problem) for key, problem in error.problems],
+        )
     if db.session.scalar(db.select(Tenant.id).where(Tenant.slug == kit.tenant["slug"])):
-        return index_page(kit_form=form, status=409, kit_errors=[
-            (filename, "tenant.slug", _("This address is already taken."))])
+        return index_page(
+            kit_form=form,
+            status=409,
+            kit_errors=[(filename, "tenant.slug", _("This address is already taken."))],
+        )
     return _created(apply_kit(kit), "kit")
 
 
@@ -110,8 +143,11 @@ def _set_status(tenant_id: int, status: str, message: str):
     if tenant.status != status:
         tenant.status = status
         tenant.suspended_at = utcnow() if status == "suspended" else None
-        audit.record(f"tenant.{'suspended' if status == 'suspended' else 'reactivated'}",
-                     target=tenant, tenant_id=tenant.id)
+        audit.record(
+            f"tenant.{'suspended' if status == 'suspended' else 'reactivated'}",
+            target=tenant,
+            tenant_id=tenant.id,
+        )
         db.session.commit()
     flash(message, "success")
     return redirect(url_for("platform_admin.index"), 303)
@@ -135,16 +171,22 @@ def make_owner(tenant_id: int):
         return index_page(owner_form=form, status=422)
     user = User.by_email(form.email.data)
     if user is None:
-        form.email.errors.append(_("No account has this e-mail address. Ask the person to register first."))
+        form.email.errors.append(
+            _("No account has this e-mail address. Ask the person to register first.")
+        )
         return index_page(owner_form=form, status=422)
     with tenant_context(tenant.id):
         services.make_owner(tenant, user, current_user._get_current_object())
         db.session.commit()
-    flash(_("%(name)s is now an owner of %(tenant)s.", name=user.name, tenant=tenant.name), "success")
+    flash(
+        _("%(name)s is now an owner of %(tenant)s.", name=user.name, tenant=tenant.name), "success"
+    )
     return redirect(url_for("platform_admin.index"), 303)
 
 
 @bp.get("/audit")
 def audit_log():
     page = request.args.get("page", 1, type=int)
-    return render("tenants/platform/audit.html", entries=audit.entries(tenant_id=None, page=max(page, 1)))
+    return render(
+        "tenants/platform/audit.html", entries=audit.entries(tenant_id=None, page=max(page, 1))
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from solidarna.core import geography
 from solidarna.core.audit import AuditEntry
 from solidarna.core.models import utcnow
-from solidarna.core.permissions import can_view_tenant
+from solidarna.core.permissions import can_view_tenant, require
 from solidarna.core.registry import Figure, tenant_figure, tenant_figures
 from solidarna.core.rendering import render
 from solidarna.extensions import db
@@ -27,12 +27,18 @@ bp = TenantBlueprint("tenant", __name__)
 @tenant_figure
 def membership_figures(tenant) -> list[Figure]:
     members = db.session.scalar(
-        db.select(db.func.count(Membership.id)).where(Membership.status == "active"))
+        db.select(db.func.count(Membership.id)).where(Membership.status == "active")
+    )
     since = utcnow() - timedelta(days=30)
     activity = db.session.scalar(
-        db.select(db.func.count(AuditEntry.id)).where(AuditEntry.tenant_id == tenant.id,
-                                                      AuditEntry.created_at >= since))
-    return [Figure(str(_l("Members")), members), Figure(str(_l("Actions in the last 30 days")), activity)]
+        db.select(db.func.count(AuditEntry.id)).where(
+            AuditEntry.tenant_id == tenant.id, AuditEntry.created_at >= since
+        )
+    )
+    return [
+        Figure(str(_l("Members")), members),
+        Figure(str(_l("Actions in the last 30 days")), activity),
+    ]
 
 
 @bp.get("/")
@@ -41,9 +47,23 @@ def home():
     if not can_view_tenant(current_user, tenant):
         return render("tenants/private.html", tenant=tenant)
     municipalities = [geography.find(name, tenant.region) for name in tenant.municipalities or []]
-    return render("tenants/home.html", tenant=tenant, figures=tenant_figures(tenant),
-                  region=geography.region_name(tenant.region),
-                  municipalities=[m for m in municipalities if m])
+    return render(
+        "tenants/home.html",
+        tenant=tenant,
+        figures=tenant_figures(tenant),
+        region=geography.region_name(tenant.region),
+        municipalities=[m for m in municipalities if m],
+    )
+
+
+@bp.get("/members")
+@require("can_view_members_area")
+def members():
+    """The members' directory: who else is in this space (members only)."""
+    rows = db.session.scalars(
+        db.select(Membership).where(Membership.status == "active").order_by(Membership.created_at)
+    ).all()
+    return render("tenants/members.html", tenant=g.tenant, members=rows)
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -56,11 +76,21 @@ def join():
     if form.validate_on_submit():
         services.request_to_join(tenant, current_user._get_current_object(), form.message.data)
         db.session.commit()
-        flash(_("Your request is sent. The administrators of this space will decide on it; "
-                "we will let you know by e-mail."), "success")
+        flash(
+            _(
+                "Your request is sent. The administrators of this space will decide on it; "
+                "we will let you know by e-mail."
+            ),
+            "success",
+        )
         return redirect(url_for("tenant.home"), 303)
-    return render("tenants/join.html", tenant=tenant, form=form, membership=None,
-                  status=422 if form.errors else 200)
+    return render(
+        "tenants/join.html",
+        tenant=tenant,
+        form=form,
+        membership=None,
+        status=422 if form.errors else 200,
+    )
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -69,17 +99,28 @@ def invitation(token: str):
     try:
         invite = services.read_invitation(token, tenant)
     except services.MembershipError as error:
-        return render("tenants/invitation.html", tenant=tenant, error=str(error), invite=None, status=400)
+        return render(
+            "tenants/invitation.html", tenant=tenant, error=str(error), invite=None, status=400
+        )
+    if invite is None:
+        abort(404)
     if not current_user.is_authenticated:
-        return render("tenants/invitation.html", tenant=tenant, invite=invite, error=None,
-                      login_url=url_for("accounts.login", next=request.path, email=invite.email),
-                      register_url=url_for("accounts.register", next=request.path))
+        return render(
+            "tenants/invitation.html",
+            tenant=tenant,
+            invite=invite,
+            error=None,
+            login_url=url_for("accounts.login", next=request.path, email=invite.email),
+            register_url=url_for("accounts.register", next=request.path),
+        )
     if request.method == "POST":
         try:
             services.accept_invitation(invite, current_user._get_current_object())
         except services.MembershipError as error:
             db.session.rollback()
-            return render("tenants/invitation.html", tenant=tenant, error=str(error), invite=None, status=409)
+            return render(
+                "tenants/invitation.html", tenant=tenant, error=str(error), invite=None, status=409
+            )
         db.session.commit()
         flash(_("Welcome to %(name)s.", name=tenant.short_name or tenant.name), "success")
         return redirect(url_for("tenant.home"), 303)

@@ -1,0 +1,173 @@
+"""Fail-closed tenant isolation, on both databases (DESIGN §3)."""
+
+import pytest
+import sqlalchemy as sa
+from solidarna.core.tenancy import TenantRequired, TenantViolation, cross_tenant, tenant_context
+from solidarna.tenants.models import Invitation, Membership, Tenant
+
+
+@pytest.fixture
+def two_tenants(db, make_user, make_tenant):
+    ana, bojan, ceca = make_user(name="Ana"), make_user(name="Bojan"), make_user(name="Ceca")
+    a = make_tenant("alfa", members={ana: "owner", bojan: "member"})
+    b = make_tenant("beta", members={ceca: "owner"})
+    with tenant_context(a.id):
+        db.session.add(Invitation(email="x@example.org", role="member"))
+        db.session.commit()
+    with tenant_context(b.id):
+        db.session.add(Invitation(email="y@example.org", role="admin"))
+        db.session.commit()
+    ids = a.id, b.id
+    db.session.expunge_all()
+    return ids
+
+
+def test_select_sees_only_the_current_tenant(db, two_tenants):
+    a, b = two_tenants
+    with tenant_context(a):
+        rows = db.session.scalars(db.select(Membership)).all()
+        assert {m.tenant_id for m in rows} == {a} and len(rows) == 2
+    with tenant_context(b):
+        assert [m.tenant_id for m in db.session.scalars(db.select(Membership))] == [b]
+
+
+def test_query_without_tenant_fails_closed(db, two_tenants):
+    with pytest.raises(TenantRequired):
+        db.session.scalars(db.select(Membership)).all()
+    with pytest.raises(TenantRequired):
+        db.session.get(Membership, 1)
+    with pytest.raises(TenantRequired):
+        db.session.scalar(db.select(sa.func.count(Invitation.id)))
+
+
+def test_unscoped_models_need_no_tenant(db, two_tenants):
+    assert len(db.session.scalars(db.select(Tenant)).all()) == 2
+
+
+def test_get_by_id_of_another_tenant_is_none(db, two_tenants):
+    a, b = two_tenants
+    with cross_tenant():
+        b_id = db.session.scalar(db.select(Membership.id).where(Membership.tenant_id == b))
+    db.session.expunge_all()
+    with tenant_context(a):
+        assert db.session.get(Membership, b_id) is None
+    db.session.expunge_all()
+    with tenant_context(b):
+        assert db.session.get(Membership, b_id) is not None
+
+
+def test_relationship_loads_are_filtered(db, two_tenants):
+    a, b = two_tenants
+    tenant_b = db.session.get(Tenant, b)
+    with tenant_context(a):
+        assert tenant_b.memberships == []  # lazy load of B's rows from A's context
+    db.session.expire_all()
+    with tenant_context(b):
+        assert len(tenant_b.memberships) == 1
+    db.session.expunge_all()
+    with tenant_context(a):
+        loaded = db.session.scalars(
+            db.select(Tenant).options(sa.orm.selectinload(Tenant.memberships)).order_by(Tenant.id)
+        ).all()
+        assert [len(t.memberships) for t in loaded] == [2, 0]
+
+
+def test_joins_filter_every_scoped_entity(db, two_tenants):
+    a, b = two_tenants
+    with tenant_context(a):
+        rows = db.session.execute(
+            db.select(Membership.tenant_id, Invitation.tenant_id).join(Invitation, sa.true())
+        ).all()
+        assert rows and all(row == (a, a) for row in rows)
+        aliased = sa.orm.aliased(Membership)
+        pairs = db.session.execute(
+            db.select(Membership.id, aliased.tenant_id).join(aliased, sa.true())
+        ).all()
+        assert {p[1] for p in pairs} == {a}
+
+
+def test_aggregates_count_only_the_current_tenant(db, two_tenants):
+    a, b = two_tenants
+    with tenant_context(a):
+        assert db.session.scalar(db.select(sa.func.count(Membership.id))) == 2
+        by_role = dict(
+            db.session.execute(
+                db.select(Membership.role, sa.func.count()).group_by(Membership.role)
+            ).all()
+        )
+        assert by_role == {"owner": 1, "member": 1}
+    with cross_tenant():
+        assert db.session.scalar(db.select(sa.func.count(Membership.id))) == 3
+
+
+def test_bulk_update_and_delete_stay_in_the_tenant(db, two_tenants):
+    a, b = two_tenants
+    with tenant_context(a):
+        db.session.execute(sa.update(Membership).values(role="admin"))
+        db.session.execute(sa.delete(Invitation))
+        db.session.commit()
+    with cross_tenant():
+        roles = dict(
+            db.session.execute(
+                db.select(Membership.tenant_id, Membership.role).where(Membership.tenant_id == b)
+            ).all()
+        )
+        assert roles == {b: "owner"}
+        assert db.session.scalar(db.select(sa.func.count(Invitation.id))) == 1
+
+
+def test_bulk_statement_without_tenant_raises(db, two_tenants):
+    with pytest.raises(TenantRequired):
+        db.session.execute(sa.update(Membership).values(role="admin"))
+    db.session.rollback()
+
+
+def test_new_objects_get_the_current_tenant(db, two_tenants, make_user):
+    a, _ = two_tenants
+    user = make_user()
+    with tenant_context(a):
+        membership = Membership(user_id=user.id, role="member", status="pending")
+        db.session.add(membership)
+        db.session.commit()
+        assert membership.tenant_id == a
+
+
+def test_creating_without_tenant_raises(db, two_tenants, make_user):
+    user = make_user()
+    db.session.add(Membership(user_id=user.id, role="member", status="pending"))
+    with pytest.raises(TenantRequired):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_writing_another_tenants_object_is_refused(db, two_tenants, make_user):
+    a, b = two_tenants
+    user = make_user()
+    with tenant_context(a):
+        db.session.add(Membership(user_id=user.id, tenant_id=b, role="member", status="pending"))
+        with pytest.raises(TenantViolation):
+            db.session.flush()
+        db.session.rollback()
+    with tenant_context(b):
+        membership_b = db.session.scalars(db.select(Membership)).first()
+    with tenant_context(a):
+        membership_b.role = "admin"
+        with pytest.raises(TenantViolation):
+            db.session.flush()
+        db.session.rollback()
+    with tenant_context(a):
+        db.session.delete(db.session.merge(membership_b))
+        with pytest.raises(TenantViolation):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_opt_outs_are_explicit(db, two_tenants):
+    assert (
+        len(db.session.scalars(db.select(Membership).execution_options(all_tenants=True)).all())
+        == 3
+    )
+    with cross_tenant():
+        assert len(db.session.scalars(db.select(Invitation)).all()) == 2
+    with pytest.raises(TenantRequired):  # the opt-out ends with the block
+        db.session.scalars(db.select(Invitation)).all()

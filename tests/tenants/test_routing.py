@@ -1,0 +1,117 @@
+import pytest
+from solidarna.tenants.models import RESERVED_SLUGS, slug_problem
+
+from tests.conftest import Client
+
+EN = {"Accept-Language": "en"}
+
+
+def test_tenant_home_shows_who_and_what(client, make_user, make_tenant):
+    owner = make_user()
+    make_tenant(
+        "alfa",
+        members={owner: "owner"},
+        description="Opis prostora Kruševac.",
+        region="RS-19",
+        municipalities=["Kruševac", "Brus"],
+    )
+    html = client.get("/alfa/", headers={"Accept-Language": "sr-Cyrl"}).get_data(as_text=True)
+    assert "Опис простора Крушевац." in html  # user content in the reader's script
+    assert "Брус" in html
+    html = client.get("/alfa/", headers=EN).get_data(as_text=True)
+    assert "Members" in html and "Rasinski okrug" in html
+
+
+def test_unknown_tenant_is_404(client):
+    assert client.get("/nope/").status_code == 404
+    assert client.get("/nope/admin/members").status_code == 404
+
+
+def test_suspended_tenant_shows_a_clear_page(client, make_user, make_tenant, db):
+    tenant = make_tenant("alfa")
+    tenant.status = "suspended"
+    db.session.commit()
+    response = client.get("/alfa/", headers=EN)
+    assert response.status_code == 403
+    assert "suspended" in response.get_data(as_text=True)
+
+
+def test_members_only_tenant_shows_outsiders_only_name_and_join(client, make_user, make_tenant):
+    owner = make_user(name="Skrivena Vlasnica")
+    make_tenant("tajni", visibility="members", members={owner: "owner"}, description="Tajni opis.")
+    html = client.get("/tajni/", headers=EN).get_data(as_text=True)
+    assert "Prostor tajni" in html and "Log in to join" in html
+    assert "Tajni opis." not in html and "Skrivena Vlasnica" not in html
+    make_user(email="outsider@example.org")
+    client.login("outsider@example.org")
+    html = client.get("/tajni/", headers=EN).get_data(as_text=True)
+    assert "Ask to join" in html and "Tajni opis." not in html
+
+
+@pytest.mark.parametrize(
+    "slug", sorted(RESERVED_SLUGS)[:5] + ["A", "x", "-ab", "ab-", "a" * 41, "č-slovo"]
+)
+def test_bad_slugs_are_refused(slug):
+    assert slug_problem(slug) is not None
+
+
+def test_good_slugs():
+    assert slug_problem("krusevac") is None and slug_problem("opstina-brus") is None
+
+
+def test_htmx_request_to_tenant_home_returns_fragment(client, make_tenant):
+    make_tenant("alfa")
+    html = client.get("/alfa/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in html and "Prostor alfa" in html
+
+
+def test_platform_admin_creates_suspends_and_appoints(client, make_user, db, outbox):
+    make_user(email="root@example.org", is_platform_admin=True)
+    make_user(email="nova.vlasnica@example.org", name="Nova Vlasnica")
+    client.login("root@example.org")
+    bad = client.post(
+        "/admin/tenants",
+        {"slug": "admin", "name": "X", "kind": "municipality", "region": "RS"},
+        headers=EN,
+    )
+    assert bad.status_code == 422 and "reserved" in bad.get_data(as_text=True)
+    response = client.post(
+        "/admin/tenants",
+        {
+            "slug": "brus",
+            "name": "Opština Brus",
+            "kind": "municipality",
+            "region": "RS-19",
+            "visibility": "public",
+            "modules": ["directory"],
+        },
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/brus/"
+    assert client.get("/brus/").status_code == 200
+    dup = client.post(
+        "/admin/tenants",
+        {"slug": "brus", "name": "Opet", "kind": "municipality", "region": "RS"},
+        headers=EN,
+    )
+    assert dup.status_code == 422 and "already taken" in dup.get_data(as_text=True)
+    index = client.get("/admin/").get_data(as_text=True)
+    assert "Opština Brus" in index
+    from solidarna.tenants.models import Tenant
+
+    tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == "brus"))
+    assert (
+        client.post(
+            f"/admin/tenants/{tenant.id}/owner", {"email": "nova.vlasnica@example.org"}
+        ).status_code
+        == 303
+    )
+    unknown = client.post(
+        f"/admin/tenants/{tenant.id}/owner", {"email": "niko@example.org"}, headers=EN
+    )
+    assert unknown.status_code == 422
+    assert client.post(f"/admin/tenants/{tenant.id}/suspend").status_code == 303
+    visitor = Client(client.app)
+    assert visitor.get("/brus/").status_code == 403
+    assert client.post(f"/admin/tenants/{tenant.id}/reactivate").status_code == 303
+    assert visitor.get("/brus/").status_code == 200
+    assert "tenant.suspended" in client.get("/admin/audit").get_data(as_text=True)

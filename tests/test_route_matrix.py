@@ -1,0 +1,241 @@
+"""Route matrices (DESIGN §8) that grow by themselves: they walk app.url_map, so a route is
+covered the day it is added. A route that none of them can check must be listed here as
+exempt, with the reason; otherwise the matrix fails and names it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from solidarna import create_app
+from solidarna.core.tenancy import tenant_context
+from solidarna.tenants import services
+from solidarna.tenants.models import Invitation, Membership
+from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
+
+from tests.conftest import Client
+
+URL_MAP_APP = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+RULES = sorted(
+    (r for r in URL_MAP_APP.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule
+)
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+# Routes anyone may use without logging in, and why.
+PUBLIC = {
+    "pages.home": "the platform's front page",
+    "pages.health": "monitoring probe",
+    "pages.set_language": "visitors choose their language too",
+    "accounts.register": "how visitors get an account",
+    "accounts.login": "how visitors log in",
+    "accounts.logout": "harmless without a session",
+    "accounts.check_email": "shown right after registering, before login",
+    "accounts.verify_email": "opened from the mail, often in another browser",
+    "accounts.resend_verification": "for people who cannot log in yet",
+    "accounts.forgot_password": "for people who cannot log in",
+    "accounts.reset_password": "for people who cannot log in",
+    "tenant.home": "a tenant's public face; members-only tenants show just the name and how to join",
+    "tenant.invitation": "the invitee may not have an account yet",
+}
+# URL arguments that name a tenant's object: how to make one in a given tenant.
+OBJECT_ARGS = {"membership_id", "invitation_id", "token"}
+COVERED: dict[str, set[str]] = {}
+
+
+def is_tenant_rule(rule) -> bool:
+    return "tenant_slug" in rule.arguments
+
+
+def methods(rule) -> list[str]:
+    return sorted(m for m in rule.methods if m in {"GET", *STATE_CHANGING})
+
+
+def note(matrix: str, rule) -> None:
+    COVERED.setdefault(matrix, set()).add(f"{','.join(methods(rule))} {rule.rule}")
+
+
+class World:
+    """Tenants A (public), B (public) and P (members-only), with people and objects."""
+
+    def __init__(self, db, make_user, make_tenant):
+        self.platform_admin = make_user(email="platform@example.org", is_platform_admin=True)
+        self.owner_a = make_user(email="owner.a@example.org", name="Vlasnica Alfe")
+        self.member_a = make_user(email="member.a@example.org", name="Članica Alfe")
+        self.pending_a = make_user(email="pending.a@example.org", name="Molilac Alfe")
+        self.owner_b = make_user(email="owner.b@example.org", name="Tajni Vlasnik Bete")
+        self.pending_b = make_user(email="pending.b@example.org", name="Tajni Molilac Bete")
+        self.a = make_tenant(
+            "alfa",
+            members={self.owner_a: "owner", self.member_a: "member", self.pending_a: "pending"},
+        )
+        self.b = make_tenant("beta", members={self.owner_b: "owner", self.pending_b: "pending"})
+        self.p = make_tenant("privatni", visibility="members", members={self.owner_a: "owner"})
+        self.objects = {}
+        for tenant in (self.a, self.b, self.p):
+            with tenant_context(tenant.id):
+                invitation = Invitation(
+                    email=f"tajna.pozivnica.{tenant.slug}@example.org", role="member"
+                )
+                db.session.add(invitation)
+                db.session.flush()
+                pending = db.session.scalars(
+                    db.select(Membership).where(Membership.status == "pending")
+                ).first()
+                any_membership = db.session.scalars(db.select(Membership)).first()
+                self.objects[tenant.slug] = {
+                    "membership_id": (pending or any_membership).id,
+                    "invitation_id": invitation.id,
+                    "token": services.invitation_token(invitation),
+                    "tenant_id": tenant.id,
+                }
+                db.session.commit()
+        # Strings that must never appear on A's pages.
+        self.b_markers = ["Tajni Vlasnik Bete", "Tajni Molilac Bete", "tajna.pozivnica.beta"]
+
+    def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:
+        objects = self.objects[objects_of or tenant_slug]
+        values = {}
+        for arg in rule.arguments:
+            if arg == "tenant_slug":
+                values[arg] = tenant_slug
+            elif arg in objects:
+                values[arg] = objects[arg]
+            else:
+                values[arg] = "x"
+        return values
+
+
+@pytest.fixture
+def world(db, make_user, make_tenant):
+    return World(db, make_user, make_tenant)
+
+
+def url(app, rule, values) -> str:
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def call(client, method, path, csrf=True):
+    if method == "GET":
+        return client.get(path)
+    return (
+        client.post(path, {}, csrf=csrf)
+        if method == "POST"
+        else client.raw.open(path, method=method)
+    )
+
+
+def test_every_route_is_classified():
+    unknown_args = []
+    for rule in RULES:
+        extra = set(rule.arguments) - {"tenant_slug", "tenant_id"} - OBJECT_ARGS
+        if extra:
+            unknown_args.append(
+                f"{rule.rule}: {sorted(extra)} (add a factory to World and OBJECT_ARGS)"
+            )
+    assert not unknown_args, "\n".join(unknown_args)
+    assert set(PUBLIC) <= {r.endpoint for r in RULES}, (
+        "PUBLIC lists an endpoint that no longer exists"
+    )
+
+
+def test_matrix_a_objects_of_another_tenant_answer_404(app, world):
+    """Through tenant A, every object of tenant B answers 404."""
+    client = Client(app)
+    client.login("owner.a@example.org")
+    failures = []
+    for rule in filter(is_tenant_rule, RULES):
+        object_args = set(rule.arguments) & OBJECT_ARGS
+        for method in methods(rule):
+            if object_args:
+                path = url(app, rule, world.values(rule, "alfa", objects_of="beta"))
+                status = call(client, method, path).status_code
+                if status != 404:
+                    failures.append(f"{method} {path}: {status}, expected 404")
+                note("a: cross-tenant objects -> 404", rule)
+            elif method == "GET":
+                # Lists: A's page must not show any of B's data.
+                response = call(client, method, url(app, rule, world.values(rule, "alfa")))
+                html = response.get_data(as_text=True)
+                leaked = [m for m in world.b_markers if m in html]
+                if leaked or response.status_code >= 500:
+                    failures.append(f"{method} {rule.rule}: {response.status_code} leaks {leaked}")
+                note("a: tenant pages show no other tenant's data", rule)
+    assert not failures, "\n".join(failures)
+
+
+def test_matrix_b_state_changing_routes_refuse_missing_csrf(app, world, make_user):
+    client = Client(app)
+    client.login("owner.a@example.org")
+    failures = []
+    for rule in RULES:
+        for method in set(methods(rule)) & STATE_CHANGING:
+            path = url(app, rule, world.values(rule, "alfa"))
+            response = call(client, method, path, csrf=False)
+            if response.status_code != 400:
+                failures.append(f"{method} {path}: {response.status_code}, expected 400")
+            note("b: CSRF required", rule)
+    assert not failures, "\n".join(failures)
+
+
+def _sent_to_login(response) -> bool:
+    return response.status_code in (302, 303) and "/auth/login" in response.headers.get(
+        "Location", ""
+    )
+
+
+def test_matrix_c_members_only_routes_send_visitors_to_log_in(app, world):
+    client = Client(app)
+    failures = []
+    for rule in RULES:
+        if rule.endpoint in PUBLIC:
+            continue
+        for method in methods(rule):
+            path = url(app, rule, world.values(rule, "alfa"))
+            response = call(client, method, path)
+            if not _sent_to_login(response):
+                failures.append(
+                    f"anonymous {method} {path}: {response.status_code}, expected a login redirect"
+                )
+            note("c: members-only -> login", rule)
+    # In a members-only tenant, only its home (name, how to join) is open to outsiders.
+    for rule in filter(is_tenant_rule, RULES):
+        if rule.endpoint in PUBLIC_IN_PRIVATE:
+            continue
+        for method in methods(rule):
+            path = url(app, rule, world.values(rule, "privatni"))
+            response = call(client, method, path)
+            if not _sent_to_login(response):
+                failures.append(
+                    f"anonymous {method} {path} (members-only tenant): {response.status_code}"
+                )
+            note("c: members-only tenant -> login", rule)
+    home = client.get("/privatni/").get_data(as_text=True)
+    assert "Prostor privatni" in home and "tajna.pozivnica" not in home
+    assert not failures, "\n".join(failures)
+
+
+def test_matrix_d_members_get_403_on_admin_routes(app, world):
+    client = Client(app)
+    client.login("member.a@example.org")
+    failures = []
+    for rule in RULES:
+        if not re.match(r"^(/<tenant_slug>)?/admin/", rule.rule):
+            continue
+        for method in methods(rule):
+            path = url(app, rule, world.values(rule, "alfa"))
+            response = call(client, method, path)
+            if response.status_code != 403:
+                failures.append(f"member {method} {path}: {response.status_code}, expected 403")
+            note("d: member -> 403 on admin", rule)
+    assert not failures, "\n".join(failures)
+
+
+def test_matrix_coverage_report(capsys):
+    """Runs last in this module: prints what the matrices covered (shown with -rA or -s)."""
+    total = {f"{','.join(methods(r))} {r.rule}" for r in RULES}
+    lines = [f"route matrices: {len(total)} routes"]
+    for matrix, routes in sorted(COVERED.items()):
+        lines.append(f"  {matrix}: {len(routes)} routes")
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+    assert COVERED, "the matrices ran no route"
