@@ -9,14 +9,13 @@ FLASK := $(BIN)/flask --app wsgi
 TRANSLATIONS := platform/solidarna/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
-.PHONY: run setup install install-dev translations messages test test-postgres lint format bench clean help
+.PHONY: run setup install install-dev translations messages test lint format clean help
 
 help:
 	@echo "make run        set up everything and serve on http://$(HOST):$(PORT) with demo data"
 	@echo "make test       run the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)"
 	@echo "make lint       ruff"
 	@echo "make messages   extract strings and update the catalogs"
-	@echo "make bench      run the benchmarks in bench/"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,11 +54,11 @@ test: install-dev translations
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check platform tests bench
+	$(BIN)/ruff format --check platform tests
 
 format: install-dev
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format platform tests bench
+	$(BIN)/ruff format platform tests
 
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o $(TRANSLATIONS)/messages.pot --no-wrap --sort-by-file .
@@ -68,9 +67,6 @@ messages: install-dev
 	    $(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$l --no-wrap --ignore-obsolete; \
 	  else $(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$l --no-wrap; fi; \
 	done
-
-bench: install-dev translations
-	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
 from solidarna import create_app
 from solidarna.core.database import normalise_url
-from sqlalchemy.engine import make_url
 
 PASSWORD = "correct horse battery"
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from solidarna import create_app
 from solidarna.core.tenancy import tenant_context
 from solidarna.tenants import services
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
-
 from tests.conftest import Client
 
 URL_MAP_APP = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})

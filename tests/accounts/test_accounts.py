@@ -1,7 +1,7 @@
 import pytest
+
 from solidarna.accounts.models import User
 from solidarna.accounts.services import password_problem
-
 from tests.conftest import PASSWORD, link_in
 
 EN = {"Accept-Language": "en"}

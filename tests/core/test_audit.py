@@ -1,4 +1,5 @@
 import pytest
+
 from solidarna.core import audit
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+
 from solidarna.core.catalogs import cyrillic_catalog
 from solidarna.core.script import to_cyrillic
 
@@ -56,5 +57,5 @@ def test_cyrillic_catalog_is_generated_from_latin(tmp_path):
         if message.id and isinstance(message.string, str) and message.string:
             assert cyrillic[message.id] == to_cyrillic(message.string)
             # placeholders survive untouched
-            for placeholder in ("%(name)s", "%(email)s", "%(n)d", "%(hours)d"):
+            for placeholder in ("%(name)s", "%(email)s", "%(num)d", "%(role)s", "%(tenant)s"):
                 assert message.string.count(placeholder) == cyrillic[message.id].count(placeholder)

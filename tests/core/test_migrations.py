@@ -4,8 +4,9 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from solidarna import create_app
 from sqlalchemy.engine import make_url
+
+from solidarna import create_app
 
 
 def scratch_database(database_url, tmp_path):

@@ -1,4 +1,5 @@
 import pytest
+
 from solidarna.core.script import fold, in_script, to_cyrillic, to_latin
 
 

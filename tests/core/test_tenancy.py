@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+
 from solidarna.core.tenancy import TenantRequired, TenantViolation, cross_tenant, tenant_context
 from solidarna.tenants.models import Invitation, Membership, Tenant
 

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from solidarna import create_app
 from werkzeug.serving import make_server
 
+from solidarna import create_app
 from tests.conftest import ARTIFACTS, PASSWORD, _wipe, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")

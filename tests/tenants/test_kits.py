@@ -1,6 +1,7 @@
 import io
 
 import pytest
+
 from solidarna.tenants.kits import KIT_DIR, KitError, export_kit, load_kit, parse_kit
 from solidarna.tenants.models import Tenant
 

@@ -1,7 +1,6 @@
 from solidarna.core.audit import AuditEntry
 from solidarna.core.tenancy import tenant_context
 from solidarna.tenants.models import Invitation, Membership
-
 from tests.conftest import Client, link_in
 
 EN = {"Accept-Language": "en"}

@@ -1,6 +1,6 @@
 import pytest
-from solidarna.tenants.models import RESERVED_SLUGS, slug_problem
 
+from solidarna.tenants.models import RESERVED_SLUGS, slug_problem
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

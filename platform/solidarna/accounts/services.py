@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -30,9 +30,9 @@ COMMON_PASSWORDS = {
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """Return why a password is too weak, or None. Length matters most (NIST SP 800-63B)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return _("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)
+        return ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_PASSWORD_LENGTH)
     folded = fold(password)
     if folded in COMMON_PASSWORDS or len(set(folded)) < 4:
         return _("This password is too common or too simple; choose a less predictable one.")
