@@ -30,9 +30,15 @@ COMMON_PASSWORDS = {
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """Return why a password is too weak, or None. Length matters most (NIST SP 800-63B)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH)
+        return ngettext(
+            "Use at least %(num)d character.",
+            "Use at least %(num)d characters.",
+            MIN_PASSWORD_LENGTH,
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        return ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_PASSWORD_LENGTH)
+        return ngettext(
+            "Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_PASSWORD_LENGTH
+        )
     folded = fold(password)
     if folded in COMMON_PASSWORDS or len(set(folded)) < 4:
         return _("This password is too common or too simple; choose a less predictable one.")
