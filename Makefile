@@ -47,7 +47,7 @@ run: setup
 	@$(FLASK) demo accounts
 	@echo "  Mail is printed to this console (no MAIL_SERVER set). Stop with Ctrl+C."
 	@echo
-	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+	PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
 test: install-dev translations
 	$(BIN)/pytest

@@ -58,3 +58,8 @@ def test_in_script_follows_reader():
     assert in_script("Ćićevac", "sr_Cyrl") == "Ћићевац"
     assert in_script("Ћићевац", "sr_Latn") == "Ćićevac"
     assert in_script("Ћићевац", "en") == "Ћићевац"
+
+
+def test_paths_and_letter_ranges_stay_latin():
+    assert to_cyrillic("na primer /krusevac/, slova a-z") == "на пример /krusevac/, слова a-z"
+    assert to_cyrillic("i/ili") == "и/или"

@@ -40,6 +40,8 @@ _PROTECTED = re.compile(
   | (?P<code>`[^`]*`)
   | (?P<tag><[^>]*>)
   | (?P<entity>&[#\w]+;)
+  | (?P<path>(?<![\w<])/[a-z0-9._-]+(?:/[a-z0-9._-]*)*/?)
+  | (?P<range>\ba-z\b)
   | (?P<placeholder>%\(\w+\)[sdif]|%[sdif]|\{[\w.]*\})
   | (?P<foreign>\b[\w-]*[qwxyQWXY][\w-]*\b)
     """,
