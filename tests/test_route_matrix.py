@@ -36,6 +36,7 @@ PUBLIC = {
     "accounts.reset_password": "for people who cannot log in",
     "tenant.home": "a tenant's public face; members-only tenants show just the name and how to join",
     "tenant.invitation": "the invitee may not have an account yet",
+    "tenant.theme": "the space's accent colour, a stylesheet",
 }
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {"membership_id", "invitation_id", "token"}

@@ -63,3 +63,13 @@ def test_body_sends_csrf_token_with_htmx_and_configures_strict_htmx(client):
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert '"allowEval": false' in html
     assert '"includeIndicatorStyles": false' in html
+
+
+def test_home_lists_active_spaces(client, make_tenant, db):
+    make_tenant("alfa", name="Opština Alfa")
+    hidden = make_tenant("beta", name="Opština Beta")
+    hidden.status = "suspended"
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/alfa/"' in html and "Opština Alfa" in html
+    assert "Opština Beta" not in html

@@ -14,13 +14,17 @@ from solidarna.core.i18n import LOCALE_COOKIE, LOCALES
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
 from solidarna.extensions import csrf, db, limiter
+from solidarna.tenants.models import Tenant
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def home():
-    return render("pages/home.html")
+    tenants = db.session.scalars(
+        db.select(Tenant).where(Tenant.status == "active").order_by(Tenant.kind.desc(), Tenant.name)
+    ).all()
+    return render("pages/home.html", tenants=tenants)
 
 
 @bp.get("/health")

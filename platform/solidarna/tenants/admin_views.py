@@ -11,7 +11,7 @@ from solidarna.core.permissions import can_assign_role, require
 from solidarna.core.rendering import render
 from solidarna.extensions import db
 from solidarna.tenants import services
-from solidarna.tenants.forms import InviteForm, ReasonForm, RoleForm
+from solidarna.tenants.forms import InviteForm, ReasonForm, RoleForm, TenantSettingsForm
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -162,6 +162,33 @@ def revoke(invitation_id: int):
     db.session.commit()
     flash(_("The invitation is withdrawn."), "success")
     return redirect(url_for("tenant_admin.members"), 303)
+
+
+SETTINGS_FIELDS = ("name", "short_name", "description", "visibility", "default_locale", "modules",
+                   "contact_email", "website", "accent_color")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@require("can_manage_tenant")
+def settings():
+    tenant = g.tenant
+    form = TenantSettingsForm(obj=tenant)
+    if form.validate_on_submit():
+        changed = {}
+        for name in SETTINGS_FIELDS:
+            value = getattr(form, name).data
+            value = value.strip() if isinstance(value, str) else value
+            if name in ("short_name", "contact_email", "website") and not value:
+                value = None
+            if getattr(tenant, name) != value:
+                changed[name] = value
+                setattr(tenant, name, value)
+        if changed:
+            audit.record("tenant.settings_changed", target=tenant, fields=sorted(changed))
+        db.session.commit()
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for("tenant_admin.settings"), 303)
+    return render("tenants/admin/settings.html", tenant=tenant, form=form, status=422 if form.errors else 200)
 
 
 @bp.get("/audit")

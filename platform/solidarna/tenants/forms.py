@@ -123,3 +123,47 @@ class OwnerForm(FlaskForm):
             ),
         ],
     )
+
+
+class TenantSettingsForm(FlaskForm):
+    """What a space's own administrators may change; address, kind and region stay with the
+    platform administrators."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=60)])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=10_000)],
+        description=_l("Who you are and what this space is for. Separate paragraphs with an empty line."),
+    )
+    visibility = RadioField(_l("Visibility"), choices=choices(VISIBILITIES))
+    default_locale = SelectField(
+        _l("Default language"),
+        choices=[
+            SelectChoice("sr_Latn", _l("Serbian, Latin script")),
+            SelectChoice("sr_Cyrl", _l("Serbian, Cyrillic script")),
+            SelectChoice("en", _l("English")),
+        ],
+    )
+    modules = MultiCheckboxField(_l("Modules"), choices=choices(MODULES))
+    contact_email = EmailField(
+        _l("Contact e-mail address"),
+        validators=[
+            Optional(),
+            Length(max=320),
+            Email(message=_l("Enter a valid e-mail address, like ime@primer.rs."), check_deliverability=False),
+        ],
+    )
+    website = StringField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            Length(max=300),
+            Regexp(r"^https?://\S+$", message=_l("Enter an address that starts with https:// or http://.")),
+        ],
+    )
+    accent_color = StringField(
+        _l("Accent colour"),
+        validators=[InputRequired(REQUIRED), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #0b6e4f."))],
+        render_kw={"type": "color"},
+    )

@@ -60,7 +60,7 @@ def _guard_tenant():
 
 
 # Endpoints that a members-only tenant still shows to outsiders: its name and how to join.
-PUBLIC_IN_PRIVATE = {"tenant.home", "tenant.join", "tenant.invitation"}
+PUBLIC_IN_PRIVATE = {"tenant.home", "tenant.join", "tenant.invitation", "tenant.theme"}
 
 
 def _push_slug(endpoint, values) -> None:

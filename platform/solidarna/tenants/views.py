@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from solidarna.core import geography
+from solidarna.core.colors import readable_accent
 from solidarna.core.audit import AuditEntry
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_view_tenant, require
@@ -54,6 +55,19 @@ def home():
         region=geography.region_name(tenant.region),
         municipalities=[m for m in municipalities if m],
     )
+
+
+@bp.get("/theme.css")
+def theme():
+    """The space's accent colour (from its kit or settings), darkened where needed for contrast."""
+    accent = readable_accent(g.tenant.accent_color or "#0b6e4f")
+    css = f":root {{ --accent: {accent}; }}\n@media (prefers-color-scheme: dark) {{ :root {{ --accent: #4cc99b; }} }}\n"
+    response = make_response(css)
+    response.mimetype = "text/css"
+    response.set_etag(accent)
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response.make_conditional(request)
 
 
 @bp.get("/members")
