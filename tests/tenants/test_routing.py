@@ -122,18 +122,34 @@ def test_tenant_admin_edits_settings(client, make_user, make_tenant, db):
     tenant = make_tenant("alfa", members={owner: "owner"})
     client.login("owner@example.org")
     assert client.get("/alfa/admin/settings").status_code == 200
-    data = {"name": "Kancelarija Alfa", "short_name": "", "description": "Novi opis.", "visibility": "members",
-            "default_locale": "sr_Cyrl", "modules": ["directory"], "contact_email": "", "website": "",
-            "accent_color": "#123456"}
-    bad = client.post("/alfa/admin/settings", {**data, "website": "javascript:alert(1)", "accent_color": "red"},
-                      headers=EN)
+    data = {
+        "name": "Kancelarija Alfa",
+        "short_name": "",
+        "description": "Novi opis.",
+        "visibility": "members",
+        "default_locale": "sr_Cyrl",
+        "modules": ["directory"],
+        "contact_email": "",
+        "website": "",
+        "accent_color": "#123456",
+    }
+    bad = client.post(
+        "/alfa/admin/settings",
+        {**data, "website": "javascript:alert(1)", "accent_color": "red"},
+        headers=EN,
+    )
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert "https://" in html and "#0b6e4f" in html and 'value="Kancelarija Alfa"' in html
     assert client.post("/alfa/admin/settings", data).status_code == 303
     db.session.refresh(tenant)
-    assert (tenant.name, tenant.visibility, tenant.modules, tenant.accent_color, tenant.default_locale) == (
-        "Kancelarija Alfa", "members", ["directory"], "#123456", "sr_Cyrl")
+    assert (
+        tenant.name,
+        tenant.visibility,
+        tenant.modules,
+        tenant.accent_color,
+        tenant.default_locale,
+    ) == ("Kancelarija Alfa", "members", ["directory"], "#123456", "sr_Cyrl")
     assert "tenant.settings_changed" in client.get("/alfa/admin/audit").get_data(as_text=True)
 
 
@@ -145,5 +161,10 @@ def test_theme_uses_a_readable_accent(client, make_tenant):
     assert response.mimetype == "text/css"
     accent = response.get_data(as_text=True).split("--accent: ")[1][:7]
     assert accent != "#ffee00" and contrast(accent, "#ffffff") >= 4.5
-    assert client.get("/alfa/theme.css", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
-    assert '/alfa/theme.css' in client.get("/alfa/").get_data(as_text=True)
+    assert (
+        client.get(
+            "/alfa/theme.css", headers={"If-None-Match": response.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+    assert "/alfa/theme.css" in client.get("/alfa/").get_data(as_text=True)

@@ -164,8 +164,17 @@ def revoke(invitation_id: int):
     return redirect(url_for("tenant_admin.members"), 303)
 
 
-SETTINGS_FIELDS = ("name", "short_name", "description", "visibility", "default_locale", "modules",
-                   "contact_email", "website", "accent_color")
+SETTINGS_FIELDS = (
+    "name",
+    "short_name",
+    "description",
+    "visibility",
+    "default_locale",
+    "modules",
+    "contact_email",
+    "website",
+    "accent_color",
+)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -188,7 +197,9 @@ def settings():
         db.session.commit()
         flash(_("The settings are saved."), "success")
         return redirect(url_for("tenant_admin.settings"), 303)
-    return render("tenants/admin/settings.html", tenant=tenant, form=form, status=422 if form.errors else 200)
+    return render(
+        "tenants/admin/settings.html", tenant=tenant, form=form, status=422 if form.errors else 200
+    )
 
 
 @bp.get("/audit")

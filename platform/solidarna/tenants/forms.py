@@ -134,7 +134,9 @@ class TenantSettingsForm(FlaskForm):
     description = TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=10_000)],
-        description=_l("Who you are and what this space is for. Separate paragraphs with an empty line."),
+        description=_l(
+            "Who you are and what this space is for. Separate paragraphs with an empty line."
+        ),
     )
     visibility = RadioField(_l("Visibility"), choices=choices(VISIBILITIES))
     default_locale = SelectField(
@@ -151,7 +153,10 @@ class TenantSettingsForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=320),
-            Email(message=_l("Enter a valid e-mail address, like ime@primer.rs."), check_deliverability=False),
+            Email(
+                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
+                check_deliverability=False,
+            ),
         ],
     )
     website = StringField(
@@ -159,11 +164,17 @@ class TenantSettingsForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=300),
-            Regexp(r"^https?://\S+$", message=_l("Enter an address that starts with https:// or http://.")),
+            Regexp(
+                r"^https?://\S+$",
+                message=_l("Enter an address that starts with https:// or http://."),
+            ),
         ],
     )
     accent_color = StringField(
         _l("Accent colour"),
-        validators=[InputRequired(REQUIRED), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #0b6e4f."))],
+        validators=[
+            InputRequired(REQUIRED),
+            Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #0b6e4f.")),
+        ],
         render_kw={"type": "color"},
     )

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from solidarna.core import geography
-from solidarna.core.colors import readable_accent
 from solidarna.core.audit import AuditEntry
+from solidarna.core.colors import readable_accent
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_view_tenant, require
 from solidarna.core.registry import Figure, tenant_figure, tenant_figures
