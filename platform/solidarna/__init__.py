@@ -41,12 +41,13 @@ def create_app(config: dict | str | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
 
-    from solidarna import accounts, demo, pages, tenants
+    from solidarna import accounts, demo, directory, pages, tenants
     from solidarna.core import permissions
 
     permissions.init_app(app)
     accounts.init_app(app)
     tenants.init_app(app)
+    directory.init_app(app)
     pages.init_app(app)
     demo.init_app(app)
     return app

@@ -72,6 +72,15 @@ def can_manage_tenant(user, tenant=None) -> bool:
     return can_manage_members(user, tenant)
 
 
+def can_add_organization(user, tenant=None) -> bool:
+    """Members add their organizations (for review); admins enter them for the office."""
+    return is_member(user) or can_manage_members(user, tenant)
+
+
+def can_moderate_directory(user, tenant=None) -> bool:
+    return can_manage_members(user, tenant)
+
+
 def can_view_audit(user, tenant=None) -> bool:
     return can_manage_members(user, tenant)
 

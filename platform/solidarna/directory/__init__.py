@@ -1,0 +1,28 @@
+"""Directory capability: the ecosystem map of SSE actors, local resources, good practices,
+the ecosystem overview, open-data exports and CSV import."""
+
+from importlib import import_module
+
+from flask import Flask
+
+# Each module defines `bp`, a TenantBlueprint; registered in this order.
+BLUEPRINT_MODULES = [
+    "views",
+    "editing",
+    "moderation",
+]
+
+
+def init_app(app: Flask) -> None:
+    from solidarna.directory import models  # noqa: F401 - registers the tables
+
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(f"solidarna.directory.{name}").bp)
+    app.context_processor(_labels)
+
+
+def _labels() -> dict:
+    from solidarna.directory import taxonomy
+    from solidarna.directory.views import name_slug
+
+    return {"tx": taxonomy, "name_slug": name_slug}

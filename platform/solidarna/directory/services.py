@@ -1,0 +1,507 @@
+"""Directory rules: who sees what, filtering and facets, duplicates, the entry lifecycle
+(create, edit with history, verify, reject, archive) and representatives."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import and_, func, or_, select
+
+from solidarna.accounts.models import User
+from solidarna.core import audit
+from solidarna.core.geography import find as find_municipality
+from solidarna.core.models import utcnow
+from solidarna.core.permissions import can_manage_members, is_member
+from solidarna.core.script import fold
+from solidarna.directory import taxonomy
+from solidarna.directory.identifiers import clean
+from solidarna.directory.models import (
+    Organization,
+    OrganizationRevision,
+    OrganizationTag,
+    Representative,
+)
+from solidarna.extensions import db
+
+LEVELS = ("public", "members", "admins")
+PER_PAGE = 24
+SORTS = {
+    "name": "name",
+    "newest": "newest",
+    "municipality": "municipality",
+    "confirmed": "confirmed",
+}
+# Scalar fields an entry is edited through; tags (kd, interest, group) are handled apart.
+FIELDS = (
+    "name", "legal_name", "legal_form", "actor_type", "se_status", "pib", "mb", "founding_year",
+    "municipality", "address", "latitude", "longitude", "employees_total", "employees_women",
+    "employees_vulnerable", "volunteers", "turnover_band", "mission", "description", "contact_email",
+    "phone", "website", "status", "field_visibility",
+)  # fmt: skip
+
+
+class DirectoryError(Exception):
+    """A directory rule was broken; str() is a user-facing message."""
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def viewer_level(user=None) -> str:
+    user = user if user is not None else current_user
+    if can_manage_members(user):
+        return "admins"
+    if is_member(user):
+        return "members"
+    return "public"
+
+
+def field_visible(org: Organization, field_name: str, level: str) -> bool:
+    return LEVELS.index(level) >= LEVELS.index(org.visibility_of(field_name))
+
+
+def represented_ids(user=None) -> set[int]:
+    user = user if user is not None else current_user
+    if not user or not user.is_authenticated:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Representative.organization_id).where(
+                Representative.user_id == user.id, Representative.status == "active"
+            )
+        )
+    )
+
+
+def visible_clause(level: str, own_ids: set[int] | None = None):
+    """Which entries a viewer may see: verified ones, all of them for admins, and their own."""
+    if level == "admins":
+        return Organization.moderation != "__none__"
+    clause = Organization.moderation == "verified"
+    if own_ids:
+        clause = or_(
+            clause, and_(Organization.id.in_(own_ids), Organization.moderation != "archived")
+        )
+    return clause
+
+
+def can_edit(org: Organization, user=None) -> bool:
+    user = user if user is not None else current_user
+    return viewer_level(user) == "admins" or org.id in represented_ids(user)
+
+
+# --- filters, search and facets ----------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    actor_type: list[str] = field(default_factory=list)
+    legal_form: list[str] = field(default_factory=list)
+    municipality: list[str] = field(default_factory=list)
+    se_status: list[str] = field(default_factory=list)
+    kd: list[str] = field(default_factory=list)
+    group: list[str] = field(default_factory=list)
+    interest: list[str] = field(default_factory=list)
+    moderation: list[str] = field(default_factory=list)
+    sort: str = "name"
+    page: int = 1
+
+    SCALAR = ("actor_type", "legal_form", "municipality", "se_status", "moderation")
+    TAGS = ("kd", "group", "interest")
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        def many(name: str) -> list[str]:
+            return sorted({v.strip()[:80] for v in args.getlist(name) if v.strip()})[:50]
+
+        try:
+            page = max(1, min(int(args.get("page", 1)), 10_000))
+        except ValueError:
+            page = 1
+        sort = args.get("sort", "name")
+        return cls(
+            q=(args.get("q") or "").strip()[:200],
+            **{name: many(name) for name in cls.SCALAR + cls.TAGS},
+            sort=sort if sort in SORTS else "name",
+            page=page,
+        )
+
+    def active(self) -> bool:
+        return bool(self.q or any(getattr(self, n) for n in self.SCALAR + self.TAGS))
+
+    def args(self, **changes) -> dict:
+        """Query arguments for a URL, with some changed (e.g. page)."""
+        data = {"q": self.q or None, "sort": self.sort if self.sort != "name" else None}
+        for name in self.SCALAR + self.TAGS:
+            data[name] = getattr(self, name) or None
+        data.update(changes)
+        return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def _like_terms(q: str) -> list[str]:
+    terms = [t for t in re.split(r"\s+", fold(q)) if t][:8]
+    return [
+        "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms
+    ]
+
+
+def apply_filters(query, filters: Filters, level: str, own_ids: set[int], skip: str | None = None):
+    query = query.where(visible_clause(level, own_ids))
+    if level != "admins":
+        query = query.where(Organization.moderation != "archived")
+    for pattern in _like_terms(filters.q):
+        query = query.where(Organization.search_text.like(pattern, escape="\\"))
+    for name in Filters.SCALAR:
+        values = getattr(filters, name)
+        if values and name != skip:
+            query = query.where(getattr(Organization, name).in_(values))
+    for facet in Filters.TAGS:
+        values = getattr(filters, facet)
+        if values and facet != skip:
+            query = query.where(
+                Organization.id.in_(
+                    select(OrganizationTag.organization_id).where(
+                        OrganizationTag.facet == facet, OrganizationTag.value.in_(values)
+                    )
+                )
+            )
+    return query
+
+
+def order(query, sort: str):
+    if sort == "newest":
+        return query.order_by(Organization.created_at.desc(), Organization.id.desc())
+    if sort == "municipality":
+        return query.order_by(Organization.municipality, Organization.sort_name, Organization.id)
+    if sort == "confirmed":
+        return query.order_by(Organization.last_confirmed_at.desc(), Organization.id.desc())
+    return query.order_by(Organization.sort_name, Organization.id)
+
+
+def search(filters: Filters, level: str | None = None, own_ids: set[int] | None = None):
+    """A page of entries (db.paginate) for the filters, as the viewer may see them."""
+    level = level or viewer_level()
+    own_ids = represented_ids() if own_ids is None else own_ids
+    query = order(apply_filters(select(Organization), filters, level, own_ids), filters.sort)
+    return db.paginate(query, page=filters.page, per_page=PER_PAGE, error_out=False, count=True)
+
+
+def all_matching(filters: Filters, level: str | None = None, own_ids: set[int] | None = None):
+    """Every matching entry, for exports and the map, streamed in name order."""
+    level = level or viewer_level()
+    own_ids = represented_ids() if own_ids is None else own_ids
+    query = order(apply_filters(select(Organization), filters, level, own_ids), "name")
+    return db.session.scalars(query.execution_options(yield_per=500))
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def facet_labels(tenant) -> dict[str, dict]:
+    labels = {
+        "actor_type": taxonomy.actor_types(tenant),
+        "legal_form": taxonomy.LEGAL_FORMS,
+        "se_status": taxonomy.SE_STATUSES,
+        "kd": taxonomy.KD_SECTIONS,
+        "group": taxonomy.VULNERABLE_GROUPS,
+        "interest": taxonomy.GENERAL_INTEREST,
+        "moderation": taxonomy.MODERATION,
+    }
+    return labels
+
+
+def facets(filters: Filters, level: str | None = None, own_ids: set[int] | None = None) -> dict:
+    """Counts per value for each facet, under the other facets' filters (one query each)."""
+    level = level or viewer_level()
+    own_ids = represented_ids() if own_ids is None else own_ids
+    labels = facet_labels(g.get("tenant"))
+    result: dict[str, list[FacetValue]] = {}
+    names = (
+        list(Filters.SCALAR)
+        if level == "admins"
+        else [n for n in Filters.SCALAR if n != "moderation"]
+    )
+    for name in names:
+        column = getattr(Organization, name)
+        query = apply_filters(
+            select(column, func.count()), filters, level, own_ids, skip=name
+        ).group_by(column)
+        counts = dict(db.session.execute(query).all())
+        result[name] = _facet_values(name, counts, filters, labels.get(name))
+    for facet in Filters.TAGS:
+        inner = apply_filters(select(Organization.id), filters, level, own_ids, skip=facet)
+        query = (
+            select(OrganizationTag.value, func.count())
+            .where(OrganizationTag.facet == facet, OrganizationTag.organization_id.in_(inner))
+            .group_by(OrganizationTag.value)
+        )
+        result[facet] = _facet_values(
+            facet, dict(db.session.execute(query).all()), filters, labels[facet]
+        )
+    return result
+
+
+def _facet_values(name, counts, filters, labels) -> list[FacetValue]:
+    selected = set(getattr(filters, name))
+    values = []
+    keys = list(labels) if labels else sorted(counts)
+    for key in keys:
+        if counts.get(key) or key in selected:
+            values.append(
+                FacetValue(
+                    key, str(labels[key]) if labels else key, counts.get(key, 0), key in selected
+                )
+            )
+    return values
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+_NOISE = re.compile(
+    r"\b(doo|d\.o\.o|ad|od|kd|pr|szr|str|udruzenje|zadruga|fondacija|socijalno preduzece)\b"
+)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(_NOISE.sub(" ", fold(name).replace(".", " ")).split())
+
+
+def find_duplicates(
+    name: str,
+    municipality: str,
+    pib: str | None = None,
+    mb: str | None = None,
+    exclude_id: int | None = None,
+) -> list[Organization]:
+    """Entries with the same PIB or MB, or a very similar name in the same municipality."""
+    clauses = []
+    if clean(pib):
+        clauses.append(Organization.pib == clean(pib))
+    if clean(mb):
+        clauses.append(Organization.mb == clean(mb))
+    found = list(db.session.scalars(select(Organization).where(or_(*clauses)))) if clauses else []
+    key = _name_key(name or "")
+    if key and municipality:
+        for org in db.session.scalars(
+            select(Organization).where(Organization.municipality == municipality)
+        ):
+            other = _name_key(org.name)
+            if other == key or difflib.SequenceMatcher(None, key, other).ratio() >= 0.85:
+                found.append(org)
+    unique = {o.id: o for o in found if o.id != exclude_id}
+    return sorted(unique.values(), key=lambda o: o.sort_name)
+
+
+# --- lifecycle ------------------------------------------------------------------------------------
+
+
+def _normalise(data: dict) -> dict:
+    data = dict(data)
+    for key in ("pib", "mb"):
+        if key in data:
+            data[key] = clean(data[key]) or None
+    if data.get("municipality"):
+        found = find_municipality(data["municipality"])
+        if found is None:
+            raise DirectoryError(_l("Unknown municipality."))
+        data["municipality"] = found.name_latn
+        data["district_iso"] = found.district_iso
+    for key in ("legal_name", "address", "contact_email", "phone", "website", "turnover_band"):
+        if key in data and not data[key]:
+            data[key] = None
+    return data
+
+
+def _revision(
+    org: Organization, action: str, by: User | None, changes: dict | None = None, note: str = ""
+):
+    db.session.add(
+        OrganizationRevision(
+            organization_id=org.id,
+            user_id=getattr(by, "id", None),
+            action=action,
+            changes=changes or {},
+            note=note,
+        )
+    )
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def create_organization(
+    data: dict,
+    tags: dict[str, list[str]],
+    by: User | None,
+    *,
+    source: str,
+    source_detail: str = "",
+    moderation: str = "pending",
+) -> Organization:
+    data = _normalise(data)
+    org = Organization(
+        source=source,
+        source_detail=source_detail,
+        moderation=moderation,
+        created_by_id=getattr(by, "id", None),
+        **data,
+    )
+    org.last_confirmed_at = utcnow()
+    if moderation == "verified":
+        org.verified_at = utcnow()
+        org.verified_by_id = getattr(by, "id", None)
+    org.refresh_search()
+    db.session.add(org)
+    db.session.flush()
+    for facet, values in tags.items():
+        org.set_tags(facet, values)
+    _revision(
+        org,
+        "imported" if source == "imported" else "created",
+        by,
+        {k: [None, _jsonable(v)] for k, v in data.items() if v not in (None, "", [], {})},
+    )
+    audit.record("organization.created", target=org, actor=by, source=source)
+    return org
+
+
+def update_organization(
+    org: Organization, data: dict, tags: dict[str, list[str]], by: User
+) -> dict:
+    data = _normalise(data)
+    changes = {}
+    for key, value in data.items():
+        old = getattr(org, key)
+        if old != value:
+            changes[key] = [_jsonable(old), _jsonable(value)]
+            setattr(org, key, value)
+    for facet, values in tags.items():
+        old = org.tag_values(facet)
+        if old != sorted(set(values)):
+            changes[facet] = [old, sorted(set(values))]
+            org.set_tags(facet, values)
+    if changes:
+        org.refresh_search()
+        org.last_confirmed_at = utcnow()
+        _revision(org, "updated", by, changes)
+        audit.record("organization.updated", target=org, actor=by, fields=sorted(changes))
+    return changes
+
+
+def confirm(org: Organization, by: User) -> None:
+    """The representative or the office confirms the entry is still correct."""
+    org.last_confirmed_at = utcnow()
+    _revision(org, "confirmed", by)
+
+
+def moderate(org: Organization, action: str, by: User, note: str = "") -> None:
+    target = {
+        "verify": "verified",
+        "reject": "rejected",
+        "archive": "archived",
+        "restore": "pending",
+    }[action]
+    if org.moderation == target:
+        raise DirectoryError(_l("The entry already has this status."))
+    old = org.moderation
+    org.moderation = target
+    org.moderation_note = note.strip()
+    if target == "verified":
+        org.verified_at = utcnow()
+        org.verified_by_id = by.id
+        org.last_confirmed_at = utcnow()
+    _revision(
+        org,
+        {"verify": "verified", "reject": "rejected", "archive": "archived", "restore": "restored"}[
+            action
+        ],
+        by,
+        {"moderation": [old, target]},
+        note.strip(),
+    )
+    audit.record(f"organization.{target}", target=org, actor=by, note=note.strip())
+
+
+def add_representative(
+    org: Organization, user: User, *, status: str, message: str = "", by: User | None = None
+) -> Representative:
+    existing = db.session.scalar(
+        select(Representative).where(
+            Representative.organization_id == org.id, Representative.user_id == user.id
+        )
+    )
+    if existing is not None:
+        if existing.status == "active" or status == "pending":
+            raise DirectoryError(_l("You already represent this organization or have asked to."))
+        existing.status = status
+        return existing
+    rep = Representative(
+        organization_id=org.id, user_id=user.id, status=status, message=message.strip()
+    )
+    if status == "active":
+        rep.decided_by_id = getattr(by or user, "id", None)
+        rep.decided_at = utcnow()
+    db.session.add(rep)
+    db.session.flush()
+    audit.record(
+        "organization.representative_" + ("claimed" if status == "pending" else "added"),
+        target=org,
+        actor=by or user,
+        user_id=user.id,
+    )
+    return rep
+
+
+def decide_representative(rep: Representative, accept: bool, by: User) -> None:
+    if rep.status != "pending":
+        raise DirectoryError(_l("This request has already been decided."))
+    if accept:
+        rep.status = "active"
+        rep.decided_by_id = by.id
+        rep.decided_at = utcnow()
+        audit.record(
+            "organization.representative_accepted",
+            target=rep.organization,
+            actor=by,
+            user_id=rep.user_id,
+        )
+    else:
+        audit.record(
+            "organization.representative_rejected",
+            target=rep.organization,
+            actor=by,
+            user_id=rep.user_id,
+        )
+        db.session.delete(rep)
+
+
+def representatives(org: Organization) -> list[Representative]:
+    return list(
+        db.session.scalars(
+            select(Representative)
+            .where(Representative.organization_id == org.id)
+            .order_by(Representative.status, Representative.id)
+        )
+    )
+
+
+def history(org: Organization) -> list[OrganizationRevision]:
+    return list(
+        db.session.scalars(
+            select(OrganizationRevision)
+            .where(OrganizationRevision.organization_id == org.id)
+            .order_by(OrganizationRevision.id.desc())
+        )
+    )

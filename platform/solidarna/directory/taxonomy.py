@@ -1,0 +1,175 @@
+"""Code lists of the directory. Codes are stored; labels are translated for display.
+
+Sources: the Law on Social Entrepreneurship (Sl. glasnik RS 14/2022) for the activities of
+general interest and the socially vulnerable groups; KD 2010 (= NACE Rev. 2) for sections;
+Serbian legal forms; ESSGLOBAL for the mapping of legal forms in open data (see exports)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTOR_TYPES = {
+    "social_enterprise": _l("Social enterprise"),
+    "cooperative": _l("Cooperative"),
+    "association": _l("Association (CSO)"),
+    "foundation": _l("Foundation or endowment"),
+    "public_institution": _l("Public institution"),
+    "local_government": _l("Local government"),
+    "development_agency": _l("Development agency"),
+    "incubator": _l("Business incubator"),
+    "financial_institution": _l("Financial institution"),
+    "education_research": _l("Education or research"),
+    "network": _l("Network or alliance"),
+    "company_partner": _l("Partner company"),
+    "informal_group": _l("Informal group"),
+    "planned_enterprise": _l("Person planning a social enterprise"),
+}
+
+LEGAL_FORMS = {
+    "entrepreneur": _l("Entrepreneur (preduzetnik)"),
+    "doo": _l("Limited liability company (DOO)"),
+    "ad": _l("Joint-stock company (AD)"),
+    "od": _l("General partnership (OD)"),
+    "kd": _l("Limited partnership (KD)"),
+    "cooperative": _l("Cooperative (zadruga)"),
+    "association": _l("Association (udruženje)"),
+    "sports_association": _l("Sports association"),
+    "foundation": _l("Foundation (fondacija)"),
+    "endowment": _l("Endowment (zadužbina)"),
+    "institution": _l("Public institution (ustanova)"),
+    "public_enterprise": _l("Public enterprise"),
+    "government_body": _l("Government body or local self-government"),
+    "informal": _l("No legal entity (informal group)"),
+    "other": _l("Other"),
+}
+# Legal forms that may hold the social-enterprise status (the law gives a status, not a form).
+SE_ELIGIBLE_FORMS = {"entrepreneur", "doo", "ad", "od", "kd", "cooperative", "association",
+                     "sports_association", "foundation"}  # fmt: skip
+
+SE_STATUSES = {
+    "registered": _l("Registered at APR"),
+    "in_progress": _l("Registration in progress"),
+    "planned": _l("Planned"),
+    "no": _l("No status"),
+}
+
+ORG_STATUSES = {"active": _l("Active"), "inactive": _l("Inactive"), "planning": _l("In planning")}
+
+MODERATION = {
+    "pending": _l("Pending"),
+    "verified": _l("Verified"),
+    "rejected": _l("Rejected"),
+    "archived": _l("Archived"),
+}
+
+SOURCES = {
+    "self_reported": _l("Self-reported"),
+    "imported": _l("Imported"),
+    "office": _l("Entered by the office"),
+}
+
+KD_SECTIONS = {
+    "A": _l("Agriculture, forestry and fishing"),
+    "B": _l("Mining and quarrying"),
+    "C": _l("Manufacturing"),
+    "D": _l("Electricity, gas, steam and air conditioning supply"),
+    "E": _l("Water supply, sewerage, waste management and remediation"),
+    "F": _l("Construction"),
+    "G": _l("Wholesale and retail trade; repair of motor vehicles"),
+    "H": _l("Transportation and storage"),
+    "I": _l("Accommodation and food service"),
+    "J": _l("Information and communication"),
+    "K": _l("Financial and insurance activities"),
+    "L": _l("Real estate activities"),
+    "M": _l("Professional, scientific and technical activities"),
+    "N": _l("Administrative and support service activities"),
+    "O": _l("Public administration and defence; compulsory social security"),
+    "P": _l("Education"),
+    "Q": _l("Human health and social work"),
+    "R": _l("Arts, entertainment and recreation"),
+    "S": _l("Other service activities"),
+    "T": _l("Activities of households as employers"),
+    "U": _l("Activities of extraterritorial organisations"),
+}
+
+GENERAL_INTEREST = {
+    "social_services": _l("Social protection services"),
+    "education_services": _l("Educational services"),
+    "health_services": _l("Health services"),
+    "work_integration": _l("Work integration of vulnerable groups"),
+    "sustainable_development": _l(
+        "Sustainable development of devastated areas and local communities"
+    ),
+    "environment": _l("Environmental protection"),
+    "culture": _l("Culture and preservation of heritage"),
+    "other_general_interest": _l("Other activities of general interest"),
+}
+
+VULNERABLE_GROUPS = {
+    "social_protection": _l("Persons in the social protection system"),
+    "hard_to_employ": _l("Hard-to-employ unemployed persons"),
+    "disability": _l("Persons with disabilities"),
+    "roma": _l("Roma"),
+    "long_term_unemployed": _l("Long-term unemployed"),
+    "youth_leaving_care": _l("Young people leaving care"),
+    "violence_survivors": _l("Women survivors of violence"),
+    "homeless": _l("Homeless people"),
+    "former_prisoners": _l("Former prisoners"),
+    "elderly": _l("Elderly people"),
+    "rural_women": _l("Rural women"),
+    "other_vulnerable": _l("Other vulnerable groups"),
+}
+
+TURNOVER_BANDS = {
+    "none": _l("No turnover yet"),
+    "lt_1m": _l("Under 1 million RSD"),
+    "1m_5m": _l("1–5 million RSD"),
+    "5m_20m": _l("5–20 million RSD"),
+    "20m_100m": _l("20–100 million RSD"),
+    "gt_100m": _l("Over 100 million RSD"),
+}
+
+VISIBILITY = {
+    "public": _l("Everyone"),
+    "members": _l("Members of this space"),
+    "admins": _l("Administrators only"),
+}
+# Fields whose visibility the representative chooses, with the default.
+PRIVATE_FIELDS = {
+    "contact_email": "public",
+    "phone": "members",
+    "address": "public",
+    "employees": "public",
+    "volunteers": "public",
+    "turnover_band": "admins",
+}
+
+RESOURCE_KINDS = {
+    "premises": _l("Premises"),
+    "land": _l("Land"),
+    "equipment": _l("Equipment"),
+    "funding": _l("Funding programme"),
+    "service": _l("Service"),
+    "expertise": _l("Expertise"),
+}
+AVAILABILITY = {
+    "available": _l("Available"),
+    "limited": _l("Limited"),
+    "unavailable": _l("Not available now"),
+}
+
+RELATION_KINDS = {
+    "partner": _l("Partner"),
+    "member_of": _l("Member of"),
+    "supplier": _l("Supplier to"),
+    "funder": _l("Funder of"),
+}
+
+# Multi-valued fields, stored as OrganizationTag rows so they can be faceted on an index.
+TAG_FACETS = {"kd": KD_SECTIONS, "interest": GENERAL_INTEREST, "group": VULNERABLE_GROUPS}
+
+
+def actor_types(tenant) -> dict:
+    """The platform's actor types plus any the tenant's kit adds (taxonomies.extra_actor_types)."""
+    extra = (tenant.taxonomies or {}).get("extra_actor_types", []) if tenant is not None else []
+    return {**ACTOR_TYPES, **{code: code.replace("_", " ").capitalize() for code in extra}}

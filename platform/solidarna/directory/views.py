@@ -1,0 +1,86 @@
+"""The directory: list with facets and search, and organization profiles."""
+
+from __future__ import annotations
+
+from flask import abort, g, redirect, request, url_for
+from sqlalchemy import or_, select
+
+from solidarna.core.rendering import render
+from solidarna.core.script import fold
+from solidarna.directory import services
+from solidarna.directory.models import Organization, Relationship
+from solidarna.directory.services import Filters
+from solidarna.extensions import db
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("directory", __name__, url_prefix="/directory")
+
+
+def name_slug(org: Organization) -> str:
+    return "-".join(fold(org.name).replace("/", " ").split())[:60] or "org"
+
+
+def get_visible(organization_id: int) -> Organization:
+    """The entry if it exists in this tenant and the viewer may see it; 404 otherwise."""
+    org = db.session.get(Organization, organization_id)
+    if org is None:
+        abort(404)
+    level = services.viewer_level()
+    own = services.represented_ids()
+    if level != "admins" and not (
+        org.moderation == "verified" or (org.id in own and org.moderation != "archived")
+    ):
+        abort(404)
+    return org
+
+
+@bp.get("/")
+def index():
+    filters = Filters.from_args(request.args)
+    level = services.viewer_level()
+    own = services.represented_ids()
+    page = services.search(filters, level, own)
+    return render(
+        "directory/index.html",
+        block="results",
+        tenant=g.tenant,
+        filters=filters,
+        page=page,
+        facets=services.facets(filters, level, own),
+        labels=services.facet_labels(g.tenant),
+        level=level,
+    )
+
+
+@bp.get("/<int:organization_id>")
+@bp.get("/<int:organization_id>-<name>")
+def profile(organization_id: int, name: str | None = None):
+    org = get_visible(organization_id)
+    if name is not None and name != name_slug(org):
+        return redirect(
+            url_for("directory.profile", organization_id=org.id, name=name_slug(org)), 301
+        )
+    level = services.viewer_level()
+    visible_ids = select(Organization.id).where(
+        services.visible_clause(level, services.represented_ids())
+    )
+    ties = db.session.scalars(
+        select(Relationship)
+        .where(
+            or_(Relationship.source_id == org.id, Relationship.target_id == org.id),
+            Relationship.source_id.in_(visible_ids),
+            Relationship.target_id.in_(visible_ids),
+        )
+        .order_by(Relationship.kind, Relationship.id)
+    ).all()
+    return render(
+        "directory/profile.html",
+        tenant=g.tenant,
+        org=org,
+        level=level,
+        visible=lambda field: services.field_visible(org, field, level),
+        can_edit=services.can_edit(org),
+        relationships=ties,
+        representatives=services.representatives(org) if level == "admins" else [],
+        name_slug=name_slug,
+    )
