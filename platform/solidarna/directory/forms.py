@@ -193,9 +193,18 @@ class OrganizationForm(FlaskForm):
 
     validate_employees_vulnerable = validate_employees_women
 
-    def validate_longitude(self, field) -> None:
-        if (field.data is None) != (self.latitude.data is None):
-            raise ValidationError(_l("Enter both latitude and longitude, or neither."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if (self.latitude.data is None) != (self.longitude.data is None) and not (
+            self.latitude.errors or self.longitude.errors
+        ):
+            missing = self.longitude if self.longitude.data is None else self.latitude
+            missing.errors = [
+                *missing.errors,
+                str(_l("Enter both latitude and longitude, or neither.")),
+            ]
+            valid = False
+        return valid
 
     def entry_data(self) -> tuple[dict, dict]:
         """The entry's fields and tags from the form."""
