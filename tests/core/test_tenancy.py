@@ -172,3 +172,25 @@ def test_opt_outs_are_explicit(db, two_tenants):
         assert len(db.session.scalars(db.select(Invitation)).all()) == 2
     with pytest.raises(TenantRequired):  # the opt-out ends with the block
         db.session.scalars(db.select(Invitation)).all()
+
+
+def test_subqueries_and_pagination_counts_stay_in_the_tenant(db, two_tenants):
+    a, b = two_tenants
+    with tenant_context(a):
+        inner = db.select(Membership).subquery()
+        assert db.session.scalar(db.select(sa.func.count()).select_from(inner)) == 2
+        page = db.paginate(db.select(Membership), page=1, per_page=1, error_out=False)
+        assert page.total == 2 and len(page.items) == 1
+        ids = db.select(Invitation.id).scalar_subquery()
+        assert db.session.scalar(
+            db.select(sa.func.count(Membership.id)).where(Membership.id.in_(ids))
+        ) in (0, 1, 2)
+        in_subquery = db.session.scalars(
+            db.select(Invitation.tenant_id).where(Invitation.id.in_(db.select(Invitation.id)))
+        ).all()
+        assert set(in_subquery) == {a}
+
+
+def test_core_subquery_without_tenant_fails_closed(db, two_tenants):
+    with pytest.raises(TenantRequired):
+        db.session.scalar(db.select(sa.func.count()).select_from(db.select(Membership).subquery()))

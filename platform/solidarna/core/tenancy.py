@@ -20,10 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import g, has_app_context
-from sqlalchemy import event
+from sqlalchemy import Select, Table, event
+from sqlalchemy.sql import visitors
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from solidarna.core.models import TenantScoped
+from solidarna.core.models import Base, TenantScoped
 
 
 class TenantRequired(RuntimeError):
@@ -68,8 +69,42 @@ def cross_tenant() -> Iterator[None]:
         g.tenancy_opt_out -= 1
 
 
+def _scoped_tables() -> frozenset[str]:
+    return frozenset(
+        mapper.local_table.name
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, TenantScoped)
+    )
+
+
+def _tables_in(statement) -> set[str]:
+    return {e.name for e in visitors.iterate(statement) if isinstance(e, Table)}
+
+
 def _touches_tenant_data(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+    if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
+        return True
+    # A Core statement around an ORM select (count(*) over a subquery, as pagination does)
+    # hides the mappers; look at the tables instead.
+    return bool(_tables_in(state.statement) & _scoped_tables())
+
+
+def _criteria(tenant_id: int):
+    return with_loader_criteria(
+        TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+    )
+
+
+def _filter_nested_selects(statement, tenant_id: int):
+    """Add the tenant criteria to every nested SELECT, so subqueries wrapped in Core
+    statements are filtered too (the outer statement's option does not reach them)."""
+
+    def replace(element):
+        if isinstance(element, Select) and element is not statement:
+            return element.options(_criteria(tenant_id))
+        return None
+
+    return visitors.replacement_traverse(statement, {}, replace)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -86,11 +121,10 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
             "Query on a tenant-scoped model with no current tenant; "
             "use tenant_context() or, deliberately, cross_tenant()."
         )
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
-        )
-    )
+    statement = state.statement
+    if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+        statement = _filter_nested_selects(statement, tenant_id)
+    state.statement = statement.options(_criteria(tenant_id))
 
 
 @event.listens_for(Session, "before_flush")
