@@ -21,8 +21,8 @@ from contextlib import contextmanager
 
 from flask import g, has_app_context
 from sqlalchemy import Select, Table, event
-from sqlalchemy.sql import visitors
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import visitors
 
 from solidarna.core.models import Base, TenantScoped
 

@@ -11,6 +11,7 @@ from flask import Flask
 from solidarna.accounts.models import User
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
+from solidarna.demo.directory import load_directory
 from solidarna.extensions import db
 from solidarna.tenants.cli import create_from_kit
 from solidarna.tenants.kits import KIT_DIR
@@ -82,7 +83,7 @@ ROLE_NOTES = {
 
 
 def load() -> dict[str, int]:
-    created = {"users": 0, "tenants": 0, "memberships": 0}
+    created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0}
     users = {}
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
@@ -117,6 +118,7 @@ def load() -> dict[str, int]:
                     db.session.add(membership)
                     created["memberships"] += 1
             db.session.flush()
+            created["organizations"] += load_directory(slug)
     db.session.commit()
     return created
 
