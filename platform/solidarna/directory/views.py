@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, g, redirect, request, url_for
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from solidarna.core.rendering import render
 from solidarna.core.script import fold
@@ -71,6 +72,7 @@ def profile(organization_id: int, name: str | None = None):
             Relationship.source_id.in_(visible_ids),
             Relationship.target_id.in_(visible_ids),
         )
+        .options(selectinload(Relationship.source), selectinload(Relationship.target))
         .order_by(Relationship.kind, Relationship.id)
     ).all()
     return render(
