@@ -41,6 +41,8 @@ def test_htmx_request_gets_only_the_content_block(client):
     full = client.get("/")
     fragment = client.get("/", headers={"HX-Request": "true"})
     boosted = client.get("/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    restore = client.get("/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.get_data(as_text=True)
     assert "<html" in full.get_data(as_text=True)
     assert "<html" not in fragment.get_data(as_text=True)
     assert "<h1>" in fragment.get_data(as_text=True)
