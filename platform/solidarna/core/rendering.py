@@ -11,9 +11,13 @@ DEFAULT_BLOCK = "content"
 
 
 def wants_fragment() -> bool:
-    """An htmx request that is not a boosted navigation wants a fragment."""
+    """An htmx request wants a fragment, unless it is a boosted navigation or htmx restoring
+    a page from history (the back button), which need the whole page."""
+    headers = request.headers
     return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
     )
 
 
