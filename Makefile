@@ -9,12 +9,13 @@ FLASK := $(BIN)/flask --app wsgi
 TRANSLATIONS := platform/solidarna/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
-.PHONY: run setup install install-dev translations messages test lint format clean help
+.PHONY: run setup install install-dev translations messages test lint format bench clean help
 
 help:
 	@echo "make run        set up everything and serve on http://$(HOST):$(PORT) with demo data"
 	@echo "make test       run the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)"
 	@echo "make lint       ruff"
+	@echo "make bench      generate a large data set and measure key pages (BENCH_ARGS=...)"
 	@echo "make messages   extract strings and update the catalogs"
 
 $(BIN)/activate:
@@ -54,11 +55,17 @@ test: install-dev translations
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check platform tests
+	$(BIN)/ruff format --check platform tests bench
 
 format: install-dev
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format platform tests
+	$(BIN)/ruff format platform tests bench
+
+# Performance budgets (DESIGN §9). SQLite by default; for PostgreSQL:
+#   make bench BENCH_ARGS="--database-url postgresql://postgres@127.0.0.1:5432/solidarna_bench"
+BENCH_ARGS ?=
+bench: install-dev translations
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o $(TRANSLATIONS)/messages.pot --no-wrap --sort-by-file .

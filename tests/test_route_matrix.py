@@ -11,6 +11,11 @@ import pytest
 from solidarna import create_app
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.models import Representative
+from solidarna.directory.resource_services import (
+    add_relationship,
+    create_practice,
+    create_resource,
+)
 from solidarna.directory.services import create_organization
 from solidarna.tenants import services
 from solidarna.tenants.models import Invitation, Membership
@@ -41,11 +46,33 @@ PUBLIC = {
     "tenant.theme": "the space's accent colour, a stylesheet",
     "directory.index": "the public directory of the ecosystem",
     "directory.profile": "public profiles of verified organizations",
+    "resources.index": "local community resources are public information",
+    "resources.detail": "a local resource, public information like the list",
+    "practices.index": "good practices are shared to be learnt from",
+    "practices.detail": "a good practice and the visible organizations behind it",
+    "directory_map.page": "the public directory on a map (verified entries, public locations)",
+    "directory_map.geojson": "the public map's markers (verified entries, public locations)",
+    "ecosystem.index": "aggregate statistics of verified (public) directory entries",
+    "directory_exports.export_csv": "open data: the list as CSV, only what the visitor may see",
+    "directory_exports.export_json": "open data: the list as JSON-LD, only what the visitor may see",
+    "directory_exports.organization_json": "open data: a visible profile as JSON-LD",
+    "directory_import.template": "an empty import template (a header and a fictional row)",
 }
 # URL arguments that name a tenant's object: how to make one in a given tenant.
-OBJECT_ARGS = {"membership_id", "invitation_id", "token", "organization_id", "representative_id"}
+OBJECT_ARGS = {
+    "membership_id",
+    "invitation_id",
+    "token",
+    "organization_id",
+    "representative_id",
+    "resource_id",
+    "practice_id",
+    "relationship_id",
+}
 # URL arguments that are not objects, with a value to build the URL with.
-FREE_ARGS = {"name": "x", "decision": "accept"}
+# upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
+# answers 404 (tests/directory/test_import.py checks other users and tenants).
+FREE_ARGS = {"name": "x", "decision": "accept", "upload_id": "0" * 32}
 COVERED: dict[str, set[str]] = {}
 
 
@@ -99,6 +126,22 @@ class World:
                 rep = Representative(organization_id=org.id, user_id=claimant.id, status="pending")
                 db.session.add(rep)
                 db.session.flush()
+                partner = create_organization(
+                    {"name": f"Tajni partner {tenant.slug}", "legal_form": "association",
+                     "actor_type": "association", "municipality": "Brus"},
+                    {}, None, source="office", moderation="verified",
+                )  # fmt: skip
+                resource = create_resource(
+                    {"title": f"Tajni resurs {tenant.slug}", "kind": "premises",
+                     "owner_organization_id": org.id, "municipality": "Brus",
+                     "availability": "available"},
+                    None,
+                )  # fmt: skip
+                practice = create_practice(
+                    {"title": f"Tajna praksa {tenant.slug}", "summary": "Sažetak."},
+                    {org.id}, {org.id}, None,
+                )  # fmt: skip
+                relationship = add_relationship(org, partner, "partner", "", None)
                 self.objects[tenant.slug] = {
                     "membership_id": (pending or any_membership).id,
                     "invitation_id": invitation.id,
@@ -106,6 +149,9 @@ class World:
                     "tenant_id": tenant.id,
                     "organization_id": org.id,
                     "representative_id": rep.id,
+                    "resource_id": resource.id,
+                    "practice_id": practice.id,
+                    "relationship_id": relationship.id,
                 }
                 db.session.commit()
         # Strings that must never appear on A's pages.
@@ -115,6 +161,9 @@ class World:
             "tajna.pozivnica.beta",
             "Tajna zadruga beta",
             "tajna.misija.beta",
+            "Tajni partner beta",
+            "Tajni resurs beta",
+            "Tajna praksa beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

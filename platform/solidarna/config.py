@@ -88,6 +88,16 @@ class Config:
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Base map of the directory's map pages: a tile URL template ({z}/{x}/{y}, optionally {s}
+    # and {r}). Its origin is the only third-party origin the platform allows, in img-src of
+    # the map pages only. Empty: markers without a base map, no third-party request at all.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    # Shown in the map's corner (trusted HTML from the operator; the tile provider's terms).
+    MAP_TILE_ATTRIBUTION = os.environ.get(
+        "MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    )
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

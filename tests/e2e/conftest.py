@@ -108,6 +108,8 @@ def live_server(_schema, tmp_path):
             "SQLALCHEMY_DATABASE_URI": _schema,
             "PUBLIC_BASE_URL": url,
             "WTF_CSRF_SSL_STRICT": False,
+            # No tile server: the machine has no internet, and pages stay first-party.
+            "MAP_TILE_URL": "",
         }
     )
     app.instance_path = str(tmp_path)

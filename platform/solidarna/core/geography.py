@@ -58,18 +58,25 @@ def in_district(iso: str) -> list[Municipality]:
     return [m for m in municipalities() if m.district_iso == iso]
 
 
+@cache
+def _by_key() -> dict[str, list[Municipality]]:
+    """Folded name -> municipalities, the city (grad) before a same-named urban municipality."""
+    index: dict[str, list[Municipality]] = {}
+    for m in municipalities():
+        index.setdefault(m.key, []).append(m)
+    for matches in index.values():
+        matches.sort(key=lambda m: {"grad": 0, "opština": 1}.get(m.kind, 2))
+    return index
+
+
 def find(name: str, district_iso: str | None = None) -> Municipality | None:
     """Look a municipality up by name in either script, any case or diacritics.
 
     A city and its own urban municipality can share a name; the city (grad) wins."""
-    key = fold(name)
-    matches = [
-        m
-        for m in municipalities()
-        if m.key == key and (district_iso in (None, NATIONAL) or m.district_iso == district_iso)
-    ]
-    matches.sort(key=lambda m: {"grad": 0, "opština": 1}.get(m.kind, 2))
-    return matches[0] if matches else None
+    for m in _by_key().get(fold(name), []):
+        if district_iso in (None, NATIONAL) or m.district_iso == district_iso:
+            return m
+    return None
 
 
 def region_name(iso: str) -> str:

@@ -123,3 +123,33 @@ def require(predicate: Callable | str, obj: Callable[[], object] | None = None):
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(PREDICATES)
+
+
+# --- local resources and good practices ------------------------------------------------------
+
+
+def can_add_resource(user, tenant=None) -> bool:
+    """Members share resources of their community; admins enter them for the office."""
+    return is_member(user) or can_manage_members(user, tenant)
+
+
+def can_add_practice(user, tenant=None) -> bool:
+    return is_member(user) or can_manage_members(user, tenant)
+
+
+def can_edit_contribution(user, obj) -> bool:
+    """A resource or practice (anything with `created_by_id`): the member who added it, and
+    the space's admins."""
+    if can_manage_members(user):
+        return True
+    return bool(
+        obj is not None
+        and is_member(user)
+        and obj.created_by_id is not None
+        and obj.created_by_id == user.id
+    )
+
+
+PREDICATES.update(
+    {fn.__name__: fn for fn in (can_add_resource, can_add_practice, can_edit_contribution)}
+)

@@ -10,6 +10,13 @@ BLUEPRINT_MODULES = [
     "views",
     "editing",
     "moderation",
+    "resources",
+    "practices",
+    "relationships",
+    "ecosystem",
+    "map_views",
+    "exports",
+    "imports",
 ]
 
 

@@ -363,6 +363,7 @@ def create_organization(
         org.verified_at = utcnow()
         org.verified_by_id = getattr(by, "id", None)
     org.refresh_search()
+    org.tags = []  # a new entry has none: nothing to load when they are set below
     db.session.add(org)
     db.session.flush()
     for facet, values in tags.items():

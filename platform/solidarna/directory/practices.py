@@ -1,0 +1,130 @@
+"""Good practices worth sharing, linked to the organizations behind them."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from solidarna.core.permissions import can_edit_contribution, require
+from solidarna.core.rendering import render
+from solidarna.directory import resource_services as rs
+from solidarna.directory.models import Practice
+from solidarna.directory.resource_forms import PracticeForm
+from solidarna.directory.views import name_slug
+from solidarna.extensions import db
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("practices", __name__, url_prefix="/practices")
+
+
+def get_practice(practice_id: int) -> Practice:
+    """The practice if it exists in this tenant; 404 otherwise."""
+    practice = db.session.get(Practice, practice_id)
+    if practice is None:
+        abort(404)
+    return practice
+
+
+def _may_edit(practice: Practice) -> None:
+    if not can_edit_contribution(current_user, practice):
+        abort(403)
+
+
+@bp.get("/")
+def index():
+    filters = rs.PracticeFilters.from_args(request.args)
+    page = rs.search_practices(filters)
+    return render(
+        "practices/index.html",
+        block="results",
+        tenant=g.tenant,
+        filters=filters,
+        page=page,
+        facets=rs.practice_facets(filters),
+        organizations=rs.practice_organizations([p.id for p in page.items]),
+        name_slug=name_slug,
+    )
+
+
+@bp.get("/<int:practice_id>")
+def detail(practice_id: int):
+    practice = get_practice(practice_id)
+    return render(
+        "practices/detail.html",
+        tenant=g.tenant,
+        practice=practice,
+        organizations=rs.practice_organizations([practice.id])[practice.id],
+        can_edit=can_edit_contribution(current_user, practice),
+        name_slug=name_slug,
+    )
+
+
+def _form_page(form, practice=None, status=200):
+    return render(
+        "practices/form.html", tenant=g.tenant, form=form, practice=practice, status=status
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("can_add_practice")
+def create():
+    offered = rs.listed_organizations()
+    form = PracticeForm(tenant=g.tenant, organizations=offered)
+    if form.validate_on_submit():
+        try:
+            practice = rs.create_practice(
+                form.practice_data(),
+                form.organization_ids(),
+                {o.id for o in offered},
+                current_user._get_current_object(),
+            )
+        except rs.ResourceError as error:
+            form.municipality.errors = [*form.municipality.errors, str(error)]
+            return _form_page(form, status=422)
+        db.session.commit()
+        flash(_("The good practice is saved."), "success")
+        return redirect(url_for("practices.detail", practice_id=practice.id), 303)
+    return _form_page(form, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
+@require("can_add_practice")
+def edit(practice_id: int):
+    practice = get_practice(practice_id)
+    _may_edit(practice)
+    # Offer the verified organizations and those this editor may see among the linked ones;
+    # links the editor cannot see are kept as they are.
+    visible_linked = {o.id for o in rs.practice_organizations([practice.id])[practice.id]}
+    offered = rs.listed_organizations(visible_linked)
+    form = PracticeForm(obj=practice, tenant=g.tenant, organizations=offered)
+    if not form.is_submitted():
+        form.fill_from(rs.linked_organization_ids(practice))
+        form.municipality.data = practice.municipality or ""
+    if form.validate_on_submit():
+        try:
+            changed = rs.update_practice(
+                practice,
+                form.practice_data(),
+                form.organization_ids(),
+                {o.id for o in offered},
+                current_user._get_current_object(),
+            )
+        except rs.ResourceError as error:
+            form.municipality.errors = [*form.municipality.errors, str(error)]
+            return _form_page(form, practice, status=422)
+        db.session.commit()
+        flash(_("The changes are saved.") if changed else _("Nothing was changed."), "success")
+        return redirect(url_for("practices.detail", practice_id=practice.id), 303)
+    return _form_page(form, practice, status=422 if form.errors else 200)
+
+
+@bp.post("/<int:practice_id>/delete")
+@require("can_add_practice")
+def delete(practice_id: int):
+    practice = get_practice(practice_id)
+    _may_edit(practice)
+    rs.delete_practice(practice, current_user._get_current_object())
+    db.session.commit()
+    flash(_("The good practice is deleted."), "success")
+    return redirect(url_for("practices.index"), 303)

@@ -1,0 +1,83 @@
+"""Relationships between organizations (partner, member of, supplier, funder), added and
+removed from an organization's profile by the people who may edit it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from solidarna.core.permissions import require
+from solidarna.directory import resource_services as rs
+from solidarna.directory import services, views
+from solidarna.directory.models import Organization, Relationship
+from solidarna.directory.resource_forms import RelationshipForm
+from solidarna.directory.views import get_visible, name_slug
+from solidarna.extensions import db
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("relationships", __name__, url_prefix="/directory")
+
+
+def _profile_url(org: Organization) -> str:
+    return url_for("directory.profile", organization_id=org.id, name=name_slug(org))
+
+
+@bp.app_template_global()
+def relationship_form(org: Organization) -> RelationshipForm:
+    """The add-relationship form for a profile (templates/directory/_relationship_form.html):
+    the one just sent with its errors, or an empty one."""
+    sent = g.get("relationship_form")
+    if sent is not None and sent.source_id == org.id:
+        return sent
+    return RelationshipForm(formdata=None, source_id=org.id, targets=rs.listed_organizations())
+
+
+def _profile_with_errors(org: Organization, form: RelationshipForm, status: int):
+    """The profile again, with the form as it was sent and its errors (nothing is lost)."""
+    g.relationship_form = form
+    response = views.profile(org.id)
+    response.status_code = status
+    # A boosted form would otherwise put this POST-only address in the address bar.
+    response.headers["HX-Push-Url"] = _profile_url(org)
+    return response
+
+
+@bp.post("/<int:organization_id>/relationships")
+@require("is_member")
+def add(organization_id: int):
+    org = get_visible(organization_id)
+    if not services.can_edit(org):
+        abort(403)
+    form = RelationshipForm(source_id=org.id, targets=rs.listed_organizations())
+    if not form.validate_on_submit():
+        return _profile_with_errors(org, form, 422)
+    target = db.session.get(Organization, form.target_id)
+    if target is None:
+        abort(404)
+    try:
+        rs.add_relationship(
+            org, target, form.rel_kind.data, form.rel_note.data, current_user._get_current_object()
+        )
+    except services.DirectoryError as error:
+        form.rel_target.errors = [*form.rel_target.errors, str(error)]
+        return _profile_with_errors(get_visible(organization_id), form, 409)
+    db.session.commit()
+    flash(_("The relationship is added."), "success")
+    return redirect(_profile_url(org), 303)
+
+
+@bp.post("/<int:organization_id>/relationships/<int:relationship_id>/delete")
+@require("is_member")
+def delete(organization_id: int, relationship_id: int):
+    org = get_visible(organization_id)
+    rel = db.session.get(Relationship, relationship_id)
+    if rel is None or org.id not in (rel.source_id, rel.target_id):
+        abort(404)
+    # Either side may remove a tie it does not recognise.
+    if not services.can_edit(org):
+        abort(403)
+    rs.delete_relationship(rel, current_user._get_current_object())
+    db.session.commit()
+    flash(_("The relationship is removed."), "success")
+    return redirect(_profile_url(org), 303)

@@ -1,0 +1,315 @@
+"""The directory map: the same filtered set as the list, coordinates only where the viewer
+may see the address, a list by municipality without JavaScript, the tile server as the only
+third-party origin on the map page alone, and a bounded number of SQL queries."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import event
+
+from solidarna.core.security import CSP
+from solidarna.core.tenancy import tenant_context
+from solidarna.directory import services
+from solidarna.directory.map_views import tile_origin
+from tests.conftest import Client
+
+EN = {"Accept-Language": "en"}
+KRUSEVAC = (43.5800, 21.3339)
+TRSTENIK = (43.6169, 20.9969)
+BRUS = (43.3836, 21.0281)
+
+
+def entry(name, municipality="Kruševac", point=None, moderation="verified", tags=None, **fields):
+    data = {
+        "name": name,
+        "legal_form": "cooperative",
+        "actor_type": "cooperative",
+        "municipality": municipality,
+        **fields,
+    }
+    if point:
+        data["latitude"], data["longitude"] = point
+    return services.create_organization(
+        data, tags or {}, None, source="office", moderation=moderation
+    )
+
+
+@pytest.fixture
+def space(db, make_user, make_tenant):
+    owner = make_user(email="owner@example.org", name="Vlasnica")
+    member = make_user(email="member@example.org", name="Članica")
+    tenant = make_tenant(
+        "rasina",
+        members={owner: "owner", member: "member"},
+        municipalities=["Kruševac", "Brus", "Trstenik"],
+    )
+    with tenant_context(tenant.id):
+        entry("Zadruga Rasinski med", point=KRUSEVAC, tags={"kd": ["A"]}, address="Vidovdanska 1")
+        entry(
+            "Ruke Trstenika",
+            municipality="Trstenik",
+            point=TRSTENIK,
+            actor_type="association",
+            legal_form="association",
+            tags={"kd": ["Q"]},
+        )
+        entry(
+            "Tiha radionica",
+            municipality="Trstenik",
+            point=(43.62, 21.0),
+            field_visibility={"address": "members"},
+        )
+        entry("Brusnica bez adrese", municipality="Brus")
+        entry("Skrivena zadruga na čekanju", municipality="Brus", point=BRUS, moderation="pending")
+        db.session.commit()
+    return tenant
+
+
+def geojson(client, query="", **kwargs):
+    response = client.get(f"/rasina/directory/map.geojson{query}", headers=EN, **kwargs)
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    return json.loads(response.get_data(as_text=True))
+
+
+def names(data) -> set[str]:
+    return {f["properties"]["name"] for f in data["features"]}
+
+
+def groups(html: str) -> dict[str, list[str]]:
+    """Municipality heading -> entry names, from the page's list by municipality."""
+    found = {}
+    for section in re.findall(r'<section class="map-group".*?</section>', html, re.S):
+        heading = re.search(r"<h3[^>]*>\s*([^<]+?)\s*<span", section).group(1)
+        found[heading] = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', section)
+    return found
+
+
+def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
+    response = client.get("/rasina/directory/map", headers=EN)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert groups(html) == {
+        "Brus": ["Brusnica bez adrese"],
+        "Kruševac": ["Zadruga Rasinski med"],
+        "Trstenik": ["Ruke Trstenika", "Tiha radionica"],
+    }
+    assert "Skrivena zadruga" not in html
+    assert "4 organizations" in html
+    # Two have no location a visitor may see: no coordinates, and an address for members.
+    assert "2 organizations have no location on the map" in html
+    assert html.count("Not on the map") == 2
+    # The map itself is hidden until map.js shows it, and reads the markers from GeoJSON.
+    assert re.search(r'<div class="map-canvas" hidden role="region"', html)
+    assert 'data-geojson-url="/rasina/directory/map.geojson"' in html
+    assert "vendor/leaflet-1.9.4/leaflet.js" in html and "js/map.js" in html
+    # Profiles are linked from the list.
+    assert re.search(r'<a href="/rasina/directory/\d+-zadruga-rasinski-med">', html)
+
+
+def test_geojson_holds_only_verified_entries_and_public_locations(client, space):
+    data = geojson(client)
+    assert data["type"] == "FeatureCollection"
+    assert names(data) == {"Zadruga Rasinski med", "Ruke Trstenika"}
+    assert (data["total"], data["unlocated"]) == (4, 2)
+    med = next(f for f in data["features"] if f["properties"]["name"] == "Zadruga Rasinski med")
+    assert med["geometry"] == {"type": "Point", "coordinates": [KRUSEVAC[1], KRUSEVAC[0]]}
+    props = med["properties"]
+    assert props["municipality"] == "Kruševac" and props["actor_type"] == "Cooperative"
+    assert re.fullmatch(r"/rasina/directory/\d+-zadruga-rasinski-med", props["url"])
+    assert props["id"] == med["id"]
+    body = json.dumps(data)
+    assert "Skrivena" not in body and "43.62" not in body and "Vidovdanska" not in body
+
+
+def test_members_see_locations_for_members_and_admins_see_pending(client, space):
+    client.login("member@example.org")
+    member = geojson(client)
+    assert names(member) == {"Zadruga Rasinski med", "Ruke Trstenika", "Tiha radionica"}
+    assert "Skrivena zadruga na čekanju" not in names(member)
+
+    admin = Client(client.app)
+    admin.login("owner@example.org")
+    data = geojson(admin)
+    assert "Skrivena zadruga na čekanju" in names(data)
+    pending = next(f for f in data["features"] if f["properties"]["name"].startswith("Skrivena"))
+    assert pending["properties"]["review"] == "Pending"
+
+
+@pytest.mark.parametrize("q", ["Крушевац", "Kruševac", "krusevac"])
+def test_search_works_across_scripts(client, space, q):
+    assert names(geojson(client, query_string={"q": q})) == {"Zadruga Rasinski med"}
+    html = client.get("/rasina/directory/map", query_string={"q": q}, headers=EN).get_data(
+        as_text=True
+    )
+    assert groups(html) == {"Kruševac": ["Zadruga Rasinski med"]}
+
+
+def test_names_and_places_follow_the_readers_script(client, space):
+    cyrillic = {"Accept-Language": "sr-Cyrl"}
+    data = json.loads(client.get("/rasina/directory/map.geojson", headers=cyrillic).data)
+    med = next(f["properties"] for f in data["features"] if f["properties"]["id"] == 1)
+    assert (med["name"], med["municipality"]) == ("Задруга Расински мед", "Крушевац")
+    html = client.get("/rasina/directory/map", headers=cyrillic).get_data(as_text=True)
+    assert groups(html)["Крушевац"] == ["Задруга Расински мед"]
+
+
+def test_profile_links_match_the_profile_route(app, client, space, db):
+    with tenant_context(space.id):
+        odd = entry("Kafe & Čaj? #1 — 100% naše", point=KRUSEVAC)
+        db.session.commit()
+        with app.test_request_context():
+            from flask import g, url_for
+
+            from solidarna.directory.views import name_slug
+
+            g.tenant = space
+            expected = url_for("directory.profile", organization_id=odd.id, name=name_slug(odd))
+    url = next(f["properties"]["url"] for f in geojson(client)["features"] if f["id"] == odd.id)
+    assert url == expected
+    assert client.get(url).status_code == 200  # not a redirect to the canonical name
+
+
+def test_filters_are_the_lists_filters(client, space):
+    assert names(geojson(client, "?municipality=Trstenik")) == {"Ruke Trstenika"}
+    assert names(geojson(client, "?actor_type=association")) == {"Ruke Trstenika"}
+    assert names(geojson(client, "?kd=A")) == {"Zadruga Rasinski med"}
+    assert names(geojson(client, "?municipality=Brus")) == set()
+
+    html = client.get("/rasina/directory/map?municipality=Trstenik&kd=Q", headers=EN)
+    html = html.get_data(as_text=True)
+    assert groups(html) == {"Trstenik": ["Ruke Trstenika"]}
+    # The markers, the way back to the list and the form keep every filter.
+    assert 'data-geojson-url="/rasina/directory/map.geojson?municipality=Trstenik&amp;kd=Q"' in html
+    assert 'href="/rasina/directory/?municipality=Trstenik&amp;kd=Q"' in html
+    assert '<input type="hidden" name="kd" value="Q">' in html
+    assert re.search(r'<option value="Trstenik" selected>', html)
+    assert "Also filtered in the list by:" in html and "Human health and social work" in html
+
+
+def test_list_links_to_the_map_with_its_filters(client, space):
+    html = client.get("/rasina/directory/?municipality=Trstenik", headers=EN).get_data(as_text=True)
+    assert (
+        '<a href="/rasina/directory/map?municipality=Trstenik" hx-boost="false">Show on the map</a>'
+        in html
+    )
+
+
+def test_htmx_request_gets_the_list_fragment_only(client, space):
+    response = client.get(
+        "/rasina/directory/map?municipality=Brus", headers={**EN, "HX-Request": "true"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
+    assert "<html" not in html and 'id="map-filters"' not in html and "leaflet.js" not in html
+    assert 'id="map-source"' in html and "map.geojson?municipality=Brus" in html
+    assert groups(html) == {"Brus": ["Brusnica bez adrese"]}
+    # A boosted navigation gets the whole page.
+    boosted = client.get(
+        "/rasina/directory/map", headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
+    assert "<html" in boosted.get_data(as_text=True)
+
+
+def third_party_origins(text: str) -> set[str]:
+    return set(re.findall(r"https?://[^\s'\";/]+", text))
+
+
+def test_without_a_tile_url_there_is_no_third_party_origin(app, client, space):
+    app.config["MAP_TILE_URL"] = ""
+    response = client.get("/rasina/directory/map")
+    assert response.headers["Content-Security-Policy"] == CSP
+    html = response.get_data(as_text=True)
+    assert 'data-tile-url=""' in html
+    # No script, style or image from elsewhere (only links in text, such as none here).
+    assert not re.search(r'(src|href)="https?://', html)
+
+
+def test_the_tile_origin_is_allowed_on_the_map_page_only(app, client, space):
+    app.config["MAP_TILE_URL"] = "https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png"
+    app.config["MAP_TILE_ATTRIBUTION"] = "Tiles: Example"
+    response = client.get("/rasina/directory/map")
+    csp = response.headers["Content-Security-Policy"]
+    img_src = next(d for d in csp.split("; ") if d.startswith("img-src"))
+    assert img_src == "img-src 'self' data: https://*.tiles.example.org"
+    assert third_party_origins(csp) == {"https://*.tiles.example.org"}
+    # Everything else in the policy is unchanged.
+    assert csp.replace(" https://*.tiles.example.org", "") == CSP
+    html = response.get_data(as_text=True)
+    assert 'data-tile-url="https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png"' in html
+    assert 'data-tile-attribution="Tiles: Example"' in html
+    for path in ("/rasina/directory/", "/rasina/", "/", "/rasina/directory/map.geojson"):
+        other = client.get(path).headers["Content-Security-Policy"]
+        assert "example.org" not in other, path
+
+
+@pytest.mark.parametrize(
+    ("url", "origin"),
+    [
+        ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "https://tile.openstreetmap.org"),
+        ("https://{s}.tile.osm.org/{z}/{x}/{y}.png", "https://*.tile.osm.org"),
+        ("http://127.0.0.1:8080/{z}/{x}/{y}.png", "http://127.0.0.1:8080"),
+        ("", None),
+        ("javascript:alert(1)", None),
+        ("https://tiles.example.org; script-src *", None),
+        ("https://user@tiles.example.org/{z}/{x}/{y}.png", None),
+    ],
+)
+def test_tile_origin(url, origin):
+    assert tile_origin(url) == origin
+
+
+def test_an_unusable_tile_url_gives_a_map_without_tiles(app, client, space):
+    app.config["MAP_TILE_URL"] = "ftp://tiles.example.org/{z}/{x}/{y}.png"
+    response = client.get("/rasina/directory/map")
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert 'data-tile-url=""' in response.get_data(as_text=True)
+
+
+def test_members_only_space_sends_visitors_to_log_in(client, make_tenant):
+    make_tenant("zatvoreni", visibility="members")
+    for path in ("/zatvoreni/directory/map", "/zatvoreni/directory/map.geojson"):
+        response = client.get(path)
+        assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
+
+
+def count_statements(db, client, path) -> int:
+    statements = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", ["/rasina/directory/map.geojson", "/rasina/directory/map"])
+@pytest.mark.parametrize("who", [None, "member@example.org"])
+def test_query_count_does_not_grow_with_the_entries(db, client, space, path, who):
+    if who:
+        client.login(who)
+
+    def add(count, start):
+        with tenant_context(space.id):
+            for n in range(start, start + count):
+                entry(
+                    f"Zadruga broj {n}",
+                    municipality=["Kruševac", "Brus", "Trstenik"][n % 3],
+                    point=(43.5 + n / 1000, 21.0 + n / 1000),
+                    tags={"kd": ["A", "C"], "group": ["roma"]},
+                )
+            db.session.commit()
+
+    client.get(path)  # warm up (session, locale)
+    few = count_statements(db, client, path)
+    add(25, 100)
+    many = count_statements(db, client, path)
+    assert few == many, (few, many)
+    assert len(names(geojson(client))) >= 27

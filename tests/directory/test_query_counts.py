@@ -1,0 +1,139 @@
+"""Key directory pages issue a bounded number of SQL statements that does not grow with the
+data (DESIGN §9: no N+1). Each page is requested with a small and a larger data set; the
+statement counts must be equal, and under an absolute ceiling."""
+
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from solidarna.core.tenancy import tenant_context
+from solidarna.directory import services
+from solidarna.directory.models import Relationship
+from tests.conftest import Client
+
+MUNICIPALITIES = ["Kruševac", "Aleksandrovac", "Brus", "Varvarin", "Trstenik", "Ćićevac"]
+ACTOR_TYPES = ["social_enterprise", "cooperative", "association", "incubator", "foundation"]
+KD = ["A", "C", "I", "Q", "S"]
+GROUPS = ["roma", "disability", "rural_women"]
+INTERESTS = ["work_integration", "environment"]
+#: the page requests of a visitor; {id} is the profiled organization
+PAGES = {
+    "directory list": "/{slug}/directory/",
+    "filtered search": "/{slug}/directory/?q=zadruga&kd=A&municipality=Brus",
+    "profile": "/{slug}/directory/{id}",
+    "ecosystem overview": "/{slug}/ecosystem/",
+}
+#: absolute ceilings per page (visitor and administrator); today's counts are lower
+CEILING = {"directory list": 16, "filtered search": 16, "profile": 20, "ecosystem overview": 8}
+
+
+@contextmanager
+def statements(engine):
+    """Collect every SQL statement sent to the database while the block runs."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def populate(db, tenant, count: int) -> int:
+    """`count` entries with tags, a few pending, all related to the first one; its id."""
+    with tenant_context(tenant.id):
+        orgs = []
+        for n in range(count):
+            orgs.append(
+                services.create_organization(
+                    {
+                        "name": f"Zadruga broj {n}",
+                        "legal_form": "cooperative",
+                        "actor_type": ACTOR_TYPES[n % len(ACTOR_TYPES)],
+                        "se_status": ["registered", "no", "planned"][n % 3],
+                        "municipality": MUNICIPALITIES[n % len(MUNICIPALITIES)],
+                        "mission": "Zajednička proizvodnja i prodaja.",
+                        "employees_total": n % 7,
+                        "employees_women": n % 3,
+                        "employees_vulnerable": n % 2,
+                    },
+                    {
+                        "kd": [KD[n % len(KD)], "A"],
+                        "group": [GROUPS[n % len(GROUPS)]],
+                        "interest": [INTERESTS[n % len(INTERESTS)]],
+                    },
+                    None,
+                    source="office",
+                    moderation="pending" if n % 5 == 4 else "verified",
+                )
+            )
+        first = orgs[0]
+        kinds = itertools.cycle(["partner", "supplier", "member_of", "funder"])
+        for other in orgs[1:]:
+            source, target = (first, other) if other.id % 2 else (other, first)
+            db.session.add(Relationship(source_id=source.id, target_id=target.id, kind=next(kinds)))
+        db.session.commit()
+        return first.id
+
+
+@pytest.fixture
+def measure(app, db, make_user, make_tenant):
+    """measure(slug, count, page) -> {viewer: statements} for a visitor and the owner of a new
+    space `slug` with `count` entries."""
+    owner = make_user(email="owner@example.org")
+
+    def run(slug: str, count: int, page: str) -> dict[str, list[str]]:
+        tenant = make_tenant(
+            slug,
+            members={owner: "owner"},
+            region="RS-19",
+            municipalities=MUNICIPALITIES,
+            taxonomies={"expected_actor_types": ACTOR_TYPES[:3]},
+        )
+        first = populate(db, tenant, count)
+        url = PAGES[page].format(slug=slug, id=first)
+        visitor, admin = Client(app), Client(app)
+        admin.login("owner@example.org")
+        result = {}
+        for who, client in (("visitor", visitor), ("admin", admin)):
+            client.get(url)  # warm up: the first request fills caches
+            with statements(db.engine) as seen:
+                response = client.get(url)
+            assert response.status_code == 200, (who, page, response.status_code)
+            result[who] = list(seen)
+        return result
+
+    return run
+
+
+def _first_lines(seen: list[str]) -> str:
+    return "\n".join("  " + " ".join(s.split())[:140] for s in seen)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_statement_count_does_not_grow_with_the_data(measure, page):
+    small = measure("mali", 5, page)
+    large = measure("veliki", 40, page)
+    for who in small:
+        assert len(large[who]) == len(small[who]), (
+            f"{who} {page}: {len(small[who])} statements with 5 entries, "
+            f"{len(large[who])} with 40:\n{_first_lines(large[who])}"
+        )
+        assert len(large[who]) <= CEILING[page], f"{who} {page}:\n{_first_lines(large[who])}"
+
+
+def test_ecosystem_overview_uses_aggregate_queries(measure):
+    """The overview reads the directory with GROUP BY / aggregates: no query per place, and
+    one more (the review queue's size) for administrators."""
+    seen = measure("veliki", 40, "ecosystem overview")
+    for who, expected in (("visitor", 4), ("admin", 5)):
+        directory = [s for s in seen[who] if "FROM organization" in s]
+        assert len(directory) == expected, _first_lines(directory)
+        assert sum("GROUP BY" in s for s in directory) == 3
