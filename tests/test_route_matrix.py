@@ -52,6 +52,8 @@ PUBLIC = {
     "practices.detail": "a good practice and the visible organizations behind it",
     "directory_map.page": "the public directory on a map (verified entries, public locations)",
     "directory_map.geojson": "the public map's markers (verified entries, public locations)",
+    "resources_map.page": "local resources on a map, public information like the list",
+    "resources_map.geojson": "the resources map's markers, public information like the list",
     "ecosystem.index": "aggregate statistics of verified (public) directory entries",
     "directory_exports.export_csv": "open data: the list as CSV, only what the visitor may see",
     "directory_exports.export_json": "open data: the list as JSON-LD, only what the visitor may see",

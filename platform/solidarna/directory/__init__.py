@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = [
     "map_views",
     "exports",
     "imports",
+    "resource_map",
 ]
 
 

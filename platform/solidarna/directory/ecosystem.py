@@ -19,8 +19,8 @@ What is counted (the policy; also shown on the page):
 - Counts of organizations, actor types, statuses, sectors and groups come from verified
   entries only and are public, like the directory's facets.
 
-Bounded work: four GROUP BY / aggregate queries (five for administrators), whatever the number
-of entries or municipalities.
+Bounded work: three GROUP BY queries (four for administrators: the review queue's size),
+whatever the number of entries, municipalities or districts.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from functools import lru_cache
 from flask import abort, g
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from solidarna.core import geography
 from solidarna.core.rendering import render
@@ -224,15 +224,6 @@ def build_matrix(tenant, labels: dict[str, str]) -> Matrix:
     )
 
 
-def se_status_counts() -> dict[str, int]:
-    query = (
-        select(Organization.se_status, func.count())
-        .where(_counted())
-        .group_by(Organization.se_status)
-    )
-    return dict(db.session.execute(query).all())
-
-
 def _shown(field_name: str, level: str):
     """SQL: the entry's `field_name` figures are visible at `level` (see field_visible)."""
     if level == "admins":
@@ -245,7 +236,9 @@ def _shown(field_name: str, level: str):
     return setting.in_(allowed)
 
 
-def employment(level: str) -> Employment:
+def status_and_employment(level: str) -> tuple[dict[str, int], Employment]:
+    """Verified entries per social-enterprise status, and the employment totals the viewer
+    may see: one pass over the entries (GROUP BY status, summed here)."""
     employees = _shown("employees", level)
     volunteers = _shown("volunteers", level)
 
@@ -253,39 +246,62 @@ def employment(level: str) -> Employment:
         return value if condition is None else case((condition, value))
 
     has_figures = Organization.employees_total.is_not(None)
-    query = select(
-        func.count(),
-        func.count(only(employees, case((has_figures, 1)))),
-        func.count(case((has_figures, 1))),
-        func.sum(only(employees, Organization.employees_total)),
-        func.sum(only(employees, Organization.employees_women)),
-        func.sum(only(employees, Organization.employees_vulnerable)),
-        func.sum(only(volunteers, Organization.volunteers)),
-    ).where(_counted())
-    row = db.session.execute(query).one()
-    organizations, reported, recorded, total, women, vulnerable, volunteering = row
-    return Employment(
-        organizations=organizations or 0,
-        reported=reported or 0,
-        hidden=(recorded or 0) - (reported or 0),
-        total=int(total or 0),
-        women=int(women or 0),
-        vulnerable=int(vulnerable or 0),
-        volunteers=int(volunteering or 0),
+    query = (
+        select(
+            Organization.se_status,
+            func.count(),
+            func.count(only(employees, case((has_figures, 1)))),
+            func.count(case((has_figures, 1))),
+            func.sum(only(employees, Organization.employees_total)),
+            func.sum(only(employees, Organization.employees_women)),
+            func.sum(only(employees, Organization.employees_vulnerable)),
+            func.sum(only(volunteers, Organization.volunteers)),
+        )
+        .where(_counted())
+        .group_by(Organization.se_status)
+    )
+    statuses: dict[str, int] = {}
+    sums = [0] * 6
+    for status, count, *figures in db.session.execute(query):
+        statuses[status] = count
+        sums = [total + int(value or 0) for total, value in zip(sums, figures, strict=True)]
+    reported, recorded, total, women, vulnerable, volunteering = sums
+    return statuses, Employment(
+        organizations=sum(statuses.values()),
+        reported=reported,
+        hidden=recorded - reported,
+        total=total,
+        women=women,
+        vulnerable=vulnerable,
+        volunteers=volunteering,
     )
 
 
 def tag_counts() -> dict[str, dict[str, int]]:
-    """Verified entries per tag value, for the summarised facets, in one query."""
+    """Verified entries per tag value, for the summarised facets, in one query.
+
+    Written as organizations LEFT JOIN tags (entries without tags give a NULL row, skipped):
+    SQLite keeps the join order of an outer join, so it walks the verified entries on the
+    covering (tenant, moderation, name) index into the covering unique (tenant, organization,
+    facet, value) index. As an inner join its planner, without statistics, starts from the
+    tags and looks every organization up by rowid: 40% slower at 4,000 entries."""
     query = (
-        select(OrganizationTag.facet, OrganizationTag.value, func.count())
-        .join(Organization, Organization.id == OrganizationTag.organization_id)
-        .where(_counted(), OrganizationTag.facet.in_(TAG_FACETS))
+        select(OrganizationTag.facet, OrganizationTag.value, func.count(OrganizationTag.id))
+        .select_from(Organization)
+        .outerjoin(
+            OrganizationTag,
+            and_(
+                OrganizationTag.organization_id == Organization.id,
+                OrganizationTag.facet.in_(TAG_FACETS),
+            ),
+        )
+        .where(_counted())
         .group_by(OrganizationTag.facet, OrganizationTag.value)
     )
     result: dict[str, dict[str, int]] = {facet: {} for facet in TAG_FACETS}
     for facet, value, count in db.session.execute(query):
-        result[facet][value] = count
+        if facet is not None:
+            result[facet][value] = count
     return result
 
 
@@ -308,8 +324,7 @@ def _coded(codes: dict, counts: dict[str, int]) -> list[tuple[str, str, int]]:
 def overview(tenant, level: str) -> Overview:
     labels = {code: str(label) for code, label in taxonomy.actor_types(tenant).items()}
     matrix = build_matrix(tenant, labels)
-    statuses = se_status_counts()
-    work = employment(level)
+    statuses, work = status_and_employment(level)
     tags = tag_counts()
     employment_chart = charts.bar_chart(
         [

@@ -61,32 +61,47 @@ class Placed:
     point: tuple[float, float] | None  # (latitude, longitude)
 
 
-def position(org: Organization, level: str) -> tuple[float, float] | None:
-    """The entry's coordinates if it has valid ones and the viewer may see its address."""
-    lat, lon = org.latitude, org.longitude
-    if lat is None or lon is None or not services.field_visible(org, "address", level):
+def valid_point(lat: float | None, lon: float | None) -> tuple[float, float] | None:
+    """(latitude, longitude) rounded to 6 decimals, or None if missing or out of range."""
+    if lat is None or lon is None:
         return None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return round(lat, 6), round(lon, 6)
 
 
+def position(org: Organization, level: str) -> tuple[float, float] | None:
+    """The entry's coordinates if it has valid ones and the viewer may see its address."""
+    if org.latitude is None or not services.field_visible(org, "address", level):
+        return None
+    return valid_point(org.latitude, org.longitude)
+
+
 _SAMPLE_ID, _SAMPLE_NAME = 987654321, "name-placeholder"
 
 
-def profile_url_maker():
-    """org -> the URL of its profile, as url_for("directory.profile", ...) gives it, but built
-    once and then filled in: url_for for each of hundreds of entries costs more than the query."""
-    sample = url_for("directory.profile", organization_id=_SAMPLE_ID, name=_SAMPLE_NAME)
-    before, rest = sample.rsplit(str(_SAMPLE_ID), 1)
-    middle, after = rest.rsplit(_SAMPLE_NAME, 1)
+def url_maker(endpoint: str, id_arg: str, slug_arg: str | None = None, slug=None):
+    """obj -> url_for(endpoint, **{id_arg: obj.id, slug_arg: slug(obj)}), but built once and
+    then filled in: url_for for each of hundreds of entries costs more than the query."""
+    values = {id_arg: _SAMPLE_ID}
+    if slug_arg:
+        values[slug_arg] = _SAMPLE_NAME
+    before, after = url_for(endpoint, **values).rsplit(str(_SAMPLE_ID), 1)
+    if not slug_arg:
+        return lambda obj: f"{before}{obj.id}{after}"
+    middle, after = after.rsplit(_SAMPLE_NAME, 1)
 
-    def make(org: Organization) -> str:
+    def make(obj) -> str:
         # quoted the way werkzeug's converters quote a path segment
-        slug = quote(name_slug(org), safe="!$&'()*+,/:;=@")
-        return f"{before}{org.id}{middle}{slug}{after}"
+        text = quote(slug(obj), safe="!$&'()*+,/:;=@")
+        return f"{before}{obj.id}{middle}{text}{after}"
 
     return make
+
+
+def profile_url_maker():
+    """org -> the URL of its profile, as url_for("directory.profile", ...) gives it."""
+    return url_maker("directory.profile", "organization_id", "name", name_slug)
 
 
 # What the map and its list need of an entry; the long texts and the tags stay in the database.
@@ -117,10 +132,12 @@ def placed_entries(filters: Filters, level: str, own: set[int]) -> list[Placed]:
     ]
 
 
-def by_municipality(entries: list[Placed]) -> list[tuple[str, list[Placed]]]:
-    groups: dict[str, list[Placed]] = {}
+def by_municipality(entries: list, place=lambda item: item.org.municipality) -> list[tuple]:
+    """[(municipality, entries there)] in the order of the folded municipality names; `place`
+    gives an entry's municipality (the directory's by default)."""
+    groups: dict[str, list] = {}
     for item in entries:
-        groups.setdefault(item.org.municipality, []).append(item)
+        groups.setdefault(place(item), []).append(item)
     return sorted(groups.items(), key=lambda group: fold(group[0]))
 
 
@@ -150,20 +167,40 @@ def feature_collection(entries: list[Placed], actor_labels: dict[str, str]) -> d
         }
         if org.moderation != "verified":  # only admins and representatives see these
             properties["review"] = str(taxonomy.MODERATION.get(org.moderation, org.moderation))
-        features.append(
-            {
-                "type": "Feature",
-                "id": org.id,
-                "geometry": {"type": "Point", "coordinates": [item.point[1], item.point[0]]},
-                "properties": properties,
-            }
-        )
+        features.append(point_feature(org.id, item.point, properties))
+    return collection(features, len(entries))
+
+
+def point_feature(feature_id: int, point: tuple[float, float], properties: dict) -> dict:
+    """A GeoJSON Point feature; `point` is (latitude, longitude), GeoJSON wants them swapped."""
+    return {
+        "type": "Feature",
+        "id": feature_id,
+        "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
+        "properties": properties,
+    }
+
+
+def collection(features: list[dict], total: int) -> dict:
+    """A FeatureCollection with the foreign members `total` (how many entries match) and
+    `unlocated` (how many of them have no point)."""
     return {
         "type": "FeatureCollection",
         "features": features,
-        "total": len(entries),
-        "unlocated": len(entries) - len(features),
+        "total": total,
+        "unlocated": total - len(features),
     }
+
+
+def geojson_response(data: dict) -> Response:
+    """GeoJSON for one viewer: it depends on who asks and in which script, so not shared."""
+    response = Response(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        mimetype="application/geo+json",
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
 
 
 # --- the tile server: the one third-party origin --------------------------------------------
@@ -210,6 +247,17 @@ def tile_settings() -> tuple[str, str, str | None]:
     return url, current_app.config.get("MAP_TILE_ATTRIBUTION", "") if url else "", origin
 
 
+def render_map_page(template: str, **context) -> Response:
+    """render() a map page (full, or its results block for htmx) with the tile settings in
+    its context (`tile_url`, `tile_attribution`) and the CSP that lets the tiles in."""
+    tile_url, attribution, origin = tile_settings()
+    response = render(
+        template, block="results", tile_url=tile_url, tile_attribution=attribution, **context
+    )
+    response.headers["Content-Security-Policy"] = map_csp(origin)
+    return response
+
+
 # --- views ------------------------------------------------------------------------------------
 
 
@@ -238,11 +286,9 @@ def page():
     labels = services.facet_labels(g.tenant)
     entries = placed_entries(filters, level, own)
     unlocated = sum(1 for item in entries if item.point is None)
-    tile_url, attribution, origin = tile_settings()
     carried = [n for n in Filters.SCALAR + Filters.TAGS if n not in MAP_FACETS]
-    response = render(
+    return render_map_page(
         "directory/map.html",
-        block="results",
         tenant=g.tenant,
         filters=filters,
         level=level,
@@ -262,11 +308,7 @@ def page():
             for name in carried
             if getattr(filters, name)
         ],
-        tile_url=tile_url,
-        tile_attribution=attribution,
     )
-    response.headers["Content-Security-Policy"] = map_csp(origin)
-    return response
 
 
 @bp.get("/map.geojson")
@@ -274,12 +316,5 @@ def geojson():
     filters = Filters.from_args(request.args)
     level = services.viewer_level()
     entries = placed_entries(filters, level, services.represented_ids())
-    data = feature_collection(entries, actor_labels(g.tenant))
-    response = Response(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-        mimetype="application/geo+json",
-    )
     # Depends on who asks (coordinates shown by visibility level) and in which script.
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.add("Cookie")
-    return response
+    return geojson_response(feature_collection(entries, actor_labels(g.tenant)))

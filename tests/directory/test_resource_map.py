@@ -1,0 +1,333 @@
+"""Local resources on the map: the same filtered set as the resources list, expired ones
+hidden unless asked for, a list by municipality without JavaScript, the tile server allowed on
+the map page alone, a bounded number of SQL queries, and nothing from another space."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from solidarna.core.security import CSP
+from solidarna.core.tenancy import tenant_context
+from solidarna.directory import resource_services as rs
+from solidarna.directory import services
+
+EN = {"Accept-Language": "en"}
+KRUSEVAC = (43.5800, 21.3339)
+BRUS = (43.3836, 21.0281)
+TILES = "https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png"
+
+
+def resource(title, point=None, **fields):
+    data = {"title": title, "kind": "premises", "municipality": "Kruševac",
+            "availability": "available", "owner_name": "Grad Kruševac", **fields}  # fmt: skip
+    if data.get("owner_organization_id"):
+        data["owner_name"] = ""
+    if point:
+        data["latitude"], data["longitude"] = point
+    return rs.create_resource(data, None)
+
+
+def fund_id() -> int:
+    return services.create_organization(
+        {"name": "Fondacija Rasinski fond", "legal_form": "foundation",
+         "actor_type": "foundation", "municipality": "Kruševac"},
+        {}, None, source="office", moderation="verified",
+    ).id  # fmt: skip
+
+
+@pytest.fixture
+def space(db, make_user, make_tenant):
+    member = make_user(email="member@example.org", name="Članica")
+    tenant = make_tenant(
+        "rasina",
+        members={member: "member"},
+        region="RS-19",
+        municipalities=["Kruševac", "Brus", "Trstenik"],
+        modules=["directory", "resources"],
+    )
+    with tenant_context(tenant.id):
+        resource("Sala za obuke", point=KRUSEVAC, address="Vidovdanska 1")
+        resource(
+            "Hladnjača za voće",
+            point=BRUS,
+            kind="equipment",
+            municipality="Brus",
+            availability="limited",
+            owner_organization_id=fund_id(),
+        )
+        resource(
+            "Radionica bez adrese",
+            kind="service",
+            municipality="Trstenik",
+            owner_name="Opština Trstenik",
+        )
+        resource(
+            "Stari konkurs za opremu",
+            point=(43.59, 21.33),
+            kind="funding",
+            valid_until=rs.today() - timedelta(days=3),
+        )
+        db.session.commit()
+    return tenant
+
+
+def geojson(client, query="", headers=EN, **kwargs):
+    response = client.get(f"/rasina/resources/map.geojson{query}", headers=headers, **kwargs)
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    return json.loads(response.get_data(as_text=True))
+
+
+def names(data) -> set[str]:
+    return {f["properties"]["name"] for f in data["features"]}
+
+
+def page(client, query="", headers=EN, **kwargs) -> str:
+    response = client.get(f"/rasina/resources/map{query}", headers=headers, **kwargs)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def groups(html: str) -> dict[str, list[str]]:
+    """Municipality heading -> resource titles, from the page's list by municipality."""
+    found = {}
+    for section in re.findall(r'<section class="map-group".*?</section>', html, re.S):
+        heading = re.search(r"<h3[^>]*>\s*([^<]+?)\s*<span", section).group(1)
+        found[heading] = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', section)
+    return found
+
+
+def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
+    html = page(client)
+    assert groups(html) == {
+        "Brus": ["Hladnjača za voće"],
+        "Kruševac": ["Sala za obuke"],
+        "Trstenik": ["Radionica bez adrese"],
+    }
+    assert "3 resources" in html
+    assert "1 resource has no location on the map" in html
+    assert html.count("Not on the map") == 1
+    assert re.search(r'<div class="map-canvas" hidden role="region"', html)
+    assert 'data-geojson-url="/rasina/resources/map.geojson"' in html
+    assert 'data-popup-fields="kind municipality availability expired"' in html
+    assert "vendor/leaflet-1.9.4/leaflet.js" in html and "js/map.js" in html
+    assert "css/map.css" in html
+    # Detail pages are linked from the list, with the kind and the availability.
+    assert re.search(r'<li><a href="/rasina/resources/\d+">Sala za obuke</a>', html)
+    assert "Equipment" in html and "Limited" in html
+    # The way back to the list, and the filter form with every facet.
+    assert 'href="/rasina/resources/"' in html
+    for name in ("q", "kind", "municipality", "availability", "expired"):
+        assert f'name="{name}"' in html
+    assert '<option value="equipment">Equipment</option>' in html
+    assert '<option value="land">' not in html  # no land in this space
+
+
+def test_geojson_holds_the_located_resources_with_their_labels(client, space):
+    data = geojson(client)
+    assert data["type"] == "FeatureCollection"
+    assert names(data) == {"Sala za obuke", "Hladnjača za voće"}
+    assert (data["total"], data["unlocated"]) == (3, 1)
+    sala = next(f for f in data["features"] if f["properties"]["name"] == "Sala za obuke")
+    assert sala["geometry"] == {"type": "Point", "coordinates": [KRUSEVAC[1], KRUSEVAC[0]]}
+    props = sala["properties"]
+    assert props["kind"] == "Premises" and props["availability"] == "Available"
+    assert props["municipality"] == "Kruševac" and props["id"] == sala["id"]
+    assert "expired" not in props
+    assert props["url"] == f"/rasina/resources/{sala['id']}"
+    assert client.get(props["url"]).status_code == 200
+    cold = next(f["properties"] for f in data["features"] if f["properties"]["kind"] == "Equipment")
+    assert (cold["municipality"], cold["availability"]) == ("Brus", "Limited")
+
+
+def test_filters_are_the_lists_filters(client, space):
+    assert names(geojson(client, "?kind=equipment")) == {"Hladnjača za voće"}
+    assert names(geojson(client, "?municipality=Kruševac")) == {"Sala za obuke"}
+    assert names(geojson(client, "?availability=limited")) == {"Hladnjača za voće"}
+    assert names(geojson(client, "?kind=land")) == set()
+    assert geojson(client, "?municipality=Trstenik")["total"] == 1
+
+    html = page(client, "?kind=equipment&sort=newest")
+    assert groups(html) == {"Brus": ["Hladnjača za voće"]}
+    # The markers, the way back to the list and the form keep every filter.
+    assert 'data-geojson-url="/rasina/resources/map.geojson?sort=newest&amp;kind=equipment"' in html
+    assert 'href="/rasina/resources/?sort=newest&amp;kind=equipment"' in html
+    assert '<option value="equipment" selected>' in html
+    assert '<input type="hidden" name="sort" value="newest">' in html
+    empty = page(client, "?kind=land")
+    assert "No resource matches these filters." in empty and groups(empty) == {}
+
+
+def test_several_values_chosen_in_the_list_are_kept(client, space):
+    html = page(client, "?municipality=Brus&municipality=Trstenik")
+    assert groups(html) == {"Brus": ["Hladnjača za voće"], "Trstenik": ["Radionica bez adrese"]}
+    assert "2 chosen in the list" in html
+    assert '<input type="hidden" name="municipality" value="Brus">' in html
+
+
+@pytest.mark.parametrize("q", ["Крушевац", "Kruševac", "krusevac"])
+def test_search_works_across_scripts(client, space, q):
+    assert names(geojson(client, query_string={"q": q})) == {"Sala za obuke"}
+    assert groups(page(client, query_string={"q": q})) == {"Kruševac": ["Sala za obuke"]}
+
+
+def test_search_finds_a_resource_by_its_owner_organization(client, space):
+    assert names(geojson(client, query_string={"q": "rasinski fond"})) == {"Hladnjača za voće"}
+
+
+def test_expired_resources_are_hidden_unless_asked_for(client, space):
+    assert "Stari konkurs za opremu" not in json.dumps(geojson(client), ensure_ascii=False)
+    html = page(client)
+    assert "Stari konkurs za opremu" not in html
+    assert '<a href="/rasina/resources/map?expired=1" hx-boost="false">' in html
+    assert "Show 1 expired resource" in html
+
+    data = geojson(client, "?expired=1")
+    assert "Stari konkurs za opremu" in names(data) and data["total"] == 4
+    old = next(
+        f["properties"] for f in data["features"] if f["properties"]["kind"] == "Funding programme"
+    )
+    assert old["expired"] == "Expired"
+    shown = page(client, "?expired=1")
+    assert groups(shown)["Kruševac"] == ["Sala za obuke", "Stari konkurs za opremu"]
+    assert "Expired" in shown and 'id="map-expired" name="expired" value="1" checked' in shown
+
+
+def test_titles_and_places_follow_the_readers_script(client, space):
+    cyrillic = {"Accept-Language": "sr-Cyrl"}
+    sala_id = next(
+        f["id"] for f in geojson(client)["features"] if f["properties"]["name"] == "Sala za obuke"
+    )
+    data = geojson(client, headers=cyrillic)
+    sala = next(f["properties"] for f in data["features"] if f["id"] == sala_id)
+    assert (sala["name"], sala["municipality"]) == ("Сала за обуке", "Крушевац")
+    assert groups(page(client, headers=cyrillic))["Крушевац"] == ["Сала за обуке"]
+
+
+def test_the_list_links_to_the_map_with_its_filters(client, space):
+    html = client.get("/rasina/resources/?municipality=Brus", headers=EN).get_data(as_text=True)
+    assert (
+        '<a href="/rasina/resources/map?municipality=Brus" hx-boost="false">Show on the map</a>'
+        in html
+    )
+
+
+def test_htmx_request_gets_the_results_fragment_only(client, space):
+    response = client.get(
+        "/rasina/resources/map?municipality=Brus", headers={**EN, "HX-Request": "true"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
+    assert "<html" not in html and 'id="map-filters"' not in html and "leaflet.js" not in html
+    assert 'id="map-source"' in html and "map.geojson?municipality=Brus" in html
+    assert groups(html) == {"Brus": ["Hladnjača za voće"]}
+    boosted = client.get(
+        "/rasina/resources/map", headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
+    assert "<html" in boosted.get_data(as_text=True)
+
+
+def test_the_tile_origin_is_allowed_on_the_map_page_only(app, client, space):
+    app.config["MAP_TILE_URL"] = TILES
+    app.config["MAP_TILE_ATTRIBUTION"] = "Tiles: Example"
+    response = client.get("/rasina/resources/map")
+    csp = response.headers["Content-Security-Policy"]
+    img_src = next(d for d in csp.split("; ") if d.startswith("img-src"))
+    assert img_src == "img-src 'self' data: https://*.tiles.example.org"
+    assert csp.replace(" https://*.tiles.example.org", "") == CSP
+    html = response.get_data(as_text=True)
+    assert f'data-tile-url="{TILES}"' in html and 'data-tile-attribution="Tiles: Example"' in html
+    sala = next(iter(geojson(client)["features"]))["properties"]["url"]
+    for path in ("/rasina/resources/", "/rasina/resources/map.geojson", sala, "/rasina/"):
+        other = client.get(path).headers["Content-Security-Policy"]
+        assert "example.org" not in other, path
+
+    app.config["MAP_TILE_URL"] = ""
+    plain = client.get("/rasina/resources/map")
+    assert plain.headers["Content-Security-Policy"] == CSP
+    assert 'data-tile-url=""' in plain.get_data(as_text=True)
+
+
+def test_members_only_space_sends_visitors_to_log_in(client, make_tenant):
+    make_tenant("zatvoreni", visibility="members")
+    for path in ("/zatvoreni/resources/map", "/zatvoreni/resources/map.geojson"):
+        response = client.get(path)
+        assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
+
+
+def test_resources_of_another_space_never_appear(client, space, db, make_tenant):
+    other = make_tenant("beta", modules=["directory", "resources"])
+    with tenant_context(other.id):
+        resource("Tajna sala bete", point=KRUSEVAC, owner_name="Opština Beta")
+        db.session.commit()
+    for query in ("", "?expired=1", "?q=tajna", "?municipality=Kruševac"):
+        assert "Tajna sala bete" not in names(geojson(client, query))
+        assert "Tajna sala bete" not in page(client, query)
+    assert '<option value="Kruševac">' in page(client)  # options come from this space only
+    assert names(geojson(client, "?expired=1")) == {
+        "Sala za obuke",
+        "Hladnjača za voće",
+        "Stari konkurs za opremu",
+    }
+    beta = json.loads(client.get("/beta/resources/map.geojson").data)
+    assert names(beta) == {"Tajna sala bete"}
+
+
+def count_statements(db, client, path) -> int:
+    statements = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/rasina/resources/map.geojson?expired=1", "/rasina/resources/map?expired=1",
+     "/rasina/resources/map"],
+)  # fmt: skip
+@pytest.mark.parametrize("who", [None, "member@example.org"])
+def test_query_count_does_not_grow_with_the_resources(db, client, space, path, who):
+    if who:
+        client.login(who)
+    with tenant_context(space.id):
+        owner = services.create_organization(
+            {"name": "Zadruga vlasnica", "legal_form": "cooperative",
+             "actor_type": "cooperative", "municipality": "Brus"},
+            {}, None, source="office", moderation="verified",
+        ).id  # fmt: skip
+        resource("Peti resurs", point=BRUS, owner_organization_id=owner)
+        db.session.commit()
+
+    def total() -> int:
+        return geojson(client, "?expired=1")["total"]
+
+    assert total() == 5
+    client.get(path)  # warm up (session, locale)
+    few = count_statements(db, client, path)
+    with tenant_context(space.id):
+        for n in range(25):
+            resource(
+                f"Resurs broj {n}",
+                point=(43.5 + n / 1000, 21.0 + n / 1000) if n % 5 else None,
+                kind=["premises", "land", "equipment", "service"][n % 4],
+                municipality=["Kruševac", "Brus", "Trstenik"][n % 3],
+                availability=["available", "limited"][n % 2],
+                owner_organization_id=owner if n % 2 else None,
+                valid_until=rs.today() - timedelta(days=1) if n % 7 == 0 else None,
+            )
+        db.session.commit()
+    assert total() == 30
+    many = count_statements(db, client, path)
+    assert few == many, (few, many)
