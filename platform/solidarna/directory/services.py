@@ -90,6 +90,13 @@ def visible_clause(level: str, own_ids: set[int] | None = None):
     return clause
 
 
+def is_visible(org: Organization, level: str, own_ids: set[int]) -> bool:
+    """The same rule as visible_clause, for an entry already loaded."""
+    if level == "admins":
+        return True
+    return org.moderation == "verified" or (org.id in own_ids and org.moderation != "archived")
+
+
 def can_edit(org: Organization, user=None) -> bool:
     user = user if user is not None else current_user
     return viewer_level(user) == "admins" or org.id in represented_ids(user)

@@ -26,11 +26,7 @@ def get_visible(organization_id: int) -> Organization:
     org = db.session.get(Organization, organization_id)
     if org is None:
         abort(404)
-    level = services.viewer_level()
-    own = services.represented_ids()
-    if level != "admins" and not (
-        org.moderation == "verified" or (org.id in own and org.moderation != "archived")
-    ):
+    if not services.is_visible(org, services.viewer_level(), services.represented_ids()):
         abort(404)
     return org
 
@@ -62,19 +58,20 @@ def profile(organization_id: int, name: str | None = None):
             url_for("directory.profile", organization_id=org.id, name=name_slug(org)), 301
         )
     level = services.viewer_level()
-    visible_ids = select(Organization.id).where(
-        services.visible_clause(level, services.represented_ids())
-    )
-    ties = db.session.scalars(
-        select(Relationship)
-        .where(
-            or_(Relationship.source_id == org.id, Relationship.target_id == org.id),
-            Relationship.source_id.in_(visible_ids),
-            Relationship.target_id.in_(visible_ids),
+    own = services.represented_ids()
+    # An entry has few ties: load them with both ends and keep those whose other end the
+    # viewer may see (an IN over all visible ids was slow on SQLite at thousands of entries).
+    ties = [
+        tie
+        for tie in db.session.scalars(
+            select(Relationship)
+            .where(or_(Relationship.source_id == org.id, Relationship.target_id == org.id))
+            .options(selectinload(Relationship.source), selectinload(Relationship.target))
+            .order_by(Relationship.kind, Relationship.id)
         )
-        .options(selectinload(Relationship.source), selectinload(Relationship.target))
-        .order_by(Relationship.kind, Relationship.id)
-    ).all()
+        if services.is_visible(tie.source, level, own)
+        and services.is_visible(tie.target, level, own)
+    ]
     return render(
         "directory/profile.html",
         tenant=g.tenant,
