@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CYR_TO_LAT = {
     "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Ђ": "Đ", "Е": "E", "Ж": "Ž", "З": "Z",
@@ -120,12 +121,23 @@ def fold(text: str | None) -> str:
     return " ".join(stripped.split())
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+@lru_cache(maxsize=8192)
+def _cached_cyrillic(text: str) -> str:
+    return to_cyrillic(text)
+
+
 def in_script(text: str | None, locale: str) -> str:
-    """Show user content in the reader's script."""
+    """Show user content in the reader's script.
+
+    Pages repeat the same short strings (names, places, labels), so conversions to Cyrillic
+    are cached; Latin text needs no conversion to Latin at all."""
     if not text:
         return text or ""
     if locale == "sr_Cyrl":
-        return to_cyrillic(text)
+        return _cached_cyrillic(text) if len(text) <= 300 else to_cyrillic(text)
     if locale == "sr_Latn":
-        return to_latin(text)
+        return to_latin(text) if _CYRILLIC.search(text) else text
     return text
