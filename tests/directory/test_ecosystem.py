@@ -197,6 +197,14 @@ def test_charts_are_inline_svg_with_an_accessible_table(client, space):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
+def test_htmx_request_gets_the_content_block(client, space):
+    response = client.get(URL, headers={**EN, "HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in html and "<h1>Ecosystem overview</h1>" in html
+    assert 'class="missing" data-type="association"' in html and '<svg class="chart"' in html
+
+
 def test_the_longest_bar_leaves_room_for_its_value(app, space):
     data = compute(app, space, "public")
     widths = {bar.key: bar.width for bar in data.employment_chart}

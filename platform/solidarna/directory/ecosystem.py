@@ -360,18 +360,18 @@ def percent(share: float) -> str:
     return format_percent(share, "#,##0%")
 
 
-def number_formatter():
-    """format_decimal for one request, remembering each value: the matrix repeats a few
-    small numbers hundreds of times, and Babel formatting dominates its rendering time."""
-    cache: dict[int, str] = {}
+def remembered(format_value):
+    """`format_value` for one request, remembering each result: the page repeats a few
+    numbers hundreds of times (the matrix), and Babel formatting dominated its rendering."""
+    cache: dict = {}
 
-    def number(value) -> str:
+    def formatted(value) -> str:
         value = value or 0
         if value not in cache:
-            cache[value] = format_decimal(value)
+            cache[value] = format_value(value)
         return cache[value]
 
-    return number
+    return formatted
 
 
 @bp.get("/")
@@ -385,6 +385,6 @@ def index():
         tenant=tenant,
         overview=overview(tenant, level),
         level=level,
-        percent=percent,
-        num=number_formatter(),
+        num=remembered(format_decimal),
+        percent=remembered(percent),
     )

@@ -11,6 +11,7 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from solidarna.accounts.models import User
 from solidarna.core import audit
@@ -196,6 +197,8 @@ def search(filters: Filters, level: str | None = None, own_ids: set[int] | None 
     level = level or viewer_level()
     own_ids = represented_ids() if own_ids is None else own_ids
     query = order(apply_filters(select(Organization), filters, level, own_ids), filters.sort)
+    # The list shows no tags: do not load them (they are selectin-loaded by default).
+    query = query.options(lazyload(Organization.tags))
     return db.paginate(query, page=filters.page, per_page=PER_PAGE, error_out=False, count=True)
 
 
