@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from solidarna.accounts.services import MAX_PASSWORD_LENGTH, password_problem
+from solidarna.core.forms import email_check
 
 REQUIRED = _l("This field is required.")
 
@@ -19,10 +20,7 @@ def email_field(label=None) -> EmailField:
         validators=[
             InputRequired(REQUIRED),
             Length(max=320, message=_l("The e-mail address is too long.")),
-            Email(
-                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
-                check_deliverability=False,
-            ),
+            email_check(),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import audit, geography
+from solidarna.core.forms import INVALID_EMAIL, WEBSITE_PATTERN
 from solidarna.core.models import utcnow
 from solidarna.core.script import fold
 from solidarna.directory import services, taxonomy
@@ -44,7 +45,7 @@ LENGTHS = {
 }  # fmt: skip
 INTEGERS = ("employees_total", "employees_women", "employees_vulnerable", "volunteers")
 PHONE = re.compile(r"^[0-9 +()/-]{6,40}$")
-WEBSITE = re.compile(r"^https?://\S+$")
+WEBSITE = re.compile(WEBSITE_PATTERN)
 
 # Column names people are likely to use besides ours (folded, words joined with "_").
 HEADER_ALIASES = {
@@ -536,7 +537,7 @@ def validate_row(number: int, cells: list[str], table: Table, lookups: Lookups) 
         try:
             data["contact_email"] = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
-            error("contact_email", _l("Enter a valid e-mail address, like ime@primer.rs."))
+            error("contact_email", INVALID_EMAIL)
     phone = cell("phone")
     data["phone"] = phone or None
     if phone and not PHONE.match(phone):

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
-    EmailField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -15,10 +14,11 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
+from solidarna.core.forms import optional_email_field, website_field
 from solidarna.core.models import utcnow
 from solidarna.directory import taxonomy
 from solidarna.directory.identifiers import mb_problem, pib_problem
@@ -125,17 +125,7 @@ class OrganizationForm(FlaskForm):
         description=_l("One or two sentences: what you do and for whom."),
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)])
-    contact_email = EmailField(
-        _l("Contact e-mail"),
-        validators=[
-            Optional(),
-            Length(max=320),
-            Email(
-                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
-                check_deliverability=False,
-            ),
-        ],
-    )
+    contact_email = optional_email_field(_l("Contact e-mail"))
     phone = StringField(
         _l("Phone"),
         validators=[
@@ -144,17 +134,7 @@ class OrganizationForm(FlaskForm):
             Regexp(r"^[0-9 +()/-]{6,40}$", message=_l("Use digits, spaces and + ( ) / - only.")),
         ],
     )
-    website = StringField(
-        _l("Website"),
-        validators=[
-            Optional(),
-            Length(max=300),
-            Regexp(
-                r"^https?://\S+$",
-                message=_l("Enter an address that starts with https:// or http://."),
-            ),
-        ],
-    )
+    website = website_field()
     vis_contact_email = visibility_field(_l("Who sees the e-mail"))
     vis_phone = visibility_field(_l("Who sees the phone"))
     vis_address = visibility_field(_l("Who sees the address and location"))

@@ -15,11 +15,12 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
+from solidarna.core.forms import email_check, optional_email_field, website_field
 from solidarna.extensions import db
 from solidarna.tenants.models import KINDS, MODULES, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem
 
@@ -58,10 +59,7 @@ class InviteForm(FlaskForm):
         validators=[
             InputRequired(REQUIRED),
             Length(max=320),
-            Email(
-                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
-                check_deliverability=False,
-            ),
+            email_check(),
         ],
     )
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="member")
@@ -117,10 +115,7 @@ class OwnerForm(FlaskForm):
         _l("E-mail address of the new owner"),
         validators=[
             InputRequired(REQUIRED),
-            Email(
-                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
-                check_deliverability=False,
-            ),
+            email_check(),
         ],
     )
 
@@ -148,28 +143,8 @@ class TenantSettingsForm(FlaskForm):
         ],
     )
     modules = MultiCheckboxField(_l("Modules"), choices=choices(MODULES))
-    contact_email = EmailField(
-        _l("Contact e-mail address"),
-        validators=[
-            Optional(),
-            Length(max=320),
-            Email(
-                message=_l("Enter a valid e-mail address, like ime@primer.rs."),
-                check_deliverability=False,
-            ),
-        ],
-    )
-    website = StringField(
-        _l("Website"),
-        validators=[
-            Optional(),
-            Length(max=300),
-            Regexp(
-                r"^https?://\S+$",
-                message=_l("Enter an address that starts with https:// or http://."),
-            ),
-        ],
-    )
+    contact_email = optional_email_field(_l("Contact e-mail address"))
+    website = website_field()
     accent_color = StringField(
         _l("Accent colour"),
         validators=[
