@@ -29,6 +29,8 @@ from solidarna.directory.services import (
     DirectoryError,
     FacetValue,
     _like_terms,
+    many_arg,
+    page_arg,
     represented_ids,
     viewer_level,
     visible_clause,
@@ -103,17 +105,6 @@ def _paged(query, page: int):
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=True)
 
 
-def _many(args, name: str) -> list[str]:
-    return sorted({v.strip()[:80] for v in args.getlist(name) if v.strip()})[:50]
-
-
-def _page(args) -> int:
-    try:
-        return max(1, min(int(args.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
-
-
 def _facet_values(counts: dict, selected: list[str], labels: dict | None) -> list[FacetValue]:
     keys = list(labels) if labels else sorted(k for k in counts if k)
     return [
@@ -146,10 +137,10 @@ class ResourceFilters:
         sort = args.get("sort", "title")
         return cls(
             q=(args.get("q") or "").strip()[:200],
-            **{name: _many(args, name) for name in cls.FACETS},
+            **{name: many_arg(args, name) for name in cls.FACETS},
             expired=args.get("expired") == "1",
             sort=sort if sort in RESOURCE_SORTS else "title",
-            page=_page(args),
+            page=page_arg(args),
         )
 
     def active(self) -> bool:
@@ -295,8 +286,8 @@ class PracticeFilters:
     def from_args(cls, args) -> PracticeFilters:
         return cls(
             q=(args.get("q") or "").strip()[:200],
-            municipality=_many(args, "municipality"),
-            page=_page(args),
+            municipality=many_arg(args, "municipality"),
+            page=page_arg(args),
         )
 
     def active(self) -> bool:

@@ -106,6 +106,19 @@ def can_edit(org: Organization, user=None) -> bool:
 # --- filters, search and facets ----------------------------------------------------------------
 
 
+def many_arg(args, name: str) -> list[str]:
+    """A repeated query argument as a short, sorted, de-duplicated list (bounded in size)."""
+    return sorted({v.strip()[:80] for v in args.getlist(name) if v.strip()})[:50]
+
+
+def page_arg(args) -> int:
+    """The page number from the query, 1 when missing or not a number."""
+    try:
+        return max(1, min(int(args.get("page", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
 @dataclass
 class Filters:
     q: str = ""
@@ -125,19 +138,12 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        def many(name: str) -> list[str]:
-            return sorted({v.strip()[:80] for v in args.getlist(name) if v.strip()})[:50]
-
-        try:
-            page = max(1, min(int(args.get("page", 1)), 10_000))
-        except ValueError:
-            page = 1
         sort = args.get("sort", "name")
         return cls(
             q=(args.get("q") or "").strip()[:200],
-            **{name: many(name) for name in cls.SCALAR + cls.TAGS},
+            **{name: many_arg(args, name) for name in cls.SCALAR + cls.TAGS},
             sort=sort if sort in SORTS else "name",
-            page=page,
+            page=page_arg(args),
         )
 
     def active(self) -> bool:

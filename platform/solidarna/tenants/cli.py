@@ -8,10 +8,10 @@ import click
 from flask import Flask
 
 from solidarna.core import audit
-from solidarna.core.tenancy import cross_tenant
 from solidarna.extensions import db
 from solidarna.tenants.kits import KitError, apply_kit, export_kit, load_kit
-from solidarna.tenants.models import Membership, Tenant
+from solidarna.tenants.models import Tenant
+from solidarna.tenants.services import member_counts
 
 
 def create_from_kit(path: str | Path, slug: str | None = None) -> Tenant:
@@ -47,14 +47,7 @@ def init_app(app: Flask) -> None:
     @tenants_cli.command("list")
     def list_tenants() -> None:
         """List tenants with their member counts."""
-        with cross_tenant():
-            counts = dict(
-                db.session.execute(
-                    db.select(Membership.tenant_id, db.func.count(Membership.id))
-                    .where(Membership.status == "active")
-                    .group_by(Membership.tenant_id)
-                ).all()
-            )
+        counts = member_counts("active")
         for tenant in db.session.scalars(db.select(Tenant).order_by(Tenant.slug)):
             click.echo(
                 f"{tenant.slug}\t{tenant.kind}\t{tenant.status}\t"

@@ -11,12 +11,12 @@ from solidarna.core import audit
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import require
 from solidarna.core.rendering import render
-from solidarna.core.tenancy import cross_tenant, tenant_context
+from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.tenants import services
 from solidarna.tenants.forms import KitUploadForm, OwnerForm, TenantForm
 from solidarna.tenants.kits import KitError, apply_kit, parse_kit
-from solidarna.tenants.models import Membership, Tenant
+from solidarna.tenants.models import Tenant
 
 bp = Blueprint("platform_admin", __name__, url_prefix="/admin")
 MAX_KIT_BYTES = 256 * 1024
@@ -36,21 +36,7 @@ def get_tenant(tenant_id: int) -> Tenant:
 
 
 def tenant_rows():
-    with cross_tenant():  # counts across all tenants, on purpose
-        counts = dict(
-            db.session.execute(
-                db.select(Membership.tenant_id, db.func.count(Membership.id))
-                .where(Membership.status == "active")
-                .group_by(Membership.tenant_id)
-            ).all()
-        )
-        pending = dict(
-            db.session.execute(
-                db.select(Membership.tenant_id, db.func.count(Membership.id))
-                .where(Membership.status == "pending")
-                .group_by(Membership.tenant_id)
-            ).all()
-        )
+    counts, pending = services.member_counts("active"), services.member_counts("pending")
     tenants = db.session.scalars(db.select(Tenant).order_by(Tenant.name)).all()
     return [(t, counts.get(t.id, 0), pending.get(t.id, 0)) for t in tenants]
 

@@ -12,6 +12,7 @@ from solidarna.accounts.services import absolute_url
 from solidarna.core import audit, mail
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import ROLE_RANK
+from solidarna.core.tenancy import cross_tenant
 from solidarna.extensions import db
 from solidarna.tenants.models import Invitation, Membership, Tenant
 
@@ -33,6 +34,18 @@ def _mail(user_or_email, tenant: Tenant, subject, template: str, **context) -> N
     ):
         body = render_template(template, tenant=tenant, recipient=user_or_email, **context)
         mail.queue(to, f"{subject} · {tenant.short_name or tenant.name}", body)
+
+
+def member_counts(status: str = "active") -> dict[int, int]:
+    """Memberships with this status per tenant id, across all tenants (platform views)."""
+    with cross_tenant():
+        return dict(
+            db.session.execute(
+                db.select(Membership.tenant_id, db.func.count(Membership.id))
+                .where(Membership.status == status)
+                .group_by(Membership.tenant_id)
+            ).all()
+        )
 
 
 def managers(tenant: Tenant) -> list[Membership]:
