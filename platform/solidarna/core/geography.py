@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from solidarna.core.script import fold
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -81,5 +83,5 @@ def find(name: str, district_iso: str | None = None) -> Municipality | None:
 
 def region_name(iso: str) -> str:
     if iso == NATIONAL:
-        return "Srbija"
+        return str(_l("Serbia"))
     return districts().get(iso, iso)
