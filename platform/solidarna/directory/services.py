@@ -19,6 +19,7 @@ from solidarna.core.geography import find as find_municipality
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_manage_members, is_member
 from solidarna.core.script import fold
+from solidarna.core.tenancy import current_tenant_id
 from solidarna.directory import taxonomy
 from solidarna.directory.identifiers import clean
 from solidarna.directory.models import (
@@ -67,16 +68,26 @@ def field_visible(org: Organization, field_name: str, level: str) -> bool:
 
 
 def represented_ids(user=None) -> set[int]:
+    """The organizations the user actively represents in this tenant; asked once per request
+    (a page checks it for the entry, its ties and the edit links)."""
     user = user if user is not None else current_user
     if not user or not user.is_authenticated:
         return set()
-    return set(
-        db.session.scalars(
-            select(Representative.organization_id).where(
-                Representative.user_id == user.id, Representative.status == "active"
+    cache = g.setdefault("represented_ids", {})
+    key = (current_tenant_id(), user.id)
+    if key not in cache:
+        cache[key] = frozenset(
+            db.session.scalars(
+                select(Representative.organization_id).where(
+                    Representative.user_id == user.id, Representative.status == "active"
+                )
             )
         )
-    )
+    return set(cache[key])
+
+
+def _forget_represented() -> None:
+    g.pop("represented_ids", None)
 
 
 def visible_clause(level: str, own_ids: set[int] | None = None):
@@ -470,6 +481,7 @@ def moderate(org: Organization, action: str, by: User, note: str = "") -> None:
 def add_representative(
     org: Organization, user: User, *, status: str, message: str = "", by: User | None = None
 ) -> Representative:
+    _forget_represented()
     existing = db.session.scalar(
         select(Representative).where(
             Representative.organization_id == org.id, Representative.user_id == user.id
@@ -498,6 +510,7 @@ def add_representative(
 
 
 def decide_representative(rep: Representative, accept: bool, by: User) -> None:
+    _forget_represented()
     if rep.status != "pending":
         raise DirectoryError(_l("This request has already been decided."))
     if accept:
