@@ -19,13 +19,15 @@ What is counted (the policy; also shown on the page):
 - Counts of organizations, actor types, statuses, sectors and groups come from verified
   entries only and are public, like the directory's facets.
 
-Bounded work: three GROUP BY queries (four for administrators: the review queue's size),
-whatever the number of entries, municipalities or districts.
+Bounded work: three GROUP BY queries (for administrators one of them also counts the review
+queue), whatever the number of entries, municipalities or districts; their results are kept
+per tenant and viewer level until the tenant's directory changes (`services.cached`), so
+most requests ask only for the change marker.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from flask import abort, g
@@ -35,6 +37,7 @@ from sqlalchemy import and_, case, func, select
 
 from solidarna.core import geography
 from solidarna.core.rendering import render
+from solidarna.core.tenancy import current_tenant_id
 from solidarna.directory import charts, services, taxonomy
 from solidarna.directory.models import Organization, OrganizationTag
 from solidarna.extensions import db
@@ -167,8 +170,8 @@ def _counted():
     return services.visible_clause("public")
 
 
-def build_matrix(tenant, labels: dict[str, str]) -> Matrix:
-    by, places = area(tenant)
+def matrix_counts(by: str) -> dict[str, dict[str, int]]:
+    """{place: {actor type: verified entries}}, places being districts or municipalities."""
     column = Organization.district_iso if by == "district" else Organization.municipality
     counts: dict[str, dict[str, int]] = {}
     query = (
@@ -178,6 +181,12 @@ def build_matrix(tenant, labels: dict[str, str]) -> Matrix:
     )
     for place, actor_type, count in db.session.execute(query):
         counts.setdefault(place, {})[actor_type] = count
+    return counts
+
+
+def build_matrix(tenant, labels: dict[str, str], counts: dict | None = None) -> Matrix:
+    by, places = area(tenant)
+    counts = matrix_counts(by) if counts is None else counts
 
     expected = expected_types(tenant)
     present = {actor_type for by_type in counts.values() for actor_type in by_type}
@@ -236,9 +245,12 @@ def _shown(field_name: str, level: str):
     return setting.in_(allowed)
 
 
-def status_and_employment(level: str) -> tuple[dict[str, int], Employment]:
+def status_and_employment(
+    level: str, with_pending: bool = False
+) -> tuple[dict[str, int], Employment, int | None]:
     """Verified entries per social-enterprise status, and the employment totals the viewer
-    may see: one pass over the entries (GROUP BY status, summed here)."""
+    may see: one pass over the entries (GROUP BY status, summed here). `with_pending` also
+    counts the review queue, as a scalar subquery of the same statement (evaluated once)."""
     employees = _shown("employees", level)
     volunteers = _shown("volunteers", level)
 
@@ -260,20 +272,31 @@ def status_and_employment(level: str) -> tuple[dict[str, int], Employment]:
         .where(_counted())
         .group_by(Organization.se_status)
     )
+    if with_pending:
+        query = query.add_columns(_pending_query().scalar_subquery())
     statuses: dict[str, int] = {}
     sums = [0] * 6
+    pending = None
     for status, count, *figures in db.session.execute(query):
+        if with_pending:
+            *figures, pending = figures
         statuses[status] = count
         sums = [total + int(value or 0) for total, value in zip(sums, figures, strict=True)]
+    if with_pending and pending is None:  # no verified entry: no row to carry the count
+        pending = pending_count()
     reported, recorded, total, women, vulnerable, volunteering = sums
-    return statuses, Employment(
-        organizations=sum(statuses.values()),
-        reported=reported,
-        hidden=recorded - reported,
-        total=total,
-        women=women,
-        vulnerable=vulnerable,
-        volunteers=volunteering,
+    return (
+        statuses,
+        Employment(
+            organizations=sum(statuses.values()),
+            reported=reported,
+            hidden=recorded - reported,
+            total=total,
+            women=women,
+            vulnerable=vulnerable,
+            volunteers=volunteering,
+        ),
+        pending,
     )
 
 
@@ -305,10 +328,17 @@ def tag_counts() -> dict[str, dict[str, int]]:
     return result
 
 
+def _pending_query():
+    query = select(func.count()).select_from(Organization)
+    query = query.where(Organization.moderation == "pending")
+    tenant_id = current_tenant_id()
+    if tenant_id is not None:  # the tenancy hook adds it too; explicit inside a subquery
+        query = query.where(Organization.tenant_id == tenant_id)
+    return query
+
+
 def pending_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Organization).where(Organization.moderation == "pending")
-    )
+    return db.session.scalar(_pending_query())
 
 
 # --- the overview -----------------------------------------------------------------------------
@@ -321,11 +351,40 @@ def _coded(codes: dict, counts: dict[str, int]) -> list[tuple[str, str, int]]:
     return rows
 
 
+@dataclass(frozen=True)
+class Aggregates:
+    """What the overview reads from the database; the rest is computed from it."""
+
+    matrix: dict[str, dict[str, int]]
+    statuses: dict[str, int]
+    employment: Employment
+    tags: dict[str, dict[str, int]]
+    pending: int | None
+
+
+def aggregates(tenant, level: str) -> Aggregates:
+    """The overview's counts for this viewer level, kept per tenant until its directory
+    changes (services.cached): the page is the same for everyone of a level meanwhile."""
+    by, _places = area(tenant)
+
+    def compute() -> Aggregates:
+        statuses, work, pending = status_and_employment(level, with_pending=level == "admins")
+        return Aggregates(
+            matrix=matrix_counts(by),
+            statuses=statuses,
+            employment=work,
+            tags=tag_counts(),
+            pending=pending,
+        )
+
+    return services.cached(("overview", level, by), compute)
+
+
 def overview(tenant, level: str) -> Overview:
     labels = {code: str(label) for code, label in taxonomy.actor_types(tenant).items()}
-    matrix = build_matrix(tenant, labels)
-    statuses, work = status_and_employment(level)
-    tags = tag_counts()
+    data = aggregates(tenant, level)
+    matrix = build_matrix(tenant, labels, data.matrix)
+    statuses, work, tags = data.statuses, replace(data.employment), data.tags
     employment_chart = charts.bar_chart(
         [
             ("total", _("Employees"), work.total),
@@ -352,7 +411,7 @@ def overview(tenant, level: str) -> Overview:
             total=matrix.total,
             drop_zero=True,
         ),
-        pending=pending_count() if level == "admins" else None,
+        pending=data.pending,
     )
 
 

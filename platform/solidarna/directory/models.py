@@ -19,7 +19,20 @@ class Organization(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "organizations"
     __table_args__ = (
         Index("ix_organizations_tenant_moderation_name", "tenant_id", "moderation", "sort_name"),
+        # covers the facet counts and the ecosystem overview's matrix (migration 0004)
+        Index(
+            "ix_organizations_tenant_moderation_facets",
+            "tenant_id",
+            "moderation",
+            "actor_type",
+            "se_status",
+            "legal_form",
+            "municipality",
+            "district_iso",
+        ),
         Index("ix_organizations_tenant_municipality", "tenant_id", "municipality"),
+        # the directory's change marker: services.directory_version (migration 0004)
+        Index("ix_organizations_tenant_updated", "tenant_id", "updated_at"),
         Index("ix_organizations_tenant_actor_type", "tenant_id", "actor_type"),
         Index("ix_organizations_tenant_pib", "tenant_id", "pib"),
         Index("ix_organizations_tenant_mb", "tenant_id", "mb"),
@@ -124,7 +137,14 @@ class OrganizationTag(TenantScoped, db.Model):
     __tablename__ = "organization_tags"
     __table_args__ = (
         UniqueConstraint("tenant_id", "organization_id", "facet", "value"),
-        Index("ix_organization_tags_tenant_facet_value", "tenant_id", "facet", "value"),
+        # covers the tag facet counts without a table lookup (migration 0004)
+        Index(
+            "ix_organization_tags_tenant_facet_value_org",
+            "tenant_id",
+            "facet",
+            "value",
+            "organization_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,14 +36,16 @@ def index():
     filters = Filters.from_args(request.args)
     level = services.viewer_level()
     own = services.represented_ids()
-    page = services.search(filters, level, own)
+    # The facet counts first: they also give the number of matches (no count query).
+    facets, total = services.facets_and_total(filters, level, own)
+    page = services.search(filters, level, own, total=total)
     return render(
         "directory/index.html",
         block="results",
         tenant=g.tenant,
         filters=filters,
         page=page,
-        facets=services.facets(filters, level, own),
+        facets=facets,
         labels=services.facet_labels(g.tenant),
         level=level,
     )

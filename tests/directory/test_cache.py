@@ -1,0 +1,146 @@
+"""The per-tenant cache of the directory's aggregates (services.cached): the landing list's
+facets and the ecosystem overview are kept until the tenant's directory changes, and every
+change, through any path, is seen on the next request; tenants and viewer levels never share
+an entry."""
+
+import re
+
+import pytest
+
+from solidarna.accounts.models import User
+from solidarna.core.tenancy import tenant_context
+from solidarna.directory import services
+from solidarna.directory.models import Organization
+from tests.conftest import Client
+
+EN = {"Accept-Language": "en"}
+OVERVIEW_TOTAL = re.compile(r"<dt>Verified organizations</dt><dd>(\d+)</dd>")
+
+
+def entry(name, municipality="Kruševac", moderation="verified", tags=None, **fields):
+    data = {
+        "name": name,
+        "legal_form": "cooperative",
+        "actor_type": "cooperative",
+        "municipality": municipality,
+        **fields,
+    }
+    return services.create_organization(
+        data, tags or {}, None, source="office", moderation=moderation
+    )
+
+
+def facet_count(html: str, name: str, value: str) -> int | None:
+    found = re.search(
+        rf'name="{name}" value="{value}"[^>]*>\s*<span>[^<]*</span> <span class="count">(\d+)</span>',
+        html,
+    )
+    return int(found.group(1)) if found else None
+
+
+@pytest.fixture
+def space(db, make_user, make_tenant):
+    owner = make_user(email="owner@example.org", name="Vlasnica")
+    tenant = make_tenant(
+        "rasina",
+        members={owner: "owner"},
+        region="RS-19",
+        municipalities=["Kruševac", "Brus", "Trstenik"],
+    )
+    with tenant_context(tenant.id):
+        entry("Zadruga Rasinski med", tags={"kd": ["A"]})
+        entry("Ruke Trstenika", municipality="Trstenik", tags={"kd": ["Q"]})
+        entry("Zadruga na čekanju", municipality="Brus", moderation="pending")
+        db.session.commit()
+    return tenant
+
+
+def test_verifying_an_entry_updates_the_cached_list_and_overview(app, db, client, space):
+    html = client.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+    assert facet_count(html, "municipality", "Brus") is None
+    overview = client.get("/rasina/ecosystem/", headers=EN).get_data(as_text=True)
+    assert OVERVIEW_TOTAL.search(overview)[1] == "2"
+    assert app.extensions["directory_cache"]  # both pages filled the cache
+    with tenant_context(space.id):
+        pending = db.session.scalar(
+            db.select(Organization).where(Organization.moderation == "pending")
+        )
+        owner = db.session.scalar(db.select(User).filter_by(email="owner@example.org"))
+        services.moderate(pending, "verify", owner)
+        db.session.commit()
+    html = client.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+    assert facet_count(html, "municipality", "Brus") == 1
+    overview = client.get("/rasina/ecosystem/", headers=EN).get_data(as_text=True)
+    assert OVERVIEW_TOTAL.search(overview)[1] == "3"
+
+
+def test_editing_only_the_tags_updates_the_cached_facets(app, db, client, space):
+    html = client.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+    assert facet_count(html, "kd", "A") == 1 and facet_count(html, "kd", "C") is None
+    with tenant_context(space.id):
+        org = db.session.scalar(db.select(Organization).filter_by(name="Ruke Trstenika"))
+        owner = db.session.scalar(db.select(User).filter_by(email="owner@example.org"))
+        services.update_organization(org, {}, {"kd": ["A", "C"]}, owner)
+        db.session.commit()
+    html = client.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+    assert facet_count(html, "kd", "A") == 2 and facet_count(html, "kd", "C") == 1
+    assert facet_count(html, "kd", "Q") is None
+
+
+def test_a_write_without_a_revision_is_seen_too(app, db, client, space):
+    """Entries added directly (fixtures, bulk loads) change the marker through the
+    organizations' count and latest update."""
+    client.get("/rasina/directory/", headers=EN)
+    with tenant_context(space.id):
+        org = Organization(
+            name="Direktno upisana",
+            legal_form="association",
+            actor_type="association",
+            municipality="Brus",
+            district_iso="RS-19",
+            moderation="verified",
+        )
+        org.refresh_search()
+        db.session.add(org)
+        db.session.commit()
+    html = client.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+    assert facet_count(html, "municipality", "Brus") == 1
+    assert "3 organizations" in html
+
+
+def test_tenants_and_levels_do_not_share_cached_counts(app, db, client, space, make_tenant):
+    other = make_tenant("drugi", region="RS-19", municipalities=["Kruševac", "Brus"])
+    with tenant_context(other.id):
+        for n in range(5):
+            entry(f"Drugi prostor {n}", municipality="Brus")
+        db.session.commit()
+    for _ in range(2):  # the second round comes from the cache
+        rasina = client.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+        drugi = client.get("/drugi/directory/", headers=EN).get_data(as_text=True)
+        assert facet_count(rasina, "municipality", "Brus") is None
+        assert facet_count(drugi, "municipality", "Brus") == 5
+        assert "Drugi prostor" not in rasina
+    admin = Client(app)
+    admin.login("owner@example.org")
+    html = admin.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+    assert facet_count(html, "municipality", "Brus") == 1  # the pending entry
+    assert facet_count(html, "moderation", "pending") == 1
+    html = client.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+    assert facet_count(html, "municipality", "Brus") is None
+    assert 'name="moderation"' not in html
+
+
+def test_filtered_lists_are_not_cached(app, client, space):
+    app.extensions.pop("directory_cache", None)
+    client.get("/rasina/directory/?q=zadruga", headers=EN)
+    client.get("/rasina/directory/?kd=A", headers=EN)
+    assert not app.extensions.get("directory_cache")
+
+
+def test_the_cache_is_bounded(app, db, monkeypatch, space):
+    monkeypatch.setattr(services, "CACHE_SIZE", 3)
+    with app.test_request_context("/"), tenant_context(space.id):
+        for n in range(10):
+            assert services.cached(("test", n), lambda n=n: n * 2) == n * 2
+        assert services.cached(("test", 9), lambda: "recomputed") == 18
+        assert len(app.extensions["directory_cache"]) == 3
