@@ -1,0 +1,527 @@
+"""Notifications: a shared service that capabilities call to tell people about things.
+
+A capability registers its kinds once (`register_kind("discussions.reply", _l("New reply"))`)
+and calls `notify(recipients, kind=..., title=..., url=...)` in the same transaction as the
+change. Each recipient gets a row (the bell and the list at /notifications/) and, by their
+settings, a mail now ("immediate", the default), a line in the daily digest ("daily") or no
+mail ("never"). While a mailed notification about a subject is still unread, no further mail
+about that subject goes out (coalescing), so a busy thread does not flood anyone's inbox.
+Every mail carries a one-click unsubscribe link (a signed token, no login needed) and the
+RFC 8058 List-Unsubscribe headers.
+
+The model is not tenant-scoped (a person's notifications span spaces): every query names the
+user. Core imports no capability; users and tenants are reached through relationships by name.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+import click
+from flask import Flask, current_app, g, has_request_context, render_template
+from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import ForeignKey, Index, String, Text, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from solidarna.core import mail
+from solidarna.core.i18n import normalise_locale
+from solidarna.core.models import utcnow
+from solidarna.core.script import in_script
+from solidarna.core.tenancy import current_tenant_id
+from solidarna.extensions import db
+
+log = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "notifications-unsubscribe"
+EMAIL_MODES = {
+    "immediate": _l("Immediately"),
+    "daily": _l("Once a day, as a summary"),
+    "never": _l("Never"),
+}
+DEFAULT_EMAIL_MODE = "immediate"
+#: what the list and mails say about a kind nobody registered
+UNKNOWN_KIND = _l("Notification")
+
+#: a label per kind, used in the list and in mail; capabilities add theirs with register_kind
+KINDS: dict[str, object] = {}
+
+
+def register_kind(kind: str, label) -> None:
+    """Name a kind of notification (a lazy string, so it is translated when shown)."""
+    KINDS[kind] = label
+
+
+def kind_label(kind: str):
+    return KINDS.get(kind, UNKNOWN_KIND)
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the space it happened in; NULL for platform-level notifications
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: dotted, e.g. "discussions.reply"; labels in KINDS
+    kind: Mapped[str] = mapped_column(String(40))
+    #: a snapshot of what it is about (e.g. the thread's title)
+    title: Mapped[str] = mapped_column(String(300))
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    #: a site-relative path, e.g. /krusevac/discussions/t/5/post/3
+    url: Mapped[str] = mapped_column(String(500))
+    #: what it is about, e.g. ("thread", 5): mails about one subject are coalesced
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    #: "pending" (waits for the daily digest), "sent", or "skipped" (no mail)
+    email_status: Mapped[str] = mapped_column(String(10), default="skipped", index=True)
+
+    # By name: accounts' User and tenants' Tenant live on the same declarative base.
+    actor = relationship("User", foreign_keys=[actor_id], viewonly=True, lazy="joined")
+    tenant = relationship("Tenant", viewonly=True, lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.id} u{self.user_id} {self.kind}>"
+
+    @property
+    def label(self):
+        return kind_label(self.kind)
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationSettings(db.Model):
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: "immediate", "daily" or "never"
+    email_mode: Mapped[str] = mapped_column(String(10), default=DEFAULT_EMAIL_MODE)
+    digest_sent_at: Mapped[datetime | None]
+
+
+def _user_model():
+    return Notification.actor.property.mapper.class_
+
+
+def _tenant_model():
+    return Notification.tenant.property.mapper.class_
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def email_mode(user) -> str:
+    row = db.session.get(NotificationSettings, user.id)
+    return row.email_mode if row is not None else DEFAULT_EMAIL_MODE
+
+
+def set_email_mode(user, mode: str) -> NotificationSettings:
+    """Change how `user` gets mail. Leaving "daily" drops what waited for the digest (it is
+    still in the list on the site). The caller commits."""
+    if mode not in EMAIL_MODES:
+        raise ValueError(f"unknown e-mail mode {mode!r}")
+    row = db.session.get(NotificationSettings, user.id)
+    if row is None:
+        row = NotificationSettings(user_id=user.id)
+        db.session.add(row)
+    row.email_mode = mode
+    if mode != "daily":
+        db.session.execute(
+            update(Notification)
+            .where(Notification.user_id == user.id, Notification.email_status == "pending")
+            .values(email_status="skipped")
+        )
+    return row
+
+
+def _modes(user_ids) -> dict[int, str]:
+    rows = db.session.execute(
+        db.select(NotificationSettings.user_id, NotificationSettings.email_mode).where(
+            NotificationSettings.user_id.in_(user_ids)
+        )
+    )
+    return dict(rows.all())
+
+
+# --- links and mail --------------------------------------------------------------------------
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for mail: PUBLIC_BASE_URL and the path. Works outside a request too (cron)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(user) -> str:
+    """A signed token that stops notification mail for `user`; it does not expire."""
+    return _serializer().dumps({"uid": user.id})
+
+
+def user_from_unsubscribe_token(token: str):
+    """The user a token was made for, or None if it is altered or the account is gone."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        data = _serializer().loads(token)
+    except BadData:
+        return None
+    uid = data.get("uid") if isinstance(data, dict) else None
+    if not isinstance(uid, int) or isinstance(uid, bool):
+        return None
+    return db.session.get(_user_model(), uid)
+
+
+def _can_mail(user) -> bool:
+    return bool(user.email and user.is_active and getattr(user, "is_verified", False))
+
+
+def _space_name(tenant) -> str:
+    if tenant is None:
+        return "Solidarna"
+    return tenant.short_name or tenant.name
+
+
+def _locale_for(user, tenant=None) -> str:
+    return (
+        normalise_locale(user.locale)
+        or normalise_locale(getattr(tenant, "default_locale", None))
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _queue_mail(user, locale: str, subject, template: str, **context) -> None:
+    """Render `template` in `locale` and queue it with the unsubscribe link and headers.
+    `subject` is called inside the locale, so it can use gettext and the reader's script."""
+    unsubscribe = absolute_url("notifications.unsubscribe", token=unsubscribe_token(user))
+    with force_locale(locale):
+        body = render_template(
+            template,
+            recipient=user,
+            unsubscribe_link=unsubscribe,
+            settings_link=absolute_url("notifications.settings"),
+            **context,
+        )
+        subject_text = " ".join(str(subject()).split())
+    if len(subject_text) > 300:
+        subject_text = subject_text[:299] + "…"
+    mail.queue(
+        user.email,
+        subject_text,
+        body,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def _mail_now(user, notification: Notification, tenant, actor) -> None:
+    locale = _locale_for(user, tenant)
+    space = _space_name(tenant)
+
+    def subject() -> str:
+        about = in_script(f"{notification.title} · {space}", locale)
+        return f"{kind_label(notification.kind)}: {about}"
+
+    _queue_mail(
+        user,
+        locale,
+        subject,
+        "mail/notifications/notification.txt",
+        notification=notification,
+        label=kind_label(notification.kind),
+        actor=actor,
+        space=space,
+        link=absolute_url("notifications.open_notification", notification_id=notification.id),
+    )
+
+
+# --- notify ----------------------------------------------------------------------------------
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """Plain text cut to about `limit` characters at a word boundary, for excerpts."""
+    text = " ".join((text or "").replace("\x00", "").split())  # PostgreSQL refuses NUL
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return cut.rstrip(" .,;:") + "…"
+
+
+def _mailed_unread(user_ids, subject_type: str | None, subject_id: int | None) -> set[int]:
+    """Who already has an unread, mailed notification about this subject."""
+    if subject_type is None or subject_id is None:
+        return set()
+    return set(
+        db.session.scalars(
+            db.select(Notification.user_id).where(
+                Notification.user_id.in_(user_ids),
+                Notification.subject_type == subject_type,
+                Notification.subject_id == subject_id,
+                Notification.read_at.is_(None),
+                Notification.email_status == "sent",
+            )
+        )
+    )
+
+
+def notify(
+    recipients,
+    *,
+    kind: str,
+    title: str,
+    url: str,
+    excerpt: str = "",
+    actor=None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    tenant_id: int | None = None,
+) -> list[Notification]:
+    """Notify each recipient (User objects) once, never the actor; queue mail by their settings.
+
+    Adds the rows and mails to the session; the caller commits with the change itself."""
+    if not url.startswith("/") or url.startswith("//") or len(url) > 500:
+        raise ValueError("url must be a site-relative path of at most 500 characters")
+    if tenant_id is None:
+        tenant_id = current_tenant_id()
+    actor_id = getattr(actor, "id", None)
+    people = {}
+    for user in recipients:
+        if user is not None and user.id != actor_id and user.id not in people:
+            people[user.id] = user
+    if not people:
+        return []
+    modes = _modes(list(people))
+    coalesced = _mailed_unread(list(people), subject_type, subject_id)
+    rows = []
+    for user in people.values():
+        mode = modes.get(user.id, DEFAULT_EMAIL_MODE)
+        if mode == "never" or not _can_mail(user):
+            status = "skipped"
+        elif mode == "daily":
+            status = "pending"
+        else:
+            status = "skipped" if user.id in coalesced else "sent"
+        rows.append(
+            Notification(
+                user_id=user.id,
+                tenant_id=tenant_id,
+                actor_id=actor_id,
+                kind=kind,
+                title=shorten(title, 300),
+                excerpt=shorten(excerpt, 500),
+                url=url,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                email_status=status,
+            )
+        )
+    db.session.add_all(rows)
+    to_mail = [row for row in rows if row.email_status == "sent"]
+    if to_mail:
+        db.session.flush()  # the mail links to /notifications/<id>
+        tenant = db.session.get(_tenant_model(), tenant_id) if tenant_id is not None else None
+        for row in to_mail:
+            _mail_now(people[row.user_id], row, tenant, actor)
+    return rows
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        db.select(db.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def for_user(user, *, unread_only: bool = False, page: int = 1, per_page: int = 20):
+    """A page of the user's notifications, newest first."""
+    query = (
+        db.select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get_for(user, notification_id: int) -> Notification | None:
+    """The notification if it is `user`'s, else None (the caller answers 404)."""
+    row = db.session.get(Notification, notification_id)
+    return row if row is not None and row.user_id == user.id else None
+
+
+def mark_read(user, notification: Notification | None = None) -> int:
+    """Mark one (or, without `notification`, every) unread notification of `user` read.
+    Returns how many changed; the caller commits."""
+    query = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if notification is not None:
+        query = query.where(Notification.id == notification.id)
+    result = db.session.execute(query.values(read_at=utcnow()))
+    if has_request_context():
+        g.pop("unread_notifications", None)
+    return result.rowcount
+
+
+def current_unread_count() -> int:
+    """The current user's unread count, for the header's badge: one query per request for a
+    logged-in user (kept on `g`), none for visitors."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return 0
+    if "unread_notifications" not in g:
+        try:
+            g.unread_notifications = unread_count(current_user)
+        except SQLAlchemyError:  # e.g. on an error page while the database is unwell
+            log.warning("Unread notification count unavailable", exc_info=True)
+            return 0
+    return g.unread_notifications
+
+
+# --- the daily digest ------------------------------------------------------------------------
+
+
+@dataclass
+class DigestEntry:
+    """One subject in a digest: its oldest new notification (the link opens it) and how many."""
+
+    first: Notification
+    link: str
+    count: int = 1
+
+
+def _digest_groups(notifications: list[Notification]) -> list[tuple[str, list[DigestEntry]]]:
+    """[(space name, entries)]: one entry per subject, spaces and entries in arrival order."""
+    groups: dict[int | None, dict] = {}
+    for n in notifications:  # oldest first
+        entries = groups.setdefault(n.tenant_id, {})
+        key = (n.subject_type, n.subject_id) if n.subject_id is not None else n.id
+        if key in entries:
+            entries[key].count += 1
+        else:
+            link = absolute_url("notifications.open_notification", notification_id=n.id)
+            entries[key] = DigestEntry(n, link)
+    return [
+        (_space_name(next(iter(entries.values())).first.tenant), list(entries.values()))
+        for entries in groups.values()
+    ]
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """Queue one summary mail per user in "daily" mode who has unread pending notifications,
+    grouped by space, and mark them sent. Pending ones already read on the site are dropped
+    (marked skipped). Returns the number of mails queued; the caller commits."""
+    now = now or utcnow()
+    pending = db.session.scalars(
+        db.select(Notification)
+        .join(NotificationSettings, NotificationSettings.user_id == Notification.user_id)
+        .where(
+            NotificationSettings.email_mode == "daily",
+            Notification.email_status == "pending",
+            Notification.created_at <= now,
+        )
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)
+    ).all()
+    if not pending:
+        return 0
+    user_ids = sorted({n.user_id for n in pending})
+    User = _user_model()
+    users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(user_ids)))}
+    settings = {
+        s.user_id: s
+        for s in db.session.scalars(
+            db.select(NotificationSettings).where(NotificationSettings.user_id.in_(user_ids))
+        )
+    }
+    queued = 0
+    for user_id, items in groupby(pending, key=lambda n: n.user_id):
+        items = list(items)
+        user = users[user_id]
+        unread = [n for n in items if n.read_at is None] if _can_mail(user) else []
+        for n in items:
+            n.email_status = "sent" if n in unread else "skipped"
+        if not unread:
+            continue
+        _mail_digest(user, unread)
+        settings[user_id].digest_sent_at = now
+        queued += 1
+    return queued
+
+
+def _mail_digest(user, unread: list[Notification]) -> None:
+    groups = _digest_groups(unread)
+    locale = _locale_for(user, unread[0].tenant)
+    spaces = ", ".join(space for space, _entries in groups)
+
+    def subject() -> str:
+        count = ngettext("%(num)d new notification", "%(num)d new notifications", len(unread))
+        return f"{count} · {in_script(spaces, locale)}"
+
+    _queue_mail(
+        user,
+        locale,
+        subject,
+        "mail/notifications/digest.txt",
+        groups=groups,
+        total=len(unread),
+        list_link=absolute_url("notifications.index"),
+    )
+
+
+# --- wiring ----------------------------------------------------------------------------------
+
+DELIVERY_BATCH = 100
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["unread_notifications"] = current_unread_count
+
+    @app.cli.group("notifications")
+    def notifications_cli() -> None:
+        """Notification mail."""
+
+    @notifications_cli.command("digest")
+    @click.option("--no-send", is_flag=True, help="Only queue the digests; do not deliver.")
+    def digest_command(no_send: bool) -> None:
+        """Queue the daily digests and deliver them (run once a day from cron)."""
+        count = send_digests()
+        db.session.commit()
+        click.echo(f"queued {count} digest mail(s)")
+        if no_send:
+            return
+        totals = {"sent": 0, "retry": 0, "failed": 0}
+        while True:  # every due message, in batches; each is tried at most once per run
+            counts = mail.send_pending(limit=DELIVERY_BATCH)
+            for key, value in counts.items():
+                totals[key] += value
+            if sum(counts.values()) < DELIVERY_BATCH:
+                break
+        click.echo(f"sent {totals['sent']}, to retry {totals['retry']}, failed {totals['failed']}")
