@@ -29,7 +29,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     security.init_app(app)
     database.init_app(app)
 
-    from solidarna.core import errors, i18n, mail, rendering
+    from solidarna.core import errors, i18n, mail, notifications, rendering
     from solidarna.extensions import csrf, db, htmx, limiter, migrate
 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -40,14 +40,18 @@ def create_app(config: dict | str | None = None) -> Flask:
     rendering.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
+    notifications.init_app(app)
 
-    from solidarna import accounts, demo, directory, pages, tenants
+    from solidarna import accounts, demo, directory, discussions, pages, tenants
+    from solidarna import notifications as notification_views
     from solidarna.core import permissions
 
     permissions.init_app(app)
     accounts.init_app(app)
     tenants.init_app(app)
     directory.init_app(app)
+    discussions.init_app(app)
     pages.init_app(app)
+    notification_views.init_app(app)
     demo.init_app(app)
     return app

@@ -65,6 +65,11 @@ class Config:
     RESET_LIMIT_PER_ACCOUNT = os.environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "20 per hour")
 
+    # Discussions: posts (replies and new threads) per user, and how many open reports hide a
+    # post automatically until a moderator looks at it.
+    DISCUSSIONS_POST_LIMIT = os.environ.get("DISCUSSIONS_POST_LIMIT", "8 per minute;120 per hour")
+    DISCUSSIONS_AUTO_HIDE_REPORTS = _env_int("DISCUSSIONS_AUTO_HIDE_REPORTS", 3)
+
     # Signed links (seconds)
     VERIFY_EMAIL_MAX_AGE = _env_int("VERIFY_EMAIL_MAX_AGE", 3 * 24 * 3600)
     RESET_PASSWORD_MAX_AGE = _env_int("RESET_PASSWORD_MAX_AGE", 2 * 3600)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -62,6 +62,11 @@ def from_accept_language(header_value) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands: the tenant's language, else the default
+        return (
+            normalise_locale(g.get("tenant_default_locale"))
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     user_locale = getattr(current_user, "locale", None) if current_user else None
     chosen = (
         normalise_locale(user_locale)

@@ -32,6 +32,11 @@ def render(template: str, *, block: str = DEFAULT_BLOCK, status: int = 200, **co
 
 
 def init_app(app: Flask) -> None:
+    from solidarna.core import subjects
+
+    # Panels other capabilities add to an object's page: {{ subject_panels("organization", id) }}
+    app.jinja_env.globals["subject_panels"] = subjects.panels
+
     @app.after_request
     def vary_on_htmx(response: Response) -> Response:
         if response.mimetype == "text/html":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_babel import gettext as _
 
 from solidarna.config import INSECURE_KEYS, dev_secret_key
 
@@ -32,6 +33,19 @@ def init_app(app: Flask) -> None:
             )
     elif not key:
         app.config["SECRET_KEY"] = dev_secret_key(app.instance_path)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character is never text a person typed (and PostgreSQL cannot store it):
+        refuse the request with a clear 400 instead of failing deep inside."""
+        for values in (request.args, request.form):
+            if any("\x00" in value for value in values.values()):
+                from solidarna.core.errors import error_page
+
+                return error_page(
+                    400, _("The request contains a character that is not allowed (NUL).")
+                )
+        return None
 
     @app.after_request
     def security_headers(response: Response) -> Response:

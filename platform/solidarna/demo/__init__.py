@@ -12,6 +12,7 @@ from solidarna.accounts.models import User
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.demo.directory import load_directory
+from solidarna.demo.discussions import load_discussions
 from solidarna.extensions import db
 from solidarna.tenants.cli import create_from_kit
 from solidarna.tenants.kits import KIT_DIR
@@ -83,7 +84,7 @@ ROLE_NOTES = {
 
 
 def load() -> dict[str, int]:
-    created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0}
+    created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0, "discussions": 0}
     users = {}
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
@@ -119,6 +120,7 @@ def load() -> dict[str, int]:
                     created["memberships"] += 1
             db.session.flush()
             created["organizations"] += load_directory(slug)
+            created["discussions"] += load_discussions(tenant)
     db.session.commit()
     return created
 

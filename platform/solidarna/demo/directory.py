@@ -5,11 +5,12 @@ resources, good practices and relationships. Every description says it is fictio
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from solidarna.core.geography import find
+from solidarna.core.models import utcnow
 from solidarna.directory import services
 from solidarna.directory.models import (
     Organization,
@@ -164,6 +165,9 @@ def load_directory(tenant_slug: str) -> int:
             source_detail="mapiranje-2026.csv (demo)" if index % 5 == 0 else "",
             moderation=moderation,
         )  # fmt: skip
+        if org.verified_at is not None:
+            # A mapping that grew over months, not one that appeared at once.
+            org.verified_at = utcnow() - timedelta(days=rng.randint(20, 200), hours=index)
         by_name[name] = org
     db.session.flush()
     if tenant_slug == "krusevac":

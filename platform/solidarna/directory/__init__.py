@@ -22,7 +22,7 @@ BLUEPRINT_MODULES = [
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.directory import models  # noqa: F401 - registers the tables
+    from solidarna.directory import contributions, models  # noqa: F401 - tables, registries
 
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"solidarna.directory.{name}").bp)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from solidarna.core import geography
+from solidarna.core.activity import recent_activity
 from solidarna.core.audit import AuditEntry
 from solidarna.core.colors import readable_accent
 from solidarna.core.models import utcnow
@@ -54,6 +55,7 @@ def home():
         figures=tenant_figures(tenant),
         region=geography.region_name(tenant.region),
         municipalities=[m for m in municipalities if m],
+        activity=recent_activity(tenant, limit=10),
     )
 
 

@@ -1,0 +1,48 @@
+"""What the directory offers other capabilities through core registries: organizations as
+subjects others can attach to (discussions about an entry), and newly verified entries in the
+tenant activity feed."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from solidarna.core.activity import ActivityItem, activity_provider
+from solidarna.core.subjects import Subject, register_subject
+from solidarna.directory.models import Organization
+from solidarna.directory.services import represented_ids, viewer_level, visible_clause
+from solidarna.directory.views import name_slug
+from solidarna.extensions import db
+
+
+def _profile_url(org: Organization) -> str:
+    return url_for("directory.profile", organization_id=org.id, name=name_slug(org))
+
+
+def resolve_organizations(ids: list[int]) -> dict[int, Subject]:
+    """The entries among `ids` that the current viewer may see (one query)."""
+    clause = visible_clause(viewer_level(), represented_ids())
+    orgs = db.session.scalars(select(Organization).where(Organization.id.in_(ids), clause)).unique()
+    return {org.id: Subject("organization", org.id, org.name, _profile_url(org)) for org in orgs}
+
+
+register_subject("organization", _l("Directory entry"), resolve_organizations)
+
+
+@activity_provider
+def newly_verified(tenant, limit: int) -> list[ActivityItem]:
+    if not tenant.has_module("directory"):
+        return []
+    orgs = db.session.scalars(
+        select(Organization)
+        .where(Organization.moderation == "verified", Organization.verified_at.is_not(None))
+        .order_by(Organization.verified_at.desc(), Organization.id.desc())
+        .limit(limit)
+    ).unique()
+    return [
+        ActivityItem(when=org.verified_at, label=_("New in the directory"), title=org.name,
+                     url=_profile_url(org))
+        for org in orgs
+    ]  # fmt: skip

@@ -1,0 +1,69 @@
+"""Discussions attached to other objects (an organization today; working groups and
+proposals later) through core/subjects.py: one mechanism, no copies per object type."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template
+from flask_login import current_user
+from markupsafe import Markup
+
+from solidarna.core import subjects
+from solidarna.core.permissions import can_view_tenant, require
+from solidarna.core.rendering import render
+from solidarna.discussions import services as ds
+from solidarna.discussions.forms import ThreadForm
+from solidarna.discussions.views import start_thread
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("discussion_subjects", __name__, url_prefix="/discussions/about")
+
+PANEL_LIMIT = 5
+
+
+def get_subject(subject_type: str, subject_id: int) -> subjects.Subject:
+    subject = subjects.resolve_one(subject_type, subject_id)
+    if subject is None:
+        abort(404)
+    return subject
+
+
+@bp.get("/<subject_type>/<int:subject_id>")
+def index(subject_type: str, subject_id: int):
+    subject = get_subject(subject_type, subject_id)
+    return render(
+        "discussions/subject.html",
+        tenant=g.tenant,
+        subject=subject,
+        kind=subjects.subject_type(subject_type),
+        threads=ds.subject_threads(subject_type, subject_id),
+        can_start=ds.can_post(current_user),
+    )
+
+
+@bp.route("/<subject_type>/<int:subject_id>/new", methods=["GET", "POST"])
+@require(ds.can_take_part)
+def new_thread(subject_type: str, subject_id: int):
+    subject = get_subject(subject_type, subject_id)
+    return start_thread(ThreadForm(), subject=subject)
+
+
+@subjects.panel_provider
+def discussion_panel(subject_type: str, subject_id: int) -> Markup | None:
+    """The "Discussions" box on an object's page (the object's page already checked that the
+    viewer may see it)."""
+    tenant = g.get("tenant")
+    if tenant is None or not tenant.has_module("discussions"):
+        return None
+    if not can_view_tenant(current_user, tenant) or subjects.subject_type(subject_type) is None:
+        return None
+    threads = ds.subject_threads(subject_type, subject_id, limit=PANEL_LIMIT + 1)
+    return Markup(
+        render_template(
+            "discussions/_subject_panel.html",
+            threads=threads[:PANEL_LIMIT],
+            more=len(threads) > PANEL_LIMIT,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            can_start=ds.can_post(current_user),
+        )
+    )

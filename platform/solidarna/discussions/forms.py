@@ -1,0 +1,88 @@
+"""Discussion forms. Length and emptiness rules live in services (the same messages for the
+form and for the services' callers); the forms add labels, help and translated choices."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from solidarna.accounts.forms import REQUIRED
+from solidarna.discussions.models import CATEGORY_VISIBILITIES, REPORT_REASONS
+
+BODY_HELP = _l(
+    "Markdown: **bold**, *italic*, [a link](https://…), lists with -, quotes with >. "
+    "Mention a member with @[Name Surname]; they get a notice."
+)
+
+
+class _Offered:
+    """WTForms' own "Not a valid choice" would be untranslated."""
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValueError as error:
+            raise ValidationError(str(_l("Choose one of the offered options."))) from error
+
+
+class Radio(_Offered, RadioField):
+    pass
+
+
+class ChoiceField(_Offered, SelectField):
+    pass
+
+
+class PostForm(FlaskForm):
+    body = TextAreaField(_l("Your post"), description=BODY_HELP)
+
+
+class ThreadForm(FlaskForm):
+    title = StringField(_l("Title"))
+    body = TextAreaField(_l("First post"), description=BODY_HELP)
+
+
+class ReportForm(FlaskForm):
+    reason = Radio(
+        _l("Why do you report this post?"),
+        choices=[SelectChoice(k, v) for k, v in REPORT_REASONS.items()],
+        validators=[InputRequired(message=_l("Choose why you report this post."))],
+    )
+    note = TextAreaField(
+        _l("Anything the moderators should know (optional)"),
+        validators=[Length(max=1000, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(
+        _l("Reason (recorded in the audit log)"),
+        validators=[Length(max=500, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+class MoveForm(ReasonForm):
+    category = ChoiceField(_l("Move to category"), choices=[])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(message=REQUIRED),
+            Length(min=2, max=120, message=_l("Use 2 to %(max)d characters.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Length(max=1000, message=_l("Use at most %(max)d characters."))],
+    )
+    visibility = Radio(
+        _l("Who can read it"),
+        choices=[SelectChoice(k, v) for k, v in CATEGORY_VISIBILITIES.items()],
+        default="public",
+        validators=[InputRequired(message=_l("Choose who can see the category."))],
+    )

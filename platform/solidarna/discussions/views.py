@@ -1,0 +1,352 @@
+"""Reading and writing discussions: categories, threads, replies in place, preview, quotes,
+mentions, following, editing and deleting one's posts, reporting."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from solidarna.core.permissions import can_manage_members, can_moderate, is_member, require
+from solidarna.core.rendering import render, wants_fragment
+from solidarna.discussions import moderation_services as ms
+from solidarna.discussions import services as ds
+from solidarna.discussions.forms import PostForm, ReportForm, ThreadForm
+from solidarna.discussions.models import Category, Post, Thread
+from solidarna.extensions import db
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("discussions", __name__, url_prefix="/discussions")
+
+
+def page_arg() -> int:
+    try:
+        return max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+def _not_visible():
+    """Anonymous visitors are asked to log in (a member following a link from a mail);
+    logged-in people who may not see it get 404, as if it did not exist."""
+    if not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())
+    abort(404)
+
+
+def get_category(category_id: int) -> Category:
+    category = db.session.get(Category, category_id)
+    if category is None:
+        abort(404)
+    if not ds.can_view_category(current_user, category):
+        _not_visible()
+    return category
+
+
+def get_thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None:
+        abort(404)
+    if not ds.thread_visible(thread, current_user):
+        _not_visible()
+    return thread
+
+
+def get_post(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None:
+        abort(404)
+    if not ds.thread_visible(post.thread, current_user):
+        _not_visible()
+    return post
+
+
+def user():
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+def index():
+    categories = ds.categories_for(current_user)
+    return render(
+        "discussions/index.html",
+        tenant=g.tenant,
+        categories=categories,
+        about=ds.recent_subject_threads(limit=10),
+        can_set_up=not categories and can_manage_members(current_user),
+    )
+
+
+@bp.get("/c/<int:category_id>")
+def category(category_id: int):
+    category = get_category(category_id)
+    page = ds.category_threads(category, page_arg())
+    return render(
+        "discussions/category.html",
+        block="threads",
+        tenant=g.tenant,
+        category=category,
+        page=page,
+        can_start=ds.can_post(current_user),
+    )
+
+
+def _thread_form_page(form, category=None, subject=None, error=None, preview=None, status=200):
+    return render(
+        "discussions/new_thread.html",
+        tenant=g.tenant,
+        form=form,
+        category=category,
+        subject=subject,
+        error=error,
+        preview=preview,
+        status=status,
+    )
+
+
+def start_thread(form, *, category=None, subject=None):
+    """Shared by categories and attached subjects: validate, preview or create."""
+    if not form.validate_on_submit():
+        return _thread_form_page(form, category, subject, status=422 if form.errors else 200)
+    if request.form.get("action") == "preview":
+        html, _mentioned = ds.render_body(form.body.data or "")
+        return _thread_form_page(form, category, subject, preview=html)
+    try:
+        thread, _post = ds.create_thread(
+            form.title.data, form.body.data, user(), category=category, subject=subject
+        )
+    except ds.DiscussionError as error:
+        status = 429 if isinstance(error, ds.RateLimited) else 422
+        return _thread_form_page(form, category, subject, error=str(error), status=status)
+    db.session.commit()
+    flash(_("The discussion is started. You follow it and get a notice of every reply."), "success")
+    return redirect(url_for("discussions.thread", thread_id=thread.id), 303)
+
+
+@bp.route("/c/<int:category_id>/new", methods=["GET", "POST"])
+@require(ds.can_take_part)
+def new_thread(category_id: int):
+    category = get_category(category_id)
+    return start_thread(ThreadForm(), category=category)
+
+
+@bp.get("/t/<int:thread_id>")
+def thread(thread_id: int):
+    thread = get_thread(thread_id)
+    page = min(page_arg(), thread.pages)
+    form = PostForm()
+    quote_number = request.args.get("quote", type=int)
+    if quote_number and ds.can_post(current_user, thread):
+        quoted = ds.post_by_number(thread, quote_number)
+        if quoted is not None:
+            form.body.data = ds.quote_text(quoted)
+    return thread_page(thread, page, form)
+
+
+def thread_page(thread, page, form, error=None, preview=None, status=200):
+    return render(
+        "discussions/thread.html",
+        tenant=g.tenant,
+        thread=thread,
+        subject=ds.thread_subject(thread),
+        page=page,
+        posts=ds.thread_posts(thread, page),
+        form=form,
+        error=error,
+        preview=preview,
+        subscription=ds.subscription(thread, current_user),
+        can_reply=ds.can_post(current_user, thread),
+        is_moderator=can_moderate(current_user),
+        status=status,
+    )
+
+
+@bp.get("/t/<int:thread_id>/post/<int:number>")
+def permalink(thread_id: int, number: int):
+    """A stable link to a post: to the page it is on, scrolled to it."""
+    thread = get_thread(thread_id)
+    post = ds.post_by_number(thread, number)
+    if post is None:
+        abort(404)
+    return redirect(ds.post_url(post), 303)
+
+
+def _reply_form_again(thread, form, status, error=None, preview=None):
+    """The reply form again with what was written (an error or a preview): in place for htmx,
+    the thread's last page otherwise."""
+    if wants_fragment():
+        page = request.form.get("page", type=int) or thread.pages
+        response = make_response(
+            render_template(
+                "discussions/_reply_form.html",
+                tenant=g.tenant,
+                thread=thread,
+                form=form,
+                error=error,
+                preview=preview,
+                page=page,
+            ),  # fmt: skip
+            status,
+        )
+        response.headers["HX-Retarget"] = "#reply-form"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    return thread_page(thread, thread.pages, form, error=error, preview=preview, status=status)
+
+
+@bp.post("/t/<int:thread_id>/reply")
+@require(ds.can_take_part)
+def reply(thread_id: int):
+    thread = get_thread(thread_id)
+    if not ds.can_post(current_user, thread):
+        abort(403)
+    form = PostForm()
+    if not form.validate_on_submit():
+        message = _("The form has expired. Please send it again.")
+        return _reply_form_again(thread, form, 400, error=message)
+    if request.form.get("action") == "preview":
+        html, _mentioned = ds.render_body(form.body.data or "")
+        return _reply_form_again(thread, form, 200, preview=html)
+    try:
+        post = ds.add_post(thread, form.body.data, user())
+    except ds.DiscussionError as error:
+        status = 429 if isinstance(error, ds.RateLimited) else 422
+        return _reply_form_again(thread, form, status, error=str(error))
+    db.session.commit()
+    on_page = request.form.get("page", type=int)
+    if wants_fragment():
+        if on_page == ds.page_of(post.number):
+            response = make_response(
+                render_template(
+                    "discussions/_post.html",
+                    tenant=g.tenant,
+                    post=post,
+                    thread=thread,
+                    can_reply=True,
+                    is_moderator=can_moderate(current_user),
+                    fresh=True,
+                ),  # fmt: skip
+                201,
+            )
+            response.headers["HX-Trigger"] = "reply-posted"
+            return response
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = ds.post_url(post)
+        return response
+    flash(_("Your reply is posted."), "success")
+    return redirect(ds.post_url(post), 303)
+
+
+@bp.post("/preview")
+@require(ds.can_take_part)
+def preview():
+    """The live preview of what is being written (htmx), rendered exactly as it will be."""
+    html, _mentioned = ds.render_body((request.form.get("body") or "")[: ds.BODY_MAX])
+    return render_template("discussions/_preview.html", preview=html)
+
+
+@bp.get("/mentions")
+@require(ds.can_take_part)
+def mentions():
+    """Members matching the typed name, for the @mention helper next to the text box."""
+    query = request.args.get("q", "")
+    return render_template(
+        "discussions/_mentions.html", people=ds.mention_suggestions(query), query=query
+    )
+
+
+@bp.post("/t/<int:thread_id>/follow")
+@require(is_member)
+def follow(thread_id: int):
+    thread = get_thread(thread_id)
+    following = request.form.get("following") == "1"
+    ds.set_following(thread, user(), following)
+    db.session.commit()
+    if wants_fragment():
+        return render_template(
+            "discussions/_follow.html", thread=thread,
+            subscription=ds.subscription(thread, current_user),
+        )  # fmt: skip
+    flash(
+        _("You follow this discussion.") if following else _("You no longer follow it."),
+        "success",
+    )
+    return redirect(url_for("discussions.thread", thread_id=thread.id), 303)
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@require(is_member)
+def edit_post(post_id: int):
+    post = get_post(post_id)
+    if not ds.can_edit_post(current_user, post):
+        abort(403)
+    form = PostForm()
+    if not form.is_submitted():
+        form.body.data = post.body
+    error = preview_html = None
+    status = 200
+    if form.validate_on_submit():
+        if request.form.get("action") == "preview":
+            preview_html, _mentioned = ds.render_body(form.body.data or "")
+        else:
+            try:
+                changed = ds.edit_post(post, form.body.data, user())
+            except ds.DiscussionError as problem:
+                error, status = str(problem), 422
+            else:
+                db.session.commit()
+                flash(_("The post is saved.") if changed else _("Nothing was changed."), "success")
+                return redirect(ds.post_url(post), 303)
+    elif form.errors:
+        status = 400
+    return render(
+        "discussions/edit_post.html", tenant=g.tenant, post=post, form=form, error=error,
+        preview=preview_html, status=status,
+    )  # fmt: skip
+
+
+@bp.post("/posts/<int:post_id>/delete")
+@require(is_member)
+def delete_post(post_id: int):
+    post = get_post(post_id)
+    if not ds.can_delete_post(current_user, post):
+        abort(403)
+    if post.author_id != current_user.id:
+        ms.moderate_post(post, "delete", user(), request.form.get("reason", ""))
+    else:
+        ds.delete_post(post, user())
+    db.session.commit()
+    flash(_("The post is deleted."), "success")
+    return redirect(ds.post_url(post), 303)
+
+
+@bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@require(is_member)
+def report(post_id: int):
+    post = get_post(post_id)
+    form = ReportForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            ms.report_post(post, user(), form.reason.data, form.note.data or "")
+        except ds.DiscussionError as problem:
+            error = str(problem)
+        else:
+            db.session.commit()
+            flash(_("Thank you. The moderators will look at the post."), "success")
+            return redirect(ds.post_url(post), 303)
+    status = 422 if (form.errors or error) else 200
+    return render(
+        "discussions/report.html", tenant=g.tenant, post=post, form=form, error=error,
+        status=status,
+    )  # fmt: skip
