@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from email import message_from_bytes, policy
 
+from solidarna.core import digests
 from solidarna.core import notifications as n
 from solidarna.core.models import utcnow
 from tests.conftest import Client
@@ -58,7 +59,7 @@ def test_digest_groups_by_space_marks_sent_and_is_not_sent_twice(
     db.session.commit()
     before = len(outbox())
 
-    assert n.send_digests() == 1
+    assert digests.send_digests() == 1
     db.session.commit()
     (digest,) = outbox(daily.email)
     assert len(outbox()) == before + 1
@@ -73,7 +74,7 @@ def test_digest_groups_by_space_marks_sent_and_is_not_sent_twice(
     assert db.session.get(n.NotificationSettings, daily.id).digest_sent_at is not None
 
     # A second run finds nothing new and sends nothing.
-    assert n.send_digests(now=utcnow() + timedelta(days=1)) == 0
+    assert digests.send_digests(now=utcnow() + timedelta(days=1)) == 0
     db.session.commit()
     assert len(outbox(daily.email)) == 1
 
@@ -84,8 +85,8 @@ def test_digest_leaves_notifications_newer_than_its_cut_off(db, make_user, make_
     n.set_email_mode(daily, "daily")
     say([daily], alfa, 1)
     db.session.commit()
-    assert n.send_digests(now=utcnow() - timedelta(hours=1)) == 0
-    assert n.send_digests() == 1
+    assert digests.send_digests(now=utcnow() - timedelta(hours=1)) == 0
+    assert digests.send_digests() == 1
 
 
 def test_cli_digest_queues_and_delivers_over_real_smtp(

@@ -16,13 +16,10 @@ user. Core imports no capability; users and tenants are reached through relation
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from itertools import groupby
 
-import click
 from flask import Flask, current_app, g, has_request_context, render_template
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeSerializer
@@ -117,11 +114,11 @@ class NotificationSettings(db.Model):
     digest_sent_at: Mapped[datetime | None]
 
 
-def _user_model():
+def user_model():
     return Notification.actor.property.mapper.class_
 
 
-def _tenant_model():
+def tenant_model():
     return Notification.tenant.property.mapper.class_
 
 
@@ -190,20 +187,20 @@ def user_from_unsubscribe_token(token: str):
     uid = data.get("uid") if isinstance(data, dict) else None
     if not isinstance(uid, int) or isinstance(uid, bool):
         return None
-    return db.session.get(_user_model(), uid)
+    return db.session.get(user_model(), uid)
 
 
-def _can_mail(user) -> bool:
+def can_mail(user) -> bool:
     return bool(user.email and user.is_active and getattr(user, "is_verified", False))
 
 
-def _space_name(tenant) -> str:
+def space_name(tenant) -> str:
     if tenant is None:
         return "Solidarna"
     return tenant.short_name or tenant.name
 
 
-def _locale_for(user, tenant=None) -> str:
+def locale_for(user, tenant=None) -> str:
     return (
         normalise_locale(user.locale)
         or normalise_locale(getattr(tenant, "default_locale", None))
@@ -211,7 +208,7 @@ def _locale_for(user, tenant=None) -> str:
     )
 
 
-def _queue_mail(user, locale: str, subject, template: str, **context) -> None:
+def queue_mail(user, locale: str, subject, template: str, **context) -> None:
     """Render `template` in `locale` and queue it with the unsubscribe link and headers.
     `subject` is called inside the locale, so it can use gettext and the reader's script."""
     unsubscribe = absolute_url("notifications.unsubscribe", token=unsubscribe_token(user))
@@ -238,14 +235,14 @@ def _queue_mail(user, locale: str, subject, template: str, **context) -> None:
 
 
 def _mail_now(user, notification: Notification, tenant, actor) -> None:
-    locale = _locale_for(user, tenant)
-    space = _space_name(tenant)
+    locale = locale_for(user, tenant)
+    space = space_name(tenant)
 
     def subject() -> str:
         about = in_script(f"{notification.title} · {space}", locale)
         return f"{kind_label(notification.kind)}: {about}"
 
-    _queue_mail(
+    queue_mail(
         user,
         locale,
         subject,
@@ -319,7 +316,7 @@ def notify(
     rows = []
     for user in people.values():
         mode = modes.get(user.id, DEFAULT_EMAIL_MODE)
-        if mode == "never" or not _can_mail(user):
+        if mode == "never" or not can_mail(user):
             status = "skipped"
         elif mode == "daily":
             status = "pending"
@@ -343,7 +340,7 @@ def notify(
     to_mail = [row for row in rows if row.email_status == "sent"]
     if to_mail:
         db.session.flush()  # the mail links to /notifications/<id>
-        tenant = db.session.get(_tenant_model(), tenant_id) if tenant_id is not None else None
+        tenant = db.session.get(tenant_model(), tenant_id) if tenant_id is not None else None
         for row in to_mail:
             _mail_now(people[row.user_id], row, tenant, actor)
     return rows
@@ -406,122 +403,12 @@ def current_unread_count() -> int:
     return g.unread_notifications
 
 
-# --- the daily digest ------------------------------------------------------------------------
-
-
-@dataclass
-class DigestEntry:
-    """One subject in a digest: its oldest new notification (the link opens it) and how many."""
-
-    first: Notification
-    link: str
-    count: int = 1
-
-
-def _digest_groups(notifications: list[Notification]) -> list[tuple[str, list[DigestEntry]]]:
-    """[(space name, entries)]: one entry per subject, spaces and entries in arrival order."""
-    groups: dict[int | None, dict] = {}
-    for n in notifications:  # oldest first
-        entries = groups.setdefault(n.tenant_id, {})
-        key = (n.subject_type, n.subject_id) if n.subject_id is not None else n.id
-        if key in entries:
-            entries[key].count += 1
-        else:
-            link = absolute_url("notifications.open_notification", notification_id=n.id)
-            entries[key] = DigestEntry(n, link)
-    return [
-        (_space_name(next(iter(entries.values())).first.tenant), list(entries.values()))
-        for entries in groups.values()
-    ]
-
-
-def send_digests(now: datetime | None = None) -> int:
-    """Queue one summary mail per user in "daily" mode who has unread pending notifications,
-    grouped by space, and mark them sent. Pending ones already read on the site are dropped
-    (marked skipped). Returns the number of mails queued; the caller commits."""
-    now = now or utcnow()
-    pending = db.session.scalars(
-        db.select(Notification)
-        .join(NotificationSettings, NotificationSettings.user_id == Notification.user_id)
-        .where(
-            NotificationSettings.email_mode == "daily",
-            Notification.email_status == "pending",
-            Notification.created_at <= now,
-        )
-        .order_by(Notification.user_id, Notification.created_at, Notification.id)
-    ).all()
-    if not pending:
-        return 0
-    user_ids = sorted({n.user_id for n in pending})
-    User = _user_model()
-    users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(user_ids)))}
-    settings = {
-        s.user_id: s
-        for s in db.session.scalars(
-            db.select(NotificationSettings).where(NotificationSettings.user_id.in_(user_ids))
-        )
-    }
-    queued = 0
-    for user_id, items in groupby(pending, key=lambda n: n.user_id):
-        items = list(items)
-        user = users[user_id]
-        unread = [n for n in items if n.read_at is None] if _can_mail(user) else []
-        for n in items:
-            n.email_status = "sent" if n in unread else "skipped"
-        if not unread:
-            continue
-        _mail_digest(user, unread)
-        settings[user_id].digest_sent_at = now
-        queued += 1
-    return queued
-
-
-def _mail_digest(user, unread: list[Notification]) -> None:
-    groups = _digest_groups(unread)
-    locale = _locale_for(user, unread[0].tenant)
-    spaces = ", ".join(space for space, _entries in groups)
-
-    def subject() -> str:
-        count = ngettext("%(num)d new notification", "%(num)d new notifications", len(unread))
-        return f"{count} · {in_script(spaces, locale)}"
-
-    _queue_mail(
-        user,
-        locale,
-        subject,
-        "mail/notifications/digest.txt",
-        groups=groups,
-        total=len(unread),
-        list_link=absolute_url("notifications.index"),
-    )
-
-
 # --- wiring ----------------------------------------------------------------------------------
-
-DELIVERY_BATCH = 100
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["unread_notifications"] = current_unread_count
 
-    @app.cli.group("notifications")
-    def notifications_cli() -> None:
-        """Notification mail."""
+    from solidarna.core.digests import register_cli
 
-    @notifications_cli.command("digest")
-    @click.option("--no-send", is_flag=True, help="Only queue the digests; do not deliver.")
-    def digest_command(no_send: bool) -> None:
-        """Queue the daily digests and deliver them (run once a day from cron)."""
-        count = send_digests()
-        db.session.commit()
-        click.echo(f"queued {count} digest mail(s)")
-        if no_send:
-            return
-        totals = {"sent": 0, "retry": 0, "failed": 0}
-        while True:  # every due message, in batches; each is tried at most once per run
-            counts = mail.send_pending(limit=DELIVERY_BATCH)
-            for key, value in counts.items():
-                totals[key] += value
-            if sum(counts.values()) < DELIVERY_BATCH:
-                break
-        click.echo(f"sent {totals['sent']}, to retry {totals['retry']}, failed {totals['failed']}")
+    register_cli(app)
