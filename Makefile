@@ -66,6 +66,7 @@ format: install-dev
 BENCH_ARGS ?=
 bench: install-dev translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/discussions.py $(BENCH_DISCUSSIONS_ARGS)
 
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o $(TRANSLATIONS)/messages.pot --no-wrap --sort-by-file .

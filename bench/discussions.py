@@ -1,7 +1,7 @@
 """Measure the discussion pages on a large data set, in-process (DESIGN §9, issue 5 item 7).
 
     python bench/discussions.py                      # SQLite in instance/bench-discussions.sqlite3
-    python bench/discussions.py --database-url postgresql://postgres@127.0.0.1:5432/solidarna_bench_h5
+    python bench/discussions.py --database-url postgresql://postgres@127.0.0.1:5432/solidarna_bench_discussions
     python bench/discussions.py --reuse --requests 100 --warmup 10
 
 Builds one space, "bench-discussions", with `--members` members and `--posts` posts (100,000

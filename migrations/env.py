@@ -100,6 +100,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from solidarna.core.database import for_dialect
+
+        conf_args.setdefault("include_object", for_dialect(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

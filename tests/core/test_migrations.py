@@ -7,6 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy.engine import make_url
 
 from solidarna import create_app
+from solidarna.core.database import for_dialect
 
 
 def scratch_database(database_url, tmp_path):
@@ -30,7 +31,10 @@ def test_upgrade_downgrade_and_models_agree(database_url, tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn,
+                opts={"compare_type": True, "include_object": for_dialect(conn.dialect.name)},
+            )
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
         downgrade(revision="base")

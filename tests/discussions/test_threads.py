@@ -298,3 +298,25 @@ def test_activity_feed_on_the_tenant_home_respects_visibility(app, space, as_use
     assert "Javna tema o zadrugama" in anonymous and "Tajna tema članova" not in anonymous
     member = as_user("bojan@example.org").get("/alfa/").get_data(as_text=True)
     assert "Tajna tema članova" in member
+
+
+def test_reading_the_thread_reads_its_notifications(db, space, as_user):
+    thread_id = space.thread()
+    other = space.thread("Druga tema")
+    space.reply(thread_id, "Odgovor za Anu", space.bojan)
+    space.reply(other, "I ovde", space.bojan)
+
+    def unread():
+        db.session.expire_all()
+        return sorted(
+            n.title
+            for n in db.session.scalars(
+                db.select(Notification).where(
+                    Notification.user_id == space.ana.id, Notification.read_at.is_(None)
+                )
+            )
+        )
+
+    assert unread() == ["Druga tema", "Prva tema"]
+    as_user("ana@example.org").get(f"/alfa/discussions/t/{thread_id}")
+    assert unread() == ["Druga tema"]

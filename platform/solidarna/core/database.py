@@ -55,3 +55,14 @@ def database_answers() -> bool:
     except Exception:  # any driver error means "not healthy"
         db.session.rollback()
         return False
+
+
+def for_dialect(dialect_name: str):
+    """Alembic's include_object: leave out schema objects that exist only on another database
+    (an index declared with `.ddl_if(dialect="postgresql")` is not expected on SQLite)."""
+
+    def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect_name)
+
+    return include_object

@@ -375,14 +375,21 @@ def get_for(user, notification_id: int) -> Notification | None:
     return row if row is not None and row.user_id == user.id else None
 
 
-def mark_read(user, notification: Notification | None = None) -> int:
-    """Mark one (or, without `notification`, every) unread notification of `user` read.
+def mark_read(
+    user, notification: Notification | None = None, *, subject: tuple[str, int] | None = None
+) -> int:
+    """Mark one notification, those about one subject (a capability showing the subject to
+    the person, e.g. a thread being read), or every unread notification of `user` read.
     Returns how many changed; the caller commits."""
     query = update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)
     )
     if notification is not None:
         query = query.where(Notification.id == notification.id)
+    if subject is not None:
+        query = query.where(
+            Notification.subject_type == subject[0], Notification.subject_id == subject[1]
+        )
     result = db.session.execute(query.values(read_at=utcnow()))
     if has_request_context():
         g.pop("unread_notifications", None)

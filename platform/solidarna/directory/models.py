@@ -19,6 +19,14 @@ class Organization(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "organizations"
     __table_args__ = (
         Index("ix_organizations_tenant_moderation_name", "tenant_id", "moderation", "sort_name"),
+        # PostgreSQL: the text search (LIKE '%term%' on the folded text) on a trigram index
+        # (migration 0007); SQLite scans the space's rows, which the tenant index narrows.
+        Index(
+            "ix_organizations_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         # covers the facet counts and the ecosystem overview's matrix (migration 0004)
         Index(
             "ix_organizations_tenant_moderation_facets",

@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from solidarna.core import notifications
 from solidarna.core.permissions import can_manage_members, can_moderate, is_member, require
 from solidarna.core.rendering import render, wants_fragment
 from solidarna.discussions import moderation_services as ms
@@ -154,6 +155,12 @@ def thread(thread_id: int):
 
 
 def thread_page(thread, page, form, error=None, preview=None, status=200):
+    if current_user.is_authenticated and notifications.mark_read(
+        current_user, subject=("thread", thread.id)
+    ):
+        # Reading the thread is reading its notices: the bell drops them, and mail about the
+        # thread starts again for the next reply (core/notifications.py coalesces while unread).
+        db.session.commit()
     return render(
         "discussions/thread.html",
         tenant=g.tenant,
