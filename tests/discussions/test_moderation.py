@@ -231,3 +231,12 @@ def test_reports_are_kept_per_person_and_resolved(db, space, as_user):
         report = db.session.scalar(db.select(Report))
         assert report.resolution == "dismissed" and report.resolved_by_id == space.moderator.id
         assert db.session.get(Post, target).open_reports == 0
+
+
+def test_discussions_exist_only_where_the_module_is_on(app, make_tenant, as_user, make_user):
+    owner = make_user(email="bez@example.org")
+    make_tenant("bez", members={owner: "owner"}, modules=["directory"])
+    client = as_user("bez@example.org")
+    assert client.get("/bez/discussions/").status_code == 404
+    assert client.post("/bez/discussions/categories/set-up").status_code == 404
+    assert "/bez/discussions/" not in client.get("/bez/").get_data(as_text=True)

@@ -15,7 +15,9 @@ from solidarna.discussions.forms import ThreadForm
 from solidarna.discussions.views import start_thread
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("discussion_subjects", __name__, url_prefix="/discussions/about")
+bp = TenantBlueprint(
+    "discussion_subjects", __name__, url_prefix="/discussions/about", module="discussions"
+)
 
 PANEL_LIMIT = 5
 

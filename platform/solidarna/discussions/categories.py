@@ -16,7 +16,9 @@ from solidarna.discussions.services import DiscussionError
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("discussion_categories", __name__, url_prefix="/discussions/categories")
+bp = TenantBlueprint(
+    "discussion_categories", __name__, url_prefix="/discussions/categories", module="discussions"
+)
 
 
 def get_category(category_id: int) -> Category:

@@ -69,10 +69,23 @@ def _push_slug(endpoint, values) -> None:
 
 
 class TenantBlueprint(Blueprint):
-    """A blueprint whose routes all live under /<tenant_slug>/<url_prefix>."""
+    """A blueprint whose routes all live under /<tenant_slug>/<url_prefix>. With `module`, its
+    pages exist only in spaces that have that module switched on (404 elsewhere)."""
 
-    def __init__(self, name: str, import_name: str, url_prefix: str = "", **kwargs):
+    def __init__(
+        self, name: str, import_name: str, url_prefix: str = "", module: str | None = None,
+        **kwargs,
+    ):  # fmt: skip
         super().__init__(name, import_name, url_prefix=f"/<{SLUG_ARG}>{url_prefix}", **kwargs)
         self.url_value_preprocessor(_pull_tenant)
         self.url_defaults(_push_slug)
         self.before_request(_guard_tenant)
+        if module:
+            self.before_request(lambda: _require_module(module))
+
+
+def _require_module(module: str):
+    tenant = g.get("tenant")
+    if tenant is not None and not tenant.has_module(module):
+        abort(404)
+    return None
