@@ -198,3 +198,37 @@ def test_bad_unsubscribe_tokens_answer_400_with_a_message(app, db, make_user):
     html = visitor.get("/notifications/unsubscribe/garbage", headers={"Accept-Language": "en"})
     assert "This unsubscribe link is not valid." in html.get_data(as_text=True)
     assert mode_of(db, bora) == "immediate"
+
+
+def test_two_digest_runs_at_once_do_not_mail_twice(app, db, make_user, make_tenant, outbox):
+    if db.engine.dialect.name != "postgresql":
+        import pytest
+
+        pytest.skip("SQLite serialises writers; the row locks are PostgreSQL's")
+    alfa = make_tenant("alfa")
+    daily = make_user()
+    n.set_email_mode(daily, "daily")
+    db.session.commit()
+    say([daily], alfa, 1)
+    db.session.commit()
+    assert digests.send_digests() == 1  # the first run holds the rows, not committed yet
+    with app.app_context():  # a second run, in its own session and transaction
+        assert digests.send_digests() == 0
+        db.session.rollback()
+    db.session.commit()
+    assert len([m for m in outbox() if m.to_address == daily.email]) == 1
+
+
+def test_purge_deletes_only_old_read_notifications(app, db, make_user, make_tenant):
+    alfa = make_tenant("alfa")
+    person = make_user()
+    old_read, old_unread, new_read = (say([person], alfa, i)[0] for i in (1, 2, 3))
+    db.session.commit()
+    long_ago = utcnow() - timedelta(days=400)
+    old_read.created_at = old_unread.created_at = long_ago
+    old_read.read_at = new_read.read_at = utcnow()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["notifications", "purge", "--days", "365"])
+    assert result.exit_code == 0 and "deleted 1" in result.output
+    db.session.expire_all()
+    assert [r.subject_id for r in rows_of(db, person)] == [2, 3]

@@ -4,14 +4,14 @@ by space, and the `flask notifications digest` command that cron runs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby
 
 import click
 from flask import Flask
 from flask_babel import ngettext
 
-from solidarna.core import mail
+from solidarna.core import mail, notifications
 from solidarna.core.models import utcnow
 from solidarna.core.notifications import (
     Notification,
@@ -69,6 +69,9 @@ def send_digests(now: datetime | None = None) -> int:
             Notification.created_at <= now,
         )
         .order_by(Notification.user_id, Notification.created_at, Notification.id)
+        # Two runs at once (a retried cron job) must not mail the same items twice: on
+        # PostgreSQL the second skips the rows the first holds; SQLite writes one at a time.
+        .with_for_update(of=Notification, skip_locked=True)
     ).all()
     if not pending:
         return 0
@@ -138,3 +141,11 @@ def register_cli(app: Flask) -> None:
             if sum(counts.values()) < DELIVERY_BATCH:
                 break
         click.echo(f"sent {totals['sent']}, to retry {totals['retry']}, failed {totals['failed']}")
+
+    @notifications_cli.command("purge")
+    @click.option("--days", default=365, show_default=True, help="Keep this many days.")
+    def purge_command(days: int) -> None:
+        """Delete read notifications older than DAYS (unread ones are kept)."""
+        count = notifications.purge_read(utcnow() - timedelta(days=days))
+        db.session.commit()
+        click.echo(f"deleted {count} read notification(s) older than {days} days")

@@ -23,7 +23,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import ForeignKey, Index, String, Text, update
+from sqlalchemy import ForeignKey, Index, String, Text, delete, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -393,6 +393,17 @@ def mark_read(
     result = db.session.execute(query.values(read_at=utcnow()))
     if has_request_context():
         g.pop("unread_notifications", None)
+    return result.rowcount
+
+
+def purge_read(older_than: datetime) -> int:
+    """Delete read notifications created before `older_than` (the table would grow forever).
+    Unread ones stay, whatever their age. Returns how many went; the caller commits."""
+    result = db.session.execute(
+        delete(Notification).where(
+            Notification.read_at.is_not(None), Notification.created_at < older_than
+        )
+    )
     return result.rowcount
 
 
