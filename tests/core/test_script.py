@@ -36,6 +36,7 @@ def test_urls_emails_placeholders_and_markup_stay_intact():
     )
     assert "%(name)s" in result
     assert '<a href="/x">веза</a>' in result
+    assert to_cyrillic("kod %(code)r, %(max)d znakova") == "код %(code)r, %(max)d знакова"
     assert to_latin(result) == text
 
 

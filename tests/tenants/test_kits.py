@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from flask_babel import force_locale
 
 from solidarna.tenants.kits import KIT_DIR, KitError, export_kit, load_kit, parse_kit
 from solidarna.tenants.models import Tenant
@@ -63,8 +64,18 @@ def test_names_are_canonicalised_from_either_script():
 def test_validation_names_file_key_and_problem(text, key, problem):
     with pytest.raises(KitError) as error:
         parse_kit(text, "moj-kit.toml")
-    message = str(error.value)
+    with force_locale("en"):
+        message = str(error.value)
     assert f"moj-kit.toml: {key}: " in message and problem in message, message
+
+
+def test_kit_problems_are_shown_in_the_readers_language(app):
+    with pytest.raises(KitError) as error:
+        parse_kit(GOOD.replace('"RS-19"', '"RS-99"'), "moj-kit.toml")
+    with force_locale("sr_Latn"):
+        assert "nepoznat kod okruga 'RS-99'" in str(error.value)
+    with force_locale("sr_Cyrl"):
+        assert "непознат код округа 'RS-99'" in str(error.value)
 
 
 def test_cli_create_list_export_and_recreate(runner, db, tmp_path):

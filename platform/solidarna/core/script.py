@@ -43,7 +43,7 @@ _PROTECTED = re.compile(
   | (?P<entity>&[#\w]+;)
   | (?P<path>(?<![\w<])/[a-z0-9._-]+(?:/[a-z0-9._-]*)*/?)
   | (?P<range>\ba-z\b)
-  | (?P<placeholder>%\(\w+\)[sdif]|%[sdif]|\{[\w.]*\})
+  | (?P<placeholder>%\(\w+\)[sdifr]|%[sdif]|\{[\w.]*\})
   | (?P<foreign>\b[\w-]*[qwxyQWXY][\w-]*\b)
     """,
     re.VERBOSE,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from solidarna.core import audit
 from solidarna.extensions import db
@@ -18,7 +20,8 @@ def create_from_kit(path: str | Path, slug: str | None = None) -> Tenant:
     kit = load_kit(path, slug=slug)
     if db.session.scalar(db.select(Tenant.id).where(Tenant.slug == kit.tenant["slug"])):
         raise KitError(
-            str(path), [("tenant.slug", f"a tenant {kit.tenant['slug']!r} already exists")]
+            str(path),
+            [("tenant.slug", _l("a tenant %(slug)r already exists", slug=kit.tenant["slug"]))],
         )
     tenant = apply_kit(kit)
     db.session.add(tenant)
@@ -40,7 +43,8 @@ def init_app(app: Flask) -> None:
         try:
             tenant = create_from_kit(kit_path, slug)
         except KitError as error:
-            raise click.ClickException(f"invalid kit:\n{error}") from None
+            with force_locale("en"):  # operators' commands answer in English
+                raise click.ClickException(f"invalid kit:\n{error}") from None
         db.session.commit()
         click.echo(f"Created tenant {tenant.slug}: {tenant.name}")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomli_w
+from flask_babel import lazy_gettext as _l
 
 from solidarna.core import geography
 from solidarna.core.i18n import LOCALES
@@ -28,10 +29,14 @@ REQUIRED = ("slug", "name", "kind")
 class KitError(ValueError):
     """One or more problems in a kit; str() lists them as `file: key: problem`."""
 
-    def __init__(self, source: str, problems: list[tuple[str, str]]):
+    def __init__(self, source: str, problems: list[tuple[str, object]]):
         self.source = source
+        #: (key, problem); problems are lazy translations, shown in the reader's language
         self.problems = problems
-        super().__init__("\n".join(f"{source}: {key}: {problem}" for key, problem in problems))
+        super().__init__(source)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{self.source}: {key}: {problem}" for key, problem in self.problems)
 
 
 @dataclass
@@ -42,54 +47,68 @@ class Kit:
     starter: dict = field(default_factory=dict)
 
 
+def one_of(allowed) -> object:
+    return _l("must be one of %(values)s", values=", ".join(allowed))
+
+
 def _check_str_list(problems, key, value, allowed=None) -> None:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.append((key, "must be a list of non-empty strings"))
+        problems.append((key, _l("must be a list of non-empty strings")))
         return
     if allowed is not None:
         for v in value:
             if v not in allowed:
                 problems.append(
-                    (key, f"unknown value {v!r}; use one of {', '.join(sorted(allowed))}")
+                    (
+                        key,
+                        _l(
+                            "unknown value %(value)r; use one of %(values)s",
+                            value=v,
+                            values=", ".join(sorted(allowed)),
+                        ),
+                    )
                 )
 
 
 def validate(data: dict, source: str, slug: str | None = None) -> Kit:
     problems: list[tuple[str, str]] = []
     if not isinstance(data.get("tenant"), dict):
-        raise KitError(source, [("tenant", "missing [tenant] table")])
+        raise KitError(source, [("tenant", _l("missing [tenant] table"))])
     unknown_tables = set(data) - {"tenant", "taxonomies", "starter"}
     for key in sorted(unknown_tables):
-        problems.append((key, "unknown table; a kit has [tenant], [taxonomies] and [starter]"))
+        problems.append((key, _l("unknown table; a kit has [tenant], [taxonomies] and [starter]")))
     tenant = dict(data["tenant"])
     if slug:
         tenant["slug"] = slug
     for key in sorted(set(tenant) - TENANT_KEYS):
-        problems.append((f"tenant.{key}", "unknown key"))
+        problems.append((f"tenant.{key}", _l("unknown key")))
     for key in REQUIRED:
         if not isinstance(tenant.get(key), str) or not tenant[key].strip():
-            problems.append((f"tenant.{key}", "is required and must be a non-empty string"))
+            problems.append((f"tenant.{key}", _l("is required and must be a non-empty string")))
     if isinstance(tenant.get("slug"), str) and tenant["slug"]:
         problem = slug_problem(tenant["slug"])
         if problem:
             problems.append(("tenant.slug", problem))
     if isinstance(tenant.get("name"), str) and len(tenant["name"]) > 200:
-        problems.append(("tenant.name", "must be at most 200 characters"))
+        problems.append(("tenant.name", _l("must be at most %(max)d characters", max=200)))
     if tenant.get("kind") and tenant["kind"] not in KINDS:
-        problems.append(("tenant.kind", f"must be one of {', '.join(KINDS)}"))
+        problems.append(("tenant.kind", one_of(KINDS)))
     tenant.setdefault("visibility", "public")
     if tenant["visibility"] not in VISIBILITIES:
-        problems.append(("tenant.visibility", f"must be one of {', '.join(VISIBILITIES)}"))
+        problems.append(("tenant.visibility", one_of(VISIBILITIES)))
     tenant.setdefault("default_locale", "sr_Latn")
     if tenant["default_locale"] not in LOCALES:
-        problems.append(("tenant.default_locale", f"must be one of {', '.join(LOCALES)}"))
+        problems.append(("tenant.default_locale", one_of(LOCALES)))
     tenant.setdefault("region", geography.NATIONAL)
     region = tenant["region"]
     if region != geography.NATIONAL and region not in geography.districts():
         problems.append(
             (
                 "tenant.region",
-                f"unknown district code {region!r}; use RS for national scope or RS-00..RS-29",
+                _l(
+                    "unknown district code %(code)r; use RS for national scope or RS-00..RS-29",
+                    code=region,
+                ),
             )
         )
     tenant.setdefault("municipalities", [])
@@ -101,9 +120,12 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
         for name in tenant["municipalities"]:
             found = geography.find(name, region)
             if found is None:
-                where = "Serbia" if region == geography.NATIONAL else geography.region_name(region)
+                where = geography.region_name(region)
                 problems.append(
-                    ("tenant.municipalities", f"{name!r} is not a municipality in {where}")
+                    (
+                        "tenant.municipalities",
+                        _l("%(name)r is not a municipality in %(region)s", name=name, region=where),
+                    )
                 )
             else:
                 canonical.append(found.name_latn)
@@ -112,24 +134,24 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
     _check_str_list(problems, "tenant.modules", tenant["modules"], allowed=set(MODULES))
     tenant.setdefault("accent_color", "#0b6e4f")
     if not COLOR.match(str(tenant["accent_color"])):
-        problems.append(("tenant.accent_color", "must be a colour like #0b6e4f"))
+        problems.append(("tenant.accent_color", _l("must be a colour like #0b6e4f")))
     for key in ("contact_email",):
         if tenant.get(key) and not EMAIL.match(tenant[key]):
-            problems.append((f"tenant.{key}", "is not an e-mail address"))
+            problems.append((f"tenant.{key}", _l("is not an e-mail address")))
     if tenant.get("website") and not str(tenant["website"]).startswith(("https://", "http://")):
-        problems.append(("tenant.website", "must start with https:// or http://"))
+        problems.append(("tenant.website", _l("must start with https:// or http://")))
     for key in ("description", "short_name"):
         if key in tenant and not isinstance(tenant[key], str):
-            problems.append((f"tenant.{key}", "must be a string"))
+            problems.append((f"tenant.{key}", _l("must be a string")))
     taxonomies = data.get("taxonomies", {})
     if not isinstance(taxonomies, dict):
-        problems.append(("taxonomies", "must be a table"))
+        problems.append(("taxonomies", _l("must be a table")))
         taxonomies = {}
     for key, value in taxonomies.items():
         _check_str_list(problems, f"taxonomies.{key}", value)
     starter = data.get("starter", {})
     if not isinstance(starter, dict):
-        problems.append(("starter", "must be a table"))
+        problems.append(("starter", _l("must be a table")))
         starter = {}
     if problems:
         raise KitError(source, problems)
@@ -141,9 +163,9 @@ def load_kit(path: str | Path, slug: str | None = None) -> Kit:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise KitError(str(path), [("-", "file not found")]) from None
+        raise KitError(str(path), [("-", _l("file not found"))]) from None
     except UnicodeDecodeError:
-        raise KitError(str(path), [("-", "is not UTF-8 text")]) from None
+        raise KitError(str(path), [("-", _l("is not UTF-8 text"))]) from None
     return parse_kit(text, str(path), slug)
 
 
@@ -151,7 +173,7 @@ def parse_kit(text: str, source: str, slug: str | None = None) -> Kit:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise KitError(source, [("-", f"not valid TOML: {error}")]) from None
+        raise KitError(source, [("-", _l("not valid TOML: %(error)s", error=str(error)))]) from None
     return validate(data, source, slug)
 
 
