@@ -1,4 +1,4 @@
-"""The per-tenant cache of the directory's aggregates (services.cached): the landing list's
+"""The per-tenant cache of the directory's aggregates (search.cached): the landing list's
 facets and the ecosystem overview are kept until the tenant's directory changes, and every
 change, through any path, is seen on the next request; tenants and viewer levels never share
 an entry."""
@@ -9,7 +9,7 @@ import pytest
 
 from solidarna.accounts.models import User
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import services
+from solidarna.directory import search, services
 from solidarna.directory.models import Organization
 from tests.conftest import Client
 
@@ -138,9 +138,9 @@ def test_filtered_lists_are_not_cached(app, client, space):
 
 
 def test_the_cache_is_bounded(app, db, monkeypatch, space):
-    monkeypatch.setattr(services, "CACHE_SIZE", 3)
+    monkeypatch.setattr(search, "CACHE_SIZE", 3)
     with app.test_request_context("/"), tenant_context(space.id):
         for n in range(10):
-            assert services.cached(("test", n), lambda n=n: n * 2) == n * 2
-        assert services.cached(("test", 9), lambda: "recomputed") == 18
+            assert search.cached(("test", n), lambda n=n: n * 2) == n * 2
+        assert search.cached(("test", 9), lambda: "recomputed") == 18
         assert len(app.extensions["directory_cache"]) == 3

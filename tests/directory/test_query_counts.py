@@ -89,7 +89,7 @@ def populate(db, tenant, count: int) -> int:
 def measure(app, db, make_user, make_tenant):
     """measure(slug, count, page) -> {viewer: statements} for a visitor and the owner of a new
     space `slug` with `count` entries; without `cached`, the per-tenant aggregates
-    (services.cached) are dropped before the measured request, so it computes them."""
+    (search.cached) are dropped before the measured request, so it computes them."""
     owner = make_user(email="owner@example.org")
 
     def run(slug: str, count: int, page: str, cached: bool = False) -> dict[str, list[str]]:
@@ -137,7 +137,7 @@ def test_statement_count_does_not_grow_with_the_data(measure, page):
 def test_ecosystem_overview_uses_aggregate_queries(measure):
     """The overview reads the directory with three GROUP BY / aggregates: no query per place;
     for administrators one of them also counts the review queue. Plus the change marker
-    (services.directory_version)."""
+    (search.directory_version)."""
     seen = measure("veliki", 40, "ecosystem overview")
     for who in ("visitor", "admin"):
         directory = [s for s in seen[who] if "FROM organization" in s]

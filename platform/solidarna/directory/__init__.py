@@ -22,7 +22,8 @@ BLUEPRINT_MODULES = [
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.directory import contributions, models  # noqa: F401 - tables, registries
+    # tables, registries, and search's session listener (_forget_version)
+    from solidarna.directory import contributions, models, search  # noqa: F401
 
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"solidarna.directory.{name}").bp)

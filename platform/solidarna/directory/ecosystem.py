@@ -21,7 +21,7 @@ What is counted (the policy; also shown on the page):
 
 Bounded work: three GROUP BY queries (for administrators one of them also counts the review
 queue), whatever the number of entries, municipalities or districts; their results are kept
-per tenant and viewer level until the tenant's directory changes (`services.cached`), so
+per tenant and viewer level until the tenant's directory changes (`search.cached`), so
 most requests ask only for the change marker.
 """
 
@@ -38,7 +38,7 @@ from sqlalchemy import and_, case, func, select
 from solidarna.core import geography
 from solidarna.core.rendering import render
 from solidarna.core.tenancy import current_tenant_id
-from solidarna.directory import charts, services, taxonomy
+from solidarna.directory import charts, search, services, taxonomy
 from solidarna.directory.models import Organization, OrganizationTag
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
@@ -364,7 +364,7 @@ class Aggregates:
 
 def aggregates(tenant, level: str) -> Aggregates:
     """The overview's counts for this viewer level, kept per tenant until its directory
-    changes (services.cached): the page is the same for everyone of a level meanwhile."""
+    changes (search.cached): the page is the same for everyone of a level meanwhile."""
     by, _places = area(tenant)
 
     def compute() -> Aggregates:
@@ -377,7 +377,7 @@ def aggregates(tenant, level: str) -> Aggregates:
             pending=pending,
         )
 
-    return services.cached(("overview", level, by), compute)
+    return search.cached(("overview", level, by), compute)
 
 
 def overview(tenant, level: str) -> Overview:

@@ -1,6 +1,6 @@
 """Open-data exports of the directory (docs/open-data.md): the list as CSV and as JSON-LD,
 honouring the list's filters, and one entry as JSON-LD. Each shows exactly what the requester
-may see on the list and the profiles: the same entries (services.all_matching) and the same
+may see on the list and the profiles: the same entries (search.all_matching) and the same
 private fields (services.field_visible). Large exports are streamed row by row."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, g, request, stream_with_context
 
 from solidarna.accounts.services import absolute_url
-from solidarna.directory import opendata, services
+from solidarna.directory import opendata, search, services
 from solidarna.directory.models import Organization
-from solidarna.directory.services import Filters
+from solidarna.directory.search import Filters
 from solidarna.directory.views import get_visible
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -64,7 +64,7 @@ def _matching():
     filters = Filters.from_args(request.args)
     level = services.viewer_level()
     own = services.represented_ids()
-    return level, lambda: services.all_matching(filters, level, own)
+    return level, lambda: search.all_matching(filters, level, own)
 
 
 @bp.get("/export.csv")

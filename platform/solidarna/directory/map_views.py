@@ -26,9 +26,9 @@ from solidarna.core.i18n import current_locale
 from solidarna.core.rendering import render
 from solidarna.core.script import fold, in_script
 from solidarna.core.security import CSP
-from solidarna.directory import services, taxonomy
+from solidarna.directory import search, services, taxonomy
 from solidarna.directory.models import Organization
-from solidarna.directory.services import Filters
+from solidarna.directory.search import Filters
 from solidarna.directory.views import name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
@@ -119,11 +119,11 @@ MAP_COLUMNS = (
 
 def placed_entries(filters: Filters, level: str, own: set[int]) -> list[Placed]:
     """Every entry matching the filters that the viewer may see, in name order: the same
-    selection as the list and `services.all_matching` (`services.apply_filters`), in a single
+    selection as the list and `search.all_matching` (`search.apply_filters`), in a single
     query that loads only the columns the map shows (no tags, no mission or description).
     Names are put in the reader's script here, once, for the list and the GeoJSON alike."""
     query = select(Organization).options(load_only(*MAP_COLUMNS), raiseload(Organization.tags))
-    query = services.order(services.apply_filters(query, filters, level, own), "name")
+    query = search.order(search.apply_filters(query, filters, level, own), "name")
     profile_url = profile_url_maker()
     locale = current_locale()
     return [
@@ -268,7 +268,7 @@ def facet_options(name: str, filters: Filters, level: str, own: set[int], labels
     column = getattr(Organization, name)
     present = set(
         db.session.scalars(
-            services.apply_filters(select(column).distinct(), Filters(), level, own)
+            search.apply_filters(select(column).distinct(), Filters(), level, own)
         ).all()
     ) | set(getattr(filters, name))
     if labels:
@@ -283,7 +283,7 @@ def page():
     filters = Filters.from_args(request.args)
     level = services.viewer_level()
     own = services.represented_ids()
-    labels = services.facet_labels(g.tenant)
+    labels = search.facet_labels(g.tenant)
     entries = placed_entries(filters, level, own)
     unlocated = sum(1 for item in entries if item.point is None)
     carried = [n for n in Filters.SCALAR + Filters.TAGS if n not in MAP_FACETS]

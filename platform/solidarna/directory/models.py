@@ -39,7 +39,7 @@ class Organization(TenantScoped, TimestampMixin, db.Model):
             "district_iso",
         ),
         Index("ix_organizations_tenant_municipality", "tenant_id", "municipality"),
-        # the directory's change marker: services.directory_version (migration 0004)
+        # the directory's change marker: search.directory_version (migration 0004)
         Index("ix_organizations_tenant_updated", "tenant_id", "updated_at"),
         Index("ix_organizations_tenant_actor_type", "tenant_id", "actor_type"),
         Index("ix_organizations_tenant_pib", "tenant_id", "pib"),

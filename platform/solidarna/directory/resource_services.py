@@ -25,12 +25,9 @@ from solidarna.directory.models import (
     Relationship,
     Resource,
 )
+from solidarna.directory.search import FacetValue, _like_terms, many_arg, page_arg
 from solidarna.directory.services import (
     DirectoryError,
-    FacetValue,
-    _like_terms,
-    many_arg,
-    page_arg,
     represented_ids,
     viewer_level,
     visible_clause,

@@ -8,9 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from solidarna.core.rendering import render
 from solidarna.core.script import fold
-from solidarna.directory import services
+from solidarna.directory import search, services
 from solidarna.directory.models import Organization, Relationship
-from solidarna.directory.services import Filters
+from solidarna.directory.search import Filters
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -37,8 +37,8 @@ def index():
     level = services.viewer_level()
     own = services.represented_ids()
     # The facet counts first: they also give the number of matches (no count query).
-    facets, total = services.facets_and_total(filters, level, own)
-    page = services.search(filters, level, own, total=total)
+    facets, total = search.facets_and_total(filters, level, own)
+    page = search.search(filters, level, own, total=total)
     return render(
         "directory/index.html",
         block="results",
@@ -46,7 +46,7 @@ def index():
         filters=filters,
         page=page,
         facets=facets,
-        labels=services.facet_labels(g.tenant),
+        labels=search.facet_labels(g.tenant),
         level=level,
     )
 

@@ -23,4 +23,5 @@ def _labels() -> dict:
         "category_visibilities": models.CATEGORY_VISIBILITIES,
         "report_reasons": models.REPORT_REASONS,
         "discussions": services,
+        "posts_per_page": models.POSTS_PER_PAGE,
     }

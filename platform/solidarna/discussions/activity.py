@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from solidarna.core.activity import ActivityItem, activity_provider
 from solidarna.core.markdown import excerpt
+from solidarna.discussions import reading
 from solidarna.discussions import services as ds
 
 
@@ -15,8 +16,8 @@ from solidarna.discussions import services as ds
 def discussion_activity(tenant, limit: int) -> list[ActivityItem]:
     if not tenant.has_module("discussions"):
         return []
-    rows = ds.recent_posts(ds.visible_levels(current_user), limit * 2)
-    visible_subjects = ds.subjects_of([thread for _post, thread in rows])
+    rows = reading.recent_posts(ds.visible_levels(current_user), limit * 2)
+    visible_subjects = reading.subjects_of([thread for _post, thread in rows])
     items = []
     for post, thread in rows:
         if thread.subject_type and (thread.subject_type, thread.subject_id) not in visible_subjects:

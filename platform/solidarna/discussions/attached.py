@@ -10,6 +10,7 @@ from markupsafe import Markup
 from solidarna.core import subjects
 from solidarna.core.permissions import can_view_tenant, require
 from solidarna.core.rendering import render
+from solidarna.discussions import reading
 from solidarna.discussions import services as ds
 from solidarna.discussions.forms import ThreadForm
 from solidarna.discussions.views import start_thread
@@ -37,7 +38,7 @@ def index(subject_type: str, subject_id: int):
         tenant=g.tenant,
         subject=subject,
         kind=subjects.subject_type(subject_type),
-        threads=ds.subject_threads(subject_type, subject_id),
+        threads=reading.subject_threads(subject_type, subject_id),
         can_start=ds.can_post(current_user),
     )
 
@@ -58,7 +59,7 @@ def discussion_panel(subject_type: str, subject_id: int) -> Markup | None:
         return None
     if not can_view_tenant(current_user, tenant) or subjects.subject_type(subject_type) is None:
         return None
-    threads = ds.subject_threads(subject_type, subject_id, limit=PANEL_LIMIT + 1)
+    threads = reading.subject_threads(subject_type, subject_id, limit=PANEL_LIMIT + 1)
     return Markup(
         render_template(
             "discussions/_subject_panel.html",

@@ -48,7 +48,7 @@ class Thread(TenantScoped, TimestampMixin, db.Model):
 
     __tablename__ = "discussion_threads"
     __table_args__ = (
-        # covering: a category page is read from the index alone (see services.category_threads)
+        # covering: a category page is read from the index alone (see reading.category_threads)
         Index(
             "ix_discussion_threads_listing",
             "category_id",

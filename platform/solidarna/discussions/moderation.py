@@ -12,6 +12,7 @@ from solidarna.core.permissions import can_moderate, require
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
 from solidarna.discussions import moderation_services as ms
+from solidarna.discussions import reading
 from solidarna.discussions import services as ds
 from solidarna.discussions.forms import MoveForm, ReasonForm
 from solidarna.discussions.models import Category
@@ -69,15 +70,15 @@ def moderate_post(post_id: int):
     action = request.form.get("action", "")
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(_back(ds.post_url(post)), 303)
+        return redirect(_back(reading.post_url(post)), 303)
     try:
         ms.moderate_post(post, action, current_user._get_current_object(), form.reason.data or "")
     except ds.DiscussionError as error:
         flash(str(error), "error")
-        return redirect(_back(ds.post_url(post)), 303)
+        return redirect(_back(reading.post_url(post)), 303)
     db.session.commit()
     flash(_done(action), "success")
-    return redirect(_back(ds.post_url(post)), 303)
+    return redirect(_back(reading.post_url(post)), 303)
 
 
 @bp.post("/t/<int:thread_id>/moderate")
@@ -138,5 +139,5 @@ def move(thread_id: int):
 def history(post_id: int):
     post = get_post(post_id)
     return render(
-        "discussions/history.html", tenant=g.tenant, post=post, revisions=ds.revisions(post)
+        "discussions/history.html", tenant=g.tenant, post=post, revisions=reading.revisions(post)
     )

@@ -20,7 +20,8 @@ from solidarna.discussions.models import (
     Report,
     Thread,
 )
-from solidarna.discussions.services import DiscussionError, permalink
+from solidarna.discussions.reading import permalink
+from solidarna.discussions.services import DiscussionError
 from solidarna.extensions import db
 
 THREAD_ACTIONS = ("lock", "unlock", "pin", "unpin", "delete", "restore")

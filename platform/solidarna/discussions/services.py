@@ -1,35 +1,26 @@
 """Discussion rules: who sees what, posting (numbering, counters, follows, mentions,
-notifications), editing with history, soft deletion and the rate limit. Moderation lives in
-moderation_services.py. Views call these; tests reach them without HTTP."""
+notifications), editing with history, soft deletion and the rate limit. Reading (pages,
+addresses) is in reading.py, mentions in mentions.py, moderation in moderation_services.py.
+Views call these; tests reach them without HTTP."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import current_app, g, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from limits import parse_many
-from markupsafe import Markup
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from solidarna.accounts.models import User
 from solidarna.core import markdown, notifications, subjects
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import ROLE_RANK, can_manage_members, can_moderate, is_member
-from solidarna.core.script import fold, to_cyrillic, to_latin
-from solidarna.discussions.models import (
-    POSTS_PER_PAGE,
-    THREADS_PER_PAGE,
-    Category,
-    Post,
-    PostRevision,
-    Subscription,
-    Thread,
-)
+from solidarna.discussions.mentions import render_body
+from solidarna.discussions.models import Category, Post, PostRevision, Subscription, Thread
+from solidarna.discussions.reading import permalink
 from solidarna.extensions import db, limiter
-from solidarna.tenants.models import Membership, Tenant
+from solidarna.tenants.models import Membership
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -120,146 +111,6 @@ def categories_for(user) -> list[Category]:
     )
 
 
-@dataclass
-class Page:
-    items: list
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def page_count(total: int, per_page: int) -> int:
-    return max((total - 1) // per_page + 1, 1)
-
-
-def category_threads(category: Category, page: int) -> Page:
-    """One page of a category: pinned first, then by last activity. The total comes from the
-    category's counter, so a category with 10,000 threads costs one indexed query."""
-    pages = page_count(category.thread_count, THREADS_PER_PAGE)
-    page = min(max(page, 1), pages)
-    order = (Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-    # Page the ids on the covering index first, then load (and join authors to) just those 25:
-    # a deep page skips index entries, not joined rows.
-    ids = (
-        select(Thread.id)
-        .where(Thread.category_id == category.id, Thread.deleted_at.is_(None))
-        .order_by(*order)
-        .limit(THREADS_PER_PAGE)
-        .offset((page - 1) * THREADS_PER_PAGE)
-        .subquery()
-    )
-    items = db.session.scalars(select(Thread).join(ids, ids.c.id == Thread.id).order_by(*order))
-    items = items.unique()
-    return Page(list(items), page, pages, category.thread_count)
-
-
-def subject_threads(subject_type: str, subject_id: int, limit: int | None = None) -> list[Thread]:
-    query = (
-        select(Thread)
-        .where(
-            Thread.subject_type == subject_type,
-            Thread.subject_id == subject_id,
-            Thread.deleted_at.is_(None),
-        )
-        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-    )
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query).unique())
-
-
-def recent_subject_threads(limit: int = 10) -> list[tuple[Thread, subjects.Subject]]:
-    """The latest discussions attached to objects the viewer may see, with those objects."""
-    threads = list(
-        db.session.scalars(
-            select(Thread)
-            .where(
-                Thread.category_id.is_(None),
-                Thread.subject_type.is_not(None),
-                Thread.deleted_at.is_(None),
-            )
-            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-            .limit(limit * 3)
-        ).unique()
-    )
-    resolved = subjects_of(threads)
-    return [(t, resolved[(t.subject_type, t.subject_id)]) for t in threads
-            if (t.subject_type, t.subject_id) in resolved][:limit]  # fmt: skip
-
-
-def subjects_of(threads) -> dict[tuple[str, int], subjects.Subject]:
-    """The visible subjects of attached threads, one resolver call per subject type."""
-    wanted: dict[str, set[int]] = {}
-    for thread in threads:
-        if thread.subject_type:
-            wanted.setdefault(thread.subject_type, set()).add(thread.subject_id)
-    found = {}
-    for kind, ids in wanted.items():
-        for subject_id, subject in subjects.resolve(kind, ids).items():
-            found[(kind, subject_id)] = subject
-    return found
-
-
-def page_of(number: int) -> int:
-    return (max(number, 1) - 1) // POSTS_PER_PAGE + 1
-
-
-def thread_posts(thread: Thread, page: int) -> list[Post]:
-    """The posts of one page, by their numbers: constant time at any thread length."""
-    first = (page - 1) * POSTS_PER_PAGE
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(
-                Post.thread_id == thread.id,
-                Post.number > first,
-                Post.number <= first + POSTS_PER_PAGE,
-            )
-            .order_by(Post.number)
-        ).unique()
-    )
-
-
-def post_by_number(thread: Thread, number: int) -> Post | None:
-    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == number))
-
-
-def permalink(thread: Thread, number: int) -> str:
-    """The stable address of a post (also outside a tenant's request, e.g. in a command)."""
-    tenant = g.get("tenant")
-    if tenant is None or tenant.id != thread.tenant_id:
-        tenant = db.session.get(Tenant, thread.tenant_id)
-    return url_for(
-        "discussions.permalink", tenant_slug=tenant.slug, thread_id=thread.id, number=number
-    )
-
-
-def post_url(post: Post, **values) -> str:
-    """The post's place: the page it is on, scrolled to it."""
-    page = page_of(post.number)
-    args = {"page": page} if page > 1 else {}
-    return url_for(
-        "discussions.thread", thread_id=post.thread_id, _anchor=f"post-{post.number}", **args,
-        **values,
-    )  # fmt: skip
-
-
 # --- following -------------------------------------------------------------------------------
 
 
@@ -290,55 +141,6 @@ def followers(thread: Thread) -> list[User]:
             .where(Subscription.thread_id == thread.id, Subscription.following.is_(True))
         )
     )
-
-
-# --- mentions --------------------------------------------------------------------------------
-
-
-def _name_variants(name: str) -> set[str]:
-    variants = {name, to_latin(name), to_cyrillic(name)}
-    return variants | {v.title() for v in variants}
-
-
-def members_named(names: list[str]) -> list[User]:
-    """Active members of this tenant whose name is one of `names` (in either script)."""
-    if not names:
-        return []
-    wanted = set().union(*(_name_variants(n) for n in names[:20]))
-    folded = {fold(n) for n in names}
-    found = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.status == "active", User.name.in_(wanted))
-    )
-    return [user for user in found if fold(user.name) in folded]
-
-
-def mention_suggestions(query: str, limit: int = 8) -> list[User]:
-    """Members whose name contains the typed text, for the @mention autocomplete."""
-    query = " ".join(query.split())[:80]
-    if len(query) < 2:
-        return []
-    terms = {query, to_latin(query), to_cyrillic(query)}
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.status == "active",
-                or_(*(User.name.ilike(f"%{t}%") for t in terms)),
-            )
-            .order_by(User.name)
-            .limit(limit)
-        )
-    )
-
-
-def render_body(source: str) -> tuple[Markup, list[User]]:
-    """The sanitized HTML of a post and the members it mentions."""
-    mentioned = members_named(markdown.mentioned_names(source))
-    names = {fold(user.name): user.name for user in mentioned}
-    return markdown.render(source, names), mentioned
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -507,38 +309,7 @@ def delete_post(post: Post, by: User) -> None:
         post.deleted_by_id = by.id
 
 
-def revisions(post: Post) -> list[PostRevision]:
-    return list(
-        db.session.scalars(
-            select(PostRevision)
-            .where(PostRevision.post_id == post.id)
-            .order_by(PostRevision.replaced_at.desc(), PostRevision.id.desc())
-        )
-    )
-
-
 def quote_text(post: Post) -> str:
     if post.is_deleted or post.is_hidden:
         return ""
     return markdown.quote(post.body, post.author.name if post.author else _("someone"))
-
-
-def recent_posts(levels: list[str], limit: int) -> list[tuple[Post, Thread]]:
-    """The newest visible posts of the tenant (for the activity feed), newest first."""
-    rows = db.session.execute(
-        select(Post, Thread)
-        .join(Thread, Thread.id == Post.thread_id)
-        .outerjoin(Category, Category.id == Thread.category_id)
-        .where(
-            Post.deleted_at.is_(None),
-            Post.hidden_at.is_(None),
-            Thread.deleted_at.is_(None),
-            or_(
-                Category.visibility.in_(levels),
-                and_(Thread.category_id.is_(None), Thread.subject_type.is_not(None)),
-            ),
-        )
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(limit)
-    ).unique()
-    return [(post, thread) for post, thread in rows]

@@ -20,7 +20,9 @@ from flask_login import current_user
 from solidarna.core import notifications
 from solidarna.core.permissions import can_manage_members, can_moderate, is_member, require
 from solidarna.core.rendering import render, wants_fragment
+from solidarna.discussions import mentions as people
 from solidarna.discussions import moderation_services as ms
+from solidarna.discussions import reading
 from solidarna.discussions import services as ds
 from solidarna.discussions.forms import PostForm, ReportForm, ThreadForm
 from solidarna.discussions.models import Category, Post, Thread
@@ -83,7 +85,7 @@ def index():
         "discussions/index.html",
         tenant=g.tenant,
         categories=categories,
-        about=ds.recent_subject_threads(limit=10),
+        about=reading.recent_subject_threads(limit=10),
         can_set_up=not categories and can_manage_members(current_user),
     )
 
@@ -91,7 +93,7 @@ def index():
 @bp.get("/c/<int:category_id>")
 def category(category_id: int):
     category = get_category(category_id)
-    page = ds.category_threads(category, page_arg())
+    page = reading.category_threads(category, page_arg())
     return render(
         "discussions/category.html",
         block="threads",
@@ -120,7 +122,7 @@ def start_thread(form, *, category=None, subject=None):
     if not form.validate_on_submit():
         return _thread_form_page(form, category, subject, status=422 if form.errors else 200)
     if request.form.get("action") == "preview":
-        html, _mentioned = ds.render_body(form.body.data or "")
+        html, _mentioned = people.render_body(form.body.data or "")
         return _thread_form_page(form, category, subject, preview=html)
     try:
         thread, _post = ds.create_thread(
@@ -148,7 +150,7 @@ def thread(thread_id: int):
     form = PostForm()
     quote_number = request.args.get("quote", type=int)
     if quote_number and ds.can_post(current_user, thread):
-        quoted = ds.post_by_number(thread, quote_number)
+        quoted = reading.post_by_number(thread, quote_number)
         if quoted is not None:
             form.body.data = ds.quote_text(quoted)
     return thread_page(thread, page, form)
@@ -167,7 +169,7 @@ def thread_page(thread, page, form, error=None, preview=None, status=200):
         thread=thread,
         subject=ds.thread_subject(thread),
         page=page,
-        posts=ds.thread_posts(thread, page),
+        posts=reading.thread_posts(thread, page),
         form=form,
         error=error,
         preview=preview,
@@ -182,10 +184,10 @@ def thread_page(thread, page, form, error=None, preview=None, status=200):
 def permalink(thread_id: int, number: int):
     """A stable link to a post: to the page it is on, scrolled to it."""
     thread = get_thread(thread_id)
-    post = ds.post_by_number(thread, number)
+    post = reading.post_by_number(thread, number)
     if post is None:
         abort(404)
-    return redirect(ds.post_url(post), 303)
+    return redirect(reading.post_url(post), 303)
 
 
 def _reply_form_again(thread, form, status, error=None, preview=None):
@@ -222,7 +224,7 @@ def reply(thread_id: int):
         message = _("The form has expired. Please send it again.")
         return _reply_form_again(thread, form, 400, error=message)
     if request.form.get("action") == "preview":
-        html, _mentioned = ds.render_body(form.body.data or "")
+        html, _mentioned = people.render_body(form.body.data or "")
         return _reply_form_again(thread, form, 200, preview=html)
     try:
         post = ds.add_post(thread, form.body.data, user())
@@ -232,7 +234,7 @@ def reply(thread_id: int):
     db.session.commit()
     on_page = request.form.get("page", type=int)
     if wants_fragment():
-        if on_page == ds.page_of(post.number):
+        if on_page == reading.page_of(post.number):
             response = make_response(
                 render_template(
                     "discussions/_post.html",
@@ -248,17 +250,17 @@ def reply(thread_id: int):
             response.headers["HX-Trigger"] = "reply-posted"
             return response
         response = make_response("", 204)
-        response.headers["HX-Redirect"] = ds.post_url(post)
+        response.headers["HX-Redirect"] = reading.post_url(post)
         return response
     flash(_("Your reply is posted."), "success")
-    return redirect(ds.post_url(post), 303)
+    return redirect(reading.post_url(post), 303)
 
 
 @bp.post("/preview")
 @require(ds.can_take_part)
 def preview():
     """The live preview of what is being written (htmx), rendered exactly as it will be."""
-    html, _mentioned = ds.render_body((request.form.get("body") or "")[: ds.BODY_MAX])
+    html, _mentioned = people.render_body((request.form.get("body") or "")[: ds.BODY_MAX])
     return render_template("discussions/_preview.html", preview=html)
 
 
@@ -268,7 +270,7 @@ def mentions():
     """Members matching the typed name, for the @mention helper next to the text box."""
     query = request.args.get("q", "")
     return render_template(
-        "discussions/_mentions.html", people=ds.mention_suggestions(query), query=query
+        "discussions/_mentions.html", people=people.mention_suggestions(query), query=query
     )
 
 
@@ -304,7 +306,7 @@ def edit_post(post_id: int):
     status = 200
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
-            preview_html, _mentioned = ds.render_body(form.body.data or "")
+            preview_html, _mentioned = people.render_body(form.body.data or "")
         else:
             try:
                 changed = ds.edit_post(post, form.body.data, user())
@@ -313,7 +315,7 @@ def edit_post(post_id: int):
             else:
                 db.session.commit()
                 flash(_("The post is saved.") if changed else _("Nothing was changed."), "success")
-                return redirect(ds.post_url(post), 303)
+                return redirect(reading.post_url(post), 303)
     elif form.errors:
         status = 400
     return render(
@@ -334,7 +336,7 @@ def delete_post(post_id: int):
         ds.delete_post(post, user())
     db.session.commit()
     flash(_("The post is deleted."), "success")
-    return redirect(ds.post_url(post), 303)
+    return redirect(reading.post_url(post), 303)
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
@@ -351,7 +353,7 @@ def report(post_id: int):
         else:
             db.session.commit()
             flash(_("Thank you. The moderators will look at the post."), "success")
-            return redirect(ds.post_url(post), 303)
+            return redirect(reading.post_url(post), 303)
     status = 422 if (form.errors or error) else 200
     return render(
         "discussions/report.html", tenant=g.tenant, post=post, form=form, error=error,

@@ -1,0 +1,193 @@
+"""Reading discussions: pages of a category and of a thread, threads about a subject, post
+addresses, earlier versions and the recent posts of the activity feed. Every query runs in the
+current tenant; who may see what is decided in services.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, url_for
+from sqlalchemy import and_, or_, select
+
+from solidarna.core import subjects
+from solidarna.discussions.models import (
+    POSTS_PER_PAGE,
+    THREADS_PER_PAGE,
+    Category,
+    Post,
+    PostRevision,
+    Thread,
+)
+from solidarna.extensions import db
+from solidarna.tenants.models import Tenant
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_count(total: int, per_page: int) -> int:
+    return max((total - 1) // per_page + 1, 1)
+
+
+def category_threads(category: Category, page: int) -> Page:
+    """One page of a category: pinned first, then by last activity. The total comes from the
+    category's counter, so a category with 10,000 threads costs one indexed query."""
+    pages = page_count(category.thread_count, THREADS_PER_PAGE)
+    page = min(max(page, 1), pages)
+    order = (Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    # Page the ids on the covering index first, then load (and join authors to) just those 25:
+    # a deep page skips index entries, not joined rows.
+    ids = (
+        select(Thread.id)
+        .where(Thread.category_id == category.id, Thread.deleted_at.is_(None))
+        .order_by(*order)
+        .limit(THREADS_PER_PAGE)
+        .offset((page - 1) * THREADS_PER_PAGE)
+        .subquery()
+    )
+    items = db.session.scalars(select(Thread).join(ids, ids.c.id == Thread.id).order_by(*order))
+    items = items.unique()
+    return Page(list(items), page, pages, category.thread_count)
+
+
+def subject_threads(subject_type: str, subject_id: int, limit: int | None = None) -> list[Thread]:
+    query = (
+        select(Thread)
+        .where(
+            Thread.subject_type == subject_type,
+            Thread.subject_id == subject_id,
+            Thread.deleted_at.is_(None),
+        )
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def recent_subject_threads(limit: int = 10) -> list[tuple[Thread, subjects.Subject]]:
+    """The latest discussions attached to objects the viewer may see, with those objects."""
+    threads = list(
+        db.session.scalars(
+            select(Thread)
+            .where(
+                Thread.category_id.is_(None),
+                Thread.subject_type.is_not(None),
+                Thread.deleted_at.is_(None),
+            )
+            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+            .limit(limit * 3)
+        ).unique()
+    )
+    resolved = subjects_of(threads)
+    return [(t, resolved[(t.subject_type, t.subject_id)]) for t in threads
+            if (t.subject_type, t.subject_id) in resolved][:limit]  # fmt: skip
+
+
+def subjects_of(threads) -> dict[tuple[str, int], subjects.Subject]:
+    """The visible subjects of attached threads, one resolver call per subject type."""
+    wanted: dict[str, set[int]] = {}
+    for thread in threads:
+        if thread.subject_type:
+            wanted.setdefault(thread.subject_type, set()).add(thread.subject_id)
+    found = {}
+    for kind, ids in wanted.items():
+        for subject_id, subject in subjects.resolve(kind, ids).items():
+            found[(kind, subject_id)] = subject
+    return found
+
+
+def page_of(number: int) -> int:
+    return (max(number, 1) - 1) // POSTS_PER_PAGE + 1
+
+
+def thread_posts(thread: Thread, page: int) -> list[Post]:
+    """The posts of one page, by their numbers: constant time at any thread length."""
+    first = (page - 1) * POSTS_PER_PAGE
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.thread_id == thread.id,
+                Post.number > first,
+                Post.number <= first + POSTS_PER_PAGE,
+            )
+            .order_by(Post.number)
+        ).unique()
+    )
+
+
+def post_by_number(thread: Thread, number: int) -> Post | None:
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == number))
+
+
+def permalink(thread: Thread, number: int) -> str:
+    """The stable address of a post (also outside a tenant's request, e.g. in a command)."""
+    tenant = g.get("tenant")
+    if tenant is None or tenant.id != thread.tenant_id:
+        tenant = db.session.get(Tenant, thread.tenant_id)
+    return url_for(
+        "discussions.permalink", tenant_slug=tenant.slug, thread_id=thread.id, number=number
+    )
+
+
+def post_url(post: Post, **values) -> str:
+    """The post's place: the page it is on, scrolled to it."""
+    page = page_of(post.number)
+    args = {"page": page} if page > 1 else {}
+    return url_for(
+        "discussions.thread", thread_id=post.thread_id, _anchor=f"post-{post.number}", **args,
+        **values,
+    )  # fmt: skip
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.replaced_at.desc(), PostRevision.id.desc())
+        )
+    )
+
+
+def recent_posts(levels: list[str], limit: int) -> list[tuple[Post, Thread]]:
+    """The newest visible posts of the tenant (for the activity feed), newest first."""
+    rows = db.session.execute(
+        select(Post, Thread)
+        .join(Thread, Thread.id == Post.thread_id)
+        .outerjoin(Category, Category.id == Thread.category_id)
+        .where(
+            Post.deleted_at.is_(None),
+            Post.hidden_at.is_(None),
+            Thread.deleted_at.is_(None),
+            or_(
+                Category.visibility.in_(levels),
+                and_(Thread.category_id.is_(None), Thread.subject_type.is_not(None)),
+            ),
+        )
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(limit)
+    ).unique()
+    return [(post, thread) for post, thread in rows]
