@@ -269,12 +269,12 @@ ARTIFACTS = Path(
 def make_tenant(db):
     """Create a tenant (and optionally members: {user: role})."""
     from solidarna.core.tenancy import tenant_context
-    from solidarna.tenants.models import Membership, Tenant
+    from solidarna.tenants.models import MODULES, Membership, Tenant
 
     def make(slug="alfa", visibility="public", members=None, **fields):
         fields.setdefault("name", f"Prostor {slug}")
         fields.setdefault("kind", "municipality")
-        fields.setdefault("modules", ["directory", "discussions"])
+        fields.setdefault("modules", list(MODULES))
         fields.setdefault("municipalities", [])
         tenant = Tenant(slug=slug, visibility=visibility, **fields)
         db.session.add(tenant)

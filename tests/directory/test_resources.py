@@ -335,6 +335,9 @@ def test_navigation_links_follow_the_module(client, space, make_tenant):
     make_tenant("bez", modules=["directory"])
     html = client.get("/bez/directory/", headers=EN).get_data(as_text=True)
     assert 'href="/bez/resources/"' not in html
+    assert client.get("/bez/resources/").status_code == 404
+    assert client.get("/bez/practices/").status_code == 404
+    assert client.get("/bez/resources/map").status_code == 404
 
 
 def test_user_content_is_shown_in_the_readers_script(client, space, db):

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from flask import abort, g
+from flask import g
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
@@ -43,7 +43,7 @@ from solidarna.directory.models import Organization, OrganizationTag
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("ecosystem", __name__, url_prefix="/ecosystem")
+bp = TenantBlueprint("ecosystem", __name__, url_prefix="/ecosystem", module="directory")
 
 #: the tag facets summarised on the page
 TAG_FACETS = ("kd", "group")
@@ -436,8 +436,6 @@ def remembered(format_value):
 @bp.get("/")
 def index():
     tenant = g.tenant
-    if not tenant.has_module("directory"):
-        abort(404)
     level = services.viewer_level()
     return render(
         "directory/ecosystem.html",
