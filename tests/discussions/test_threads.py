@@ -216,6 +216,11 @@ def test_followers_are_notified_of_replies_and_can_unfollow(db, space, as_user):
         headers={"HX-Request": "true"},
     ).get_data(as_text=True)
     assert html.lstrip().startswith("<form") and 'name="following" value="0"' in html
+    state = bojan.get(f"/alfa/discussions/t/{thread_id}/follow", headers={"HX-Request": "true"})
+    assert 'name="following" value="0"' in state.get_data(as_text=True)
+    assert (
+        as_user("out@example.org").get(f"/alfa/discussions/t/{thread_id}/follow").status_code == 403
+    )
 
 
 def test_author_edits_with_history_for_moderators(db, space, as_user):

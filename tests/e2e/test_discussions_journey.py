@@ -134,6 +134,8 @@ def test_mention_notice_reply_in_place_report_hide_and_daily_digest(
     expect(bojan.locator("#post-2 .post-author")).to_have_text(BOJAN[1])
     expect(reply_box).to_have_value("")
     assert bojan.evaluate("window.__marker") == 1, "the page reloaded"
+    # Replying follows the thread; the follow box says so without a reload.
+    expect(bojan.locator(".follow-box")).to_contain_text("You follow this discussion")
     assert bojan.url.startswith(thread_url)
     assert browser_log.requests_to("POST", f"{thread_path}/reply") == ["xhr"]
 

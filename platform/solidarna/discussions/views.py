@@ -274,6 +274,17 @@ def mentions():
     )
 
 
+@bp.get("/t/<int:thread_id>/follow")
+@require(is_member)
+def follow_state(thread_id: int):
+    """The follow button as it stands (refreshed after a reply posted in place)."""
+    thread = get_thread(thread_id)
+    return render_template(
+        "discussions/_follow.html", thread=thread,
+        subscription=ds.subscription(thread, current_user),
+    )  # fmt: skip
+
+
 @bp.post("/t/<int:thread_id>/follow")
 @require(is_member)
 def follow(thread_id: int):
