@@ -3,11 +3,44 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, StringField
-from wtforms.validators import Email, Length, Optional, Regexp
+from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 INVALID_EMAIL = _l("Enter a valid e-mail address, like ime@primer.rs.")
 WEBSITE_PATTERN = r"^https?://\S+$"
+NOT_OFFERED = _l("Choose one of the offered options.")
+
+
+def choices(mapping: dict) -> list[SelectChoice]:
+    """Choices from a {value: label} mapping (labels are usually lazy translations)."""
+    return [SelectChoice(key, label) for key, label in mapping.items()]
+
+
+class OfferedChoice:
+    """A value that is not among the choices gets our message, the same in every form."""
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValueError as error:
+            raise ValidationError(str(NOT_OFFERED)) from error
+
+
+class ChoiceField(OfferedChoice, SelectField):
+    pass
+
+
+class RadioChoiceField(OfferedChoice, RadioField):
+    pass
+
+
+class MultiCheckboxField(OfferedChoice, SelectMultipleField):
+    """Checkboxes (the name is what macros/forms.html looks for)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def email_check() -> Email:

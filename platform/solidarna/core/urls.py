@@ -21,3 +21,11 @@ def safe_next(default_endpoint: str = "pages.home", value: str | None = None) ->
     ):
         return target
     return url_for(default_endpoint)
+
+
+def page_arg(args) -> int:
+    """The page number from query arguments: 1 when missing or not a number, at most 10,000."""
+    try:
+        return max(1, min(int(args.get("page", 1)), 10_000))
+    except ValueError:
+        return 1

@@ -18,11 +18,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
-from solidarna.core.forms import optional_email_field, website_field
+from solidarna.core.forms import MultiCheckboxField, choices, optional_email_field, website_field
 from solidarna.core.models import utcnow
 from solidarna.directory import taxonomy
 from solidarna.directory.identifiers import mb_problem, pib_problem
-from solidarna.tenants.forms import MultiCheckboxField, choices
 
 COUNT = [
     Optional(),

@@ -9,7 +9,6 @@ from wtforms import (
     DateField,
     DecimalField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
     ValidationError,
@@ -18,13 +17,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
+from solidarna.core.forms import ChoiceField, MultiCheckboxField, choices
 from solidarna.directory import taxonomy
 from solidarna.directory.forms import municipality_choices
 from solidarna.directory.resource_services import today
-from solidarna.tenants.forms import MultiCheckboxField as _CheckboxList
-from solidarna.tenants.forms import choices
-
-NOT_OFFERED = _l("Choose one of the offered options.")
 
 
 def at_most(n: int) -> Length:
@@ -32,24 +28,6 @@ def at_most(n: int) -> Length:
 
 
 # --- fields whose built-in messages would be untranslated --------------------------------------
-
-
-class ChoiceField(SelectField):
-    def pre_validate(self, form) -> None:
-        try:
-            super().pre_validate(form)
-        except ValueError as error:
-            raise ValidationError(str(NOT_OFFERED)) from error
-
-
-class MultiCheckboxField(_CheckboxList):
-    """Checkboxes (the name is what macros/forms.html looks for) with a translated message."""
-
-    def pre_validate(self, form) -> None:
-        try:
-            super().pre_validate(form)
-        except ValueError as error:
-            raise ValidationError(str(NOT_OFFERED)) from error
 
 
 class _Parsed:

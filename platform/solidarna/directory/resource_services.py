@@ -17,6 +17,7 @@ from solidarna.accounts.models import User
 from solidarna.core import audit
 from solidarna.core.geography import find as find_municipality
 from solidarna.core.script import fold
+from solidarna.core.urls import page_arg
 from solidarna.directory import taxonomy
 from solidarna.directory.models import (
     Organization,
@@ -25,7 +26,7 @@ from solidarna.directory.models import (
     Relationship,
     Resource,
 )
-from solidarna.directory.search import FacetValue, _like_terms, many_arg, page_arg
+from solidarna.directory.search import FacetValue, _like_terms, many_arg
 from solidarna.directory.services import (
     DirectoryError,
     represented_ids,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from solidarna.core.script import fold
 from solidarna.core.tenancy import current_tenant_id
+from solidarna.core.urls import page_arg
 from solidarna.directory import taxonomy
 from solidarna.directory.models import Organization, OrganizationRevision, OrganizationTag
 from solidarna.directory.services import represented_ids, viewer_level, visible_clause
@@ -33,14 +34,6 @@ SORTS = {
 def many_arg(args, name: str) -> list[str]:
     """A repeated query argument as a short, sorted, de-duplicated list (bounded in size)."""
     return sorted({v.strip()[:80] for v in args.getlist(name) if v.strip()})[:50]
-
-
-def page_arg(args) -> int:
-    """The page number from the query, 1 when missing or not a number."""
-    try:
-        return max(1, min(int(args.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
 
 
 @dataclass

@@ -5,35 +5,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from solidarna.accounts.forms import REQUIRED
+from solidarna.core.forms import ChoiceField, RadioChoiceField, choices
 from solidarna.discussions.models import CATEGORY_VISIBILITIES, REPORT_REASONS
 
 BODY_HELP = _l(
     "Markdown: **bold**, *italic*, [a link](https://…), lists with -, quotes with >. "
     "Mention a member with @[Name Surname]; they get a notice."
 )
-
-
-class _Offered:
-    """WTForms' own "Not a valid choice" would be untranslated."""
-
-    def pre_validate(self, form) -> None:
-        try:
-            super().pre_validate(form)
-        except ValueError as error:
-            raise ValidationError(str(_l("Choose one of the offered options."))) from error
-
-
-class Radio(_Offered, RadioField):
-    pass
-
-
-class ChoiceField(_Offered, SelectField):
-    pass
 
 
 class PostForm(FlaskForm):
@@ -46,9 +28,9 @@ class ThreadForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    reason = Radio(
+    reason = RadioChoiceField(
         _l("Why do you report this post?"),
-        choices=[SelectChoice(k, v) for k, v in REPORT_REASONS.items()],
+        choices=choices(REPORT_REASONS),
         validators=[InputRequired(message=_l("Choose why you report this post."))],
     )
     note = TextAreaField(
@@ -80,9 +62,9 @@ class CategoryForm(FlaskForm):
         _l("Description"),
         validators=[Length(max=1000, message=_l("Use at most %(max)d characters."))],
     )
-    visibility = Radio(
+    visibility = RadioChoiceField(
         _l("Who can read it"),
-        choices=[SelectChoice(k, v) for k, v in CATEGORY_VISIBILITIES.items()],
+        choices=choices(CATEGORY_VISIBILITIES),
         default="public",
         validators=[InputRequired(message=_l("Choose who can see the category."))],
     )

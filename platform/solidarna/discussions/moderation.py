@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
+from solidarna.core.forms import choices
 from solidarna.core.permissions import can_moderate, require
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
@@ -113,7 +113,7 @@ def move(thread_id: int):
         abort(404)
     categories = list(db.session.scalars(db.select(Category).order_by(Category.position)))
     form = MoveForm()
-    form.category.choices = [SelectChoice(str(c.id), c.name) for c in categories]
+    form.category.choices = choices({str(c.id): c.name for c in categories})
     if not form.is_submitted():
         form.category.data = str(thread.category_id)
     error = None

@@ -20,6 +20,7 @@ from flask_login import current_user
 from solidarna.core import notifications
 from solidarna.core.permissions import can_manage_members, can_moderate, is_member, require
 from solidarna.core.rendering import render, wants_fragment
+from solidarna.core.urls import page_arg
 from solidarna.discussions import mentions as people
 from solidarna.discussions import moderation_services as ms
 from solidarna.discussions import reading
@@ -30,13 +31,6 @@ from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("discussions", __name__, url_prefix="/discussions", module="discussions")
-
-
-def page_arg() -> int:
-    try:
-        return max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        return 1
 
 
 def _not_visible():
@@ -93,7 +87,7 @@ def index():
 @bp.get("/c/<int:category_id>")
 def category(category_id: int):
     category = get_category(category_id)
-    page = reading.category_threads(category, page_arg())
+    page = reading.category_threads(category, page_arg(request.args))
     return render(
         "discussions/category.html",
         block="threads",
@@ -146,7 +140,7 @@ def new_thread(category_id: int):
 @bp.get("/t/<int:thread_id>")
 def thread(thread_id: int):
     thread = get_thread(thread_id)
-    page = min(page_arg(), thread.pages)
+    page = min(page_arg(request.args), thread.pages)
     form = PostForm()
     quote_number = request.args.get("quote", type=int)
     if quote_number and ds.can_post(current_user, thread):

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 
 from solidarna.core import notifications as service
 from solidarna.core.rendering import render, wants_fragment
-from solidarna.core.urls import safe_next
+from solidarna.core.urls import page_arg, safe_next
 from solidarna.extensions import csrf, db
 from solidarna.notifications.forms import EMAIL_MODE_HELP, SettingsForm
 
@@ -38,11 +38,7 @@ class ListFilters:
 
     @classmethod
     def from_values(cls, values) -> ListFilters:
-        try:
-            page = max(1, min(int(values.get("page", 1)), 10_000))
-        except ValueError:
-            page = 1
-        return cls(values.get("unread") == "1", page)
+        return cls(values.get("unread") == "1", page_arg(values))
 
     def args(self, **changes) -> dict:
         args = {"unread": "1"} if self.unread_only else {}

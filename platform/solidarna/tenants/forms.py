@@ -9,24 +9,24 @@ from wtforms import (
     EmailField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
-from solidarna.core.forms import email_check, optional_email_field, website_field
+from solidarna.core.forms import (
+    MultiCheckboxField,
+    choices,
+    email_check,
+    optional_email_field,
+    website_field,
+)
 from solidarna.extensions import db
 from solidarna.tenants.models import KINDS, MODULES, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem
-
-
-def choices(mapping: dict) -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in mapping.items()]
 
 
 class JoinForm(FlaskForm):
@@ -64,11 +64,6 @@ class InviteForm(FlaskForm):
     )
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="member")
     note = TextAreaField(_l("Personal note (optional)"), validators=[Optional(), Length(max=1000)])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class TenantForm(FlaskForm):
