@@ -9,10 +9,12 @@ import os
 import re
 import socket
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from solidarna import create_app
@@ -294,3 +296,18 @@ def make_tenant(db):
         return tenant
 
     return make
+
+
+@contextmanager
+def statements(engine):
+    """Collect every SQL statement sent to the database while the block runs."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -5,15 +5,13 @@ statement counts must be equal, and under an absolute ceiling."""
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory import services
 from solidarna.directory.models import Relationship
-from tests.conftest import Client
+from tests.conftest import Client, statements
 
 MUNICIPALITIES = ["Kruševac", "Aleksandrovac", "Brus", "Varvarin", "Trstenik", "Ćićevac"]
 ACTOR_TYPES = ["social_enterprise", "cooperative", "association", "incubator", "foundation"]
@@ -31,21 +29,6 @@ PAGES = {
 #: overview's 8 includes the one query logged-in viewers spend on the header's unread
 #: notification count (core/notifications.py); visitors spend none.
 CEILING = {"directory list": 16, "filtered search": 16, "profile": 20, "ecosystem overview": 8}
-
-
-@contextmanager
-def statements(engine):
-    """Collect every SQL statement sent to the database while the block runs."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def populate(db, tenant, count: int) -> int:

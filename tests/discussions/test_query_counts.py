@@ -9,8 +9,7 @@ from sqlalchemy import insert
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.discussions.models import Category, Post, Thread
-from tests.conftest import Client
-from tests.directory.test_query_counts import statements
+from tests.conftest import Client, statements
 
 CEILING = 12
 

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from solidarna.core import notifications as n
-from tests.conftest import Client
+from tests.conftest import Client, statements
 
 n.register_kind("tests.reply", "New reply")
 
@@ -180,20 +176,6 @@ def test_bell_fragment_and_header(app, db, make_user):
     html = client.get("/notifications/bell").get_data(as_text=True)
     assert "Notifications, none unread" in html and "bell-count" not in html
     assert "notification-bell" not in Client(app).get("/").get_data(as_text=True)
-
-
-@contextmanager
-def statements(engine):
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_header_count_costs_one_query_and_none_for_visitors(app, db, make_user):

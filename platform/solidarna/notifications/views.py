@@ -184,12 +184,7 @@ def unsubscribe(token: str):
 @bp.post("/unsubscribe/<token>")
 @csrf.exempt  # RFC 8058 one-click: mail clients POST here; the signed token is the proof
 def unsubscribe_one_click(token: str):
-    user = service.user_from_unsubscribe_token(token)
-    if user is None:
-        return _bad_link()
-    service.set_email_mode(user, "never")
-    db.session.commit()
-    return _unsubscribed_page(user, token)
+    return unsubscribe(token)
 
 
 @bp.post("/unsubscribe/<token>/undo")
