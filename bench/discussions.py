@@ -31,7 +31,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from generate import ADMIN_EMAIL, ADMIN_PASSWORD, _reset, make_app
+from generate import ADMIN_EMAIL, ADMIN_PASSWORD, _reset, make_app, planner_statistics
 from run import BUDGET_MS, _load, client, machine, percentile
 from sqlalchemy import event, insert, select
 
@@ -243,11 +243,7 @@ def generate(
                     )
                 )
         db.session.commit()
-        analyze = db.engine.dialect.name == "postgresql" if analyze is None else analyze
-        if analyze:
-            command = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
-            with db.engine.connect() as conn:
-                conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(command))
+        planner_statistics(db, analyze)
         db.engine.dispose()
     result = DataSet(members=len(user_ids), seconds=time.perf_counter() - started, **counts)
     say(

@@ -99,6 +99,16 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def planner_statistics(db, analyze: bool | None) -> None:
+    """After a bulk load: VACUUM ANALYZE on PostgreSQL (as autovacuum would; index-only scans
+    need the visibility map), ANALYZE on SQLite only when asked (the app gathers none)."""
+    analyze = db.engine.dialect.name == "postgresql" if analyze is None else analyze
+    if analyze:
+        command = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
+        with db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(command))
+
+
 def _reset(url: str) -> None:
     """An empty database: a new SQLite file, or a clean public schema on PostgreSQL."""
     target = make_url(url)
@@ -278,11 +288,7 @@ def generate(
                 )
             )
         db.session.commit()
-        analyze = db.engine.dialect.name == "postgresql" if analyze is None else analyze
-        if analyze:
-            command = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
-            with db.engine.connect() as conn:
-                conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(command))
+        planner_statistics(db, analyze)
         slugs = {id_: slug for slug, id_ in tenant_ids.items()}
         result = Generated(
             tenants=len(tenant_rows),
