@@ -381,6 +381,12 @@ def mark_read(
     """Mark one notification, those about one subject (a capability showing the subject to
     the person, e.g. a thread being read), or every unread notification of `user` read.
     Returns how many changed; the caller commits."""
+    if (
+        has_request_context()
+        and getattr(current_user, "id", None) == user.id
+        and current_unread_count() == 0
+    ):
+        return 0  # the header's count (asked anyway) says there is nothing: no write
     query = update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)
     )
