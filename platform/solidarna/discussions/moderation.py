@@ -62,47 +62,43 @@ def _back(default: str) -> str:
     return safe_next(value=target) if target else default
 
 
-@bp.post("/posts/<int:post_id>/moderate")
-@require(can_moderate)
-def moderate_post(post_id: int):
-    post = get_post(post_id)
+def _act(act, back: str):
+    """Run a moderation action from an inline form: on a problem, back with the message;
+    on success, commit and say what was done (None: the caller redirects)."""
     form = ReasonForm()
     action = request.form.get("action", "")
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(_back(reading.post_url(post)), 303)
+        return redirect(back, 303)
     try:
-        ms.moderate_post(post, action, current_user._get_current_object(), form.reason.data or "")
+        act(action, current_user._get_current_object(), form.reason.data or "")
     except ds.DiscussionError as error:
         flash(str(error), "error")
-        return redirect(_back(reading.post_url(post)), 303)
+        return redirect(back, 303)
     db.session.commit()
     flash(_done(action), "success")
-    return redirect(_back(reading.post_url(post)), 303)
+    return None
+
+
+@bp.post("/posts/<int:post_id>/moderate")
+@require(can_moderate)
+def moderate_post(post_id: int):
+    post = get_post(post_id)
+    back = _back(reading.post_url(post))
+    return _act(lambda *a: ms.moderate_post(post, *a), back) or redirect(back, 303)
 
 
 @bp.post("/t/<int:thread_id>/moderate")
 @require(can_moderate)
 def moderate_thread(thread_id: int):
     thread = get_thread(thread_id)
-    form = ReasonForm()
-    action = request.form.get("action", "")
-    target = url_for("discussions.thread", thread_id=thread.id)
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(target, 303)
-    try:
-        ms.moderate_thread(
-            thread, action, current_user._get_current_object(), form.reason.data or ""
-        )
-    except ds.DiscussionError as error:
-        flash(str(error), "error")
-        return redirect(target, 303)
-    db.session.commit()
-    flash(_done(action), "success")
-    if action == "delete" and thread.category_id:
+    back = url_for("discussions.thread", thread_id=thread.id)
+    problem = _act(lambda *a: ms.moderate_thread(thread, *a), back)
+    if problem:
+        return problem
+    if request.form.get("action") == "delete" and thread.category_id:
         return redirect(url_for("discussions.category", category_id=thread.category_id), 303)
-    return redirect(target, 303)
+    return redirect(back, 303)
 
 
 @bp.route("/t/<int:thread_id>/move", methods=["GET", "POST"])
