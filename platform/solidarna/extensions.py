@@ -10,8 +10,10 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from solidarna.core.models import Base
+from solidarna.core.tenancy import TenantSession
 
-db = SQLAlchemy(model_class=Base)
+# Sessions check `get()` answered from the identity map against the current tenant too.
+db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

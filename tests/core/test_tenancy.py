@@ -57,6 +57,19 @@ def test_get_by_id_of_another_tenant_is_none(db, two_tenants):
         assert db.session.get(Membership, b_id) is not None
 
 
+def test_get_does_not_answer_from_memory_for_another_tenant(db, two_tenants):
+    """An object already loaded (same session, e.g. a command going through spaces) is not
+    returned by get() under another tenant."""
+    a, b = two_tenants
+    with tenant_context(b):
+        loaded = db.session.scalars(db.select(Membership)).one()
+        assert db.session.get(Membership, loaded.id) is loaded
+    with tenant_context(a):
+        assert db.session.get(Membership, loaded.id) is None
+    with cross_tenant():
+        assert db.session.get(Membership, loaded.id) is loaded
+
+
 def test_relationship_loads_are_filtered(db, two_tenants):
     a, b = two_tenants
     tenant_b = db.session.get(Tenant, b)

@@ -5,7 +5,8 @@ URL. With a tenant set:
 
 - every ORM SELECT, UPDATE and DELETE that touches a `TenantScoped` model gets
   `tenant_id = current` added (relationship loads, joins, `db.session.get`, aggregates and
-  bulk statements included), through one `do_orm_execute` hook;
+  bulk statements included), through one `do_orm_execute` hook; `Session.get`, which can
+  answer from the identity map without a statement, is checked by `TenantSession`;
 - new `TenantScoped` objects get `tenant_id = current` on flush, and flushing an object that
   belongs to another tenant raises `TenantViolation`.
 
@@ -20,7 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import g, has_app_context
-from sqlalchemy import Select, Table, event
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import Select, Table, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -125,6 +127,24 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
     if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
         statement = _filter_nested_selects(statement, tenant_id)
     state.statement = statement.options(_criteria(tenant_id))
+
+
+class TenantSession(FlaskSession):
+    """`get()` answers from the identity map when the object is already loaded, without a
+    statement the hook could filter: an object of another tenant loaded earlier in the same
+    session (a command working through several spaces) is not returned."""
+
+    def get(self, entity, ident, **kwargs):
+        obj = super().get(entity, ident, **kwargs)
+        if obj is None or not isinstance(obj, TenantScoped) or _opted_out():
+            return obj
+        if (kwargs.get("execution_options") or {}).get("all_tenants"):
+            return obj
+        tenant_id = current_tenant_id()
+        if tenant_id is None:
+            raise TenantRequired(f"get({entity.__name__}) with no current tenant")
+        owner = inspect(obj).dict.get("tenant_id")  # loaded value: no refresh, no statement
+        return obj if owner == tenant_id else None
 
 
 @event.listens_for(Session, "before_flush")
