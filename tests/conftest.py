@@ -270,13 +270,14 @@ ARTIFACTS = Path(
 @pytest.fixture
 def make_tenant(db):
     """Create a tenant (and optionally members: {user: role})."""
+    from solidarna.core.capabilities import module_labels
     from solidarna.core.tenancy import tenant_context
-    from solidarna.tenants.models import MODULES, Membership, Tenant
+    from solidarna.tenants.models import Membership, Tenant
 
     def make(slug="alfa", visibility="public", members=None, **fields):
         fields.setdefault("name", f"Prostor {slug}")
         fields.setdefault("kind", "municipality")
-        fields.setdefault("modules", list(MODULES))
+        fields.setdefault("modules", list(module_labels()))
         fields.setdefault("municipalities", [])
         tenant = Tenant(slug=slug, visibility=visibility, **fields)
         db.session.add(tenant)
@@ -311,3 +312,13 @@ def statements(engine):
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def declare_notification_kinds(app, kinds: dict) -> None:
+    """Declare test-only notification kinds the way a capability does (idempotent)."""
+    from solidarna.core.capabilities import Capability, register_capability, registry
+
+    missing = {k: v for k, v in kinds.items() if k not in registry(app).notification_kinds()}
+    if missing:
+        name = "tests:" + ",".join(sorted(missing))
+        register_capability(app, Capability(name=name, label=name, notification_kinds=missing))

@@ -16,8 +16,9 @@ BELL = "#notification-bell a"
 def notify(live_server, user, count):
     from solidarna.core import notifications as n
     from solidarna.extensions import db
+    from tests.conftest import declare_notification_kinds
 
-    n.register_kind("e2e.reply", "New reply")
+    declare_notification_kinds(live_server.app, {"e2e.reply": "New reply"})
     with live_server.app.app_context():
         for number in range(1, count + 1):
             n.notify(

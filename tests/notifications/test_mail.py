@@ -7,13 +7,19 @@ import re
 from datetime import timedelta
 from email import message_from_bytes, policy
 
+import pytest
+
 from solidarna.core import digests
 from solidarna.core import notifications as n
 from solidarna.core.models import utcnow
-from tests.conftest import Client
+from tests.conftest import Client, declare_notification_kinds
 
-n.register_kind("tests.reply", "New reply")
-n.register_kind("tests.mention", "You were mentioned")
+
+@pytest.fixture(autouse=True)
+def _kinds(app):
+    declare_notification_kinds(
+        app, {"tests.reply": "New reply", "tests.mention": "You were mentioned"}
+    )
 
 
 def configure_smtp(app, smtp_server):

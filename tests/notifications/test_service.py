@@ -8,8 +8,12 @@ from solidarna.core import digests
 from solidarna.core import notifications as n
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
+from tests.conftest import declare_notification_kinds
 
-n.register_kind("tests.reply", "New reply")
+
+@pytest.fixture(autouse=True)
+def _kinds(app):
+    declare_notification_kinds(app, {"tests.reply": "New reply"})
 
 
 def statuses(db, user) -> list[str]:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from solidarna.core import notifications as n
-from tests.conftest import Client, statements
+import pytest
 
-n.register_kind("tests.reply", "New reply")
+from solidarna.core import notifications as n
+from tests.conftest import Client, declare_notification_kinds, statements
+
+
+@pytest.fixture(autouse=True)
+def _kinds(app):
+    declare_notification_kinds(app, {"tests.reply": "New reply"})
+
 
 HTMX = {"HX-Request": "true"}
 

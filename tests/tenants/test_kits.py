@@ -16,7 +16,7 @@ municipalities = ["Брус"]
 """
 
 
-def test_shipped_kits_are_valid():
+def test_shipped_kits_are_valid(app):
     krusevac = load_kit(KIT_DIR / "krusevac.toml")
     assert krusevac.tenant["region"] == "RS-19"
     assert krusevac.tenant["municipalities"] == [
@@ -32,7 +32,7 @@ def test_shipped_kits_are_valid():
     assert "social_enterprise" in korse.taxonomies["expected_actor_types"]
 
 
-def test_names_are_canonicalised_from_either_script():
+def test_names_are_canonicalised_from_either_script(app):
     kit = parse_kit(GOOD, "brus.toml")
     assert kit.tenant["municipalities"] == ["Brus"]
 
@@ -61,7 +61,7 @@ def test_names_are_canonicalised_from_either_script():
         ("[tenant\nslug=", "-", "not valid TOML"),
     ],
 )
-def test_validation_names_file_key_and_problem(text, key, problem):
+def test_validation_names_file_key_and_problem(app, text, key, problem):
     with pytest.raises(KitError) as error:
         parse_kit(text, "moj-kit.toml")
     with force_locale("en"):

@@ -3,9 +3,10 @@ the current viewer may see; the tenant home merges them newest first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+from solidarna.core.capabilities import registry
 
 
 @dataclass(frozen=True)
@@ -20,18 +21,7 @@ class ActivityItem:
     excerpt: str = ""
 
 
-# Each provider takes (tenant, limit) and returns at most `limit` items, newest first.
-_providers: list[Callable[[object, int], list[ActivityItem]]] = []
-
-
-def activity_provider(provider: Callable[[object, int], list[ActivityItem]]) -> Callable:
-    _providers.append(provider)
-    return provider
-
-
 def recent_activity(tenant, limit: int = 12) -> list[ActivityItem]:
-    items: list[ActivityItem] = []
-    for provider in _providers:
-        items.extend(provider(tenant, limit))
-    items.sort(key=lambda item: item.when, reverse=True)
-    return items[:limit]
+    """The newest items of every capability the space has switched on (`Capability.activity`:
+    (tenant, limit) -> at most `limit` items, newest first)."""
+    return registry().activity(tenant, limit)

@@ -1,7 +1,7 @@
 """Notifications: a shared service that capabilities call to tell people about things.
 
-A capability registers its kinds once (`register_kind("discussions.reply", _l("New reply"))`)
-and calls `notify(recipients, kind=..., title=..., url=...)` in the same transaction as the
+A capability declares its kinds in its descriptor (`Capability.notification_kinds`,
+core/capabilities.py) and calls `notify(recipients, kind=..., title=..., url=...)` in the same transaction as the
 change. Each recipient gets a row (the bell and the list at /notifications/) and, by their
 settings, a mail now ("immediate", the default), a line in the daily digest ("daily") or no
 mail ("never"). While a mailed notification about a subject is still unread, no further mail
@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.core import mail
+from solidarna.core.capabilities import registry
 from solidarna.core.i18n import normalise_locale
 from solidarna.core.models import utcnow
 from solidarna.core.script import in_script
@@ -46,17 +47,10 @@ DEFAULT_EMAIL_MODE = "immediate"
 #: what the list and mails say about a kind nobody registered
 UNKNOWN_KIND = _l("Notification")
 
-#: a label per kind, used in the list and in mail; capabilities add theirs with register_kind
-KINDS: dict[str, object] = {}
-
-
-def register_kind(kind: str, label) -> None:
-    """Name a kind of notification (a lazy string, so it is translated when shown)."""
-    KINDS[kind] = label
-
 
 def kind_label(kind: str):
-    return KINDS.get(kind, UNKNOWN_KIND)
+    """The label of a kind (used in the list and in mail), as its capability declared it."""
+    return registry().notification_kinds().get(kind, UNKNOWN_KIND)
 
 
 class Notification(db.Model):
@@ -72,7 +66,7 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    #: dotted, e.g. "discussions.reply"; labels in KINDS
+    #: dotted, e.g. "discussions.reply"; labels from the capabilities (kind_label)
     kind: Mapped[str] = mapped_column(String(40))
     #: a snapshot of what it is about (e.g. the thread's title)
     title: Mapped[str] = mapped_column(String(300))

@@ -1,10 +1,10 @@
-"""Small registries through which capabilities contribute to shared pages without
-importing each other (DESIGN §1): figures on the tenant home, for now."""
+"""Figures a capability shows on a space's home (declared as `Capability.figures`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from solidarna.core.capabilities import registry
 
 
 @dataclass(frozen=True)
@@ -14,18 +14,6 @@ class Figure:
     url: str | None = None
 
 
-# Each provider takes the tenant and returns figures for its home page.
-tenant_figure_providers: list[Callable[[object], list[Figure]]] = []
-
-
-def tenant_figure(provider: Callable[[object], list[Figure]]) -> Callable:
-    """Decorator: register a provider of tenant-home figures."""
-    tenant_figure_providers.append(provider)
-    return provider
-
-
 def tenant_figures(tenant) -> list[Figure]:
-    figures: list[Figure] = []
-    for provider in tenant_figure_providers:
-        figures.extend(provider(tenant))
-    return figures
+    """The figures of every capability the space has switched on, in registration order."""
+    return registry().figures(tenant)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, make_response, render_template
 from jinja2_fragments.flask import render_block
+
+from solidarna.extensions import htmx
 
 # The block a page template fills; non-boosted htmx requests get just this block
 # unless the view names another.
@@ -13,12 +15,7 @@ DEFAULT_BLOCK = "content"
 def wants_fragment() -> bool:
     """An htmx request wants a fragment, unless it is a boosted navigation or htmx restoring
     a page from history (the back button), which need the whole page."""
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Boosted") != "true"
-        and headers.get("HX-History-Restore-Request") != "true"
-    )
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(template: str, *, block: str = DEFAULT_BLOCK, status: int = 200, **context) -> Response:

@@ -1,16 +1,17 @@
 """What the directory offers other capabilities through core registries: organizations as
-subjects others can attach to (discussions about an entry), and newly verified entries in the
-tenant activity feed."""
+subjects others can attach to (discussions about an entry), the home page figure and newly
+verified entries in the tenant activity feed (declared in directory/__init__.py)."""
 
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from solidarna.core.activity import ActivityItem, activity_provider
-from solidarna.core.subjects import Subject, register_subject
+from solidarna.core.activity import ActivityItem
+from solidarna.core.registry import Figure
+from solidarna.core.subjects import Subject, SubjectType
 from solidarna.directory.models import Organization
 from solidarna.directory.services import represented_ids, viewer_level, visible_clause
 from solidarna.directory.views import name_slug
@@ -28,13 +29,17 @@ def resolve_organizations(ids: list[int]) -> dict[int, Subject]:
     return {org.id: Subject("organization", org.id, org.name, _profile_url(org)) for org in orgs}
 
 
-register_subject("organization", _l("Directory entry"), resolve_organizations)
+ORGANIZATION_SUBJECT = SubjectType("organization", _l("Directory entry"), resolve_organizations)
 
 
-@activity_provider
+def directory_figures(tenant) -> list[Figure]:
+    """How many entries the viewer can find in the directory (one query)."""
+    clause = visible_clause(viewer_level(), represented_ids())
+    count = db.session.scalar(select(func.count(Organization.id)).where(clause))
+    return [Figure(str(_l("Organizations in the directory")), count or 0)]
+
+
 def newly_verified(tenant, limit: int) -> list[ActivityItem]:
-    if not tenant.has_module("directory"):
-        return []
     orgs = db.session.scalars(
         select(Organization)
         .where(Organization.moderation == "verified", Organization.verified_at.is_not(None))

@@ -43,7 +43,7 @@ from solidarna.directory.models import Organization, OrganizationTag
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("ecosystem", __name__, url_prefix="/ecosystem", module="directory")
+bp = TenantBlueprint("ecosystem", __name__, url_prefix="/ecosystem")
 
 #: the tag facets summarised on the page
 TAG_FACETS = ("kd", "group")

@@ -15,7 +15,7 @@ from solidarna.directory.views import get_visible, name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("directory_edit", __name__, url_prefix="/directory", module="directory")
+bp = TenantBlueprint("directory_edit", __name__, url_prefix="/directory")
 
 
 def _form_page(form, org=None, duplicates=(), warnings=(), status=200):

@@ -18,7 +18,7 @@ from solidarna.directory.search import Filters
 from solidarna.directory.views import get_visible
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("directory_exports", __name__, url_prefix="/directory", module="directory")
+bp = TenantBlueprint("directory_exports", __name__, url_prefix="/directory")
 
 JSONLD = "application/ld+json"
 

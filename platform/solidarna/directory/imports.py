@@ -33,7 +33,7 @@ from solidarna.directory import csvio, taxonomy
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("directory_import", __name__, url_prefix="/directory", module="directory")
+bp = TenantBlueprint("directory_import", __name__, url_prefix="/directory")
 
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 KEEP_SECONDS = 24 * 3600

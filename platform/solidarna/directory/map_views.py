@@ -33,7 +33,7 @@ from solidarna.directory.views import name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("directory_map", __name__, url_prefix="/directory", module="directory")
+bp = TenantBlueprint("directory_map", __name__, url_prefix="/directory")
 log = logging.getLogger(__name__)
 
 # Filters the map page edits itself; the others (set in the list) are carried along.

@@ -18,7 +18,7 @@ from solidarna.directory.views import get_visible, name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("directory_moderation", __name__, url_prefix="/directory", module="directory")
+bp = TenantBlueprint("directory_moderation", __name__, url_prefix="/directory")
 
 MESSAGES = {
     "verify": _l("The entry is verified and public."),

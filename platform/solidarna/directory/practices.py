@@ -15,7 +15,7 @@ from solidarna.directory.views import name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("practices", __name__, url_prefix="/practices", module="resources")
+bp = TenantBlueprint("practices", __name__, url_prefix="/practices")
 
 
 def get_practice(practice_id: int) -> Practice:

@@ -16,7 +16,7 @@ from solidarna.directory.views import get_visible, name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("relationships", __name__, url_prefix="/directory", module="directory")
+bp = TenantBlueprint("relationships", __name__, url_prefix="/directory")
 
 
 def _profile_url(org: Organization) -> str:

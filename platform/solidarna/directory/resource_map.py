@@ -36,7 +36,7 @@ from solidarna.directory.resource_services import ResourceFilters
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("resources_map", __name__, url_prefix="/resources", module="resources")
+bp = TenantBlueprint("resources_map", __name__, url_prefix="/resources")
 
 FACET_TITLES = {
     "kind": _l("Kind"),

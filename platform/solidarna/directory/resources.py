@@ -20,7 +20,7 @@ from solidarna.directory.views import name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("resources", __name__, url_prefix="/resources", module="resources")
+bp = TenantBlueprint("resources", __name__, url_prefix="/resources")
 
 
 def get_resource(resource_id: int) -> Resource:

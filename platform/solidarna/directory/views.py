@@ -14,7 +14,7 @@ from solidarna.directory.search import Filters
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("directory", __name__, url_prefix="/directory", module="directory")
+bp = TenantBlueprint("directory", __name__, url_prefix="/directory")
 
 
 def name_slug(org: Organization) -> str:

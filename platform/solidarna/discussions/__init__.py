@@ -1,27 +1,47 @@
 """Discussions capability: categories, threads and posts, threads attached to any object,
 moderation; it notifies through core/notifications.py and feeds the tenant activity feed."""
 
-from importlib import import_module
-
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-BLUEPRINT_MODULES = ["views", "moderation", "categories", "attached"]
+from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.discussions import activity, models  # noqa: F401 - tables, feed provider
+    from solidarna.discussions import (
+        activity,
+        attached,
+        categories,
+        kit,
+        models,
+        moderation,
+        services,
+        views,
+    )
 
-    for name in BLUEPRINT_MODULES:
-        app.register_blueprint(import_module(f"solidarna.discussions.{name}").bp)
-    app.context_processor(_labels)
+    register_capability(
+        app,
+        Capability(
+            name="discussions",
+            module="discussions",
+            label=_l("Discussions"),
+            description=_l("Questions, announcements and conversations among the members."),
+            blueprints=(views.bp, moderation.bp, categories.bp, attached.bp),
+            nav=(
+                NavItem("discussions.index", _l("Discussions"), current=("discussion",), order=300),
+            ),
+            kit_keys=(KitKey("starter", "discussion_categories", kit.validate_categories),),
+            activity=activity.discussion_activity,
+            panel=attached.discussion_panel,
+            notification_kinds=services.NOTIFICATION_KINDS,
+        ),
+    )
 
-
-def _labels() -> dict:
-    from solidarna.discussions import models, services
-
-    return {
-        "category_visibilities": models.CATEGORY_VISIBILITIES,
-        "report_reasons": models.REPORT_REASONS,
-        "discussions": services,
-        "posts_per_page": models.POSTS_PER_PAGE,
-    }
+    @app.context_processor
+    def discussion_labels() -> dict:
+        return {
+            "category_visibilities": models.CATEGORY_VISIBILITIES,
+            "report_reasons": models.REPORT_REASONS,
+            "discussions": services,
+            "posts_per_page": models.POSTS_PER_PAGE,
+        }

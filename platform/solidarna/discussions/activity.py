@@ -6,16 +6,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from solidarna.core.activity import ActivityItem, activity_provider
+from solidarna.core.activity import ActivityItem
 from solidarna.core.markdown import excerpt
 from solidarna.discussions import reading
 from solidarna.discussions import services as ds
 
 
-@activity_provider
 def discussion_activity(tenant, limit: int) -> list[ActivityItem]:
-    if not tenant.has_module("discussions"):
-        return []
     rows = reading.recent_posts(ds.visible_levels(current_user), limit * 2)
     visible_subjects = reading.subjects_of([thread for _post, thread in rows])
     items = []

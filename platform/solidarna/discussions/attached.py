@@ -16,9 +16,7 @@ from solidarna.discussions.forms import ThreadForm
 from solidarna.discussions.views import start_thread
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint(
-    "discussion_subjects", __name__, url_prefix="/discussions/about", module="discussions"
-)
+bp = TenantBlueprint("discussion_subjects", __name__, url_prefix="/discussions/about")
 
 PANEL_LIMIT = 5
 
@@ -50,14 +48,11 @@ def new_thread(subject_type: str, subject_id: int):
     return start_thread(ThreadForm(), subject=subject)
 
 
-@subjects.panel_provider
 def discussion_panel(subject_type: str, subject_id: int) -> Markup | None:
     """The "Discussions" box on an object's page (the object's page already checked that the
-    viewer may see it)."""
-    tenant = g.get("tenant")
-    if tenant is None or not tenant.has_module("discussions"):
-        return None
-    if not can_view_tenant(current_user, tenant) or subjects.subject_type(subject_type) is None:
+    viewer may see it; the capability registry runs this only where discussions are on and the
+    subject's capability exists)."""
+    if not can_view_tenant(current_user, g.get("tenant")):
         return None
     threads = reading.subject_threads(subject_type, subject_id, limit=PANEL_LIMIT + 1)
     return Markup(

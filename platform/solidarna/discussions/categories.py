@@ -16,9 +16,7 @@ from solidarna.discussions.services import DiscussionError
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint(
-    "discussion_categories", __name__, url_prefix="/discussions/categories", module="discussions"
-)
+bp = TenantBlueprint("discussion_categories", __name__, url_prefix="/discussions/categories")
 
 
 def get_category(category_id: int) -> Category:

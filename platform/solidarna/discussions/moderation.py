@@ -20,9 +20,7 @@ from solidarna.discussions.views import get_post, get_thread
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint(
-    "discussion_moderation", __name__, url_prefix="/discussions", module="discussions"
-)
+bp = TenantBlueprint("discussion_moderation", __name__, url_prefix="/discussions")
 
 
 def _done(action: str) -> str:

@@ -25,9 +25,12 @@ from solidarna.tenants.models import Membership
 TITLE_MAX = 200
 BODY_MAX = 20_000
 
-notifications.register_kind("discussions.reply", _l("New reply"))
-notifications.register_kind("discussions.mention", _l("You were mentioned"))
-notifications.register_kind("discussions.moderation", _l("A moderator acted on your post"))
+#: the notifications this capability sends, declared in its Capability (discussions/__init__.py)
+NOTIFICATION_KINDS = {
+    "discussions.reply": _l("New reply"),
+    "discussions.mention": _l("You were mentioned"),
+    "discussions.moderation": _l("A moderator acted on your post"),
+}
 
 
 class DiscussionError(Exception):

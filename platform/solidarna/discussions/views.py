@@ -30,7 +30,7 @@ from solidarna.discussions.models import Category, Post, Thread
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
-bp = TenantBlueprint("discussions", __name__, url_prefix="/discussions", module="discussions")
+bp = TenantBlueprint("discussions", __name__, url_prefix="/discussions")
 
 
 def _not_visible():

@@ -1,23 +1,39 @@
-"""Tenants capability: spaces, memberships and roles, URL resolution, admin, kits."""
+"""Tenants capability: spaces, memberships and roles, URL resolution, admin, kits.
+
+Part of every space (no module key): its navigation entries are the members' area and the
+space administration; its figures are the members and the recent actions."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from solidarna.core.capabilities import Capability, NavItem, register_capability
+from solidarna.core.permissions import can_manage_members, can_view_members_area
 
 
 def init_app(app: Flask) -> None:
     from solidarna.tenants import admin_views, cli, platform_admin, views
 
-    app.register_blueprint(platform_admin.bp)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(admin_views.bp)
+    register_capability(
+        app,
+        Capability(
+            name="tenants",
+            label=_l("Space"),
+            blueprints=(platform_admin.bp, views.bp, admin_views.bp),
+            nav=(
+                NavItem("tenant.members", _l("Members"), can_view_members_area, order=900),
+                NavItem(
+                    "tenant_admin.members", _l("Manage members"), can_manage_members, order=910
+                ),
+                NavItem("tenant_admin.settings", _l("Settings"), can_manage_members, order=920),
+                NavItem("tenant_admin.audit_log", _l("Audit log"), can_manage_members, order=930),
+            ),
+            figures=views.membership_figures,
+        ),
+    )
     cli.init_app(app)
 
-    from solidarna.tenants.models import KINDS, MEMBERSHIP_STATUSES, MODULES, ROLE_LABELS
+    from solidarna.tenants.models import KINDS, MEMBERSHIP_STATUSES, ROLE_LABELS
 
     @app.context_processor
     def tenant_labels() -> dict:
-        return {
-            "kinds": KINDS,
-            "role_labels": ROLE_LABELS,
-            "status_labels": MEMBERSHIP_STATUSES,
-            "module_labels": MODULES,
-        }
+        return {"kinds": KINDS, "role_labels": ROLE_LABELS, "status_labels": MEMBERSHIP_STATUSES}

@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
+from solidarna.core.capabilities import module_labels
 from solidarna.core.forms import (
     MultiCheckboxField,
     choices,
@@ -26,7 +27,7 @@ from solidarna.core.forms import (
     website_field,
 )
 from solidarna.extensions import db
-from solidarna.tenants.models import KINDS, MODULES, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem
+from solidarna.tenants.models import KINDS, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem
 
 
 class JoinForm(FlaskForm):
@@ -82,10 +83,11 @@ class TenantForm(FlaskForm):
     region = SelectField(_l("Region"), validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)])
     visibility = RadioField(_l("Visibility"), choices=choices(VISIBILITIES), default="public")
-    modules = MultiCheckboxField(_l("Modules"), choices=choices(MODULES), default=list(MODULES))
+    modules = MultiCheckboxField(_l("Modules"), default=lambda: list(module_labels()))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.modules.choices = choices(module_labels())
         self.region.choices = [SelectChoice(geography.NATIONAL, _l("All of Serbia"))] + [
             SelectChoice(iso, f"{iso} {name}") for iso, name in geography.districts().items()
         ]
@@ -137,7 +139,7 @@ class TenantSettingsForm(FlaskForm):
             SelectChoice("en", _l("English")),
         ],
     )
-    modules = MultiCheckboxField(_l("Modules"), choices=choices(MODULES))
+    modules = MultiCheckboxField(_l("Modules"))
     contact_email = optional_email_field(_l("Contact e-mail address"))
     website = website_field()
     accent_color = StringField(
@@ -148,3 +150,7 @@ class TenantSettingsForm(FlaskForm):
         ],
         render_kw={"type": "color"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modules.choices = choices(module_labels())

@@ -13,8 +13,9 @@ import tomli_w
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core import geography
+from solidarna.core.capabilities import registry
 from solidarna.core.i18n import LOCALES
-from solidarna.tenants.models import KINDS, MODULES, VISIBILITIES, Tenant, slug_problem
+from solidarna.tenants.models import KINDS, VISIBILITIES, Tenant, slug_problem
 
 KIT_DIR = Path(__file__).resolve().parents[3] / "tenants"
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -51,23 +52,60 @@ def one_of(allowed) -> object:
     return _l("must be one of %(values)s", values=", ".join(allowed))
 
 
-def _check_str_list(problems, key, value, allowed=None) -> None:
+def string_list_problems(value, allowed=None) -> list:
+    """What is wrong with a kit value that must be a list of non-empty strings (from `allowed`,
+    when given). Capabilities use it to validate the kit keys they own."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.append((key, _l("must be a list of non-empty strings")))
-        return
-    if allowed is not None:
-        for v in value:
-            if v not in allowed:
-                problems.append(
-                    (
-                        key,
-                        _l(
-                            "unknown value %(value)r; use one of %(values)s",
-                            value=v,
-                            values=", ".join(sorted(allowed)),
-                        ),
-                    )
+        return [_l("must be a list of non-empty strings")]
+    if allowed is None:
+        return []
+    return [
+        _l(
+            "unknown value %(value)r; use one of %(values)s",
+            value=v,
+            values=", ".join(sorted(allowed)),
+        )
+        for v in value
+        if v not in allowed
+    ]
+
+
+def string_list(value, kit: dict) -> tuple[object, list]:
+    """A KitKey validator: a list of non-empty strings, stored as written."""
+    return value, string_list_problems(value)
+
+
+def _check_str_list(problems, key, value, allowed=None) -> None:
+    problems.extend((key, problem) for problem in string_list_problems(value, allowed))
+
+
+def _check_owned_keys(problems, table: str, data: dict, owners: dict) -> dict:
+    """Validate a [taxonomies] or [starter] table through the capabilities that own its keys."""
+    values = data.get(table, {})
+    if not isinstance(values, dict):
+        problems.append((table, _l("must be a table")))
+        return {}
+    cleaned = {}
+    for key, value in values.items():
+        owner = owners.get(f"{table}.{key}")
+        if owner is None:
+            problems.append(
+                (
+                    f"{table}.{key}",
+                    _l(
+                        "unknown key: no module of this platform uses it; known keys: %(keys)s",
+                        keys=", ".join(
+                            sorted(k.split(".", 1)[1] for k in owners if k.startswith(table + "."))
+                        )
+                        or "-",
+                    ),
                 )
+            )
+            continue
+        value, found = owner.validate(value, data)
+        problems.extend((owner.path, problem) for problem in found)
+        cleaned[key] = value
+    return cleaned
 
 
 def validate(data: dict, source: str, slug: str | None = None) -> Kit:
@@ -130,8 +168,10 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
             else:
                 canonical.append(found.name_latn)
         tenant["municipalities"] = canonical
-    tenant.setdefault("modules", list(MODULES))
-    _check_str_list(problems, "tenant.modules", tenant["modules"], allowed=set(MODULES))
+    capabilities = registry()
+    modules = capabilities.modules()
+    tenant.setdefault("modules", list(modules))
+    _check_str_list(problems, "tenant.modules", tenant["modules"], allowed=set(modules))
     tenant.setdefault("accent_color", "#0b6e4f")
     if not COLOR.match(str(tenant["accent_color"])):
         problems.append(("tenant.accent_color", _l("must be a colour like #0b6e4f")))
@@ -143,16 +183,9 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
     for key in ("description", "short_name"):
         if key in tenant and not isinstance(tenant[key], str):
             problems.append((f"tenant.{key}", _l("must be a string")))
-    taxonomies = data.get("taxonomies", {})
-    if not isinstance(taxonomies, dict):
-        problems.append(("taxonomies", _l("must be a table")))
-        taxonomies = {}
-    for key, value in taxonomies.items():
-        _check_str_list(problems, f"taxonomies.{key}", value)
-    starter = data.get("starter", {})
-    if not isinstance(starter, dict):
-        problems.append(("starter", _l("must be a table")))
-        starter = {}
+    owners = capabilities.kit_keys()
+    taxonomies = _check_owned_keys(problems, "taxonomies", data, owners)
+    starter = _check_owned_keys(problems, "starter", data, owners)
     if problems:
         raise KitError(source, problems)
     return Kit(source=source, tenant=tenant, taxonomies=taxonomies, starter=starter)
@@ -195,16 +228,18 @@ def export_kit(tenant: Tenant) -> str:
             if (value := getattr(tenant, key)) not in (None, "")
         }
     }
-    if tenant.taxonomies:
-        data["taxonomies"] = tenant.taxonomies
-    if tenant.starter:
-        data["starter"] = tenant.starter
+    owners = registry().kit_keys()
+    for table in ("taxonomies", "starter"):
+        # Only keys a capability owns: a kit written here must load again.
+        exported = {
+            key: owner.export(value) if owner.export else value
+            for key, value in (getattr(tenant, table) or {}).items()
+            if (owner := owners.get(f"{table}.{key}")) is not None
+        }
+        if exported:
+            data[table] = exported
     header = (
         f"# Solidarna tenant kit, exported from '{tenant.slug}'.\n"
         "# Create a tenant from it: flask --app wsgi tenants create --kit FILE [--slug NEW]\n\n"
     )
     return header + tomli_w.dumps(data, multiline_strings=True)
-
-
-def shipped_kits() -> list[Path]:
-    return sorted(KIT_DIR.glob("*.toml"))

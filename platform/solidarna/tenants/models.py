@@ -32,14 +32,6 @@ MEMBERSHIP_STATUSES = {
     "active": _l("Active"),
     "suspended": _l("Suspended"),
 }
-MODULES = {
-    "directory": _l("Ecosystem map"),
-    "resources": _l("Local resources"),
-    "discussions": _l("Discussions"),
-    "research": _l("Research"),
-    "groups": _l("Working groups"),
-    "proposals": _l("Proposals"),
-}
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
 RESERVED_SLUGS = frozenset({
@@ -50,17 +42,16 @@ RESERVED_SLUGS = frozenset({
 })  # fmt: skip
 
 
-def slug_problem(slug: str) -> str | None:
-    """Why a slug cannot be used, or None (existence is checked by the caller)."""
+def slug_problem(slug: str):
+    """Why a slug cannot be used (a lazy string, shown in the reader's language), or None
+    (existence is checked by the caller)."""
     if not SLUG_PATTERN.match(slug or ""):
-        return str(
-            _l(
-                "Use 2 to 40 lowercase letters a-z, digits and hyphens, "
-                "starting and ending with a letter or digit."
-            )
+        return _l(
+            "Use 2 to 40 lowercase letters a-z, digits and hyphens, "
+            "starting and ending with a letter or digit."
         )
     if slug in RESERVED_SLUGS:
-        return str(_l("This address is reserved by the platform."))
+        return _l("This address is reserved by the platform.")
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, request
 from flask_login import current_user
 
+from solidarna.core.capabilities import module_gate
 from solidarna.core.permissions import can_view_tenant, is_platform_admin
 from solidarna.core.rendering import render
 from solidarna.core.tenancy import set_current_tenant
@@ -69,23 +70,19 @@ def _push_slug(endpoint, values) -> None:
 
 
 class TenantBlueprint(Blueprint):
-    """A blueprint whose routes all live under /<tenant_slug>/<url_prefix>. With `module`, its
-    pages exist only in spaces that have that module switched on (404 elsewhere)."""
+    """A blueprint whose routes all live under /<tenant_slug>/<url_prefix>. Its templates get
+    `tenant` (the current space) without each view passing it. Whether its pages exist in a
+    space is decided by the capability that registers it (core/capabilities.py: a capability
+    with a module answers 404 in spaces that have the module off)."""
 
-    def __init__(
-        self, name: str, import_name: str, url_prefix: str = "", module: str | None = None,
-        **kwargs,
-    ):  # fmt: skip
+    def __init__(self, name: str, import_name: str, url_prefix: str = "", **kwargs):
         super().__init__(name, import_name, url_prefix=f"/<{SLUG_ARG}>{url_prefix}", **kwargs)
         self.url_value_preprocessor(_pull_tenant)
         self.url_defaults(_push_slug)
         self.before_request(_guard_tenant)
-        if module:
-            self.before_request(lambda: _require_module(module))
+        self.before_request(module_gate)
+        self.context_processor(_tenant_in_templates)
 
 
-def _require_module(module: str):
-    tenant = g.get("tenant")
-    if tenant is not None and not tenant.has_module(module):
-        abort(404)
-    return None
+def _tenant_in_templates() -> dict:
+    return {"tenant": g.get("tenant")}

@@ -12,10 +12,11 @@ from flask_login import current_user, login_required
 from solidarna.core import geography
 from solidarna.core.activity import recent_activity
 from solidarna.core.audit import AuditEntry
+from solidarna.core.capabilities import registry
 from solidarna.core.colors import readable_accent
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_view_tenant, require
-from solidarna.core.registry import Figure, tenant_figure, tenant_figures
+from solidarna.core.registry import Figure, tenant_figures
 from solidarna.core.rendering import render
 from solidarna.extensions import db
 from solidarna.tenants import services
@@ -26,7 +27,6 @@ from solidarna.tenants.routing import TenantBlueprint
 bp = TenantBlueprint("tenant", __name__)
 
 
-@tenant_figure
 def membership_figures(tenant) -> list[Figure]:
     members = db.session.scalar(
         db.select(db.func.count(Membership.id)).where(Membership.status == "active")
@@ -47,12 +47,12 @@ def membership_figures(tenant) -> list[Figure]:
 def home():
     tenant = g.tenant
     if not can_view_tenant(current_user, tenant):
-        return render("tenants/private.html", tenant=tenant)
+        return render("tenants/private.html")
     municipalities = [geography.find(name, tenant.region) for name in tenant.municipalities or []]
     return render(
         "tenants/home.html",
-        tenant=tenant,
         figures=tenant_figures(tenant),
+        offered=registry().offered(tenant),
         region=geography.region_name(tenant.region),
         municipalities=[m for m in municipalities if m],
         activity=recent_activity(tenant, limit=10),

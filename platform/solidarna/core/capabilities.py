@@ -1,0 +1,258 @@
+"""The capability contract (DESIGN §1, §12): how a capability plugs into the platform.
+
+A capability (the directory, discussions, later proposals, working groups ...) declares itself
+once, from its own `init_app`, with a `Capability` descriptor::
+
+    def init_app(app):
+        register_capability(app, Capability(
+            name="discussions", module="discussions", label=_l("Discussions"),
+            blueprints=(views.bp, moderation.bp),
+            nav=(NavItem("discussions.index", _l("Discussions"), current=("discussion",)),),
+            kit_keys=(KitKey("starter", "discussion_categories", validate_categories),),
+            activity=activity.discussion_activity,
+            notification_kinds={"discussions.reply": _l("New reply")},
+        ))
+
+Everything the platform derives about capabilities comes from the registry kept on
+`app.extensions` (one per app, never a process-global list): the modules a space can enable,
+the space's navigation, the home page's list of what a space offers and its figures and
+activity, the kit keys a kit may carry and how they are validated and exported, the subject
+types others attach to, the notification kinds. A capability with a `module` exists in a space
+only when the space has that module switched on: its pages answer 404 elsewhere and none of its
+providers run there. That check is made here, once, not in each provider. A module without a
+registered capability cannot be enabled, listed or shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flask import Flask, abort, current_app, g, has_app_context, request
+
+EXTENSION = "solidarna.capabilities"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link in a space's navigation."""
+
+    endpoint: str
+    label: object
+    #: predicate(user, tenant) -> bool deciding who sees the link; None: everyone who may
+    #: read the space
+    permission: Callable | None = None
+    #: endpoint prefixes that mark the link as the current page (default: the endpoint itself)
+    current: tuple[str, ...] = ()
+    #: position in the navigation, lowest first; ties keep registration order
+    order: int = 100
+
+    def is_current(self, endpoint: str | None) -> bool:
+        if not endpoint:
+            return False
+        if not self.current:
+            return endpoint == self.endpoint
+        return endpoint.startswith(self.current)
+
+
+@dataclass(frozen=True)
+class KitKey:
+    """A key a capability owns in a kit's [taxonomies] or [starter] table.
+
+    `validate(value, kit)` returns (the value to store, a list of problems as lazy strings);
+    `kit` is the whole parsed kit, for keys that depend on others;
+    `export(value)` returns what `tenants export` writes back (default: the stored value).
+    """
+
+    table: str
+    key: str
+    validate: Callable[[object, dict], tuple[object, list]]
+    export: Callable[[object], object] | None = None
+
+    @property
+    def path(self) -> str:
+        return f"{self.table}.{self.key}"
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    label: object
+    #: the key a space enables (tenant.modules); None: part of every space
+    module: str | None = None
+    #: one sentence for the space's home: what this capability offers
+    description: object = ""
+    #: TenantBlueprints (or plain ones) the capability serves; gated by `module`
+    blueprints: tuple = ()
+    nav: tuple[NavItem, ...] = ()
+    kit_keys: tuple[KitKey, ...] = ()
+    #: tenant -> [Figure] for the space's home
+    figures: Callable | None = None
+    #: (tenant, limit) -> [ActivityItem], newest first, only what the viewer may see
+    activity: Callable | None = None
+    #: SubjectTypes others may attach to (core/subjects.py)
+    subjects: tuple = ()
+    #: (subject_type, subject_id) -> Markup | None: a panel shown on attachable objects' pages
+    panel: Callable | None = None
+    #: notification kind -> lazy label
+    notification_kinds: dict = field(default_factory=dict)
+
+
+class CapabilityError(RuntimeError):
+    """A capability declared twice, or declaring what another already owns."""
+
+
+class Registry:
+    """The capabilities of one app, in registration order."""
+
+    def __init__(self) -> None:
+        self.capabilities: dict[str, Capability] = {}
+        #: blueprint name -> the module its pages need
+        self.blueprint_modules: dict[str, str] = {}
+
+    # --- declaring -------------------------------------------------------------------------
+
+    def add(self, capability: Capability) -> None:
+        if capability.name in self.capabilities:
+            raise CapabilityError(f"capability {capability.name!r} is registered twice")
+        if capability.module and capability.module in self.modules():
+            raise CapabilityError(f"module {capability.module!r} is owned twice")
+        owned = {key.path for c in self.capabilities.values() for key in c.kit_keys}
+        for key in capability.kit_keys:
+            if key.path in owned:
+                raise CapabilityError(f"kit key {key.path!r} is owned twice")
+        subjects = {s.name for c in self.capabilities.values() for s in c.subjects}
+        for subject in capability.subjects:
+            if subject.name in subjects:
+                raise CapabilityError(f"subject type {subject.name!r} is registered twice")
+        kinds = {k for c in self.capabilities.values() for k in c.notification_kinds}
+        for kind in capability.notification_kinds:
+            if kind in kinds:
+                raise CapabilityError(f"notification kind {kind!r} is registered twice")
+        self.capabilities[capability.name] = capability
+        if capability.module:
+            for blueprint in capability.blueprints:
+                self.blueprint_modules[blueprint.name] = capability.module
+
+    # --- what spaces may have --------------------------------------------------------------
+
+    def modules(self) -> dict[str, object]:
+        """The modules a space can enable: key -> label, in registration order."""
+        return {c.module: c.label for c in self.capabilities.values() if c.module}
+
+    def is_enabled(self, capability: Capability, tenant) -> bool:
+        if capability.module is None:
+            return True
+        return tenant is not None and capability.module in (tenant.modules or [])
+
+    def enabled(self, tenant) -> list[Capability]:
+        return [c for c in self.capabilities.values() if self.is_enabled(c, tenant)]
+
+    def offered(self, tenant) -> list[Capability]:
+        """The modules a space has switched on that exist: what its home says it offers."""
+        return [c for c in self.enabled(tenant) if c.module]
+
+    def owner_of_module(self, module: str) -> Capability | None:
+        return next((c for c in self.capabilities.values() if c.module == module), None)
+
+    # --- what a page shows -----------------------------------------------------------------
+
+    def navigation(self, tenant, user) -> list[NavItem]:
+        items = [
+            item
+            for capability in self.enabled(tenant)
+            for item in capability.nav
+            if item.permission is None or item.permission(user, tenant)
+        ]
+        return sorted(items, key=lambda item: item.order)
+
+    def figures(self, tenant) -> list:
+        found: list = []
+        for capability in self.enabled(tenant):
+            if capability.figures:
+                found.extend(capability.figures(tenant))
+        return found
+
+    def activity(self, tenant, limit: int) -> list:
+        items: list = []
+        for capability in self.enabled(tenant):
+            if capability.activity:
+                items.extend(capability.activity(tenant, limit))
+        items.sort(key=lambda item: item.when, reverse=True)
+        return items[:limit]
+
+    def panels(self, tenant, subject_type: str, subject_id: int) -> list:
+        if self.subject_type(tenant, subject_type) is None:
+            return []
+        found = []
+        for capability in self.enabled(tenant):
+            if capability.panel:
+                panel = capability.panel(subject_type, subject_id)
+                if panel:
+                    found.append(panel)
+        return found
+
+    # --- subjects, kits, notifications -------------------------------------------------------
+
+    def subject_type(self, tenant, name: str):
+        """The subject type `name` if its capability exists in this space."""
+        for capability in self.enabled(tenant):
+            for subject in capability.subjects:
+                if subject.name == name:
+                    return subject
+        return None
+
+    def kit_keys(self) -> dict[str, KitKey]:
+        return {key.path: key for c in self.capabilities.values() for key in c.kit_keys}
+
+    def notification_kinds(self) -> dict[str, object]:
+        return {k: v for c in self.capabilities.values() for k, v in c.notification_kinds.items()}
+
+
+def registry(app: Flask | None = None) -> Registry:
+    app = app or current_app
+    return app.extensions[EXTENSION]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = Registry()
+
+    @app.context_processor
+    def capability_globals() -> dict:
+        return {"space_navigation": _navigation}
+
+
+def register_capability(app: Flask, capability: Capability) -> Capability:
+    """Declare a capability: register it and its blueprints (whose pages `module_gate` then
+    answers with 404 in spaces that have the capability's module off)."""
+    registry(app).add(capability)
+    for blueprint in capability.blueprints:
+        app.register_blueprint(blueprint)
+    return capability
+
+
+def module_gate() -> None:
+    """A before_request hook of every tenant blueprint (tenants/routing.py): the pages of a
+    capability exist only in spaces that have its module switched on."""
+    tenant = g.get("tenant")
+    module = registry().blueprint_modules.get(request.blueprint or "")
+    if tenant is not None and module and module not in (tenant.modules or []):
+        abort(404)
+
+
+def _navigation(tenant, user) -> list[NavItem]:
+    return registry().navigation(tenant, user)
+
+
+def current_tenant():
+    return g.get("tenant") if has_app_context() else None
+
+
+def module_labels() -> dict[str, object]:
+    return registry().modules()
+
+
+def known_modules(values: Iterable[str]) -> list[str]:
+    """The given modules that exist, in the order given (drops modules without code)."""
+    modules = registry().modules()
+    return [value for value in values if value in modules]
