@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from solidarna.accounts.models import User
-from solidarna.core import audit, markdown, notifications
+from solidarna.core import audit, notifications
 from solidarna.core.models import utcnow
 from solidarna.discussions.models import (
     CATEGORY_VISIBILITIES,
@@ -305,7 +305,3 @@ def set_up_categories(tenant, by: User | None) -> list[Category]:
     db.session.flush()
     audit.record("discussions.categories_set_up", actor=by, count=len(made))
     return made
-
-
-def excerpt_of(post: Post) -> str:
-    return markdown.excerpt(post.body)
