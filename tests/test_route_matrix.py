@@ -10,13 +10,13 @@ import pytest
 
 from solidarna import create_app
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory.models import Representative
-from solidarna.directory.resource_services import (
+from solidarna.directory.organizations.models import Representative
+from solidarna.directory.organizations.services import create_organization
+from solidarna.directory.resources.services import (
     add_relationship,
     create_practice,
     create_resource,
 )
-from solidarna.directory.services import create_organization
 from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
 from solidarna.tenants import services

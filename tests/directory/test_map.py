@@ -12,8 +12,8 @@ from sqlalchemy import event
 
 from solidarna.core.security import CSP
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import services
-from solidarna.directory.map_views import tile_origin
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.views.map import tile_origin
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}
@@ -164,7 +164,7 @@ def test_profile_links_match_the_profile_route(app, client, space, db):
         with app.test_request_context():
             from flask import g, url_for
 
-            from solidarna.directory.views import name_slug
+            from solidarna.directory.organizations.views.browse import name_slug
 
             g.tenant = space
             expected = url_for("directory.profile", organization_id=odd.id, name=name_slug(odd))

@@ -7,9 +7,9 @@ import pytest
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import resource_services as rs
-from solidarna.directory import services
-from solidarna.directory.models import Organization, Practice, PracticeOrganization
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization, Practice, PracticeOrganization
+from solidarna.directory.resources import services as rs
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

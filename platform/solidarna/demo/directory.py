@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from solidarna.core.geography import find
 from solidarna.core.models import utcnow
-from solidarna.directory import services
-from solidarna.directory.models import (
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import (
     Organization,
     Practice,
     PracticeOrganization,

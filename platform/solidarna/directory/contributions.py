@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from solidarna.core.activity import ActivityItem, activity_provider
 from solidarna.core.subjects import Subject, register_subject
-from solidarna.directory.models import Organization
-from solidarna.directory.services import represented_ids, viewer_level, visible_clause
-from solidarna.directory.views import name_slug
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.services import represented_ids, viewer_level, visible_clause
+from solidarna.directory.organizations.views.browse import name_slug
 from solidarna.extensions import db
 
 

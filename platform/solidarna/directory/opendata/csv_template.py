@@ -8,7 +8,7 @@ import io
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core import geography
-from solidarna.directory.opendata import BOM, COLUMNS, MULTI_SEPARATOR
+from solidarna.directory.opendata.services import BOM, COLUMNS, MULTI_SEPARATOR
 
 EXAMPLE_NAME = _l("EXAMPLE – a fictional cooperative (delete this row)")
 

@@ -9,9 +9,9 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from solidarna.directory import services
-from solidarna.directory.csv_rows import Problem, Row
-from solidarna.directory.models import Organization
+from solidarna.directory.opendata.csv_rows import Problem, Row
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization
 from solidarna.extensions import db
 
 #: the threshold services.find_duplicates uses for "a very similar name"

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from solidarna.core.permissions import require
-from solidarna.directory import resource_services as rs
-from solidarna.directory import services, views
-from solidarna.directory.models import Organization, Relationship
-from solidarna.directory.resource_forms import RelationshipForm
-from solidarna.directory.views import get_visible, name_slug
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization, Relationship
+from solidarna.directory.organizations.views import browse as views
+from solidarna.directory.organizations.views.browse import get_visible, name_slug
+from solidarna.directory.resources import services as rs
+from solidarna.directory.resources.forms import RelationshipForm
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

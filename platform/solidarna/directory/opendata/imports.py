@@ -29,7 +29,8 @@ from wtforms.validators import InputRequired, Regexp
 
 from solidarna.core.permissions import require
 from solidarna.core.rendering import render
-from solidarna.directory import csvio, taxonomy
+from solidarna.directory import taxonomy
+from solidarna.directory.opendata import csvio
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

@@ -8,10 +8,10 @@ from flask_login import current_user
 
 from solidarna.core.permissions import can_edit_contribution, require
 from solidarna.core.rendering import render
-from solidarna.directory import resource_services as rs
-from solidarna.directory.models import Practice
-from solidarna.directory.resource_forms import PracticeForm
-from solidarna.directory.views import name_slug
+from solidarna.directory.organizations.models import Practice
+from solidarna.directory.organizations.views.browse import name_slug
+from solidarna.directory.resources import services as rs
+from solidarna.directory.resources.forms import PracticeForm
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

@@ -8,9 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from solidarna.core.rendering import render
 from solidarna.core.script import fold
-from solidarna.directory import search, services
-from solidarna.directory.models import Organization, Relationship
-from solidarna.directory.search import Filters
+from solidarna.directory.organizations import search, services
+from solidarna.directory.organizations.models import Organization, Relationship
+from solidarna.directory.organizations.search import Filters
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

@@ -19,8 +19,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import ChoiceField, MultiCheckboxField, choices
 from solidarna.directory import taxonomy
-from solidarna.directory.forms import municipality_choices
-from solidarna.directory.resource_services import today
+from solidarna.directory.organizations.forms import municipality_choices
+from solidarna.directory.resources.services import today
 
 
 def at_most(n: int) -> Length:

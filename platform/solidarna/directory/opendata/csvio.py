@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core import audit
-from solidarna.directory import services
-from solidarna.directory.csv_codes import Lookups
-from solidarna.directory.csv_duplicates import duplicates_in_directory, duplicates_in_file
-from solidarna.directory.csv_reader import (
+from solidarna.directory.opendata.csv_codes import Lookups
+from solidarna.directory.opendata.csv_duplicates import duplicates_in_directory, duplicates_in_file
+from solidarna.directory.opendata.csv_reader import (
     MAX_BYTES,
     MAX_ROWS,
     REQUIRED_COLUMNS,
@@ -23,9 +22,10 @@ from solidarna.directory.csv_reader import (
     Table,
     read,
 )
-from solidarna.directory.csv_rows import Problem, Row, validate_row
-from solidarna.directory.csv_template import template_csv
-from solidarna.directory.opendata import COLUMNS
+from solidarna.directory.opendata.csv_rows import Problem, Row, validate_row
+from solidarna.directory.opendata.csv_template import template_csv
+from solidarna.directory.opendata.services import COLUMNS
+from solidarna.directory.organizations import services
 
 __all__ = [
     "COLUMNS", "MAX_BYTES", "MAX_ROWS", "REQUIRED_COLUMNS", "FileProblem", "Report", "Table",

@@ -26,10 +26,11 @@ from solidarna.core.i18n import current_locale
 from solidarna.core.rendering import render
 from solidarna.core.script import fold, in_script
 from solidarna.core.security import CSP
-from solidarna.directory import search, services, taxonomy
-from solidarna.directory.models import Organization
-from solidarna.directory.search import Filters
-from solidarna.directory.views import name_slug
+from solidarna.directory import taxonomy
+from solidarna.directory.organizations import search, services
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.search import Filters
+from solidarna.directory.organizations.views.browse import name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

@@ -15,8 +15,12 @@ from solidarna.core.script import fold
 from solidarna.core.tenancy import current_tenant_id
 from solidarna.core.urls import page_arg
 from solidarna.directory import taxonomy
-from solidarna.directory.models import Organization, OrganizationRevision, OrganizationTag
-from solidarna.directory.services import represented_ids, viewer_level, visible_clause
+from solidarna.directory.organizations.models import (
+    Organization,
+    OrganizationRevision,
+    OrganizationTag,
+)
+from solidarna.directory.organizations.services import represented_ids, viewer_level, visible_clause
 from solidarna.extensions import db
 
 PER_PAGE = 24

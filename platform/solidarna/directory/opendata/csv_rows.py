@@ -13,10 +13,10 @@ from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
 from solidarna.core.forms import INVALID_EMAIL, WEBSITE_PATTERN
 from solidarna.core.models import utcnow
-from solidarna.directory.csv_codes import Lookups, _key
-from solidarna.directory.csv_reader import Table
-from solidarna.directory.identifiers import clean, mb_problem, mb_warning, pib_problem
-from solidarna.directory.opendata import TAG_COLUMNS, safe_cell
+from solidarna.directory.opendata.csv_codes import Lookups, _key
+from solidarna.directory.opendata.csv_reader import Table
+from solidarna.directory.opendata.services import TAG_COLUMNS, safe_cell
+from solidarna.directory.organizations.identifiers import clean, mb_problem, mb_warning, pib_problem
 
 LENGTHS = {
     "name": 200, "legal_name": 300, "address": 300, "mission": 2000, "description": 10_000,

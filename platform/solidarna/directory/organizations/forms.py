@@ -21,7 +21,7 @@ from solidarna.core import geography
 from solidarna.core.forms import MultiCheckboxField, choices, optional_email_field, website_field
 from solidarna.core.models import utcnow
 from solidarna.directory import taxonomy
-from solidarna.directory.identifiers import mb_problem, pib_problem
+from solidarna.directory.organizations.identifiers import mb_problem, pib_problem
 
 COUNT = [
     Optional(),

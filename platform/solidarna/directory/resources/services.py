@@ -19,15 +19,15 @@ from solidarna.core.geography import find as find_municipality
 from solidarna.core.script import fold
 from solidarna.core.urls import page_arg
 from solidarna.directory import taxonomy
-from solidarna.directory.models import (
+from solidarna.directory.organizations.models import (
     Organization,
     Practice,
     PracticeOrganization,
     Relationship,
     Resource,
 )
-from solidarna.directory.search import FacetValue, _like_terms, many_arg
-from solidarna.directory.services import (
+from solidarna.directory.organizations.search import FacetValue, _like_terms, many_arg
+from solidarna.directory.organizations.services import (
     DirectoryError,
     represented_ids,
     viewer_level,

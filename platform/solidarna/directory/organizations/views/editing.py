@@ -8,10 +8,10 @@ from flask_login import current_user
 
 from solidarna.core.permissions import require
 from solidarna.core.rendering import render
-from solidarna.directory import services
-from solidarna.directory.forms import ClaimForm, OrganizationForm
-from solidarna.directory.identifiers import clean, mb_warning
-from solidarna.directory.views import get_visible, name_slug
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.forms import ClaimForm, OrganizationForm
+from solidarna.directory.organizations.identifiers import clean, mb_warning
+from solidarna.directory.organizations.views.browse import get_visible, name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from solidarna.core.permissions import require
 from solidarna.core.rendering import render
-from solidarna.directory import services
-from solidarna.directory.forms import ModerationForm
-from solidarna.directory.models import Organization, Representative
-from solidarna.directory.views import get_visible, name_slug
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.forms import ModerationForm
+from solidarna.directory.organizations.models import Organization, Representative
+from solidarna.directory.organizations.views.browse import get_visible, name_slug
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

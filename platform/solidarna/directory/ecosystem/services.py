@@ -38,8 +38,10 @@ from sqlalchemy import and_, case, func, select
 from solidarna.core import geography
 from solidarna.core.rendering import render
 from solidarna.core.tenancy import current_tenant_id
-from solidarna.directory import charts, search, services, taxonomy
-from solidarna.directory.models import Organization, OrganizationTag
+from solidarna.directory import taxonomy
+from solidarna.directory.ecosystem import charts
+from solidarna.directory.organizations import search, services
+from solidarna.directory.organizations.models import Organization, OrganizationTag
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

@@ -14,8 +14,8 @@ from flask_babel import force_locale
 
 from solidarna.core import geography
 from solidarna.directory import taxonomy
-from solidarna.directory.models import Organization
-from solidarna.directory.services import field_visible
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.services import field_visible
 
 BOM = "\ufeff"
 CHUNK = 200  # rows per chunk written to the response

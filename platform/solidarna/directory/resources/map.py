@@ -20,9 +20,9 @@ from sqlalchemy.orm import load_only, raiseload
 
 from solidarna.core.i18n import current_locale
 from solidarna.core.script import fold, in_script
-from solidarna.directory import resource_services as rs
 from solidarna.directory import taxonomy
-from solidarna.directory.map_views import (
+from solidarna.directory.organizations.models import Resource
+from solidarna.directory.organizations.views.map import (
     by_municipality,
     collection,
     geojson_response,
@@ -31,8 +31,8 @@ from solidarna.directory.map_views import (
     url_maker,
     valid_point,
 )
-from solidarna.directory.models import Resource
-from solidarna.directory.resource_services import ResourceFilters
+from solidarna.directory.resources import services as rs
+from solidarna.directory.resources.services import ResourceFilters
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from solidarna.core import geography
 from solidarna.core.script import fold
 from solidarna.directory import taxonomy
-from solidarna.directory.csv_template import EXAMPLE_NAME
+from solidarna.directory.opendata.csv_template import EXAMPLE_NAME
 
 # Common Serbian names of legal forms, besides the codes and the translated labels.
 LEGAL_FORM_ALIASES = {

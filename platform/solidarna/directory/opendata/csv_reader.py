@@ -16,7 +16,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core.script import fold
-from solidarna.directory.opendata import BOM, COLUMNS
+from solidarna.directory.opendata.services import BOM, COLUMNS
 
 MAX_BYTES = 5 * 1024 * 1024
 #: Rows per file. Creating an entry through services.create_organization takes about 5 ms

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, g, request, stream_with_context
 
 from solidarna.accounts.services import absolute_url
-from solidarna.directory import opendata, search, services
-from solidarna.directory.models import Organization
-from solidarna.directory.search import Filters
-from solidarna.directory.views import get_visible
+from solidarna.directory.opendata import services as opendata
+from solidarna.directory.organizations import search, services
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.search import Filters
+from solidarna.directory.organizations.views.browse import get_visible
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("directory_exports", __name__, url_prefix="/directory", module="directory")
