@@ -10,7 +10,7 @@ import pytest
 
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations import services
-from solidarna.directory.organizations.models import Relationship
+from solidarna.directory.relationships.models import Relationship
 from tests.conftest import Client, statements
 
 MUNICIPALITIES = ["Kruševac", "Aleksandrovac", "Brus", "Varvarin", "Trstenik", "Ćićevac"]

@@ -17,6 +17,14 @@ ROLE_RANK = {"member": 1, "moderator": 2, "admin": 3, "owner": 4}
 ROLES = tuple(ROLE_RANK)
 
 
+def current_person():
+    """The logged-in person as their User object (not the proxy), or None for a visitor:
+    what services record as the actor and what predicates are asked about."""
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
 def current_membership():
     """The current user's membership in the current tenant, if any."""
     return g.get("membership")

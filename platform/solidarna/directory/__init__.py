@@ -5,37 +5,37 @@ from importlib import import_module
 
 from flask import Flask
 
-# Each module defines `bp`, a TenantBlueprint; registered in this order.
-BLUEPRINT_MODULES = [
-    "organizations.views.browse",
-    "organizations.views.editing",
-    "organizations.views.moderation",
-    "resources.views",
-    "practices.views",
-    "relationships.views",
-    "ecosystem.services",
-    "organizations.views.map",
-    "opendata.views",
-    "opendata.imports",
-    "resources.map",
+# The blueprints (TenantBlueprints), as "module:attribute", registered in this order.
+BLUEPRINTS = [
+    "organizations.views.browse:bp",
+    "organizations.views.editing:bp",
+    "organizations.views.moderation:bp",
+    "resources.views:bp",
+    "practices.views:bp",
+    "relationships.views:bp",
+    "ecosystem.views:bp",
+    "organizations.views.map:bp",
+    "opendata.views:exports_bp",
+    "opendata.views:import_bp",
+    "resources.views:map_bp",
 ]
 
 
 def init_app(app: Flask) -> None:
     # tables, registries, and search's session listener (_forget_version)
     from solidarna.directory import contributions  # noqa: F401
-    from solidarna.directory.organizations import (
-        models,  # noqa: F401
-        search,  # noqa: F401
-    )
+    from solidarna.directory.organizations import models, search  # noqa: F401
+    from solidarna.directory.practices import models as _practices  # noqa: F401
+    from solidarna.directory.relationships import models as _relationships  # noqa: F401
+    from solidarna.directory.resources import models as _resources  # noqa: F401
 
-    for name in BLUEPRINT_MODULES:
-        app.register_blueprint(import_module(f"solidarna.directory.{name}").bp)
+    for name in BLUEPRINTS:
+        module, attribute = name.split(":")
+        app.register_blueprint(getattr(import_module(f"solidarna.directory.{module}"), attribute))
     app.context_processor(_labels)
 
 
 def _labels() -> dict:
     from solidarna.directory import taxonomy
-    from solidarna.directory.organizations.views.browse import name_slug
 
-    return {"tx": taxonomy, "name_slug": name_slug}
+    return {"tx": taxonomy}

@@ -30,22 +30,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from flask import g
-from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from solidarna.core import geography
-from solidarna.core.rendering import render
 from solidarna.core.tenancy import current_tenant_id
 from solidarna.directory import taxonomy
 from solidarna.directory.ecosystem import charts
 from solidarna.directory.organizations import search, services
 from solidarna.directory.organizations.models import Organization, OrganizationTag
 from solidarna.extensions import db
-from solidarna.tenants.routing import TenantBlueprint
-
-bp = TenantBlueprint("ecosystem", __name__, url_prefix="/ecosystem", module="directory")
 
 #: the tag facets summarised on the page
 TAG_FACETS = ("kd", "group")
@@ -414,36 +408,4 @@ def overview(tenant, level: str) -> Overview:
             drop_zero=True,
         ),
         pending=data.pending,
-    )
-
-
-def percent(share: float) -> str:
-    return format_percent(share, "#,##0%")
-
-
-def remembered(format_value):
-    """`format_value` for one request, remembering each result: the page repeats a few
-    numbers hundreds of times (the matrix), and Babel formatting dominated its rendering."""
-    cache: dict = {}
-
-    def formatted(value) -> str:
-        value = value or 0
-        if value not in cache:
-            cache[value] = format_value(value)
-        return cache[value]
-
-    return formatted
-
-
-@bp.get("/")
-def index():
-    tenant = g.tenant
-    level = services.viewer_level()
-    return render(
-        "directory/ecosystem.html",
-        tenant=tenant,
-        overview=overview(tenant, level),
-        level=level,
-        num=remembered(format_decimal),
-        percent=remembered(percent),
     )

@@ -122,11 +122,6 @@ def csv_rows(
     yield buffer.getvalue()
 
 
-def stream_csv(orgs, level: str, url_of: Callable, delimiter: str = ",") -> Iterator[str]:
-    yield csv_head(delimiter)
-    yield from csv_rows(orgs, level, url_of, delimiter)
-
-
 # --- JSON-LD ----------------------------------------------------------------------------------------
 
 ESSGLOBAL = "http://purl.org/essglobal/vocab/"
@@ -298,9 +293,3 @@ def jsonld_rows(orgs: Iterable[Organization], level: str, url_of: Callable) -> I
             parts = []
     parts.append("\n]}\n")
     yield "".join(parts)
-
-
-def stream_jsonld(orgs, level: str, url_of: Callable) -> Iterator[str]:
-    """{"@context": ..., "@graph": [...]} in chunks, never the whole list in memory."""
-    yield jsonld_head()
-    yield from jsonld_rows(orgs, level, url_of)

@@ -1,10 +1,11 @@
-"""The ecosystem map: organizations (SSE actors), their representatives, change history,
-relationships, local community resources and good practices. All tenant-scoped."""
+"""Organizations (the SSE actors of the ecosystem map), their tags, representatives and change
+history. All tenant-scoped."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
+from flask import url_for
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -137,6 +138,16 @@ class Organization(TenantScoped, TimestampMixin, db.Model):
     def is_public(self) -> bool:
         return self.moderation == "verified"
 
+    @property
+    def slug(self) -> str:
+        """The readable part of the profile's address: the folded name, words joined by -."""
+        return "-".join(fold(self.name).replace("/", " ").split())[:60] or "org"
+
+    @property
+    def url(self) -> str:
+        """The profile's address in the current space (with the readable name)."""
+        return url_for("directory.profile", organization_id=self.id, name=self.slug)
+
 
 class OrganizationTag(TenantScoped, db.Model):
     """One value of a multi-valued field (KD section, activity of general interest,
@@ -205,107 +216,3 @@ class OrganizationRevision(TenantScoped, db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship(lazy="joined")
-
-
-class Relationship(TenantScoped, db.Model):
-    """A tie between two organizations: partner, member of, supplier, funder."""
-
-    __tablename__ = "organization_relationships"
-    __table_args__ = (UniqueConstraint("tenant_id", "source_id", "target_id", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
-    target_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    source: Mapped[Organization] = relationship(foreign_keys=[source_id])
-    target: Mapped[Organization] = relationship(foreign_keys=[target_id])
-
-
-class Resource(TenantScoped, TimestampMixin, db.Model):
-    """A resource of the local community: premises, land, equipment, funding, services, expertise."""
-
-    __tablename__ = "resources"
-    __table_args__ = (Index("ix_resources_tenant_kind", "tenant_id", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20))
-    description: Mapped[str] = mapped_column(Text, default="")
-    #: owned by an organization in the directory, or by a named institution
-    owner_organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="SET NULL")
-    )
-    owner_name: Mapped[str] = mapped_column(String(200), default="")
-    municipality: Mapped[str] = mapped_column(String(80))
-    district_iso: Mapped[str] = mapped_column(String(6))
-    address: Mapped[str | None] = mapped_column(String(300))
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
-    availability: Mapped[str] = mapped_column(String(20), default="available")
-    conditions: Mapped[str] = mapped_column(Text, default="")
-    contact: Mapped[str] = mapped_column(String(300), default="")
-    valid_until: Mapped[date | None]
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    search_text: Mapped[str] = mapped_column(Text, default="")
-
-    owner_organization: Mapped[Organization | None] = relationship(lazy="joined")
-
-    def refresh_search(self) -> None:
-        self.search_text = " ".join(
-            fold(p) for p in (self.title, self.owner_name, self.municipality, self.description) if p
-        )
-
-    @property
-    def owner_label(self) -> str:
-        return self.owner_organization.name if self.owner_organization else self.owner_name
-
-
-class PracticeOrganization(TenantScoped, db.Model):
-    """Association of a good practice with the organizations behind it."""
-
-    __tablename__ = "practice_organizations"
-    __table_args__ = (UniqueConstraint("tenant_id", "practice_id", "organization_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(
-        ForeignKey("practices.id", ondelete="CASCADE"), index=True
-    )
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
-
-
-class Practice(TenantScoped, TimestampMixin, db.Model):
-    """A good practice worth sharing, linked to the organizations behind it."""
-
-    __tablename__ = "practices"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(String(500), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
-    municipality: Mapped[str | None] = mapped_column(String(80))
-    year: Mapped[int | None]
-    #: KD section or theme codes, free list
-    themes: Mapped[list] = mapped_column(JSON, default=list)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    search_text: Mapped[str] = mapped_column(Text, default="")
-
-    organizations: Mapped[list[Organization]] = relationship(
-        secondary="practice_organizations",
-        viewonly=True,
-        lazy="selectin",
-        order_by="Organization.sort_name",
-    )
-
-    def refresh_search(self) -> None:
-        self.search_text = " ".join(
-            fold(p) for p in (self.title, self.summary, self.municipality, self.description) if p
-        )

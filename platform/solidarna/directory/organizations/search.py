@@ -1,17 +1,30 @@
-"""The directory's list: filters, search, facets, and the aggregates cached per tenant until
-its directory changes. Who may see which entry is decided in services.py."""
+"""The directory's list and map: filters, search, facets, the entries placed on the map, and
+the aggregates cached per tenant until its directory changes. Who may see which entry is
+decided in services.py; the generic list machinery is core/facets.py, the map's core/maps.py."""
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import String, event, func, literal, select, union_all
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, load_only, raiseload
 
-from solidarna.core.script import fold
+from solidarna.core.facets import (
+    FacetValue,
+    choice_arg,
+    facet_values,
+    like_patterns,
+    many_arg,
+    paginate,
+    select_options,
+    text_arg,
+    url_args,
+)
+from solidarna.core.i18n import current_locale
+from solidarna.core.maps import Point, url_maker, valid_point
+from solidarna.core.script import in_script
 from solidarna.core.tenancy import current_tenant_id
 from solidarna.core.urls import page_arg
 from solidarna.directory import taxonomy
@@ -20,7 +33,12 @@ from solidarna.directory.organizations.models import (
     OrganizationRevision,
     OrganizationTag,
 )
-from solidarna.directory.organizations.services import represented_ids, viewer_level, visible_clause
+from solidarna.directory.organizations.services import (
+    field_visible,
+    represented_ids,
+    viewer_level,
+    visible_clause,
+)
 from solidarna.extensions import db
 
 PER_PAGE = 24
@@ -33,11 +51,6 @@ SORTS = {
 
 
 # --- filters, search and facets ----------------------------------------------------------------
-
-
-def many_arg(args, name: str) -> list[str]:
-    """A repeated query argument as a short, sorted, de-duplicated list (bounded in size)."""
-    return sorted({v.strip()[:80] for v in args.getlist(name) if v.strip()})[:50]
 
 
 @dataclass
@@ -59,11 +72,10 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        sort = args.get("sort", "name")
         return cls(
-            q=(args.get("q") or "").strip()[:200],
+            q=text_arg(args),
             **{name: many_arg(args, name) for name in cls.SCALAR + cls.TAGS},
-            sort=sort if sort in SORTS else "name",
+            sort=choice_arg(args, "sort", SORTS, "name"),
             page=page_arg(args),
         )
 
@@ -76,21 +88,14 @@ class Filters:
         for name in self.SCALAR + self.TAGS:
             data[name] = getattr(self, name) or None
         data.update(changes)
-        return {k: v for k, v in data.items() if v not in (None, [], "")}
-
-
-def _like_terms(q: str) -> list[str]:
-    terms = [t for t in re.split(r"\s+", fold(q)) if t][:8]
-    return [
-        "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms
-    ]
+        return url_args(data)
 
 
 def apply_filters(query, filters: Filters, level: str, own_ids: set[int], skip: str | None = None):
     query = query.where(visible_clause(level, own_ids))
     if level != "admins":
         query = query.where(Organization.moderation != "archived")
-    for pattern in _like_terms(filters.q):
+    for pattern in like_patterns(filters.q):
         query = query.where(Organization.search_text.like(pattern, escape="\\"))
     for name in Filters.SCALAR:
         values = getattr(filters, name)
@@ -125,19 +130,14 @@ def search(
     own_ids: set[int] | None = None,
     total: int | None = None,
 ):
-    """A page of entries (db.paginate) for the filters, as the viewer may see them. `total`,
-    when the caller knows it (facet_total), saves the count query."""
+    """A page of entries for the filters, as the viewer may see them. `total`, when the
+    caller knows it (facets_and_total), saves the count query."""
     level = level or viewer_level()
     own_ids = represented_ids() if own_ids is None else own_ids
     query = order(apply_filters(select(Organization), filters, level, own_ids), filters.sort)
     # The list shows no tags: do not load them (they are selectin-loaded by default).
     query = query.options(lazyload(Organization.tags))
-    page = db.paginate(
-        query, page=filters.page, per_page=PER_PAGE, error_out=False, count=total is None
-    )
-    if total is not None:
-        page.total = total
-    return page
+    return paginate(query, filters.page, PER_PAGE, total)
 
 
 def all_matching(filters: Filters, level: str | None = None, own_ids: set[int] | None = None):
@@ -146,14 +146,6 @@ def all_matching(filters: Filters, level: str | None = None, own_ids: set[int] |
     own_ids = represented_ids() if own_ids is None else own_ids
     query = order(apply_filters(select(Organization), filters, level, own_ids), "name")
     return db.session.scalars(query.execution_options(yield_per=500))
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 def facet_labels(tenant) -> dict[str, dict]:
@@ -169,20 +161,16 @@ def facet_labels(tenant) -> dict[str, dict]:
     return labels
 
 
-def facets(filters: Filters, level: str | None = None, own_ids: set[int] | None = None) -> dict:
-    """Counts per value for each facet, under the other facets' filters.
+def facets_and_total(
+    filters: Filters, level: str | None = None, own_ids: set[int] | None = None
+) -> tuple[dict[str, list[FacetValue]], int | None]:
+    """Counts per value for each facet, under the other facets' filters, and the number of
+    matching entries when the counts tell it.
 
     One statement (`facet_counts`). Without filters (the directory's landing page) the counts
     are the same for every viewer of a level until the tenant's directory changes, so they
-    are kept per tenant and level and checked against `directory_version()`."""
-    return facets_and_total(filters, level, own_ids)[0]
-
-
-def facets_and_total(
-    filters: Filters, level: str | None = None, own_ids: set[int] | None = None
-) -> tuple[dict, int | None]:
-    """facets(), and the number of matching entries when the counts tell it: the counts of
-    a scalar facet without a selection are taken under all the filters and every entry has
+    are kept per tenant and level and checked against `directory_version()`. The counts of a
+    scalar facet without a selection are taken under all the filters and every entry has
     exactly one value there, so they add up to the total (None when every one is selected)."""
     level = level or viewer_level()
     own_ids = represented_ids() if own_ids is None else own_ids
@@ -194,11 +182,11 @@ def facets_and_total(
         counts = facet_counts(filters, level, own_ids)
     unselected = [name for name in names if not getattr(filters, name)]
     total = sum(counts[unselected[0]].values()) if unselected else None
-    facet_values = {
-        name: _facet_values(name, counts.get(name, {}), filters, labels.get(name))
+    values = {
+        name: facet_values(counts.get(name, {}), getattr(filters, name), labels.get(name))
         for name in (*names, *Filters.TAGS)
     }
-    return facet_values, total
+    return values, total
 
 
 def facet_counts(filters: Filters, level: str, own_ids: set[int]) -> dict[str, dict[str, int]]:
@@ -230,7 +218,7 @@ def facet_counts(filters: Filters, level: str, own_ids: set[int]) -> dict[str, d
         base = base.where(Organization.tenant_id == tenant_id)
     if level != "admins":
         base = base.where(Organization.moderation != "archived")
-    for pattern in _like_terms(filters.q):
+    for pattern in like_patterns(filters.q):
         base = base.where(Organization.search_text.like(pattern, escape="\\"))
     base = base.cte("base")
 
@@ -338,15 +326,63 @@ def _forget_version(session, flush_context) -> None:
             g.pop("directory_version", None)
 
 
-def _facet_values(name, counts, filters, labels) -> list[FacetValue]:
-    selected = set(getattr(filters, name))
-    values = []
-    keys = list(labels) if labels else sorted(counts)
-    for key in keys:
-        if counts.get(key) or key in selected:
-            values.append(
-                FacetValue(
-                    key, str(labels[key]) if labels else key, counts.get(key, 0), key in selected
-                )
-            )
-    return values
+# --- the map --------------------------------------------------------------------------------------
+
+# What the map and its list need of an entry; the long texts and the tags stay in the database.
+MAP_COLUMNS = (
+    Organization.id,
+    Organization.name,
+    Organization.actor_type,
+    Organization.municipality,
+    Organization.latitude,
+    Organization.longitude,
+    Organization.field_visibility,
+    Organization.moderation,
+)
+
+
+@dataclass
+class Placed:
+    """An entry as the map shows it: its name in the reader's script, its profile URL and,
+    if the viewer may see it, its point."""
+
+    org: Organization
+    name: str
+    url: str
+    point: Point | None
+
+
+def position(org: Organization, level: str) -> Point | None:
+    """The entry's coordinates if it has valid ones and the viewer may see its address."""
+    if org.latitude is None or not field_visible(org, "address", level):
+        return None
+    return valid_point(org.latitude, org.longitude)
+
+
+def profile_url_maker():
+    """org -> org.url, built once for the hundreds of entries of a map."""
+    return url_maker("directory.profile", "organization_id", "name", lambda org: org.slug)
+
+
+def placed_entries(filters: Filters, level: str, own: set[int]) -> list[Placed]:
+    """Every entry matching the filters that the viewer may see, in name order: the same
+    selection as the list and `all_matching` (`apply_filters`), in a single query that loads
+    only the columns the map shows (no tags, no mission or description). Names are put in
+    the reader's script here, once, for the list and the GeoJSON alike."""
+    query = select(Organization).options(load_only(*MAP_COLUMNS), raiseload(Organization.tags))
+    query = order(apply_filters(query, filters, level, own), "name")
+    profile_url = profile_url_maker()
+    locale = current_locale()
+    return [
+        Placed(org, in_script(org.name, locale), profile_url(org), position(org, level))
+        for org in db.session.scalars(query)
+    ]
+
+
+def map_options(name: str, filters: Filters, level: str, own: set[int], labels: dict | None):
+    """(value, label) for a select of the map's filter form: the values present among the
+    entries the viewer may see (not narrowed by the other filters: the form stays put while
+    the results change), plus any chosen value."""
+    column = getattr(Organization, name)
+    present = db.session.scalars(apply_filters(select(column).distinct(), Filters(), level, own))
+    return select_options(present, getattr(filters, name), labels)

@@ -38,7 +38,12 @@ FIELDS = (
 
 
 class DirectoryError(Exception):
-    """A directory rule was broken; str() is a user-facing message."""
+    """A directory rule was broken; str() is a user-facing message, `field` names the form
+    field it belongs to (when it belongs to one)."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- who sees what ---------------------------------------------------------------------------
@@ -104,6 +109,30 @@ def can_edit(org: Organization, user=None) -> bool:
     return viewer_level(user) == "admins" or org.id in represented_ids(user)
 
 
+def listed_organizations(include: set[int] | None = None) -> list[Organization]:
+    """Organizations a resource, practice or relationship may point to: the verified ones
+    of this space, plus those already linked (so editing never drops a link silently)."""
+    clause = Organization.moderation == "verified"
+    if include:
+        clause = or_(clause, Organization.id.in_(include))
+    return list(
+        db.session.scalars(
+            select(Organization).where(clause).order_by(Organization.sort_name, Organization.id)
+        )
+    )
+
+
+def place(name: str | None) -> tuple[str, str] | None:
+    """(canonical municipality name, district) for a municipality typed or chosen anywhere in
+    the directory; None for none, DirectoryError for an unknown one."""
+    if not name:
+        return None
+    found = find_municipality(name)
+    if found is None:
+        raise DirectoryError(_l("Unknown municipality."), "municipality")
+    return found.name_latn, found.district_iso
+
+
 # --- duplicates ---------------------------------------------------------------------------------
 
 _NOISE = re.compile(
@@ -150,11 +179,7 @@ def _normalise(data: dict) -> dict:
         if key in data:
             data[key] = clean(data[key]) or None
     if data.get("municipality"):
-        found = find_municipality(data["municipality"])
-        if found is None:
-            raise DirectoryError(_l("Unknown municipality."))
-        data["municipality"] = found.name_latn
-        data["district_iso"] = found.district_iso
+        data["municipality"], data["district_iso"] = place(data["municipality"])
     for key in ("legal_name", "address", "contact_email", "phone", "website", "turnover_band"):
         if key in data and not data[key]:
             data[key] = None

@@ -6,12 +6,12 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from solidarna.core.permissions import can_edit_contribution, require
+from solidarna.core.permissions import can_edit_contribution, current_person, require
 from solidarna.core.rendering import render
-from solidarna.directory.organizations.models import Practice
-from solidarna.directory.organizations.views.browse import name_slug
-from solidarna.directory.resources import services as rs
-from solidarna.directory.resources.forms import PracticeForm
+from solidarna.directory.organizations import services
+from solidarna.directory.practices import services as ps
+from solidarna.directory.practices.forms import PracticeForm
+from solidarna.directory.practices.models import Practice
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -33,17 +33,16 @@ def _may_edit(practice: Practice) -> None:
 
 @bp.get("/")
 def index():
-    filters = rs.PracticeFilters.from_args(request.args)
-    page = rs.search_practices(filters)
+    filters = ps.PracticeFilters.from_args(request.args)
+    page = ps.search_practices(filters)
     return render(
         "practices/index.html",
         block="results",
         tenant=g.tenant,
         filters=filters,
         page=page,
-        facets=rs.practice_facets(filters),
-        organizations=rs.practice_organizations([p.id for p in page.items]),
-        name_slug=name_slug,
+        facets=ps.practice_facets(filters),
+        organizations=ps.practice_organizations([p.id for p in page.items]),
     )
 
 
@@ -54,9 +53,8 @@ def detail(practice_id: int):
         "practices/detail.html",
         tenant=g.tenant,
         practice=practice,
-        organizations=rs.practice_organizations([practice.id])[practice.id],
+        organizations=ps.practice_organizations([practice.id])[practice.id],
         can_edit=can_edit_contribution(current_user, practice),
-        name_slug=name_slug,
     )
 
 
@@ -69,17 +67,17 @@ def _form_page(form, practice=None, status=200):
 @bp.route("/new", methods=["GET", "POST"])
 @require("can_add_practice")
 def create():
-    offered = rs.listed_organizations()
+    offered = services.listed_organizations()
     form = PracticeForm(tenant=g.tenant, organizations=offered)
     if form.validate_on_submit():
         try:
-            practice = rs.create_practice(
+            practice = ps.create_practice(
                 form.practice_data(),
                 form.organization_ids(),
                 {o.id for o in offered},
-                current_user._get_current_object(),
+                current_person(),
             )
-        except rs.ResourceError as error:
+        except services.DirectoryError as error:
             form.municipality.errors = [*form.municipality.errors, str(error)]
             return _form_page(form, status=422)
         db.session.commit()
@@ -95,22 +93,22 @@ def edit(practice_id: int):
     _may_edit(practice)
     # Offer the verified organizations and those this editor may see among the linked ones;
     # links the editor cannot see are kept as they are.
-    visible_linked = {o.id for o in rs.practice_organizations([practice.id])[practice.id]}
-    offered = rs.listed_organizations(visible_linked)
+    visible_linked = {o.id for o in ps.practice_organizations([practice.id])[practice.id]}
+    offered = services.listed_organizations(visible_linked)
     form = PracticeForm(obj=practice, tenant=g.tenant, organizations=offered)
     if not form.is_submitted():
-        form.fill_from(rs.linked_organization_ids(practice))
+        form.fill_from(ps.linked_organization_ids(practice))
         form.municipality.data = practice.municipality or ""
     if form.validate_on_submit():
         try:
-            changed = rs.update_practice(
+            changed = ps.update_practice(
                 practice,
                 form.practice_data(),
                 form.organization_ids(),
                 {o.id for o in offered},
-                current_user._get_current_object(),
+                current_person(),
             )
-        except rs.ResourceError as error:
+        except services.DirectoryError as error:
             form.municipality.errors = [*form.municipality.errors, str(error)]
             return _form_page(form, practice, status=422)
         db.session.commit()
@@ -124,7 +122,7 @@ def edit(practice_id: int):
 def delete(practice_id: int):
     practice = get_practice(practice_id)
     _may_edit(practice)
-    rs.delete_practice(practice, current_user._get_current_object())
+    ps.delete_practice(practice, current_person())
     db.session.commit()
     flash(_("The good practice is deleted."), "success")
     return redirect(url_for("practices.index"), 303)

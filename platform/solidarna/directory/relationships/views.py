@@ -3,25 +3,21 @@ removed from an organization's profile by the people who may edit it."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, flash, g, redirect
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from solidarna.core.permissions import require
+from solidarna.core.permissions import current_person, require
 from solidarna.directory.organizations import services
-from solidarna.directory.organizations.models import Organization, Relationship
-from solidarna.directory.organizations.views import browse as views
-from solidarna.directory.organizations.views.browse import get_visible, name_slug
-from solidarna.directory.resources import services as rs
-from solidarna.directory.resources.forms import RelationshipForm
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.views import browse
+from solidarna.directory.organizations.views.browse import get_visible
+from solidarna.directory.relationships import services as relationships
+from solidarna.directory.relationships.forms import RelationshipForm
+from solidarna.directory.relationships.models import Relationship
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("relationships", __name__, url_prefix="/directory", module="directory")
-
-
-def _profile_url(org: Organization) -> str:
-    return url_for("directory.profile", organization_id=org.id, name=name_slug(org))
 
 
 @bp.app_template_global()
@@ -31,16 +27,18 @@ def relationship_form(org: Organization) -> RelationshipForm:
     sent = g.get("relationship_form")
     if sent is not None and sent.source_id == org.id:
         return sent
-    return RelationshipForm(formdata=None, source_id=org.id, targets=rs.listed_organizations())
+    return RelationshipForm(
+        formdata=None, source_id=org.id, targets=services.listed_organizations()
+    )
 
 
 def _profile_with_errors(org: Organization, form: RelationshipForm, status: int):
     """The profile again, with the form as it was sent and its errors (nothing is lost)."""
     g.relationship_form = form
-    response = views.profile(org.id)
+    response = browse.profile(org.id)
     response.status_code = status
     # A boosted form would otherwise put this POST-only address in the address bar.
-    response.headers["HX-Push-Url"] = _profile_url(org)
+    response.headers["HX-Push-Url"] = org.url
     return response
 
 
@@ -50,22 +48,22 @@ def add(organization_id: int):
     org = get_visible(organization_id)
     if not services.can_edit(org):
         abort(403)
-    form = RelationshipForm(source_id=org.id, targets=rs.listed_organizations())
+    form = RelationshipForm(source_id=org.id, targets=services.listed_organizations())
     if not form.validate_on_submit():
         return _profile_with_errors(org, form, 422)
     target = db.session.get(Organization, form.target_id)
     if target is None:
         abort(404)
     try:
-        rs.add_relationship(
-            org, target, form.rel_kind.data, form.rel_note.data, current_user._get_current_object()
+        relationships.add_relationship(
+            org, target, form.rel_kind.data, form.rel_note.data, current_person()
         )
     except services.DirectoryError as error:
         form.rel_target.errors = [*form.rel_target.errors, str(error)]
         return _profile_with_errors(get_visible(organization_id), form, 409)
     db.session.commit()
     flash(_("The relationship is added."), "success")
-    return redirect(_profile_url(org), 303)
+    return redirect(org.url, 303)
 
 
 @bp.post("/<int:organization_id>/relationships/<int:relationship_id>/delete")
@@ -78,7 +76,7 @@ def delete(organization_id: int, relationship_id: int):
     # Either side may remove a tie it does not recognise.
     if not services.can_edit(org):
         abort(403)
-    rs.delete_relationship(rel, current_user._get_current_object())
+    relationships.delete_relationship(rel, current_person())
     db.session.commit()
     flash(_("The relationship is removed."), "success")
-    return redirect(_profile_url(org), 303)
+    return redirect(org.url, 303)

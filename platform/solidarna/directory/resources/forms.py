@@ -1,99 +1,29 @@
-"""Forms for local resources, good practices and relationships. Every message a person can
-see is translated, including the ones WTForms would otherwise give in English."""
+"""The form of a local resource. Every message a person can see is translated, including the
+ones WTForms would otherwise give in English (directory/fields.py)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    DecimalField,
-    IntegerField,
-    StringField,
-    TextAreaField,
-    ValidationError,
-)
+from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
-from solidarna.core.forms import ChoiceField, MultiCheckboxField, choices
+from solidarna.core.forms import ChoiceField, choices
 from solidarna.directory import taxonomy
+from solidarna.directory.fields import (
+    Coordinates,
+    DayField,
+    NumberField,
+    at_most,
+    organization_choices,
+)
 from solidarna.directory.organizations.forms import municipality_choices
 from solidarna.directory.resources.services import today
 
 
-def at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
-
-
-# --- fields whose built-in messages would be untranslated --------------------------------------
-
-
-class _Parsed:
-    invalid = _l("Enter a valid value.")
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            self.data = None
-            raise ValueError(str(self.invalid)) from error
-
-
-class NumberField(_Parsed, DecimalField):
-    invalid = _l("Enter a number, like 43.58.")
-
-
-class WholeNumberField(_Parsed, IntegerField):
-    invalid = _l("Enter a whole number.")
-
-
-class DayField(_Parsed, DateField):
-    """A date from <input type=date> (YYYY-MM-DD), or typed the Serbian way (31.12.2026.)."""
-
-    invalid = _l("Enter a date, like 31.12.2026.")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y.", "%d.%m.%Y"])
-        super().__init__(*args, **kwargs)
-
-
-def organization_choices(organizations, placeholder=None) -> list[SelectChoice]:
-    from solidarna.core.i18n import script_filter  # the reader's script, like |script
-
-    options = [SelectChoice("", placeholder)] if placeholder is not None else []
-    return options + [SelectChoice(str(o.id), script_filter(o.name)) for o in organizations]
-
-
-class _Coordinates:
-    """Optional coordinates in Serbia, both or neither (the same rules as an organization)."""
-
-    def validate_latitude(self, field) -> None:
-        if field.data is not None and not 41.8 <= field.data <= 46.2:
-            raise ValidationError(_l("A latitude in Serbia is between 41.8 and 46.2."))
-
-    def validate_longitude(self, field) -> None:
-        if field.data is not None and not 18.8 <= field.data <= 23.1:
-            raise ValidationError(_l("A longitude in Serbia is between 18.8 and 23.1."))
-
-    def _check_pair(self) -> bool:
-        if (self.latitude.data is None) == (self.longitude.data is None) or (
-            self.latitude.errors or self.longitude.errors
-        ):
-            return True
-        missing = self.longitude if self.longitude.data is None else self.latitude
-        missing.errors = [
-            *missing.errors,
-            str(_l("Enter both latitude and longitude, or neither.")),
-        ]
-        return False
-
-
-# --- local resources -----------------------------------------------------------------------------
-
-
-class ResourceForm(_Coordinates, FlaskForm):
+class ResourceForm(Coordinates, FlaskForm):
     title = StringField(
         _l("Title"),
         validators=[
@@ -204,93 +134,3 @@ class ResourceForm(_Coordinates, FlaskForm):
         self.owner_organization_id.data = (
             str(resource.owner_organization_id) if resource.owner_organization_id else ""
         )
-
-
-# --- good practices --------------------------------------------------------------------------------
-
-
-class PracticeForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        validators=[
-            InputRequired(REQUIRED),
-            Length(min=3, max=200, message=_l("Use 3 to 200 characters.")),
-        ],
-    )
-    summary = TextAreaField(
-        _l("Summary"),
-        validators=[InputRequired(REQUIRED), at_most(500)],
-        description=_l("One or two sentences: what was done, by whom, with what result."),
-        render_kw={"rows": 3},
-    )
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Optional(), at_most(10_000)],
-        description=_l("How it works, what it took, what others can learn from it."),
-    )
-    municipality = ChoiceField(_l("Municipality"), validators=[Optional()])
-    year = WholeNumberField(_l("Year"), validators=[Optional()], render_kw={"inputmode": "numeric"})
-    themes = MultiCheckboxField(_l("Themes"), choices=choices(taxonomy.GENERAL_INTEREST))
-    organizations = MultiCheckboxField(
-        _l("Organizations behind it"),
-        description=_l("Verified organizations of this directory."),
-    )
-
-    def __init__(self, *args, tenant=None, organizations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality.choices = municipality_choices(tenant)
-        self.organizations.choices = organization_choices(organizations)
-
-    def validate_year(self, field) -> None:
-        if field.data is not None and not 1900 <= field.data <= today().year:
-            raise ValidationError(_l("Enter a year between 1900 and this year."))
-
-    def practice_data(self) -> dict:
-        return {
-            "title": self.title.data,
-            "summary": self.summary.data,
-            "description": self.description.data,
-            "municipality": self.municipality.data or None,
-            "year": self.year.data,
-            "themes": list(self.themes.data or []),
-        }
-
-    def organization_ids(self) -> set[int]:
-        return {int(v) for v in self.organizations.data or [] if v.isdigit()}
-
-    def fill_from(self, linked_ids: set[int]) -> None:
-        self.organizations.data = [str(i) for i in sorted(linked_ids)]
-
-
-# --- relationships between organizations --------------------------------------------------------
-
-
-class RelationshipForm(FlaskForm):
-    # Prefixed names: the form sits on a profile that has other forms (e.g. a "note").
-    rel_target = ChoiceField(
-        _l("Organization"), validators=[InputRequired(REQUIRED)], validate_choice=False
-    )
-    rel_kind = ChoiceField(
-        _l("Kind of relationship"),
-        choices=[SelectChoice("", _l("Choose a kind"))] + choices(taxonomy.RELATION_KINDS),
-        validators=[InputRequired(REQUIRED)],
-    )
-    rel_note = StringField(_l("Note (optional)"), validators=[Optional(), at_most(300)])
-
-    def __init__(self, *args, source_id: int, targets=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.source_id = source_id
-        targets = [o for o in targets if o.id != source_id]
-        self._allowed = {o.id for o in targets}
-        self.rel_target.choices = organization_choices(targets, _l("Choose an organization"))
-
-    def validate_rel_target(self, field) -> None:
-        value = (field.data or "").strip()
-        if value == str(self.source_id):
-            raise ValidationError(_l("An organization cannot have a relationship with itself."))
-        if not value.isdigit() or int(value) not in self._allowed:
-            raise ValidationError(_l("Choose an organization from the list."))
-
-    @property
-    def target_id(self) -> int:
-        return int(self.rel_target.data)

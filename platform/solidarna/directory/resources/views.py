@@ -10,17 +10,19 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from solidarna.core.permissions import can_edit_contribution, require
+from solidarna.core.maps import by_municipality, geojson_response, render_map_page
+from solidarna.core.permissions import can_edit_contribution, current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
-from solidarna.directory.organizations.models import Resource
-from solidarna.directory.organizations.views.browse import name_slug
 from solidarna.directory.resources import services as rs
 from solidarna.directory.resources.forms import ResourceForm
+from solidarna.directory.resources.models import Resource
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("resources", __name__, url_prefix="/resources", module="resources")
+# The map has its own blueprint (its own endpoint names, resources_map.*).
+map_bp = TenantBlueprint("resources_map", __name__, url_prefix="/resources", module="resources")
 
 
 def get_resource(resource_id: int) -> Resource:
@@ -39,7 +41,7 @@ def _may_edit(resource: Resource) -> None:
 def _owner(level: str, own: set[int], resource: Resource):
     """(organization the viewer may open or None, the owner's name to show)."""
     org = resource.owner_organization
-    if org is not None and rs.org_visible(org, level, own):
+    if org is not None and services.is_visible(org, level, own):
         return org, org.name
     return None, resource.owner_name
 
@@ -76,11 +78,10 @@ def detail(resource_id: int):
         owner_label=owner_label,
         expired=rs.is_expired(resource),
         can_edit=can_edit_contribution(current_user, resource),
-        name_slug=name_slug,
     )
 
 
-def _show_error(form, error: rs.ResourceError) -> None:
+def _show_error(form, error: services.DirectoryError) -> None:
     target = getattr(form, error.field or "owner_organization_id", form.owner_organization_id)
     target.errors = [*target.errors, str(error)]
 
@@ -94,11 +95,11 @@ def _form_page(form, resource=None, status=200):
 @bp.route("/new", methods=["GET", "POST"])
 @require("can_add_resource")
 def create():
-    form = ResourceForm(tenant=g.tenant, organizations=rs.listed_organizations())
+    form = ResourceForm(tenant=g.tenant, organizations=services.listed_organizations())
     if form.validate_on_submit():
         try:
-            resource = rs.create_resource(form.resource_data(), current_user._get_current_object())
-        except rs.ResourceError as error:
+            resource = rs.create_resource(form.resource_data(), current_person())
+        except services.DirectoryError as error:
             _show_error(form, error)
             return _form_page(form, status=422)
         db.session.commit()
@@ -116,17 +117,15 @@ def edit(resource_id: int):
     form = ResourceForm(
         obj=resource,
         tenant=g.tenant,
-        organizations=rs.listed_organizations(keep),
+        organizations=services.listed_organizations(keep),
         stored_valid_until=resource.valid_until,
     )
     if not form.is_submitted():
         form.fill_from(resource)
     if form.validate_on_submit():
         try:
-            changed = rs.update_resource(
-                resource, form.resource_data(), current_user._get_current_object()
-            )
-        except rs.ResourceError as error:
+            changed = rs.update_resource(resource, form.resource_data(), current_person())
+        except services.DirectoryError as error:
             _show_error(form, error)
             return _form_page(form, resource, status=422)
         db.session.commit()
@@ -140,7 +139,37 @@ def edit(resource_id: int):
 def delete(resource_id: int):
     resource = get_resource(resource_id)
     _may_edit(resource)
-    rs.delete_resource(resource, current_user._get_current_object())
+    rs.delete_resource(resource, current_person())
     db.session.commit()
     flash(_("The resource is deleted."), "success")
     return redirect(url_for("resources.index"), 303)
+
+
+# --- on a map (core/maps.py): the same filtered set as the list ---------------------------------
+
+
+@map_bp.get("/map")
+def page():
+    filters = rs.ResourceFilters.from_args(request.args)
+    names = rs.labels()
+    entries = rs.placed_resources(filters, rs.today())
+    return render_map_page(
+        "resources/map.html",
+        tenant=g.tenant,
+        filters=filters,
+        labels=names,
+        total=len(entries),
+        unlocated=sum(1 for item in entries if item.point is None),
+        hidden_expired=rs.hidden_expired_count(filters),
+        groups=by_municipality(entries, place=lambda item: item.resource.municipality),
+        options=rs.map_options(filters, names),
+        facet_titles=rs.FACET_TITLES,
+    )
+
+
+@map_bp.get("/map.geojson")
+def geojson():
+    filters = rs.ResourceFilters.from_args(request.args)
+    entries = rs.placed_resources(filters, rs.today())
+    # Depends on the reader's script and on today's date (expiry): not shared.
+    return geojson_response(rs.geojson_of(entries, rs.labels()))

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, redirect, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from solidarna.core.rendering import render
-from solidarna.core.script import fold
 from solidarna.directory.organizations import search, services
-from solidarna.directory.organizations.models import Organization, Relationship
+from solidarna.directory.organizations.models import Organization
 from solidarna.directory.organizations.search import Filters
+from solidarna.directory.relationships.models import Relationship
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("directory", __name__, url_prefix="/directory", module="directory")
-
-
-def name_slug(org: Organization) -> str:
-    return "-".join(fold(org.name).replace("/", " ").split())[:60] or "org"
 
 
 def get_visible(organization_id: int) -> Organization:
@@ -55,10 +51,8 @@ def index():
 @bp.get("/<int:organization_id>-<name>")
 def profile(organization_id: int, name: str | None = None):
     org = get_visible(organization_id)
-    if name is not None and name != name_slug(org):
-        return redirect(
-            url_for("directory.profile", organization_id=org.id, name=name_slug(org)), 301
-        )
+    if name is not None and name != org.slug:
+        return redirect(org.url, 301)
     level = services.viewer_level()
     own = services.represented_ids()
     # An entry has few ties: load them with both ends and keep those whose other end the
@@ -83,5 +77,4 @@ def profile(organization_id: int, name: str | None = None):
         can_edit=services.can_edit(org),
         relationships=ties,
         representatives=services.representatives(org) if level == "admins" else [],
-        name_slug=name_slug,
     )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, flash, g, redirect
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from solidarna.core.permissions import require
+from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.organizations.forms import ClaimForm, OrganizationForm
 from solidarna.directory.organizations.identifiers import clean, mb_warning
-from solidarna.directory.organizations.views.browse import get_visible, name_slug
+from solidarna.directory.organizations.views.browse import get_visible
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -62,7 +61,7 @@ def create():
             org = services.create_organization(
                 data,
                 tags,
-                current_user._get_current_object(),
+                current_person(),
                 source="office" if office else "self_reported",
                 moderation="verified" if office else "pending",
             )
@@ -70,7 +69,7 @@ def create():
             form.municipality.errors = [*form.municipality.errors, str(error)]
             return _form_page(form, status=422)
         if not office:
-            services.add_representative(org, current_user._get_current_object(), status="active")
+            services.add_representative(org, current_person(), status="active")
         db.session.commit()
         flash(
             _("The entry is saved.")
@@ -80,9 +79,7 @@ def create():
             ),
             "success",
         )
-        return redirect(
-            url_for("directory.profile", organization_id=org.id, name=name_slug(org)), 303
-        )
+        return redirect(org.url, 303)
     return _form_page(form, status=422 if form.errors else 200)
 
 
@@ -108,17 +105,13 @@ def edit(organization_id: int):
             return _form_page(form, org, warnings=warnings, status=409)
         data, tags = form.entry_data()
         try:
-            changes = services.update_organization(
-                org, data, tags, current_user._get_current_object()
-            )
+            changes = services.update_organization(org, data, tags, current_person())
         except services.DirectoryError as error:
             form.municipality.errors = [*form.municipality.errors, str(error)]
             return _form_page(form, org, status=422)
         db.session.commit()
         flash(_("The changes are saved.") if changes else _("Nothing was changed."), "success")
-        return redirect(
-            url_for("directory.profile", organization_id=org.id, name=name_slug(org)), 303
-        )
+        return redirect(org.url, 303)
     return _form_page(form, org, status=422 if form.errors else 200)
 
 
@@ -128,10 +121,10 @@ def confirm(organization_id: int):
     org = get_visible(organization_id)
     if not services.can_edit(org):
         abort(403)
-    services.confirm(org, current_user._get_current_object())
+    services.confirm(org, current_person())
     db.session.commit()
     flash(_("Thank you: the entry is confirmed as up to date."), "success")
-    return redirect(url_for("directory.profile", organization_id=org.id, name=name_slug(org)), 303)
+    return redirect(org.url, 303)
 
 
 @bp.route("/<int:organization_id>/claim", methods=["GET", "POST"])
@@ -142,7 +135,7 @@ def claim(organization_id: int):
     if form.validate_on_submit():
         try:
             services.add_representative(
-                org, current_user._get_current_object(), status="pending", message=form.message.data
+                org, current_person(), status="pending", message=form.message.data
             )
         except services.DirectoryError as error:
             form.message.errors = [*form.message.errors, str(error)]
@@ -154,9 +147,7 @@ def claim(organization_id: int):
             ),
             "success",
         )
-        return redirect(
-            url_for("directory.profile", organization_id=org.id, name=name_slug(org)), 303
-        )
+        return redirect(org.url, 303)
     return render(
         "directory/claim.html",
         tenant=g.tenant,

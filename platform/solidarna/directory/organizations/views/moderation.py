@@ -6,15 +6,14 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
-from solidarna.core.permissions import require
+from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.organizations.forms import ModerationForm
 from solidarna.directory.organizations.models import Organization, Representative
-from solidarna.directory.organizations.views.browse import get_visible, name_slug
+from solidarna.directory.organizations.views.browse import get_visible
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -47,7 +46,6 @@ def queue():
         pending=pending,
         claims=claims,
         form=ModerationForm(formdata=None),
-        name_slug=name_slug,
     )
 
 
@@ -65,21 +63,15 @@ def moderate(organization_id: int):
             status=422,
         )
     try:
-        services.moderate(
-            org, form.action.data, current_user._get_current_object(), form.note.data or ""
-        )
+        services.moderate(org, form.action.data, current_person(), form.note.data or "")
     except services.DirectoryError as error:
         flash(str(error), "warning")
-        return redirect(
-            url_for("directory.profile", organization_id=org.id, name=name_slug(org)), 303
-        )
+        return redirect(org.url, 303)
     db.session.commit()
     flash(str(MESSAGES[form.action.data]), "success")
     target = request.form.get("next") == "queue"
     return redirect(
-        url_for("directory_moderation.queue")
-        if target
-        else url_for("directory.profile", organization_id=org.id, name=name_slug(org)),
+        url_for("directory_moderation.queue") if target else org.url,
         303,
     )
 
@@ -94,9 +86,7 @@ def decide(organization_id: int, representative_id: int, decision: str):
     if rep is None or rep.organization_id != org.id:
         abort(404)
     try:
-        services.decide_representative(
-            rep, decision == "accept", current_user._get_current_object()
-        )
+        services.decide_representative(rep, decision == "accept", current_person())
     except services.DirectoryError as error:
         flash(str(error), "warning")
     else:
@@ -121,5 +111,4 @@ def history(organization_id: int):
         tenant=g.tenant,
         org=org,
         revisions=services.history(org),
-        name_slug=name_slug,
     )
