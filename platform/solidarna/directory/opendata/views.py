@@ -35,8 +35,9 @@ from solidarna.directory.opendata import services as opendata
 from solidarna.directory.opendata.forms import ConfirmForm, UploadForm
 from solidarna.directory.organizations import search, services
 from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.permissions import can_moderate_directory
 from solidarna.directory.organizations.search import Filters
-from solidarna.directory.organizations.views.browse import get_visible
+from solidarna.directory.organizations.views.browse import load_organization
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -114,7 +115,7 @@ def export_json():
 
 @exports_bp.get("/<int:organization_id>.json")
 def organization_json(organization_id: int):
-    org = get_visible(organization_id)
+    org = load_organization(organization_id)
     document = opendata.organization_document(org, services.viewer_level(), entry_url(org))
     response = Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype=JSONLD)
     return _personal(response)
@@ -201,7 +202,7 @@ def _preview(table: csvio.Table, upload_id: str, filename: str):
 
 
 @import_bp.route("/import", methods=["GET", "POST"])
-@require("can_moderate_directory")
+@require(can_moderate_directory)
 def upload():
     form = UploadForm()
     if not form.is_submitted():
@@ -220,7 +221,7 @@ def upload():
 
 
 @import_bp.post("/import/confirm")
-@require("can_moderate_directory")
+@require(can_moderate_directory)
 def confirm():
     form = ConfirmForm()
     if not form.validate():
@@ -262,7 +263,7 @@ def confirm():
 
 
 @import_bp.get("/import/<upload_id>/report")
-@require("can_moderate_directory")
+@require(can_moderate_directory)
 def report(upload_id: str):
     _data, _meta, path = uploads.paths(upload_id)
     if not path.exists():

@@ -104,11 +104,6 @@ def is_visible(org: Organization, level: str, own_ids: set[int]) -> bool:
     return org.moderation == "verified" or (org.id in own_ids and org.moderation != "archived")
 
 
-def can_edit(org: Organization, user=None) -> bool:
-    user = user if user is not None else current_user
-    return viewer_level(user) == "admins" or org.id in represented_ids(user)
-
-
 def listed_organizations(include: set[int] | None = None) -> list[Organization]:
     """Organizations a resource, practice or relationship may point to: the verified ones
     of this space, plus those already linked (so editing never drops a link silently)."""

@@ -4,31 +4,31 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from solidarna.core.permissions import can_edit_contribution, current_person, require
+from solidarna.core.permissions import current_person, register_predicates, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.practices import services as ps
 from solidarna.directory.practices.forms import PracticeForm
 from solidarna.directory.practices.models import Practice
+from solidarna.directory.practices.permissions import (
+    TEMPLATE_PREDICATES,
+    can_add_practice,
+    can_edit_practice,
+)
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("practices", __name__, url_prefix="/practices", module="resources")
+bp.record_once(lambda state: register_predicates(state.app, *TEMPLATE_PREDICATES))
 
 
-def get_practice(practice_id: int) -> Practice:
+def load_practice(practice_id: int) -> Practice:
     """The practice if it exists in this tenant; 404 otherwise."""
     practice = db.session.get(Practice, practice_id)
     if practice is None:
         abort(404)
     return practice
-
-
-def _may_edit(practice: Practice) -> None:
-    if not can_edit_contribution(current_user, practice):
-        abort(403)
 
 
 @bp.get("/")
@@ -48,13 +48,13 @@ def index():
 
 @bp.get("/<int:practice_id>")
 def detail(practice_id: int):
-    practice = get_practice(practice_id)
+    practice = load_practice(practice_id)
     return render(
         "practices/detail.html",
         tenant=g.tenant,
         practice=practice,
         organizations=ps.practice_organizations([practice.id])[practice.id],
-        can_edit=can_edit_contribution(current_user, practice),
+        can_edit=can_edit_practice(current_person(), practice),
     )
 
 
@@ -65,7 +65,7 @@ def _form_page(form, practice=None, status=200):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@require("can_add_practice")
+@require(can_add_practice)
 def create():
     offered = services.listed_organizations()
     form = PracticeForm(tenant=g.tenant, organizations=offered)
@@ -87,10 +87,8 @@ def create():
 
 
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
-@require("can_add_practice")
-def edit(practice_id: int):
-    practice = get_practice(practice_id)
-    _may_edit(practice)
+@require(can_edit_practice, obj=load_practice)
+def edit(practice: Practice):
     # Offer the verified organizations and those this editor may see among the linked ones;
     # links the editor cannot see are kept as they are.
     visible_linked = {o.id for o in ps.practice_organizations([practice.id])[practice.id]}
@@ -118,10 +116,8 @@ def edit(practice_id: int):
 
 
 @bp.post("/<int:practice_id>/delete")
-@require("can_add_practice")
-def delete(practice_id: int):
-    practice = get_practice(practice_id)
-    _may_edit(practice)
+@require(can_edit_practice, obj=load_practice)
+def delete(practice: Practice):
     ps.delete_practice(practice, current_person())
     db.session.commit()
     flash(_("The good practice is deleted."), "success")

@@ -10,10 +10,15 @@ from solidarna.core.permissions import current_person, require
 from solidarna.directory.organizations import services
 from solidarna.directory.organizations.models import Organization
 from solidarna.directory.organizations.views import browse
-from solidarna.directory.organizations.views.browse import get_visible
+from solidarna.directory.organizations.views.browse import load_organization
 from solidarna.directory.relationships import services as relationships
 from solidarna.directory.relationships.forms import RelationshipForm
 from solidarna.directory.relationships.models import Relationship
+from solidarna.directory.relationships.permissions import (
+    Tie,
+    can_add_relationship,
+    can_remove_relationship,
+)
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -42,12 +47,19 @@ def _profile_with_errors(org: Organization, form: RelationshipForm, status: int)
     return response
 
 
+def load_tie(organization_id: int, relationship_id: int) -> Tie:
+    """A relationship of a visible entry, seen from that entry's profile; 404 otherwise."""
+    org = load_organization(organization_id)
+    rel = db.session.get(Relationship, relationship_id)
+    if rel is None or org.id not in (rel.source_id, rel.target_id):
+        abort(404)
+    return Tie(org, rel)
+
+
 @bp.post("/<int:organization_id>/relationships")
-@require("is_member")
-def add(organization_id: int):
-    org = get_visible(organization_id)
-    if not services.can_edit(org):
-        abort(403)
+@require(can_add_relationship, obj=load_organization)
+def add(org: Organization):
+    organization_id = org.id
     form = RelationshipForm(source_id=org.id, targets=services.listed_organizations())
     if not form.validate_on_submit():
         return _profile_with_errors(org, form, 422)
@@ -60,23 +72,17 @@ def add(organization_id: int):
         )
     except services.DirectoryError as error:
         form.rel_target.errors = [*form.rel_target.errors, str(error)]
-        return _profile_with_errors(get_visible(organization_id), form, 409)
+        return _profile_with_errors(load_organization(organization_id), form, 409)
     db.session.commit()
     flash(_("The relationship is added."), "success")
     return redirect(org.url, 303)
 
 
 @bp.post("/<int:organization_id>/relationships/<int:relationship_id>/delete")
-@require("is_member")
-def delete(organization_id: int, relationship_id: int):
-    org = get_visible(organization_id)
-    rel = db.session.get(Relationship, relationship_id)
-    if rel is None or org.id not in (rel.source_id, rel.target_id):
-        abort(404)
-    # Either side may remove a tie it does not recognise.
-    if not services.can_edit(org):
-        abort(403)
-    relationships.delete_relationship(rel, current_person())
+@require(can_remove_relationship, obj=load_tie)
+def delete(tie: Tie):
+    org = tie.organization
+    relationships.delete_relationship(tie.relationship, current_person())
     db.session.commit()
     flash(_("The relationship is removed."), "success")
     return redirect(org.url, 303)

@@ -8,34 +8,34 @@ from functools import partial
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from solidarna.core.maps import by_municipality, geojson_response, render_map_page
-from solidarna.core.permissions import can_edit_contribution, current_person, require
+from solidarna.core.permissions import current_person, register_predicates, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.resources import services as rs
 from solidarna.directory.resources.forms import ResourceForm
 from solidarna.directory.resources.models import Resource
+from solidarna.directory.resources.permissions import (
+    TEMPLATE_PREDICATES,
+    can_add_resource,
+    can_edit_resource,
+)
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("resources", __name__, url_prefix="/resources", module="resources")
+bp.record_once(lambda state: register_predicates(state.app, *TEMPLATE_PREDICATES))
 # The map has its own blueprint (its own endpoint names, resources_map.*).
 map_bp = TenantBlueprint("resources_map", __name__, url_prefix="/resources", module="resources")
 
 
-def get_resource(resource_id: int) -> Resource:
+def load_resource(resource_id: int) -> Resource:
     """The resource if it exists in this tenant; 404 otherwise."""
     resource = db.session.get(Resource, resource_id)
     if resource is None:
         abort(404)
     return resource
-
-
-def _may_edit(resource: Resource) -> None:
-    if not can_edit_contribution(current_user, resource):
-        abort(403)
 
 
 def _owner(level: str, own: set[int], resource: Resource):
@@ -67,7 +67,7 @@ def index():
 
 @bp.get("/<int:resource_id>")
 def detail(resource_id: int):
-    resource = get_resource(resource_id)
+    resource = load_resource(resource_id)
     level = services.viewer_level()
     owner_org, owner_label = _owner(level, services.represented_ids(), resource)
     return render(
@@ -77,7 +77,7 @@ def detail(resource_id: int):
         owner_org=owner_org,
         owner_label=owner_label,
         expired=rs.is_expired(resource),
-        can_edit=can_edit_contribution(current_user, resource),
+        can_edit=can_edit_resource(current_person(), resource),
     )
 
 
@@ -93,7 +93,7 @@ def _form_page(form, resource=None, status=200):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@require("can_add_resource")
+@require(can_add_resource)
 def create():
     form = ResourceForm(tenant=g.tenant, organizations=services.listed_organizations())
     if form.validate_on_submit():
@@ -109,10 +109,8 @@ def create():
 
 
 @bp.route("/<int:resource_id>/edit", methods=["GET", "POST"])
-@require("can_add_resource")
-def edit(resource_id: int):
-    resource = get_resource(resource_id)
-    _may_edit(resource)
+@require(can_edit_resource, obj=load_resource)
+def edit(resource: Resource):
     keep = {resource.owner_organization_id} if resource.owner_organization_id else None
     form = ResourceForm(
         obj=resource,
@@ -135,10 +133,8 @@ def edit(resource_id: int):
 
 
 @bp.post("/<int:resource_id>/delete")
-@require("can_add_resource")
-def delete(resource_id: int):
-    resource = get_resource(resource_id)
-    _may_edit(resource)
+@require(can_edit_resource, obj=load_resource)
+def delete(resource: Resource):
     rs.delete_resource(resource, current_person())
     db.session.commit()
     flash(_("The resource is deleted."), "success")

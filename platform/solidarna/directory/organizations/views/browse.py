@@ -6,22 +6,32 @@ from flask import abort, g, redirect, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from solidarna.core.permissions import current_person, register_predicates
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import search, services
 from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.permissions import TEMPLATE_PREDICATES, can_edit_organization
 from solidarna.directory.organizations.search import Filters
 from solidarna.directory.relationships.models import Relationship
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("directory", __name__, url_prefix="/directory", module="directory")
+bp.record_once(lambda state: register_predicates(state.app, *TEMPLATE_PREDICATES))
 
 
-def get_visible(organization_id: int) -> Organization:
-    """The entry if it exists in this tenant and the viewer may see it; 404 otherwise."""
+def load_entry(organization_id: int) -> Organization:
+    """The entry if it exists in this tenant, whoever may see it: for the moderators' routes
+    (they see every entry; others get 403 from the predicate, as for any entry). 404 otherwise."""
     org = db.session.get(Organization, organization_id)
     if org is None:
         abort(404)
+    return org
+
+
+def load_organization(organization_id: int) -> Organization:
+    """The entry if it exists in this tenant and the viewer may see it; 404 otherwise."""
+    org = load_entry(organization_id)
     if not services.is_visible(org, services.viewer_level(), services.represented_ids()):
         abort(404)
     return org
@@ -50,7 +60,7 @@ def index():
 @bp.get("/<int:organization_id>")
 @bp.get("/<int:organization_id>-<name>")
 def profile(organization_id: int, name: str | None = None):
-    org = get_visible(organization_id)
+    org = load_organization(organization_id)
     if name is not None and name != org.slug:
         return redirect(org.url, 301)
     level = services.viewer_level()
@@ -74,7 +84,7 @@ def profile(organization_id: int, name: str | None = None):
         org=org,
         level=level,
         visible=lambda field: services.field_visible(org, field, level),
-        can_edit=services.can_edit(org),
+        can_edit=can_edit_organization(current_person(), org),
         relationships=ties,
         representatives=services.representatives(org) if level == "admins" else [],
     )

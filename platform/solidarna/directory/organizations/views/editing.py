@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect
+from flask import flash, g, redirect
 from flask_babel import gettext as _
 
-from solidarna.core.permissions import current_person, require
+from solidarna.core.permissions import current_person, is_member, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.organizations.forms import ClaimForm, OrganizationForm
 from solidarna.directory.organizations.identifiers import clean, mb_warning
-from solidarna.directory.organizations.views.browse import get_visible
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.permissions import (
+    can_add_organization,
+    can_edit_organization,
+)
+from solidarna.directory.organizations.views.browse import load_organization
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -45,7 +50,7 @@ def _checks(form, exclude_id=None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@require("can_add_organization")
+@require(can_add_organization)
 def create():
     form = OrganizationForm(tenant=g.tenant)
     if form.validate_on_submit():
@@ -84,11 +89,8 @@ def create():
 
 
 @bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
-@require("is_member")
-def edit(organization_id: int):
-    org = get_visible(organization_id)
-    if not services.can_edit(org):
-        abort(403)
+@require(can_edit_organization, obj=load_organization)
+def edit(org: Organization):
     form = OrganizationForm(obj=org, tenant=g.tenant)
     if not form.is_submitted():
         form.fill_from(org)
@@ -116,11 +118,8 @@ def edit(organization_id: int):
 
 
 @bp.post("/<int:organization_id>/confirm")
-@require("is_member")
-def confirm(organization_id: int):
-    org = get_visible(organization_id)
-    if not services.can_edit(org):
-        abort(403)
+@require(can_edit_organization, obj=load_organization)
+def confirm(org: Organization):
     services.confirm(org, current_person())
     db.session.commit()
     flash(_("Thank you: the entry is confirmed as up to date."), "success")
@@ -128,9 +127,8 @@ def confirm(organization_id: int):
 
 
 @bp.route("/<int:organization_id>/claim", methods=["GET", "POST"])
-@require("is_member")
-def claim(organization_id: int):
-    org = get_visible(organization_id)
+@require(is_member, obj=load_organization)
+def claim(org: Organization):
     form = ClaimForm()
     if form.validate_on_submit():
         try:

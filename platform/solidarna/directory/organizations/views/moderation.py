@@ -13,7 +13,11 @@ from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.organizations.forms import ModerationForm
 from solidarna.directory.organizations.models import Organization, Representative
-from solidarna.directory.organizations.views.browse import get_visible
+from solidarna.directory.organizations.permissions import (
+    can_edit_organization,
+    can_moderate_directory,
+)
+from solidarna.directory.organizations.views.browse import load_entry, load_organization
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -27,8 +31,17 @@ MESSAGES = {
 }
 
 
+def load_request(organization_id: int, representative_id: int) -> Representative:
+    """A request to represent (or a representation) of an entry of this space; 404 otherwise."""
+    org = load_entry(organization_id)
+    rep = db.session.get(Representative, representative_id)
+    if rep is None or rep.organization_id != org.id:
+        abort(404)
+    return rep
+
+
 @bp.get("/moderation")
-@require("can_moderate_directory")
+@require(can_moderate_directory)
 def queue():
     pending = db.session.scalars(
         select(Organization)
@@ -50,9 +63,8 @@ def queue():
 
 
 @bp.post("/<int:organization_id>/moderate")
-@require("can_moderate_directory")
-def moderate(organization_id: int):
-    org = get_visible(organization_id)
+@require(can_moderate_directory, obj=load_entry)
+def moderate(org: Organization):
     form = ModerationForm()
     if not form.validate():
         return render(
@@ -79,12 +91,8 @@ def moderate(organization_id: int):
 @bp.post(
     "/<int:organization_id>/representatives/<int:representative_id>/<any(accept, reject):decision>"
 )
-@require("can_moderate_directory")
-def decide(organization_id: int, representative_id: int, decision: str):
-    org = get_visible(organization_id)
-    rep = db.session.get(Representative, representative_id)
-    if rep is None or rep.organization_id != org.id:
-        abort(404)
+@require(can_moderate_directory, obj=load_request)
+def decide(rep: Representative, decision: str):
     try:
         services.decide_representative(rep, decision == "accept", current_person())
     except services.DirectoryError as error:
@@ -101,11 +109,8 @@ def decide(organization_id: int, representative_id: int, decision: str):
 
 
 @bp.get("/<int:organization_id>/history")
-@require("is_member")
-def history(organization_id: int):
-    org = get_visible(organization_id)
-    if not services.can_edit(org):
-        abort(403)
+@require(can_edit_organization, obj=load_organization)
+def history(org: Organization):
     return render(
         "directory/history.html",
         tenant=g.tenant,
