@@ -33,7 +33,8 @@ from solidarna.core.models import utcnow
 from solidarna.core.script import fold, to_cyrillic
 from solidarna.core.tenancy import cross_tenant
 from solidarna.directory import taxonomy
-from solidarna.directory.models import Organization, OrganizationTag, Relationship
+from solidarna.directory.organizations.models import Organization, OrganizationTag
+from solidarna.directory.relationships.models import Relationship
 from solidarna.extensions import db
 from solidarna.tenants.models import Membership, Tenant
 

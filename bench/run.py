@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 
 from solidarna.core.database import normalise_url
 from solidarna.core.tenancy import cross_tenant
-from solidarna.directory.models import Organization
+from solidarna.directory.organizations.models import Organization
 from solidarna.extensions import db
 from solidarna.tenants.models import Tenant
 

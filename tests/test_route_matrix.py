@@ -10,13 +10,11 @@ import pytest
 
 from solidarna import create_app
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory.models import Representative
-from solidarna.directory.resource_services import (
-    add_relationship,
-    create_practice,
-    create_resource,
-)
-from solidarna.directory.services import create_organization
+from solidarna.directory.organizations.models import Representative
+from solidarna.directory.organizations.services import create_organization
+from solidarna.directory.practices.services import create_practice
+from solidarna.directory.relationships.services import add_relationship
+from solidarna.directory.resources.services import create_resource
 from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
 from solidarna.tenants import services

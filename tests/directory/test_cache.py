@@ -9,8 +9,8 @@ import pytest
 
 from solidarna.accounts.models import User
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import search, services
-from solidarna.directory.models import Organization
+from solidarna.directory.organizations import search, services
+from solidarna.directory.organizations.models import Organization
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

@@ -5,8 +5,12 @@ import re
 import pytest
 
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import services
-from solidarna.directory.models import Organization, OrganizationRevision, Representative
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import (
+    Organization,
+    OrganizationRevision,
+    Representative,
+)
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

@@ -6,7 +6,9 @@ import re
 import pytest
 
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import charts, ecosystem, services
+from solidarna.directory.ecosystem import charts
+from solidarna.directory.ecosystem import services as ecosystem
+from solidarna.directory.organizations import services
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

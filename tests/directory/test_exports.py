@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import event
 
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import opendata, services
-from solidarna.directory.models import Organization
+from solidarna.directory.opendata import services as opendata
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization
 from tests.conftest import Client
 
 VALID_PIB = "101134702"

@@ -11,8 +11,10 @@ from sqlalchemy import event, func
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import csvio, opendata, services
-from solidarna.directory.models import Organization
+from solidarna.directory.opendata import csvio
+from solidarna.directory.opendata import services as opendata
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

@@ -10,10 +10,10 @@ import re
 import pytest
 from sqlalchemy import event
 
+from solidarna.core.maps import tile_origin
 from solidarna.core.security import CSP
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import services
-from solidarna.directory.map_views import tile_origin
+from solidarna.directory.organizations import services
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}
@@ -164,10 +164,8 @@ def test_profile_links_match_the_profile_route(app, client, space, db):
         with app.test_request_context():
             from flask import g, url_for
 
-            from solidarna.directory.views import name_slug
-
             g.tenant = space
-            expected = url_for("directory.profile", organization_id=odd.id, name=name_slug(odd))
+            expected = url_for("directory.profile", organization_id=odd.id, name=odd.slug)
     url = next(f["properties"]["url"] for f in geojson(client)["features"] if f["id"] == odd.id)
     assert url == expected
     assert client.get(url).status_code == 200  # not a redirect to the canonical name

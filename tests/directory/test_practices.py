@@ -7,9 +7,10 @@ import pytest
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import resource_services as rs
-from solidarna.directory import services
-from solidarna.directory.models import Organization, Practice, PracticeOrganization
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.practices import services as rs
+from solidarna.directory.practices.models import Practice, PracticeOrganization
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

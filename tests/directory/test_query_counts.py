@@ -9,8 +9,8 @@ import itertools
 import pytest
 
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import services
-from solidarna.directory.models import Relationship
+from solidarna.directory.organizations import services
+from solidarna.directory.relationships.models import Relationship
 from tests.conftest import Client, statements
 
 MUNICIPALITIES = ["Kruševac", "Aleksandrovac", "Brus", "Varvarin", "Trstenik", "Ćićevac"]

@@ -5,8 +5,9 @@ import pytest
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import services
-from solidarna.directory.models import Organization, Relationship
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.relationships.models import Relationship
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

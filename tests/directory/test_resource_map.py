@@ -13,8 +13,8 @@ from sqlalchemy import event
 
 from solidarna.core.security import CSP
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import resource_services as rs
-from solidarna.directory import services
+from solidarna.directory.organizations import services
+from solidarna.directory.resources import services as rs
 
 EN = {"Accept-Language": "en"}
 KRUSEVAC = (43.5800, 21.3339)

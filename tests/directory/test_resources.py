@@ -8,9 +8,10 @@ import pytest
 from solidarna.accounts.models import User
 from solidarna.core.audit import AuditEntry
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory import resource_services as rs
-from solidarna.directory import services
-from solidarna.directory.models import Organization, Resource
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.resources import services as rs
+from solidarna.directory.resources.models import Resource
 from tests.conftest import Client
 
 EN = {"Accept-Language": "en"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from solidarna.core.audit import AuditEntry
 from solidarna.core.notifications import Notification
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory.services import create_organization
+from solidarna.directory.organizations.services import create_organization
 from solidarna.discussions.models import Category, Post, Report, Thread
 from tests.conftest import Client
 

@@ -11,14 +11,11 @@ from sqlalchemy import func, select
 
 from solidarna.core.geography import find
 from solidarna.core.models import utcnow
-from solidarna.directory import services
-from solidarna.directory.models import (
-    Organization,
-    Practice,
-    PracticeOrganization,
-    Relationship,
-    Resource,
-)
+from solidarna.directory.organizations import services
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.practices.models import Practice, PracticeOrganization
+from solidarna.directory.relationships.models import Relationship
+from solidarna.directory.resources.models import Resource
 from solidarna.extensions import db
 
 FICTIONAL = "Demo unos: izmišljena organizacija, sve sličnosti su slučajne."

@@ -1,6 +1,7 @@
 """Directory capability: the ecosystem map of SSE actors (module `directory`: organizations,
 relationships, the map, the ecosystem overview, open-data exports and CSV import) and the local
-community resources and good practices (module `resources`)."""
+community resources and good practices (module `resources`). Each sub-capability is a
+subpackage with the same few files (models, forms, views, services, permissions)."""
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -9,23 +10,14 @@ from solidarna.core.capabilities import Capability, KitKey, NavItem, register_ca
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.directory import (
-        contributions,
-        ecosystem,
-        editing,
-        exports,
-        imports,
-        kit,
-        map_views,
-        moderation,
-        practices,
-        relationships,
-        resource_map,
-        resources,
-        search,  # noqa: F401 - its session listener forgets the per-space cache on writes
-        taxonomy,
-        views,
-    )
+    from solidarna.directory import contributions, kit, taxonomy
+    from solidarna.directory.ecosystem import views as ecosystem
+    from solidarna.directory.opendata import views as opendata
+    from solidarna.directory.organizations import search  # noqa: F401 - forgets the cache on writes
+    from solidarna.directory.organizations.views import browse, editing, map, moderation
+    from solidarna.directory.practices import views as practices
+    from solidarna.directory.relationships import views as relationships
+    from solidarna.directory.resources import views as resources
 
     register_capability(
         app,
@@ -38,14 +30,14 @@ def init_app(app: Flask) -> None:
                 "overview of the local ecosystem, with open data."
             ),
             blueprints=(
-                views.bp,
+                browse.bp,
                 editing.bp,
                 moderation.bp,
                 relationships.bp,
                 ecosystem.bp,
-                map_views.bp,
-                exports.bp,
-                imports.bp,
+                map.bp,
+                opendata.exports_bp,
+                opendata.import_bp,
             ),  # fmt: skip
             nav=(
                 NavItem("directory.index", _l("Directory"), current=("directory",), order=100),
@@ -69,7 +61,7 @@ def init_app(app: Flask) -> None:
             description=_l(
                 "Spaces, equipment, land and knowledge a community can share, and good practices."
             ),
-            blueprints=(resources.bp, practices.bp, resource_map.bp),
+            blueprints=(resources.bp, practices.bp, resources.map_bp),
             nav=(
                 NavItem("resources.index", _l("Resources"), current=("resources.",), order=200),
                 NavItem(
@@ -81,4 +73,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def directory_labels() -> dict:
-        return {"tx": taxonomy, "name_slug": views.name_slug}
+        return {"tx": taxonomy}

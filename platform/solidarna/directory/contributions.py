@@ -4,7 +4,6 @@ verified entries in the tenant activity feed (declared in directory/__init__.py)
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -12,21 +11,16 @@ from sqlalchemy import func, select
 from solidarna.core.activity import ActivityItem
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType
-from solidarna.directory.models import Organization
-from solidarna.directory.services import represented_ids, viewer_level, visible_clause
-from solidarna.directory.views import name_slug
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.services import represented_ids, viewer_level, visible_clause
 from solidarna.extensions import db
-
-
-def _profile_url(org: Organization) -> str:
-    return url_for("directory.profile", organization_id=org.id, name=name_slug(org))
 
 
 def resolve_organizations(ids: list[int]) -> dict[int, Subject]:
     """The entries among `ids` that the current viewer may see (one query)."""
     clause = visible_clause(viewer_level(), represented_ids())
     orgs = db.session.scalars(select(Organization).where(Organization.id.in_(ids), clause)).unique()
-    return {org.id: Subject("organization", org.id, org.name, _profile_url(org)) for org in orgs}
+    return {org.id: Subject("organization", org.id, org.name, org.url) for org in orgs}
 
 
 ORGANIZATION_SUBJECT = SubjectType("organization", _l("Directory entry"), resolve_organizations)
@@ -48,6 +42,6 @@ def newly_verified(tenant, limit: int) -> list[ActivityItem]:
     ).unique()
     return [
         ActivityItem(when=org.verified_at, label=_("New in the directory"), title=org.name,
-                     url=_profile_url(org))
+                     url=org.url)
         for org in orgs
     ]  # fmt: skip

@@ -1,0 +1,1 @@
+"""The ecosystem overview: who is present where, and what is missing."""

@@ -1,0 +1,1 @@
+"""Open data: the directory as CSV and JSON-LD, and the CSV import."""

@@ -1,0 +1,268 @@
+"""Open data (docs/open-data.md): the exports and the CSV import.
+
+Exports: the list as CSV and as JSON-LD, honouring the list's filters, and one entry as
+JSON-LD. Each shows exactly what the requester may see on the list and the profiles: the same
+entries (search.all_matching) and the same private fields (services.field_visible). Large
+exports are streamed row by row."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from solidarna.accounts.services import absolute_url
+from solidarna.core.permissions import current_person, require
+from solidarna.core.rendering import render
+from solidarna.directory import taxonomy
+from solidarna.directory.opendata import csvio, uploads
+from solidarna.directory.opendata import services as opendata
+from solidarna.directory.opendata.forms import ConfirmForm, UploadForm
+from solidarna.directory.organizations import search, services
+from solidarna.directory.organizations.models import Organization
+from solidarna.directory.organizations.permissions import can_moderate_directory
+from solidarna.directory.organizations.search import Filters
+from solidarna.directory.organizations.views.browse import load_organization
+from solidarna.extensions import db
+from solidarna.tenants.routing import TenantBlueprint
+
+exports_bp = TenantBlueprint("directory_exports", __name__, url_prefix="/directory")
+
+JSONLD = "application/ld+json"
+
+
+def entry_url(org: Organization) -> str:
+    """The entry's stable, absolute address: its profile without the readable name, which
+    may change."""
+    return absolute_url("directory.profile", organization_id=org.id)
+
+
+def _filename(extension: str) -> str:
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Belgrade"))
+    return f"{g.tenant.slug}-directory-{datetime.now(zone).date().isoformat()}.{extension}"
+
+
+def _personal(response: Response) -> Response:
+    """What an export holds depends on who asks: never from a shared cache."""
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def _download(head: str, rows, mimetype: str, extension: str) -> Response:
+    """A streamed attachment: `head` (the header, which needs nothing from the request),
+    then `rows`, a generator run inside the request's context (stream_with_context) while
+    the response is sent, so memory does not grow with the number of entries.
+
+    Sending the head first also keeps the context's push and pop in the same chunk-reading
+    loop when a server (or the test client) reads the first chunk somewhere else."""
+    rows = stream_with_context(rows)
+
+    def chunks():
+        yield head
+        yield from rows
+
+    response = Response(chunks(), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(extension)}"'
+    return _personal(response)
+
+
+def _matching():
+    """The list's entries for the request's filters, as the viewer may see them."""
+    filters = Filters.from_args(request.args)
+    level = services.viewer_level()
+    own = services.represented_ids()
+    return level, lambda: search.all_matching(filters, level, own)
+
+
+@exports_bp.get("/export.csv")
+def export_csv():
+    level, matching = _matching()
+    delimiter = opendata.DELIMITERS.get(request.args.get("sep", ""), ",")
+
+    def rows():
+        yield from opendata.csv_rows(matching(), level, entry_url, delimiter)
+
+    return _download(opendata.csv_head(delimiter), rows(), "text/csv", "csv")
+
+
+@exports_bp.get("/export.json")
+def export_json():
+    level, matching = _matching()
+
+    def rows():
+        yield from opendata.jsonld_rows(matching(), level, entry_url)
+
+    return _download(opendata.jsonld_head(), rows(), JSONLD, "json")
+
+
+@exports_bp.get("/<int:organization_id>.json")
+def organization_json(organization_id: int):
+    org = load_organization(organization_id)
+    document = opendata.organization_document(org, services.viewer_level(), entry_url(org))
+    response = Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype=JSONLD)
+    return _personal(response)
+
+
+# --- the CSV import, for the space's administrators: template, upload, preview, confirm, report
+#
+# Nothing is written to the directory before the admin confirms. Between the preview and the
+# confirmation the uploaded file waits in the instance folder (uploads.py). On confirmation the
+# file is read and checked again (the directory may have changed), the valid rows are created
+# in one transaction, the file is deleted and a report is kept next to it for a day.
+
+import_bp = TenantBlueprint("directory_import", __name__, url_prefix="/directory")
+SHOWN_PROBLEMS = 1000
+SAMPLE_ROWS = 20
+
+
+@import_bp.get("/import/template.csv")
+def template():
+    body = csvio.template_csv(g.tenant)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{g.tenant.slug}-import-template.csv"'
+        },
+    )
+
+
+def _upload_page(form, error: str | None = None, status: int = 200):
+    return render(
+        "directory/import.html",
+        tenant=g.tenant,
+        form=form,
+        file_error=error,
+        max_rows=csvio.MAX_ROWS,
+        max_mb=csvio.MAX_BYTES // 2**20,
+        columns=csvio.COLUMNS,
+        required=csvio.REQUIRED_COLUMNS,
+        code_lists=_code_lists(),
+        status=status,
+    )
+
+
+def _code_lists() -> list[tuple[str, dict]]:
+    return [
+        ("legal_form", taxonomy.LEGAL_FORMS),
+        ("actor_type", taxonomy.actor_types(g.tenant)),
+        ("se_status", taxonomy.SE_STATUSES),
+        ("status", taxonomy.ORG_STATUSES),
+        ("kd_sections", taxonomy.KD_SECTIONS),
+        ("general_interest", taxonomy.GENERAL_INTEREST),
+        ("vulnerable_groups", taxonomy.VULNERABLE_GROUPS),
+        ("turnover_band", taxonomy.TURNOVER_BANDS),
+    ]
+
+
+def _preview(table: csvio.Table, upload_id: str, filename: str):
+    rows = csvio.validate(table, g.tenant)
+    errors = csvio.problems(rows)
+    warnings = csvio.warnings(rows)
+    importable = csvio.count_importable(rows, include_similar=False)
+    similar = sum(1 for r in rows if r.valid and r.similar)
+    form = ConfirmForm(formdata=None, upload_id=upload_id)
+    return render(
+        "directory/import_preview.html",
+        tenant=g.tenant,
+        form=form,
+        filename=filename,
+        table=table,
+        rows=rows,
+        errors=errors[:SHOWN_PROBLEMS],
+        errors_total=len(errors),
+        warnings=warnings[:SHOWN_PROBLEMS],
+        warnings_total=len(warnings),
+        importable=importable,
+        similar=similar,
+        invalid=sum(1 for r in rows if not r.valid),
+        sample=[r for r in rows if r.valid][:SAMPLE_ROWS],
+        status=200 if importable or similar else 422,
+    )
+
+
+@import_bp.route("/import", methods=["GET", "POST"])
+@require(can_moderate_directory)
+def upload():
+    form = UploadForm()
+    if not form.is_submitted():
+        return _upload_page(form)
+    if not form.validate():
+        return _upload_page(form, status=422)
+    stream = form.file.data
+    raw = stream.read(csvio.MAX_BYTES + 1)
+    filename = uploads.display_name(stream.filename)
+    try:
+        table = csvio.read(raw)
+    except csvio.FileProblem as problem:
+        return _upload_page(form, error=str(problem), status=problem.status)
+    upload_id = uploads.store(raw, filename)
+    return _preview(table, upload_id, filename)
+
+
+@import_bp.post("/import/confirm")
+@require(can_moderate_directory)
+def confirm():
+    form = ConfirmForm()
+    if not form.validate():
+        abort(400)
+    data, meta, report_path = uploads.paths(form.upload_id.data)
+    claimed = data.with_suffix(".importing")
+    try:
+        os.rename(data, claimed)  # only one confirmation can take the file
+    except FileNotFoundError:
+        return _upload_page(
+            UploadForm(formdata=None),
+            error=_("This upload has already been imported or has expired. Upload the file again."),
+            status=409,
+        )
+    try:
+        filename = json.loads(meta.read_text(encoding="utf-8"))["filename"]
+        table = csvio.read(claimed.read_bytes())
+        rows = csvio.validate(table, g.tenant)
+        report = csvio.import_rows(
+            rows,
+            current_person(),
+            filename=filename,
+            moderation=form.moderation.data,
+            include_similar=form.include_similar.data,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        os.rename(claimed, data)
+        raise
+    report_path.write_text(json.dumps(report.to_dict()), encoding="utf-8")
+    claimed.unlink(missing_ok=True)
+    meta.unlink(missing_ok=True)
+    flash(
+        ngettext("Imported %(num)d entry.", "Imported %(num)d entries.", len(report.created)),
+        "success" if report.created else "warning",
+    )
+    return redirect(url_for("directory_import.report", upload_id=form.upload_id.data), 303)
+
+
+@import_bp.get("/import/<upload_id>/report")
+@require(can_moderate_directory)
+def report(upload_id: str):
+    _data, _meta, path = uploads.paths(upload_id)
+    if not path.exists():
+        abort(404)
+    report = csvio.Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    return render("directory/import_report.html", tenant=g.tenant, report=report)

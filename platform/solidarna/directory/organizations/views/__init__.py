@@ -1,0 +1,1 @@
+"""The views of organizations, one module per blueprint."""

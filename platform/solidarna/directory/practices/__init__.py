@@ -1,0 +1,1 @@
+"""Good practices worth sharing, linked to the organizations behind them."""

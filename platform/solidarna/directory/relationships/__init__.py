@@ -1,0 +1,1 @@
+"""Relationships between organizations: partner, member of, supplier, funder."""

@@ -1,0 +1,1 @@
+"""Local community resources: premises, land, equipment, funding, services, expertise."""
