@@ -20,6 +20,7 @@ from solidarna.accounts.forms import (
 from solidarna.accounts.models import User, dummy_password_check, normalise_email
 from solidarna.core import audit
 from solidarna.core.i18n import current_locale
+from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
 from solidarna.extensions import db, limiter
@@ -159,7 +160,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        audit.record("account.logout", target=current_user._get_current_object())
+        audit.record("account.logout", target=current_person())
         db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
@@ -240,7 +241,7 @@ def change_password():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append(_("The current password is not right."))
         else:
-            user = current_user._get_current_object()
+            user = current_person()
             user.set_password(form.password.data)
             audit.record("account.password_changed", target=user)
             db.session.commit()
@@ -263,10 +264,10 @@ def change_email():
             new_email = normalise_email(form.email.data)
             # Confirm the new address before it replaces the old one; tell nothing about
             # whether it is registered to someone else (the link checks that on use).
-            services.send_verification(current_user._get_current_object(), new_email)
+            services.send_verification(current_person(), new_email)
             audit.record(
                 "account.email_change_requested",
-                target=current_user._get_current_object(),
+                target=current_person(),
                 new=new_email,
             )
             db.session.commit()

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 from flask import Flask, abort, current_app, g, has_app_context, request
 
+from solidarna.core.permissions import register_predicates
+
 EXTENSION = "solidarna.capabilities"
 
 
@@ -96,6 +98,8 @@ class Capability:
     panel: Callable | None = None
     #: notification kind -> lazy label
     notification_kinds: dict = field(default_factory=dict)
+    #: the capability's rules that templates ask by name (`can_edit_post(current_user, post)`)
+    predicates: tuple = ()
 
 
 class CapabilityError(RuntimeError):
@@ -228,6 +232,7 @@ def register_capability(app: Flask, capability: Capability) -> Capability:
     registry(app).add(capability)
     for blueprint in capability.blueprints:
         app.register_blueprint(blueprint)
+    register_predicates(app, *capability.predicates)
     return capability
 
 

@@ -101,11 +101,14 @@ def _authenticated(user) -> bool:
 
 def tenant_id_of(obj) -> int | None:
     """The tenant a predicate's object belongs to: a Tenant itself, or anything tenant-scoped
-    (an organization, a thread ...); None when there is no object to ask about."""
+    (an organization, a thread ...); None (the current tenant) for anything else."""
     if not obj:  # None, or a template's undefined `tenant`
         return None
-    tenant_id = getattr(obj, "tenant_id", None)
-    return tenant_id if tenant_id is not None else getattr(obj, "id", None)
+    if getattr(obj, "__tablename__", None) == "tenants":
+        return obj.id
+    # Anything else that is not tenant-scoped (a role name, a resolved subject) is asked about
+    # in the current tenant.
+    return getattr(obj, "tenant_id", None)
 
 
 def membership_of(user, tenant=None):

@@ -13,10 +13,13 @@ def init_app(app: Flask) -> None:
     from solidarna.directory import contributions, kit, taxonomy
     from solidarna.directory.ecosystem import views as ecosystem
     from solidarna.directory.opendata import views as opendata
+    from solidarna.directory.organizations import permissions as organization_rules
     from solidarna.directory.organizations import search  # noqa: F401 - forgets the cache on writes
     from solidarna.directory.organizations.views import browse, editing, map, moderation
+    from solidarna.directory.practices import permissions as practice_rules
     from solidarna.directory.practices import views as practices
     from solidarna.directory.relationships import views as relationships
+    from solidarna.directory.resources import permissions as resource_rules
     from solidarna.directory.resources import views as resources
 
     register_capability(
@@ -50,6 +53,7 @@ def init_app(app: Flask) -> None:
             figures=contributions.directory_figures,
             activity=contributions.newly_verified,
             subjects=(contributions.ORGANIZATION_SUBJECT,),
+            predicates=organization_rules.TEMPLATE_PREDICATES,
         ),
     )
     register_capability(
@@ -62,6 +66,7 @@ def init_app(app: Flask) -> None:
                 "Spaces, equipment, land and knowledge a community can share, and good practices."
             ),
             blueprints=(resources.bp, practices.bp, resources.map_bp),
+            predicates=(*resource_rules.TEMPLATE_PREDICATES, *practice_rules.TEMPLATE_PREDICATES),
             nav=(
                 NavItem("resources.index", _l("Resources"), current=("resources.",), order=200),
                 NavItem(

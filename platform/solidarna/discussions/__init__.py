@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         kit,
         models,
         moderation,
+        permissions,
         services,
         views,
     )
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
             activity=activity.discussion_activity,
             panel=attached.discussion_panel,
             notification_kinds=services.NOTIFICATION_KINDS,
+            predicates=permissions.TEMPLATE_PREDICATES,
         ),
     )
 

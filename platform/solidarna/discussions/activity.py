@@ -9,11 +9,11 @@ from flask_login import current_user
 from solidarna.core.activity import ActivityItem
 from solidarna.core.markdown import excerpt
 from solidarna.discussions import reading
-from solidarna.discussions import services as ds
+from solidarna.discussions.permissions import visible_levels
 
 
 def discussion_activity(tenant, limit: int) -> list[ActivityItem]:
-    rows = reading.recent_posts(ds.visible_levels(current_user), limit * 2)
+    rows = reading.recent_posts(visible_levels(current_user), limit * 2)
     visible_subjects = reading.subjects_of([thread for _post, thread in rows])
     items = []
     for post, thread in rows:

@@ -11,8 +11,8 @@ from solidarna.core import subjects
 from solidarna.core.permissions import can_view_tenant, require
 from solidarna.core.rendering import render
 from solidarna.discussions import reading
-from solidarna.discussions import services as ds
 from solidarna.discussions.forms import ThreadForm
+from solidarna.discussions.permissions import can_post, can_take_part
 from solidarna.discussions.views import start_thread
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -33,16 +33,15 @@ def index(subject_type: str, subject_id: int):
     subject = get_subject(subject_type, subject_id)
     return render(
         "discussions/subject.html",
-        tenant=g.tenant,
         subject=subject,
         kind=subjects.subject_type(subject_type),
         threads=reading.subject_threads(subject_type, subject_id),
-        can_start=ds.can_post(current_user),
+        can_start=can_post(current_user),
     )
 
 
 @bp.route("/<subject_type>/<int:subject_id>/new", methods=["GET", "POST"])
-@require(ds.can_take_part)
+@require(can_take_part)
 def new_thread(subject_type: str, subject_id: int):
     subject = get_subject(subject_type, subject_id)
     return start_thread(ThreadForm(), subject=subject)
@@ -62,6 +61,6 @@ def discussion_panel(subject_type: str, subject_id: int) -> Markup | None:
             more=len(threads) > PANEL_LIMIT,
             subject_type=subject_type,
             subject_id=subject_id,
-            can_start=ds.can_post(current_user),
+            can_start=can_post(current_user),
         )
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from solidarna.core.permissions import can_manage_members, require
+from solidarna.core.permissions import can_manage_members, current_person, require
 from solidarna.core.rendering import render
 from solidarna.discussions import moderation_services as ms
 from solidarna.discussions.forms import CategoryForm
@@ -26,17 +25,12 @@ def get_category(category_id: int) -> Category:
     return category
 
 
-def admin():
-    return current_user._get_current_object()
-
-
 @bp.get("/")
 @require(can_manage_members)
 def index():
     categories = list(db.session.scalars(db.select(Category).order_by(Category.position)))
     return render(
         "discussions/categories.html",
-        tenant=g.tenant,
         categories=categories,
         suggested=ms.suggested_categories(g.tenant) if not categories else [],
     )
@@ -44,7 +38,7 @@ def index():
 
 def _form_page(form, category=None, status=200):
     return render(
-        "discussions/category_form.html", tenant=g.tenant, form=form, category=category,
+        "discussions/category_form.html", form=form, category=category,
         status=status,
     )  # fmt: skip
 
@@ -54,7 +48,7 @@ def _form_page(form, category=None, status=200):
 def create():
     form = CategoryForm()
     if form.validate_on_submit():
-        category = ms.save_category(None, form.data, admin())
+        category = ms.save_category(None, form.data, current_person())
         db.session.commit()
         flash(_("The category %(name)s is created.", name=category.name), "success")
         return redirect(url_for("discussion_categories.index"), 303)
@@ -67,7 +61,7 @@ def edit(category_id: int):
     category = get_category(category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        ms.save_category(category, form.data, admin())
+        ms.save_category(category, form.data, current_person())
         db.session.commit()
         flash(_("The category is saved."), "success")
         return redirect(url_for("discussion_categories.index"), 303)
@@ -79,7 +73,7 @@ def edit(category_id: int):
 def delete(category_id: int):
     category = get_category(category_id)
     try:
-        ms.delete_category(category, admin())
+        ms.delete_category(category, current_person())
     except DiscussionError as error:
         flash(str(error), "error")
         return redirect(url_for("discussion_categories.index"), 303)
@@ -100,7 +94,7 @@ def move(category_id: int):
 @bp.post("/set-up")
 @require(can_manage_members)
 def set_up():
-    made = ms.set_up_categories(g.tenant, admin())
+    made = ms.set_up_categories(g.tenant, current_person())
     db.session.commit()
     if made:
         flash(_("The suggested categories are created; rename or change them here."), "success")

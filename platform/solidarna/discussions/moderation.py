@@ -3,12 +3,11 @@ moving threads, earlier versions of posts. Every action is audit-logged with a r
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from solidarna.core.forms import choices
-from solidarna.core.permissions import can_moderate, require
+from solidarna.core.permissions import can_moderate, current_person, require
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
 from solidarna.discussions import moderation_services as ms
@@ -45,7 +44,6 @@ def queue():
     threads = ms.load_threads({p.thread_id for p, _r in reported} | {p.thread_id for p in hidden})
     return render(
         "discussions/moderation.html",
-        tenant=g.tenant,
         reported=reported,
         hidden=hidden,
         threads=threads,
@@ -69,7 +67,7 @@ def _act(act, back: str):
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back, 303)
     try:
-        act(action, current_user._get_current_object(), form.reason.data or "")
+        act(action, current_person(), form.reason.data or "")
     except ds.DiscussionError as error:
         flash(str(error), "error")
         return redirect(back, 303)
@@ -114,7 +112,7 @@ def move(thread_id: int):
     if form.validate_on_submit():
         target = next(c for c in categories if str(c.id) == form.category.data)
         try:
-            ms.move_thread(thread, target, current_user._get_current_object(), form.reason.data)
+            ms.move_thread(thread, target, current_person(), form.reason.data)
         except ds.DiscussionError as problem:
             error = str(problem)
         else:
@@ -123,7 +121,7 @@ def move(thread_id: int):
             return redirect(url_for("discussions.thread", thread_id=thread.id), 303)
     status = 422 if (form.errors or error) else 200
     return render(
-        "discussions/move.html", tenant=g.tenant, thread=thread, form=form, error=error,
+        "discussions/move.html", thread=thread, form=form, error=error,
         status=status,
     )  # fmt: skip
 
@@ -132,6 +130,4 @@ def move(thread_id: int):
 @require(can_moderate)
 def history(post_id: int):
     post = get_post(post_id)
-    return render(
-        "discussions/history.html", tenant=g.tenant, post=post, revisions=reading.revisions(post)
-    )
+    return render("discussions/history.html", post=post, revisions=reading.revisions(post))

@@ -15,9 +15,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from solidarna.accounts.models import User
 from solidarna.core import markdown, notifications, subjects
 from solidarna.core.models import utcnow
-from solidarna.core.permissions import ROLE_RANK, can_manage_members, can_moderate, is_member
+from solidarna.core.permissions import ROLE_RANK
 from solidarna.discussions.mentions import render_body
 from solidarna.discussions.models import Category, Post, PostRevision, Subscription, Thread
+from solidarna.discussions.permissions import visible_levels
 from solidarna.discussions.reading import permalink
 from solidarna.extensions import db, limiter
 from solidarna.tenants.models import Membership
@@ -41,67 +42,7 @@ class RateLimited(DiscussionError):
     pass
 
 
-# --- who sees what ---------------------------------------------------------------------------
-
-
-def visible_levels(user) -> list[str]:
-    """The category visibilities the user may read in the current tenant."""
-    levels = ["public"]
-    if is_member(user) or can_moderate(user):
-        levels.append("members")
-    if can_manage_members(user):
-        levels.append("admins")
-    return levels
-
-
-def can_view_category(user, category: Category | None) -> bool:
-    return category is not None and category.visibility in visible_levels(user)
-
-
-def can_take_part(user, tenant=None) -> bool:
-    """Members write in the space's discussions (moderators and admins too)."""
-    return is_member(user) or can_moderate(user)
-
-
-def can_post(user, thread: Thread | None = None) -> bool:
-    """Members write; a locked or deleted thread takes only moderators' posts."""
-    if can_moderate(user):
-        return True
-    return is_member(user) and not (thread is not None and (thread.locked or thread.deleted_at))
-
-
-def can_edit_post(user, post: Post) -> bool:
-    if post.is_deleted or not user.is_authenticated:
-        return False
-    if can_moderate(user):
-        return True
-    return (
-        post.author_id == user.id
-        and is_member(user)
-        and not post.is_hidden
-        and not post.thread.locked
-    )
-
-
-def can_delete_post(user, post: Post) -> bool:
-    return can_edit_post(user, post)
-
-
-def thread_subject(thread: Thread) -> subjects.Subject | None:
-    """The object an attached thread is about, if the viewer may see it."""
-    if not thread.subject_type:
-        return None
-    return subjects.resolve_one(thread.subject_type, thread.subject_id)
-
-
-def thread_visible(thread: Thread | None, user) -> bool:
-    if thread is None:
-        return False
-    if thread.deleted_at is not None and not can_moderate(user):
-        return False
-    if thread.category_id is not None:
-        return can_view_category(user, thread.category)
-    return thread_subject(thread) is not None
+# Who may read and write what is in permissions.py.
 
 
 def categories_for(user) -> list[Category]:

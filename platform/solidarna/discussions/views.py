@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -18,7 +17,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from solidarna.core import notifications
-from solidarna.core.permissions import can_manage_members, can_moderate, is_member, require
+from solidarna.core.permissions import (
+    can_manage_members,
+    can_moderate,
+    current_person,
+    is_member,
+    require,
+)
 from solidarna.core.rendering import render, wants_fragment
 from solidarna.core.urls import page_arg
 from solidarna.discussions import mentions as people
@@ -27,6 +32,16 @@ from solidarna.discussions import reading
 from solidarna.discussions import services as ds
 from solidarna.discussions.forms import PostForm, ReportForm, ThreadForm
 from solidarna.discussions.models import Category, Post, Thread
+from solidarna.discussions.permissions import (
+    can_delete_post,
+    can_edit_post,
+    can_post,
+    can_read_thread,
+    can_report_post,
+    can_take_part,
+    can_view_category,
+    thread_subject,
+)
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -45,7 +60,7 @@ def get_category(category_id: int) -> Category:
     category = db.session.get(Category, category_id)
     if category is None:
         abort(404)
-    if not ds.can_view_category(current_user, category):
+    if not can_view_category(current_user, category):
         _not_visible()
     return category
 
@@ -54,7 +69,7 @@ def get_thread(thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id)
     if thread is None:
         abort(404)
-    if not ds.thread_visible(thread, current_user):
+    if not can_read_thread(current_user, thread):
         _not_visible()
     return thread
 
@@ -63,13 +78,9 @@ def get_post(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
     if post is None:
         abort(404)
-    if not ds.thread_visible(post.thread, current_user):
+    if not can_read_thread(current_user, post.thread):
         _not_visible()
     return post
-
-
-def user():
-    return current_user._get_current_object()
 
 
 @bp.get("/")
@@ -77,7 +88,6 @@ def index():
     categories = ds.categories_for(current_user)
     return render(
         "discussions/index.html",
-        tenant=g.tenant,
         categories=categories,
         about=reading.recent_subject_threads(limit=10),
         can_set_up=not categories and can_manage_members(current_user),
@@ -91,17 +101,15 @@ def category(category_id: int):
     return render(
         "discussions/category.html",
         block="threads",
-        tenant=g.tenant,
         category=category,
         page=page,
-        can_start=ds.can_post(current_user),
+        can_start=can_post(current_user),
     )
 
 
 def _thread_form_page(form, category=None, subject=None, error=None, preview=None, status=200):
     return render(
         "discussions/new_thread.html",
-        tenant=g.tenant,
         form=form,
         category=category,
         subject=subject,
@@ -120,7 +128,7 @@ def start_thread(form, *, category=None, subject=None):
         return _thread_form_page(form, category, subject, preview=html)
     try:
         thread, _post = ds.create_thread(
-            form.title.data, form.body.data, user(), category=category, subject=subject
+            form.title.data, form.body.data, current_person(), category=category, subject=subject
         )
     except ds.DiscussionError as error:
         status = 429 if isinstance(error, ds.RateLimited) else 422
@@ -131,9 +139,8 @@ def start_thread(form, *, category=None, subject=None):
 
 
 @bp.route("/c/<int:category_id>/new", methods=["GET", "POST"])
-@require(ds.can_take_part)
-def new_thread(category_id: int):
-    category = get_category(category_id)
+@require(can_take_part, obj=get_category)
+def new_thread(category: Category):
     return start_thread(ThreadForm(), category=category)
 
 
@@ -143,7 +150,7 @@ def thread(thread_id: int):
     page = min(page_arg(request.args), thread.pages)
     form = PostForm()
     quote_number = request.args.get("quote", type=int)
-    if quote_number and ds.can_post(current_user, thread):
+    if quote_number and can_post(current_user, thread):
         quoted = reading.post_by_number(thread, quote_number)
         if quoted is not None:
             form.body.data = ds.quote_text(quoted)
@@ -159,16 +166,15 @@ def thread_page(thread, page, form, error=None, preview=None, status=200):
         db.session.commit()
     return render(
         "discussions/thread.html",
-        tenant=g.tenant,
         thread=thread,
-        subject=ds.thread_subject(thread),
+        subject=thread_subject(thread),
         page=page,
         posts=reading.thread_posts(thread, page),
         form=form,
         error=error,
         preview=preview,
         subscription=ds.subscription(thread, current_user),
-        can_reply=ds.can_post(current_user, thread),
+        can_reply=can_post(current_user, thread),
         is_moderator=can_moderate(current_user),
         status=status,
     )
@@ -192,7 +198,6 @@ def _reply_form_again(thread, form, status, error=None, preview=None):
         response = make_response(
             render_template(
                 "discussions/_reply_form.html",
-                tenant=g.tenant,
                 thread=thread,
                 form=form,
                 error=error,
@@ -208,11 +213,8 @@ def _reply_form_again(thread, form, status, error=None, preview=None):
 
 
 @bp.post("/t/<int:thread_id>/reply")
-@require(ds.can_take_part)
-def reply(thread_id: int):
-    thread = get_thread(thread_id)
-    if not ds.can_post(current_user, thread):
-        abort(403)
+@require(can_post, obj=get_thread)
+def reply(thread: Thread):
     form = PostForm()
     if not form.validate_on_submit():
         message = _("The form has expired. Please send it again.")
@@ -221,7 +223,7 @@ def reply(thread_id: int):
         html, _mentioned = people.render_body(form.body.data or "")
         return _reply_form_again(thread, form, 200, preview=html)
     try:
-        post = ds.add_post(thread, form.body.data, user())
+        post = ds.add_post(thread, form.body.data, current_person())
     except ds.DiscussionError as error:
         status = 429 if isinstance(error, ds.RateLimited) else 422
         return _reply_form_again(thread, form, status, error=str(error))
@@ -232,7 +234,6 @@ def reply(thread_id: int):
             response = make_response(
                 render_template(
                     "discussions/_post.html",
-                    tenant=g.tenant,
                     post=post,
                     thread=thread,
                     can_reply=True,
@@ -251,7 +252,7 @@ def reply(thread_id: int):
 
 
 @bp.post("/preview")
-@require(ds.can_take_part)
+@require(can_take_part)
 def preview():
     """The live preview of what is being written (htmx), rendered exactly as it will be."""
     html, _mentioned = people.render_body((request.form.get("body") or "")[: ds.BODY_MAX])
@@ -259,7 +260,7 @@ def preview():
 
 
 @bp.get("/mentions")
-@require(ds.can_take_part)
+@require(can_take_part)
 def mentions():
     """Members matching the typed name, for the @mention helper next to the text box."""
     query = request.args.get("q", "")
@@ -269,10 +270,9 @@ def mentions():
 
 
 @bp.get("/t/<int:thread_id>/follow")
-@require(is_member)
-def follow_state(thread_id: int):
+@require(is_member, obj=get_thread)
+def follow_state(thread: Thread):
     """The follow button as it stands (refreshed after a reply posted in place)."""
-    thread = get_thread(thread_id)
     return render_template(
         "discussions/_follow.html", thread=thread,
         subscription=ds.subscription(thread, current_user),
@@ -280,11 +280,10 @@ def follow_state(thread_id: int):
 
 
 @bp.post("/t/<int:thread_id>/follow")
-@require(is_member)
-def follow(thread_id: int):
-    thread = get_thread(thread_id)
+@require(is_member, obj=get_thread)
+def follow(thread: Thread):
     following = request.form.get("following") == "1"
-    ds.set_following(thread, user(), following)
+    ds.set_following(thread, current_person(), following)
     db.session.commit()
     if wants_fragment():
         return render_template(
@@ -299,11 +298,8 @@ def follow(thread_id: int):
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
-@require(is_member)
-def edit_post(post_id: int):
-    post = get_post(post_id)
-    if not ds.can_edit_post(current_user, post):
-        abort(403)
+@require(can_edit_post, obj=get_post)
+def edit_post(post: Post):
     form = PostForm()
     if not form.is_submitted():
         form.body.data = post.body
@@ -314,7 +310,7 @@ def edit_post(post_id: int):
             preview_html, _mentioned = people.render_body(form.body.data or "")
         else:
             try:
-                changed = ds.edit_post(post, form.body.data, user())
+                changed = ds.edit_post(post, form.body.data, current_person())
             except ds.DiscussionError as problem:
                 error, status = str(problem), 422
             else:
@@ -324,35 +320,31 @@ def edit_post(post_id: int):
     elif form.errors:
         status = 400
     return render(
-        "discussions/edit_post.html", tenant=g.tenant, post=post, form=form, error=error,
+        "discussions/edit_post.html", post=post, form=form, error=error,
         preview=preview_html, status=status,
     )  # fmt: skip
 
 
 @bp.post("/posts/<int:post_id>/delete")
-@require(is_member)
-def delete_post(post_id: int):
-    post = get_post(post_id)
-    if not ds.can_delete_post(current_user, post):
-        abort(403)
+@require(can_delete_post, obj=get_post)
+def delete_post(post: Post):
     if post.author_id != current_user.id:
-        ms.moderate_post(post, "delete", user(), request.form.get("reason", ""))
+        ms.moderate_post(post, "delete", current_person(), request.form.get("reason", ""))
     else:
-        ds.delete_post(post, user())
+        ds.delete_post(post, current_person())
     db.session.commit()
     flash(_("The post is deleted."), "success")
     return redirect(reading.post_url(post), 303)
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
-@require(is_member)
-def report(post_id: int):
-    post = get_post(post_id)
+@require(can_report_post, obj=get_post)
+def report(post: Post):
     form = ReportForm()
     error = None
     if form.validate_on_submit():
         try:
-            ms.report_post(post, user(), form.reason.data, form.note.data or "")
+            ms.report_post(post, current_person(), form.reason.data, form.note.data or "")
         except ds.DiscussionError as problem:
             error = str(problem)
         else:
@@ -361,6 +353,6 @@ def report(post_id: int):
             return redirect(reading.post_url(post), 303)
     status = 422 if (form.errors or error) else 200
     return render(
-        "discussions/report.html", tenant=g.tenant, post=post, form=form, error=error,
+        "discussions/report.html", post=post, form=form, error=error,
         status=status,
     )  # fmt: skip

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from solidarna.core import audit
-from solidarna.core.permissions import can_assign_role, require
+from solidarna.core.permissions import can_assign_role, can_manage_members, current_person, require
 from solidarna.core.rendering import render
 from solidarna.extensions import db
 from solidarna.tenants import services
 from solidarna.tenants.forms import InviteForm, ReasonForm, RoleForm, TenantSettingsForm
 from solidarna.tenants.models import Invitation, Membership
+from solidarna.tenants.permissions import can_manage_membership
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("tenant_admin", __name__, url_prefix="/admin")
@@ -38,7 +39,6 @@ def members_page(invite_form=None, status=200, error=None):
     ).all()
     return render(
         "tenants/admin/members.html",
-        tenant=g.tenant,
         pending=[m for m in rows if m.status == "pending"],
         members=[m for m in rows if m.status != "pending"],
         invitations=invitations,
@@ -56,10 +56,9 @@ def members():
     return members_page()
 
 
-def _act(action, membership_id: int, success: str, **kwargs):
-    membership = get_membership(membership_id)
+def _act(action, membership: Membership, success: str, **kwargs):
     try:
-        action(membership, current_user._get_current_object(), **kwargs)
+        action(membership, current_person(), **kwargs)
     except services.MembershipError as error:
         db.session.rollback()
         return members_page(status=409, error=str(error))
@@ -69,58 +68,52 @@ def _act(action, membership_id: int, success: str, **kwargs):
 
 
 @bp.post("/members/<int:membership_id>/approve")
-@require("can_manage_members")
-def approve(membership_id: int):
-    return _act(services.approve, membership_id, _("The request is approved."))
+@require(can_manage_members, obj=get_membership)
+def approve(membership: Membership):
+    return _act(services.approve, membership, _("The request is approved."))
 
 
 @bp.post("/members/<int:membership_id>/reject")
-@require("can_manage_members")
-def reject(membership_id: int):
-    get_membership(membership_id)
+@require(can_manage_members, obj=get_membership)
+def reject(membership: Membership):
     form = ReasonForm()
     if not form.validate():
         return members_page(status=422, error=_("The reason is too long."))
     return _act(
-        services.reject, membership_id, _("The request is rejected."), reason=form.reason.data or ""
+        services.reject, membership, _("The request is rejected."), reason=form.reason.data or ""
     )
 
 
 @bp.post("/members/<int:membership_id>/role")
-@require("can_manage_members")
-def change_role(membership_id: int):
-    target = get_membership(membership_id)
+@require(can_manage_membership, obj=get_membership)
+def change_role(membership: Membership):
     form = RoleForm()
     if not form.validate():
         return members_page(status=422, error=_("Choose one of the offered roles."))
-    if not can_assign_role(current_user, form.role.data) or (
-        target.role == "owner" and not can_assign_role(current_user, "owner")
-    ):
+    # The role asked for is input: only roles the person may give (the target is checked above).
+    if not can_assign_role(current_person(), form.role.data):
         abort(403)
-    return _act(services.change_role, membership_id, _("The role is changed."), role=form.role.data)
+    return _act(services.change_role, membership, _("The role is changed."), role=form.role.data)
 
 
 @bp.post("/members/<int:membership_id>/suspend")
-@require("can_manage_members")
-def suspend(membership_id: int):
-    target = get_membership(membership_id)
+@require(can_manage_membership, obj=get_membership)
+def suspend(membership: Membership):
     form = ReasonForm()
     if not form.validate():
         return members_page(status=422, error=_("The reason is too long."))
-    if target.role == "owner" and not can_assign_role(current_user, "owner"):
-        abort(403)
     return _act(
         services.suspend,
-        membership_id,
+        membership,
         _("The member is suspended."),
         reason=form.reason.data or "",
     )
 
 
 @bp.post("/members/<int:membership_id>/reactivate")
-@require("can_manage_members")
-def reactivate(membership_id: int):
-    return _act(services.reactivate, membership_id, _("The member is active again."))
+@require(can_manage_members, obj=get_membership)
+def reactivate(membership: Membership):
+    return _act(services.reactivate, membership, _("The member is active again."))
 
 
 @bp.post("/invitations")
@@ -138,7 +131,7 @@ def invite():
             form.email.data,
             form.role.data,
             form.note.data or "",
-            current_user._get_current_object(),
+            current_person(),
         )
     except services.MembershipError as error:
         db.session.rollback()
@@ -156,7 +149,7 @@ def revoke(invitation_id: int):
     if invitation is None:
         abort(404)
     try:
-        services.revoke_invitation(invitation, current_user._get_current_object())
+        services.revoke_invitation(invitation, current_person())
     except services.MembershipError as error:
         return members_page(status=409, error=str(error))
     db.session.commit()
@@ -197,9 +190,7 @@ def settings():
         db.session.commit()
         flash(_("The settings are saved."), "success")
         return redirect(url_for("tenant_admin.settings"), 303)
-    return render(
-        "tenants/admin/settings.html", tenant=tenant, form=form, status=422 if form.errors else 200
-    )
+    return render("tenants/admin/settings.html", form=form, status=422 if form.errors else 200)
 
 
 @bp.get("/audit")
@@ -207,4 +198,4 @@ def settings():
 def audit_log():
     page = request.args.get("page", 1, type=int)
     entries = audit.entries(tenant_id=g.tenant.id, page=max(page, 1))
-    return render("tenants/admin/audit.html", tenant=g.tenant, entries=entries)
+    return render("tenants/admin/audit.html", entries=entries)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from solidarna.accounts.models import User
 from solidarna.core import audit
 from solidarna.core.models import utcnow
-from solidarna.core.permissions import require
+from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
@@ -63,9 +62,7 @@ def _created(tenant: Tenant, how: str):
     db.session.flush()
     audit.record("tenant.created", target=tenant, tenant_id=tenant.id, how=how)
     with tenant_context(tenant.id):
-        services.make_owner(
-            tenant, current_user._get_current_object(), current_user._get_current_object()
-        )
+        services.make_owner(tenant, current_person(), current_person())
         db.session.commit()
     flash(_("The space %(name)s is created. You are its owner.", name=tenant.name), "success")
     return redirect(url_for("tenant.home", tenant_slug=tenant.slug), 303)
@@ -162,7 +159,7 @@ def make_owner(tenant_id: int):
         )
         return index_page(owner_form=form, status=422)
     with tenant_context(tenant.id):
-        services.make_owner(tenant, user, current_user._get_current_object())
+        services.make_owner(tenant, user, current_person())
         db.session.commit()
     flash(
         _("%(name)s is now an owner of %(tenant)s.", name=user.name, tenant=tenant.name), "success"

@@ -52,7 +52,7 @@ def _guard_tenant():
     if tenant is None:
         return None
     if not tenant.is_active and not is_platform_admin(current_user):
-        return render("tenants/suspended.html", tenant=tenant, status=403)
+        return render("tenants/suspended.html", status=403)
     if not can_view_tenant(current_user, tenant) and request.endpoint not in PUBLIC_IN_PRIVATE:
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()

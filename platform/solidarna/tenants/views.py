@@ -15,7 +15,7 @@ from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
 from solidarna.core.colors import readable_accent
 from solidarna.core.models import utcnow
-from solidarna.core.permissions import can_view_tenant, require
+from solidarna.core.permissions import can_view_tenant, current_person, require
 from solidarna.core.registry import Figure, tenant_figures
 from solidarna.core.rendering import render
 from solidarna.extensions import db
@@ -79,7 +79,7 @@ def members():
     rows = db.session.scalars(
         db.select(Membership).where(Membership.status == "active").order_by(Membership.created_at)
     ).all()
-    return render("tenants/members.html", tenant=g.tenant, members=rows)
+    return render("tenants/members.html", members=rows)
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -87,10 +87,10 @@ def members():
 def join():
     tenant = g.tenant
     if g.membership is not None:
-        return render("tenants/join.html", tenant=tenant, form=None, membership=g.membership)
+        return render("tenants/join.html", form=None, membership=g.membership)
     form = JoinForm()
     if form.validate_on_submit():
-        services.request_to_join(tenant, current_user._get_current_object(), form.message.data)
+        services.request_to_join(tenant, current_person(), form.message.data)
         db.session.commit()
         flash(
             _(
@@ -102,7 +102,6 @@ def join():
         return redirect(url_for("tenant.home"), 303)
     return render(
         "tenants/join.html",
-        tenant=tenant,
         form=form,
         membership=None,
         status=422 if form.errors else 200,
@@ -115,15 +114,12 @@ def invitation(token: str):
     try:
         invite = services.read_invitation(token, tenant)
     except services.MembershipError as error:
-        return render(
-            "tenants/invitation.html", tenant=tenant, error=str(error), invite=None, status=400
-        )
+        return render("tenants/invitation.html", error=str(error), invite=None, status=400)
     if invite is None:
         abort(404)
     if not current_user.is_authenticated:
         return render(
             "tenants/invitation.html",
-            tenant=tenant,
             invite=invite,
             error=None,
             login_url=url_for("accounts.login", next=request.path, email=invite.email),
@@ -131,13 +127,11 @@ def invitation(token: str):
         )
     if request.method == "POST":
         try:
-            services.accept_invitation(invite, current_user._get_current_object())
+            services.accept_invitation(invite, current_person())
         except services.MembershipError as error:
             db.session.rollback()
-            return render(
-                "tenants/invitation.html", tenant=tenant, error=str(error), invite=None, status=409
-            )
+            return render("tenants/invitation.html", error=str(error), invite=None, status=409)
         db.session.commit()
         flash(_("Welcome to %(name)s.", name=tenant.short_name or tenant.name), "success")
         return redirect(url_for("tenant.home"), 303)
-    return render("tenants/invitation.html", tenant=tenant, invite=invite, error=None)
+    return render("tenants/invitation.html", invite=invite, error=None)

@@ -37,7 +37,6 @@ def index():
     level = services.viewer_level()
     return render(
         "directory/ecosystem.html",
-        tenant=tenant,
         overview=overview(tenant, level),
         level=level,
         num=remembered(format_decimal),

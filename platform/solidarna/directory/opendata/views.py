@@ -146,7 +146,6 @@ def template():
 def _upload_page(form, error: str | None = None, status: int = 200):
     return render(
         "directory/import.html",
-        tenant=g.tenant,
         form=form,
         file_error=error,
         max_rows=csvio.MAX_ROWS,
@@ -180,7 +179,6 @@ def _preview(table: csvio.Table, upload_id: str, filename: str):
     form = ConfirmForm(formdata=None, upload_id=upload_id)
     return render(
         "directory/import_preview.html",
-        tenant=g.tenant,
         form=form,
         filename=filename,
         table=table,
@@ -265,4 +263,4 @@ def report(upload_id: str):
     if not path.exists():
         abort(404)
     report = csvio.Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    return render("directory/import_report.html", tenant=g.tenant, report=report)
+    return render("directory/import_report.html", report=report)

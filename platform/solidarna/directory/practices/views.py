@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from solidarna.core.permissions import current_person, register_predicates, require
+from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.practices import services as ps
 from solidarna.directory.practices.forms import PracticeForm
 from solidarna.directory.practices.models import Practice
 from solidarna.directory.practices.permissions import (
-    TEMPLATE_PREDICATES,
     can_add_practice,
     can_edit_practice,
 )
@@ -20,7 +19,6 @@ from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("practices", __name__, url_prefix="/practices")
-bp.record_once(lambda state: register_predicates(state.app, *TEMPLATE_PREDICATES))
 
 
 def load_practice(practice_id: int) -> Practice:
@@ -38,7 +36,6 @@ def index():
     return render(
         "practices/index.html",
         block="results",
-        tenant=g.tenant,
         filters=filters,
         page=page,
         facets=ps.practice_facets(filters),
@@ -51,7 +48,6 @@ def detail(practice_id: int):
     practice = load_practice(practice_id)
     return render(
         "practices/detail.html",
-        tenant=g.tenant,
         practice=practice,
         organizations=ps.practice_organizations([practice.id])[practice.id],
         can_edit=can_edit_practice(current_person(), practice),
@@ -59,9 +55,7 @@ def detail(practice_id: int):
 
 
 def _form_page(form, practice=None, status=200):
-    return render(
-        "practices/form.html", tenant=g.tenant, form=form, practice=practice, status=status
-    )
+    return render("practices/form.html", form=form, practice=practice, status=status)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -10,14 +10,13 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from solidarna.core.maps import by_municipality, geojson_response, render_map_page
-from solidarna.core.permissions import current_person, register_predicates, require
+from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.resources import services as rs
 from solidarna.directory.resources.forms import ResourceForm
 from solidarna.directory.resources.models import Resource
 from solidarna.directory.resources.permissions import (
-    TEMPLATE_PREDICATES,
     can_add_resource,
     can_edit_resource,
 )
@@ -25,7 +24,6 @@ from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("resources", __name__, url_prefix="/resources")
-bp.record_once(lambda state: register_predicates(state.app, *TEMPLATE_PREDICATES))
 # The map has its own blueprint (its own endpoint names, resources_map.*).
 map_bp = TenantBlueprint("resources_map", __name__, url_prefix="/resources")
 
@@ -54,7 +52,6 @@ def index():
     return render(
         "resources/index.html",
         block="results",
-        tenant=g.tenant,
         filters=filters,
         page=rs.search_resources(filters),
         facets=rs.resource_facets(filters),
@@ -72,7 +69,6 @@ def detail(resource_id: int):
     owner_org, owner_label = _owner(level, services.represented_ids(), resource)
     return render(
         "resources/detail.html",
-        tenant=g.tenant,
         resource=resource,
         owner_org=owner_org,
         owner_label=owner_label,
@@ -87,9 +83,7 @@ def _show_error(form, error: services.DirectoryError) -> None:
 
 
 def _form_page(form, resource=None, status=200):
-    return render(
-        "resources/form.html", tenant=g.tenant, form=form, resource=resource, status=status
-    )
+    return render("resources/form.html", form=form, resource=resource, status=status)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -151,7 +145,6 @@ def page():
     entries = rs.placed_resources(filters, rs.today())
     return render_map_page(
         "resources/map.html",
-        tenant=g.tenant,
         filters=filters,
         labels=names,
         total=len(entries),

@@ -6,18 +6,17 @@ from flask import abort, g, redirect, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from solidarna.core.permissions import current_person, register_predicates
+from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import search, services
 from solidarna.directory.organizations.models import Organization
-from solidarna.directory.organizations.permissions import TEMPLATE_PREDICATES, can_edit_organization
+from solidarna.directory.organizations.permissions import can_edit_organization
 from solidarna.directory.organizations.search import Filters
 from solidarna.directory.relationships.models import Relationship
 from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("directory", __name__, url_prefix="/directory")
-bp.record_once(lambda state: register_predicates(state.app, *TEMPLATE_PREDICATES))
 
 
 def load_entry(organization_id: int) -> Organization:
@@ -48,7 +47,6 @@ def index():
     return render(
         "directory/index.html",
         block="results",
-        tenant=g.tenant,
         filters=filters,
         page=page,
         facets=facets,
@@ -80,7 +78,6 @@ def profile(organization_id: int, name: str | None = None):
     ]
     return render(
         "directory/profile.html",
-        tenant=g.tenant,
         org=org,
         level=level,
         visible=lambda field: services.field_visible(org, field, level),

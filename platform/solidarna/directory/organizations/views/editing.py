@@ -25,7 +25,6 @@ bp = TenantBlueprint("directory_edit", __name__, url_prefix="/directory")
 def _form_page(form, org=None, duplicates=(), warnings=(), status=200):
     return render(
         "directory/form.html",
-        tenant=g.tenant,
         form=form,
         org=org,
         duplicates=duplicates,
@@ -137,7 +136,7 @@ def claim(org: Organization):
             )
         except services.DirectoryError as error:
             form.message.errors = [*form.message.errors, str(error)]
-            return render("directory/claim.html", tenant=g.tenant, org=org, form=form, status=409)
+            return render("directory/claim.html", org=org, form=form, status=409)
         db.session.commit()
         flash(
             _(
@@ -148,7 +147,6 @@ def claim(org: Organization):
         return redirect(org.url, 303)
     return render(
         "directory/claim.html",
-        tenant=g.tenant,
         org=org,
         form=form,
         status=422 if form.errors else 200,

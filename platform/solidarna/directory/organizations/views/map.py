@@ -75,7 +75,6 @@ def page():
     carried = [n for n in Filters.SCALAR + Filters.TAGS if n not in MAP_FACETS]
     return render_map_page(
         "directory/map.html",
-        tenant=g.tenant,
         filters=filters,
         level=level,
         labels=labels,

@@ -3,7 +3,7 @@ rejecting, archiving and restoring entries, deciding representation requests, hi
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -55,7 +55,6 @@ def queue():
     ).all()
     return render(
         "directory/moderation.html",
-        tenant=g.tenant,
         pending=pending,
         claims=claims,
         form=ModerationForm(formdata=None),
@@ -113,7 +112,6 @@ def decide(rep: Representative, decision: str):
 def history(org: Organization):
     return render(
         "directory/history.html",
-        tenant=g.tenant,
         org=org,
         revisions=services.history(org),
     )

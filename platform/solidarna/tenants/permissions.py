@@ -1,0 +1,17 @@
+"""Rules about memberships (the tenant-level predicates — who is a member, who administers the
+space — are the mechanism's, in core/permissions.py)."""
+
+from __future__ import annotations
+
+from solidarna.core.permissions import can_assign_role, can_manage_members, predicate
+
+
+@predicate
+def can_manage_membership(user, membership) -> bool:
+    """Admins manage the memberships of their space; an owner's only owners (and platform
+    admins) may change or suspend."""
+    return bool(
+        membership is not None
+        and can_manage_members(user, membership)
+        and (membership.role != "owner" or can_assign_role(user, "owner"))
+    )
