@@ -141,6 +141,7 @@ def _select_needs(select, *, orm: bool) -> tuple[list, list[int], bool]:
     """(FROMs that need the condition in WHERE, indexes of `.join()`s that need it in ON,
     whether the select touches a tenant table at all)."""
     touched = False
+    covered = _orm_covered(select) if orm and is_orm(select) else set()
     refs = list(select.columns_clause_froms)
     for criterion in select._where_criteria:
         refs += criterion._from_objects
@@ -156,7 +157,7 @@ def _select_needs(select, *, orm: bool) -> tuple[list, list[int], bool]:
             continue
         if flags.get("full"):
             raise TenantViolation("a FULL OUTER JOIN of a tenant table cannot be filtered")
-        if flags.get("isouter") and not target._annotations.get("parententity"):
+        if flags.get("isouter") and _key(target) not in covered:
             if onclause is None:
                 raise TenantViolation("an outer join to a tenant table needs an ON clause")
             outer_joins.append(index)
@@ -164,7 +165,6 @@ def _select_needs(select, *, orm: bool) -> tuple[list, list[int], bool]:
             touched = True
         else:
             refs.append(target)
-    covered = _orm_covered(select) if orm and is_orm(select) else set()
     groups: dict[tuple[str, str], list] = {}
     outer_keys = {_key(f) for f in outer}
     for ref in refs:
