@@ -240,7 +240,7 @@ def generate(
                     sa.text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT max(id) FROM {table}))"
-                    )
+                    ).execution_options(all_tenants=True)  # raw SQL on a tenant table
                 )
         db.session.commit()
         planner_statistics(db, analyze)

@@ -286,7 +286,7 @@ def generate(
                 sa.text(
                     "SELECT setval(pg_get_serial_sequence('organizations', 'id'), "
                     "(SELECT max(id) FROM organizations))"
-                )
+                ).execution_options(all_tenants=True)  # raw SQL on a tenant table
             )
         db.session.commit()
         planner_statistics(db, analyze)

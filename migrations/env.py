@@ -100,6 +100,8 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Migrations run with no tenant and move every space's rows (core/tenancy.py).
+        connection.execution_options(all_tenants=True)
         from solidarna.core.database import for_dialect
 
         conf_args.setdefault("include_object", for_dialect(connection.dialect.name))

@@ -92,6 +92,7 @@ def _schema(database_url):
 def _wipe(db) -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
+        conn.execution_options(all_tenants=True)  # every space's rows, deliberately
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -17,3 +17,18 @@ def test_audit_entries_are_append_only(db, make_user):
     with pytest.raises(PermissionError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_the_log_of_a_space_and_of_the_platform_are_asked_for_by_name(db, make_tenant):
+    alfa, beta = make_tenant("alfa"), make_tenant("beta")
+    audit.record("test.alfa", tenant_id=alfa.id)
+    audit.record("test.beta", tenant_id=beta.id)
+    audit.record("test.platform")
+    db.session.commit()
+    assert [e.action for e in audit.entries(tenant_id=alfa.id).items] == ["test.alfa"]
+    everything = [e.action for e in audit.platform_entries().items]
+    assert everything == ["test.platform", "test.beta", "test.alfa"]
+    with pytest.raises(ValueError):  # a missing space is a mistake, not "every space"
+        audit.entries(tenant_id=None)
+    with pytest.raises(TypeError):
+        audit.entries()

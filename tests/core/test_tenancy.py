@@ -4,23 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from solidarna.core.tenancy import TenantRequired, TenantViolation, cross_tenant, tenant_context
+from solidarna.discussions.models import Category, Post, Thread
 from solidarna.tenants.models import Invitation, Membership, Tenant
-
-
-@pytest.fixture
-def two_tenants(db, make_user, make_tenant):
-    ana, bojan, ceca = make_user(name="Ana"), make_user(name="Bojan"), make_user(name="Ceca")
-    a = make_tenant("alfa", members={ana: "owner", bojan: "member"})
-    b = make_tenant("beta", members={ceca: "owner"})
-    with tenant_context(a.id):
-        db.session.add(Invitation(email="x@example.org", role="member"))
-        db.session.commit()
-    with tenant_context(b.id):
-        db.session.add(Invitation(email="y@example.org", role="admin"))
-        db.session.commit()
-    ids = a.id, b.id
-    db.session.expunge_all()
-    return ids
 
 
 def test_select_sees_only_the_current_tenant(db, two_tenants):
@@ -70,20 +55,47 @@ def test_get_does_not_answer_from_memory_for_another_tenant(db, two_tenants):
         assert db.session.get(Membership, loaded.id) is loaded
 
 
-def test_relationship_loads_are_filtered(db, two_tenants):
+def test_an_expired_object_of_another_tenant_does_not_reload(db, two_tenants):
     a, b = two_tenants
-    tenant_b = db.session.get(Tenant, b)
-    with tenant_context(a):
-        assert tenant_b.memberships == []  # lazy load of B's rows from A's context
-    db.session.expire_all()
     with tenant_context(b):
-        assert len(tenant_b.memberships) == 1
+        loaded = db.session.scalars(db.select(Membership)).one()
+    db.session.expire(loaded)
+    with tenant_context(a), pytest.raises(sa.orm.exc.ObjectDeletedError):
+        loaded.role  # noqa: B018 (the refresh is the test)
+    with tenant_context(b):
+        assert loaded.role == "owner"
+
+
+def test_relationship_loads_are_filtered(db, two_tenants, make_user):
+    """Lazy and eager relationship loads are statements of their own, filtered to the tenant
+    current when they run (here across a reference another path could have written)."""
+    a, b = two_tenants
+    author = make_user()
+    with cross_tenant():
+        category_a = Category(tenant_id=a, name="Alfa")
+        db.session.add(category_a)
+        db.session.flush()
+        thread_b = Thread(tenant_id=b, title="Beta", category_id=category_a.id)
+        db.session.add(thread_b)
+        db.session.flush()
+        post = Post(tenant_id=b, thread_id=thread_b.id, number=1, author_id=author.id,
+                    body="x", body_html="<p>x</p>")  # fmt: skip
+        db.session.add(post)
+        db.session.commit()
+        ids = post.id, thread_b.id
     db.session.expunge_all()
+    with tenant_context(b):
+        post = db.session.get(Post, ids[0])
     with tenant_context(a):
-        loaded = db.session.scalars(
-            db.select(Tenant).options(sa.orm.selectinload(Tenant.memberships)).order_by(Tenant.id)
-        ).all()
-        assert [len(t.memberships) for t in loaded] == [2, 0]
+        assert post.thread is None  # lazy load of B's thread from A's context
+    db.session.expire(post)
+    with tenant_context(b):
+        assert post.thread.id == ids[1]
+        assert post.thread.category is None  # joined eagerly: A's category is not shown
+    db.session.expunge_all()
+    with tenant_context(b):
+        loaded = db.session.scalars(db.select(Post).options(sa.orm.selectinload(Post.thread))).one()
+        assert loaded.thread.title == "Beta"
 
 
 def test_joins_filter_every_scoped_entity(db, two_tenants):

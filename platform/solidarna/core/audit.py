@@ -75,10 +75,21 @@ def record(
     return entry
 
 
-def entries(*, tenant_id: int | None, page: int = 1, per_page: int = 50):
-    """A page of the log, newest first: one tenant's, or the platform's (tenant_id None:
-    every entry, for platform admins)."""
-    query = db.select(AuditEntry).order_by(AuditEntry.id.desc())
-    if tenant_id is not None:
-        query = query.where(AuditEntry.tenant_id == tenant_id)
+def entries(*, tenant_id: int, page: int = 1, per_page: int = 50):
+    """A page of one space's log, newest first. Every space's log is `platform_entries()`:
+    a missing tenant id is a mistake here, not a request for everything."""
+    if tenant_id is None:
+        raise ValueError("entries() is one space's log; platform_entries() is everyone's")
+    query = db.select(AuditEntry).where(AuditEntry.tenant_id == tenant_id)
+    return _page(query, page, per_page)
+
+
+def platform_entries(*, page: int = 1, per_page: int = 50):
+    """A page of the whole log, every space's and the platform's own actions, newest first:
+    for platform admins only."""
+    return _page(db.select(AuditEntry), page, per_page)
+
+
+def _page(query, page: int, per_page: int):
+    query = query.order_by(AuditEntry.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

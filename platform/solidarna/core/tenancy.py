@@ -1,40 +1,80 @@
 """Tenant isolation, enforced centrally and failing closed (DESIGN §3).
 
 This module knows only the current tenant's *id*; `tenants` sets it when it resolves the
-URL. With a tenant set:
+URL. A *tenant table* is the table of a `TenantScoped` model (it has `tenant_id`).
 
-- every ORM SELECT, UPDATE and DELETE that touches a `TenantScoped` model gets
-  `tenant_id = current` added (relationship loads, joins, `db.session.get`, aggregates and
-  bulk statements included), through one `do_orm_execute` hook; `Session.get`, which can
-  answer from the identity map without a statement, is checked by `TenantSession`;
-- new `TenantScoped` objects get `tenant_id = current` on flush, and flushing an object that
-  belongs to another tenant raises `TenantViolation`.
+With a tenant set, every statement that reaches the database inside an app context is
+filtered or refused:
 
-Without a tenant, any ORM query or flush touching a `TenantScoped` model raises
-`TenantRequired`. Cross-tenant code opts out visibly, with `with cross_tenant():` or the
-execution option `all_tenants=True` on one statement; grep for both.
+- **SELECT**, ORM or Core, at any depth (subqueries, `exists()`, CTEs, unions, the count
+  `db.paginate` wraps around a query): each SELECT gets `<table>.tenant_id = current` for every
+  tenant table it reads: mapped classes and their aliases, `Model.__table__`, joins of tables
+  (the right side of an outer join gets it in the ON clause, so the join stays outer).
+- **UPDATE / DELETE** (ORM bulk, `Table.update()` / `.delete()`): the target and any other
+  tenant table they read get the same condition.
+- **INSERT** into a tenant table outside the unit of work (`insert(Table)`, ORM bulk insert,
+  `insert().from_select`): every row must carry `tenant_id = current`, or take it from a
+  filtered SELECT's `tenant_id`; otherwise `TenantViolation`. On flush, new objects get
+  `tenant_id = current`, and writing an object of another tenant raises `TenantViolation`.
+- **Refused** with `TenantViolation` (with or without a tenant), because it cannot be filtered:
+  raw SQL that names a tenant table (`text()`, `literal_column()`, `exec_driver_sql`); an ORM
+  statement executed on a bare connection (`db.session.connection().execute(select(Model))`);
+  a FULL OUTER JOIN of a tenant table; an outer join to one without an ON clause.
+
+Without a tenant, any other statement or flush that touches a tenant table raises
+`TenantRequired`. Statements that name no tenant table (`SELECT 1`, users, tenants, the outbox)
+need no tenant.
+
+How: the session's `do_orm_execute` hook gives ORM entities `with_loader_criteria` (which also
+reaches relationship loads and joined eager loads) and walks the statement for the rest
+(core/tenancy_statements.py: plain tables, entities named only in a WHERE, nested selects);
+the engine's `before_execute` hook applies the same walk to what bypasses the session (the
+unit of work's own statements, `session.connection().execute`, `engine.connect()`), and
+`before_cursor_execute` checks driver SQL. `Session.get` answered from the identity map is
+checked by `TenantSession`; refreshing a loaded object of another tenant finds no row
+(`ObjectDeletedError`) instead of reloading it.
+
+Cross-tenant code opts out visibly, for a block with `with cross_tenant():` or for one
+statement or connection with the execution option `all_tenants=True`; grep for both. The
+migrations (migrations/env.py) and the test database clean-up run opted out. Outside an app
+context (maintenance engines, Alembic offline mode) nothing is checked: there is no tenant.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import g, has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import Select, Table, event, inspect
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.sql import visitors
+from sqlalchemy.sql.ddl import ExecutableDDLElement
 
-from solidarna.core.models import Base, TenantScoped
+from solidarna.core.models import TenantScoped
+from solidarna.core.tenancy_statements import (
+    TenantRequired,
+    TenantViolation,
+    is_orm,
+    refuse_raw_sql,
+    restrict,
+)
 
+__all__ = [
+    "TenantRequired",
+    "TenantSession",
+    "TenantViolation",
+    "cross_tenant",
+    "current_tenant_id",
+    "set_current_tenant",
+    "tenant_context",
+]
 
-class TenantRequired(RuntimeError):
-    """A tenant-scoped model was used with no current tenant (fail closed)."""
-
-
-class TenantViolation(RuntimeError):
-    """An object of another tenant was about to be written."""
+#: set by the session hook on what it has checked, so the connection hook lets it through
+_CHECKED = "_tenancy_checked"
 
 
 def current_tenant_id() -> int | None:
@@ -71,62 +111,102 @@ def cross_tenant() -> Iterator[None]:
         g.tenancy_opt_out -= 1
 
 
-def _scoped_tables() -> frozenset[str]:
-    return frozenset(
-        mapper.local_table.name
-        for mapper in Base.registry.mappers
-        if issubclass(mapper.class_, TenantScoped)
-    )
+# -- the hooks ------------------------------------------------------------------------------
 
 
-def _tables_in(statement) -> set[str]:
-    return {e.name for e in visitors.iterate(statement) if isinstance(e, Table)}
-
-
-def _touches_tenant_data(state: ORMExecuteState) -> bool:
-    if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
-        return True
-    # A Core statement around an ORM select (count(*) over a subquery, as pagination does)
-    # hides the mappers; look at the tables instead.
-    return bool(_tables_in(state.statement) & _scoped_tables())
-
-
+@functools.lru_cache(maxsize=1024)
 def _criteria(tenant_id: int):
+    # Also reaches joined eager loads, which are compiled into the statement and never seen
+    # by the walk (tenancy_statements); lazy loads carry it too, and get the current tenant's.
     return with_loader_criteria(
         TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
     )
 
 
-def _filter_nested_selects(statement, tenant_id: int):
-    """Add the tenant criteria to every nested SELECT, so subqueries wrapped in Core
-    statements are filtered too (the outer statement's option does not reach them)."""
-
-    def replace(element):
-        if isinstance(element, Select) and element is not statement:
-            return element.options(_criteria(tenant_id))
+def _cache_key(statement):
+    try:
+        return statement._generate_cache_key()  # memoized on the statement
+    except (AttributeError, NotImplementedError):  # not cacheable: walked every time
         return None
-
-    return visitors.replacement_traverse(statement, {}, replace)
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _add_tenant_criteria(state: ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
+def _filter_session_statement(state: ORMExecuteState) -> None:
     if state.execution_options.get("all_tenants") or _opted_out():
         return
-    if not _touches_tenant_data(state):
-        return
     tenant_id = current_tenant_id()
-    if tenant_id is None:
+    # A refresh of a loaded object gets no ORM criteria (the ORM skips them by design): the
+    # walk filters it too, so another tenant's object does not reload under this one.
+    orm = not state.is_column_load
+    original = state.statement
+    # The statement that will run, if the walk changes nothing: its cache key is computed
+    # once, for the walk's cache and for SQLAlchemy's compiled cache.
+    final = original
+    if tenant_id is not None and (state.is_select or state.is_update or state.is_delete):
+        final = original.options(_criteria(tenant_id))
+    statement, touched = restrict(
+        original, tenant_id, orm=orm, parameters=state.parameters, cache_key=_cache_key(final)
+    )
+    touched = touched or any(issubclass(m.class_, TenantScoped) for m in state.all_mappers)
+    if tenant_id is None and touched:
         raise TenantRequired(
-            "Query on a tenant-scoped model with no current tenant; "
+            "Statement on a tenant table with no current tenant; "
             "use tenant_context() or, deliberately, cross_tenant()."
         )
-    statement = state.statement
-    if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
-        statement = _filter_nested_selects(statement, tenant_id)
-    state.statement = statement.options(_criteria(tenant_id))
+    if statement is not original:
+        final = statement.options(_criteria(tenant_id)) if final is not original else statement
+    state.statement = final
+    state.update_execution_options(**{_CHECKED: True})
+
+
+@event.listens_for(Engine, "before_execute", retval=True)
+def _filter_connection_statement(conn, statement, multiparams, params, execution_options):
+    """What reaches a connection without the session hook: the unit of work's own statements,
+    and anything executed on `session.connection()` or `engine.connect()` directly."""
+    if (
+        not has_app_context()
+        or execution_options.get(_CHECKED)
+        or execution_options.get("all_tenants")
+        or _opted_out()
+        or isinstance(statement, ExecutableDDLElement)
+    ):
+        return statement, multiparams, params
+    tenant_id = current_tenant_id()
+    if is_orm(statement):
+        _, touched = restrict(statement, tenant_id, orm=False, parameters=multiparams or params)
+        if touched:
+            raise TenantViolation(
+                "an ORM statement on a tenant table executed on a bare connection; "
+                "execute it with db.session.execute()"
+            )
+        return statement, multiparams, params
+    statement, touched = restrict(
+        statement,
+        tenant_id,
+        orm=False,
+        parameters=multiparams or params,
+        cache_key=_cache_key(statement),
+    )
+    if tenant_id is None and touched:
+        raise TenantRequired(
+            "Statement on a tenant table with no current tenant; "
+            "use tenant_context() or, deliberately, cross_tenant()."
+        )
+    return statement, multiparams, params
+
+
+_DATA_SQL = re.compile(r"^\s*(?:select|insert|update|delete|with|replace|merge)\b", re.I)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_driver_sql(conn, cursor, statement, parameters, context, executemany) -> None:
+    """`exec_driver_sql` skips `before_execute`: its SQL string is all there is to check."""
+    if context is None or context.compiled is not None or not has_app_context():
+        return
+    if context.execution_options.get("all_tenants") or _opted_out():
+        return
+    if _DATA_SQL.match(statement):  # not PRAGMA and the like, which reflection sends
+        refuse_raw_sql(statement)
 
 
 class TenantSession(FlaskSession):
@@ -170,5 +250,15 @@ def _check_tenant_on_flush(session: Session, flush_context, instances) -> None:
         if isinstance(obj, TenantScoped):
             if tenant_id is None:
                 raise TenantRequired(f"{obj!r} changed with no current tenant")
-            if obj.tenant_id != tenant_id:
-                raise TenantViolation(f"{obj!r} belongs to tenant {obj.tenant_id}, not {tenant_id}")
+            owner = _owner(obj)
+            if owner != tenant_id:
+                raise TenantViolation(f"{obj!r} belongs to tenant {owner}, not {tenant_id}")
+
+
+def _owner(obj: TenantScoped) -> int:
+    """The tenant of an object about to be written, even if expired: another tenant's row
+    would not refresh under the current one."""
+    if "tenant_id" in inspect(obj).unloaded:
+        with cross_tenant():
+            return obj.tenant_id
+    return obj.tenant_id

@@ -83,8 +83,8 @@ class Tenant(TimestampMixin, db.Model):
     starter: Mapped[dict] = mapped_column(JSON, default=dict)
     suspended_at: Mapped[datetime | None]
 
-    # Loads go through the isolation hooks like any query: only the current tenant's rows.
-    memberships: Mapped[list[Membership]] = relationship(viewonly=True, order_by="Membership.id")
+    # No `memberships` relationship: loaded under a tenant it would silently hold only the
+    # current space's rows. Ask for them: db.select(Membership) inside tenant_context().
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

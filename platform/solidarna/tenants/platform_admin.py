@@ -170,6 +170,4 @@ def make_owner(tenant_id: int):
 @bp.get("/audit")
 def audit_log():
     page = request.args.get("page", 1, type=int)
-    return render(
-        "tenants/platform/audit.html", entries=audit.entries(tenant_id=None, page=max(page, 1))
-    )
+    return render("tenants/platform/audit.html", entries=audit.platform_entries(page=max(page, 1)))
