@@ -9,9 +9,23 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
-from solidarna.core.models import TenantScoped, TimestampMixin, utcnow
+from solidarna.core.models import TenantScoped, TimestampMixin, one_of, one_of_each, utcnow
 from solidarna.core.script import fold
-from solidarna.directory.taxonomy import PRIVATE_FIELDS
+from solidarna.directory.taxonomy import (
+    AVAILABILITY,
+    LEGAL_FORMS,
+    MODERATION,
+    ORG_STATUSES,
+    PRIVATE_FIELDS,
+    RELATION_KINDS,
+    REPRESENTATIVE_STATUSES,
+    RESOURCE_KINDS,
+    REVISION_ACTIONS,
+    SE_STATUSES,
+    SOURCES,
+    TAG_FACETS,
+    TURNOVER_BANDS,
+)
 from solidarna.extensions import db
 
 
@@ -44,6 +58,13 @@ class Organization(TenantScoped, TimestampMixin, db.Model):
         Index("ix_organizations_tenant_actor_type", "tenant_id", "actor_type"),
         Index("ix_organizations_tenant_pib", "tenant_id", "pib"),
         Index("ix_organizations_tenant_mb", "tenant_id", "mb"),
+        # actor_type is not checked: a kit may add types (taxonomy.actor_types)
+        one_of("legal_form", LEGAL_FORMS),
+        one_of("se_status", SE_STATUSES),
+        one_of("turnover_band", TURNOVER_BANDS),
+        one_of("status", ORG_STATUSES),
+        one_of("moderation", MODERATION),
+        one_of("source", SOURCES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,6 +174,8 @@ class OrganizationTag(TenantScoped, db.Model):
             "value",
             "organization_id",
         ),
+        one_of("facet", TAG_FACETS),
+        one_of_each("facet", "value", TAG_FACETS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,7 +192,10 @@ class Representative(TenantScoped, TimestampMixin, db.Model):
     """A user who keeps an organization's profile; `pending` until an admin accepts."""
 
     __tablename__ = "representatives"
-    __table_args__ = (UniqueConstraint("tenant_id", "organization_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "organization_id", "user_id"),
+        one_of("status", REPRESENTATIVE_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(
@@ -192,6 +218,7 @@ class OrganizationRevision(TenantScoped, db.Model):
     __tablename__ = "organization_revisions"
     __table_args__ = (
         Index("ix_organization_revisions_tenant_org", "tenant_id", "organization_id", "id"),
+        one_of("action", REVISION_ACTIONS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,7 +238,10 @@ class Relationship(TenantScoped, db.Model):
     """A tie between two organizations: partner, member of, supplier, funder."""
 
     __tablename__ = "organization_relationships"
-    __table_args__ = (UniqueConstraint("tenant_id", "source_id", "target_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "source_id", "target_id", "kind"),
+        one_of("kind", RELATION_KINDS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(
@@ -232,7 +262,11 @@ class Resource(TenantScoped, TimestampMixin, db.Model):
     """A resource of the local community: premises, land, equipment, funding, services, expertise."""
 
     __tablename__ = "resources"
-    __table_args__ = (Index("ix_resources_tenant_kind", "tenant_id", "kind"),)
+    __table_args__ = (
+        Index("ix_resources_tenant_kind", "tenant_id", "kind"),
+        one_of("kind", RESOURCE_KINDS),
+        one_of("availability", AVAILABILITY),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
