@@ -104,6 +104,15 @@ def run_migrations_online():
         connection.execution_options(all_tenants=True)
         from solidarna.core.database import for_dialect
 
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table and drops the old copy; with foreign keys
+            # enforced, that DROP deletes the rows first and cascades into every referencing
+            # table. The pragma only takes effect outside a transaction, so it is set before
+            # Alembic starts one, and checked and restored after the run.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+
         conf_args.setdefault("include_object", for_dialect(connection.dialect.name))
         context.configure(
             connection=connection,
@@ -111,8 +120,18 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:10]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -1,5 +1,8 @@
 """Migrations: upgrade from empty, downgrade to base, and agreement with the models."""
 
+import re
+
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -8,19 +11,44 @@ from sqlalchemy.engine import make_url
 
 from solidarna import create_app
 from solidarna.core.database import for_dialect
+from solidarna.core.tenancy import cross_tenant
+
+# a quoted SQL literal; PostgreSQL hands CHECKs back rewritten ((x)::text = ANY (ARRAY[...])),
+# SQLite as written, but both keep the literals in order
+LITERAL = re.compile(r"'((?:[^']|'')*)'")
 
 
-def scratch_database(database_url, tmp_path):
+def scratch_database(database_url, tmp_path, suffix="migrations"):
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        return f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-    name = f"{url.database}_migrations"
+        return f"sqlite:///{tmp_path / f'{suffix}.sqlite3'}"
+    name = f"{url.database}_{suffix}"
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def checks_in_models(metadata) -> dict:
+    return {
+        (table.name, constraint.name): LITERAL.findall(str(constraint.sqltext))
+        for table in metadata.sorted_tables
+        for constraint in table.constraints
+        if isinstance(constraint, sa.CheckConstraint)
+    }
+
+
+def checks_in_database(engine) -> dict:
+    """CHECK constraints as migrated: {(table, name): [literal, ...]}. Alembic's comparison
+    leaves CHECKs out, so they are compared here."""
+    inspector = sa.inspect(engine)
+    return {
+        (table, check["name"]): LITERAL.findall(check["sqltext"])
+        for table in inspector.get_table_names()
+        for check in inspector.get_check_constraints(table)
+    }
 
 
 def test_upgrade_downgrade_and_models_agree(database_url, tmp_path):
@@ -37,9 +65,66 @@ def test_upgrade_downgrade_and_models_agree(database_url, tmp_path):
             )
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
+        expected = checks_in_models(db.metadata)
+        assert ("memberships", "ck_memberships_role") in expected
+        assert checks_in_database(db.engine) == expected
+        downgrade(revision="0007")
+        assert checks_in_database(db.engine) == {}
+        upgrade()
+        assert checks_in_database(db.engine) == expected
         downgrade(revision="base")
         tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert tables == set()
         upgrade()  # and up again from base
         assert "users" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_adding_the_checks_keeps_rows_indexes_and_foreign_keys(database_url, tmp_path):
+    """On SQLite 0008 rebuilds referenced tables (users, tenants, organizations): the rows stay,
+    nothing cascades, and the foreign keys still act afterwards."""
+    url = scratch_database(database_url, tmp_path, suffix="checks")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    from solidarna.extensions import db
+
+    t = db.metadata.tables
+    with app.app_context():
+        upgrade(revision="0007")
+        with cross_tenant(), db.engine.begin() as conn:
+            user = conn.execute(
+                t["users"].insert().values(email="a@example.org", name="A", password_hash="x")
+            ).inserted_primary_key[0]
+            tenant = conn.execute(
+                t["tenants"].insert().values(slug="alfa", name="Alfa", kind="network")
+            ).inserted_primary_key[0]
+            conn.execute(t["memberships"].insert().values(tenant_id=tenant, user_id=user))
+            org = conn.execute(
+                t["organizations"]
+                .insert()
+                .values(tenant_id=tenant, name="Zadruga", legal_form="cooperative",
+                        actor_type="cooperative", municipality="Brus", district_iso="RS-19")
+            ).inserted_primary_key[0]  # fmt: skip
+            conn.execute(
+                t["organization_tags"]
+                .insert()
+                .values(tenant_id=tenant, organization_id=org, facet="kd", value="A")
+            )
+            conn.execute(t["notification_settings"].insert().values(user_id=user))
+        names = ("users", "tenants", "memberships", "organizations", "organization_tags",
+                 "notification_settings")  # fmt: skip
+
+        def counts():
+            with cross_tenant(), db.engine.connect() as conn:
+                return [conn.scalar(sa.select(sa.func.count()).select_from(t[n])) for n in names]
+
+        assert counts() == [1] * len(names)
+        upgrade()
+        assert counts() == [1] * len(names)
+        with cross_tenant(), db.engine.begin() as conn:
+            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+                conn.execute(t["memberships"].update().values(role="chief"))
+            conn.execute(t["tenants"].delete())  # the cascade still reaches the children
+        assert counts() == [1, 0, 0, 0, 0, 1]
+        downgrade(revision="0007")
+        assert counts() == [1, 0, 0, 0, 0, 1]
         db.engine.dispose()

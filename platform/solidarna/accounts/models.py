@@ -12,7 +12,8 @@ from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from solidarna.core.models import TimestampMixin, utcnow
+from solidarna.core.i18n import LOCALES
+from solidarna.core.models import TimestampMixin, one_of, utcnow
 from solidarna.extensions import db
 
 # Argon2id, a memory-hard KDF (RFC 9106 second recommended parameters: 64 MiB, 3 passes).
@@ -25,6 +26,7 @@ def normalise_email(email: str) -> str:
 
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (one_of("locale", LOCALES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: stored lower-cased; unique across the platform

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
 # Named constraints so that migrations are stable and portable (SQLite batch mode needs names).
@@ -15,6 +16,34 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def _listed(values: Iterable[str]) -> str:
+    codes = sorted(set(values))  # sorted: the DDL (and the migration's copy) is stable
+    if not codes or not all(isinstance(code, str) and "'" not in code for code in codes):
+        raise ValueError(f"a CHECK needs plain string codes, got {codes!r}")
+    return ", ".join(f"'{code}'" for code in codes)
+
+
+def one_of(column: str, values: Iterable[str], name: str | None = None) -> CheckConstraint:
+    """CHECK that `column` holds one of `values`: pass the very dict or tuple the code uses
+    (ROLE_LABELS, MEMBERSHIP_STATUSES ...), so the database refuses whatever the code does not
+    know, whichever path writes it. Named ck_<table>_<column> by the naming convention. NULL
+    passes (`NULL IN (...)` is unknown, which a CHECK accepts): a nullable column stays so.
+    A new value therefore needs a migration, like any schema change."""
+    return CheckConstraint(f"{column} IN ({_listed(values)})", name=name or column)
+
+
+def one_of_each(
+    key: str, column: str, values_by_key: dict[str, Iterable[str]], name: str | None = None
+) -> CheckConstraint:
+    """CHECK that `column` holds one of the values allowed for the row's `key` (e.g. a tag's
+    value within its facet's code list)."""
+    cases = " OR ".join(
+        f"({key} = {_listed([k])} AND {column} IN ({_listed(v)}))"
+        for k, v in sorted(values_by_key.items())
+    )
+    return CheckConstraint(cases, name=name or column)
 
 
 def utcnow() -> datetime:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from solidarna.core import mail
 from solidarna.core.capabilities import registry
 from solidarna.core.i18n import normalise_locale
-from solidarna.core.models import utcnow
+from solidarna.core.models import one_of, utcnow
 from solidarna.core.script import in_script
 from solidarna.core.tenancy import current_tenant_id
 from solidarna.extensions import db
@@ -44,6 +44,8 @@ EMAIL_MODES = {
     "never": _l("Never"),
 }
 DEFAULT_EMAIL_MODE = "immediate"
+#: a notification's mail: "pending" (waits for the daily digest), "sent", or "skipped" (no mail)
+EMAIL_STATUSES = ("pending", "sent", "skipped")
 #: what the list and mails say about a kind nobody registered
 UNKNOWN_KIND = _l("Notification")
 
@@ -55,7 +57,10 @@ def kind_label(kind: str):
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_created", "user_id", "created_at"),
+        one_of("email_status", EMAIL_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -99,6 +104,7 @@ class Notification(db.Model):
 
 class NotificationSettings(db.Model):
     __tablename__ = "notification_settings"
+    __table_args__ = (one_of("email_mode", EMAIL_MODES),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

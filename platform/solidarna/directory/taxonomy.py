@@ -62,6 +62,13 @@ MODERATION = {
     "archived": _l("Archived"),
 }
 
+#: a representative's claim: "pending" until an admin accepts it (a refused claim is deleted)
+REPRESENTATIVE_STATUSES = ("pending", "active")
+
+#: what a line of an entry's change history records (services._revision)
+REVISION_ACTIONS = ("created", "imported", "updated", "confirmed", "verified", "rejected",
+                    "archived", "restored")  # fmt: skip
+
 SOURCES = {
     "self_reported": _l("Self-reported"),
     "imported": _l("Imported"),

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
-from solidarna.core.models import TenantScoped, TimestampMixin, utcnow
+from solidarna.core.models import TenantScoped, TimestampMixin, one_of, utcnow
 from solidarna.extensions import db
 
 CATEGORY_VISIBILITIES = {
@@ -24,6 +24,8 @@ REPORT_REASONS = {
     "off_topic": _l("Off topic"),
     "other": _l("Something else"),
 }
+#: how a moderator dealt with a report; "" while it is open
+REPORT_RESOLUTIONS = ("", "hidden", "dismissed", "deleted")
 #: posts per page of a thread; a post's page is (number - 1) // POSTS_PER_PAGE + 1
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 25
@@ -31,6 +33,7 @@ THREADS_PER_PAGE = 25
 
 class Category(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "discussion_categories"
+    __table_args__ = (one_of("visibility", CATEGORY_VISIBILITIES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -151,7 +154,11 @@ class PostRevision(TenantScoped, db.Model):
 
 class Report(TenantScoped, db.Model):
     __tablename__ = "discussion_reports"
-    __table_args__ = (UniqueConstraint("post_id", "reporter_id"),)
+    __table_args__ = (
+        UniqueConstraint("post_id", "reporter_id"),
+        one_of("reason", REPORT_REASONS),
+        one_of("resolution", REPORT_RESOLUTIONS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(

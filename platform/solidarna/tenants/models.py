@@ -10,7 +10,8 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
-from solidarna.core.models import TenantScoped, TimestampMixin, utcnow
+from solidarna.core.i18n import LOCALES
+from solidarna.core.models import TenantScoped, TimestampMixin, one_of, utcnow
 from solidarna.extensions import db
 
 KINDS = {
@@ -57,6 +58,12 @@ def slug_problem(slug: str):
 
 class Tenant(TimestampMixin, db.Model):
     __tablename__ = "tenants"
+    __table_args__ = (
+        one_of("kind", KINDS),
+        one_of("visibility", VISIBILITIES),
+        one_of("status", TENANT_STATUSES),
+        one_of("default_locale", LOCALES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the URL segment: /<slug>/
@@ -99,7 +106,11 @@ class Tenant(TimestampMixin, db.Model):
 
 class Membership(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("tenant_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "user_id"),
+        one_of("role", ROLE_LABELS),
+        one_of("status", MEMBERSHIP_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -128,6 +139,7 @@ class Membership(TenantScoped, TimestampMixin, db.Model):
 
 class Invitation(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "invitations"
+    __table_args__ = (one_of("role", ROLE_LABELS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320))

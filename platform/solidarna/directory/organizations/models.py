@@ -10,9 +10,20 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
-from solidarna.core.models import TenantScoped, TimestampMixin, utcnow
+from solidarna.core.models import TenantScoped, TimestampMixin, one_of, one_of_each, utcnow
 from solidarna.core.script import fold
-from solidarna.directory.taxonomy import PRIVATE_FIELDS
+from solidarna.directory.taxonomy import (
+    LEGAL_FORMS,
+    MODERATION,
+    ORG_STATUSES,
+    PRIVATE_FIELDS,
+    REPRESENTATIVE_STATUSES,
+    REVISION_ACTIONS,
+    SE_STATUSES,
+    SOURCES,
+    TAG_FACETS,
+    TURNOVER_BANDS,
+)
 from solidarna.extensions import db
 
 
@@ -45,6 +56,13 @@ class Organization(TenantScoped, TimestampMixin, db.Model):
         Index("ix_organizations_tenant_actor_type", "tenant_id", "actor_type"),
         Index("ix_organizations_tenant_pib", "tenant_id", "pib"),
         Index("ix_organizations_tenant_mb", "tenant_id", "mb"),
+        # actor_type is not checked: a kit may add types (taxonomy.actor_types)
+        one_of("legal_form", LEGAL_FORMS),
+        one_of("se_status", SE_STATUSES),
+        one_of("turnover_band", TURNOVER_BANDS),
+        one_of("status", ORG_STATUSES),
+        one_of("moderation", MODERATION),
+        one_of("source", SOURCES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,6 +182,8 @@ class OrganizationTag(TenantScoped, db.Model):
             "value",
             "organization_id",
         ),
+        one_of("facet", TAG_FACETS),
+        one_of_each("facet", "value", TAG_FACETS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,7 +200,10 @@ class Representative(TenantScoped, TimestampMixin, db.Model):
     """A user who keeps an organization's profile; `pending` until an admin accepts."""
 
     __tablename__ = "representatives"
-    __table_args__ = (UniqueConstraint("tenant_id", "organization_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "organization_id", "user_id"),
+        one_of("status", REPRESENTATIVE_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(
@@ -203,6 +226,7 @@ class OrganizationRevision(TenantScoped, db.Model):
     __tablename__ = "organization_revisions"
     __table_args__ = (
         Index("ix_organization_revisions_tenant_org", "tenant_id", "organization_id", "id"),
+        one_of("action", REVISION_ACTIONS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from solidarna.core.models import TenantScoped, utcnow
+from solidarna.core.models import TenantScoped, one_of, utcnow
 from solidarna.directory.organizations.models import Organization
+from solidarna.directory.taxonomy import RELATION_KINDS
 from solidarna.extensions import db
 
 
@@ -16,7 +17,10 @@ class Relationship(TenantScoped, db.Model):
     """A tie between two organizations: partner, member of, supplier, funder."""
 
     __tablename__ = "organization_relationships"
-    __table_args__ = (UniqueConstraint("tenant_id", "source_id", "target_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "source_id", "target_id", "kind"),
+        one_of("kind", RELATION_KINDS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(

@@ -7,9 +7,10 @@ from datetime import date
 from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from solidarna.core.models import TenantScoped, TimestampMixin
+from solidarna.core.models import TenantScoped, TimestampMixin, one_of
 from solidarna.core.script import fold
 from solidarna.directory.organizations.models import Organization
+from solidarna.directory.taxonomy import AVAILABILITY, RESOURCE_KINDS
 from solidarna.extensions import db
 
 
@@ -17,7 +18,11 @@ class Resource(TenantScoped, TimestampMixin, db.Model):
     """A resource of the local community: premises, land, equipment, funding, services, expertise."""
 
     __tablename__ = "resources"
-    __table_args__ = (Index("ix_resources_tenant_kind", "tenant_id", "kind"),)
+    __table_args__ = (
+        Index("ix_resources_tenant_kind", "tenant_id", "kind"),
+        one_of("kind", RESOURCE_KINDS),
+        one_of("availability", AVAILABILITY),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
