@@ -73,6 +73,27 @@ def pytest_sessionstart(session):
             pytest.exit(f"REQUIRE_BROWSER=1 but Playwright cannot be imported ({error})", 3)
 
 
+#: tests that must share one pytest-xdist worker, run there in order: the route matrices' last
+#: test reports what the others covered (module state); the browser tests share one Chromium.
+XDIST_GROUPS = {"tests/test_route_matrix.py": "route matrices", "tests/e2e/": "browser"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With -n (and no other --dist chosen), hand tests out one at a time like --dist load,
+    except XDIST_GROUPS, each one unit of work. (pytest-xdist's xdist_group marks do not take
+    with pytest 9.2: xdist 3.8 rewrites item._nodeid, which pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Grouped(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((g for p, g in XDIST_GROUPS.items() if nodeid.startswith(p)), nodeid)
+
+    return Grouped(config, log)
+
+
 def _test_database_name(name: str) -> str:
     """Each xdist worker gets a database of its own: TEST_DATABASE_URL's name + "_gw0"..."""
     return f"{name}_{XDIST_WORKER}" if XDIST_WORKER else name

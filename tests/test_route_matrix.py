@@ -24,10 +24,8 @@ from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
 from tests.conftest import Client
 
-# The last test reports what the others covered (COVERED): under pytest-xdist the module runs
-# in one worker, in order (`--dist loadgroup`, the default in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("route_matrix")
-
+# The last test reports what the others covered (COVERED): under pytest-xdist this module
+# runs in one worker, in order (XDIST_GROUPS in tests/conftest.py).
 URL_MAP_APP = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = sorted(
     (r for r in URL_MAP_APP.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule

@@ -39,15 +39,11 @@ HERE = Path(__file__).resolve().parent
 _REPORTS = pytest.StashKey[dict]()
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items):
-    # This hook sees the whole session's items, so mark only the ones in this folder. Under
-    # xdist (--dist loadgroup) the browser tests share one worker and so one Chromium, while
-    # the other workers run the rest of the suite.
+    # This hook sees the whole session's items, so mark only the ones in this folder.
     for item in items:
         if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
