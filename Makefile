@@ -50,8 +50,12 @@ run: setup
 	@echo
 	PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
+# In parallel with pytest-xdist, one worker per CPU (each with its own database, see
+# tests/conftest.py); TEST_WORKERS=0 runs in one process. PYTEST_ARGS="tests/core -x" narrows it.
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 test: install-dev translations
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,5 +1,10 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL with TEST_DATABASE_URL),
-a fresh app per test, a test client that handles CSRF like a browser, and user factories."""
+a fresh app per test, a test client that handles CSRF like a browser, user factories, and
+helpers to read pages as parsed HTML.
+
+Under pytest-xdist (`make test` runs `-n auto`) every worker is a session of its own: its own
+temporary SQLite file (per-worker basetemp), its own PostgreSQL database (the name gets the
+worker id as a suffix) and its own live-server ports."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup, Tag
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -21,17 +27,87 @@ from solidarna import create_app
 from solidarna.core.database import normalise_url
 
 PASSWORD = "correct horse battery"
+#: ask for pages in English: assertions then read the source strings
+EN = {"Accept-Language": "en"}
+#: CI sets these: a missing database or browser then fails the run instead of skipping
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM = Path("/usr/bin/chromium")
+#: "gw0", "gw1", ... in a pytest-xdist worker; empty in a plain run and in xdist's controller
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def required_but_missing(reason: str):
+    """Stop the run with exit code 3 (REQUIRE_*=1). In an xdist worker pytest.exit() would
+    crash the worker and bury the reason in an INTERNALERROR, so there the tests that need
+    the missing piece fail with the reason instead (the run fails all the same)."""
+    if XDIST_WORKER:
+        pytest.fail(reason, pytrace=False)
+    pytest.exit(reason, returncode=3)
+
+
+def pytest_sessionstart(session):
+    """With REQUIRE_POSTGRES=1 or REQUIRE_BROWSER=1, look for what is required before any
+    test runs (under xdist: in the controller, before the workers start), so a missing piece
+    stops the run at once with its reason."""
+    if XDIST_WORKER:
+        return
+    if REQUIRE_POSTGRES:
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.exit("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", returncode=3)
+        admin = sa.create_engine(make_url(normalise_url(url)).set(database="postgres"))
+        try:
+            with admin.connect():
+                pass
+        except sa.exc.OperationalError as error:
+            pytest.exit(f"PostgreSQL required but not reachable: {error}", returncode=3)
+        finally:
+            admin.dispose()
+    if REQUIRE_BROWSER:
+        if not CHROMIUM.exists():
+            pytest.exit(f"REQUIRE_BROWSER=1 but Chromium not found at {CHROMIUM}", returncode=3)
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError as error:
+            pytest.exit(f"REQUIRE_BROWSER=1 but Playwright cannot be imported ({error})", 3)
+
+
+#: tests that must share one pytest-xdist worker, run there in order: the route matrices' last
+#: test reports what the others covered (module state); the browser tests share one Chromium.
+XDIST_GROUPS = {"tests/test_route_matrix.py": "route matrices", "tests/e2e/": "browser"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With -n (and no other --dist chosen), hand tests out one at a time like --dist load,
+    except XDIST_GROUPS, each one unit of work. (pytest-xdist's xdist_group marks do not take
+    with pytest 9.2: xdist 3.8 rewrites item._nodeid, which pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Grouped(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((g for p, g in XDIST_GROUPS.items() if nodeid.startswith(p)), nodeid)
+
+    return Grouped(config, log)
+
+
+def _test_database_name(name: str) -> str:
+    """Each xdist worker gets a database of its own: TEST_DATABASE_URL's name + "_gw0"..."""
+    return f"{name}_{XDIST_WORKER}" if XDIST_WORKER else name
 
 
 def _postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         if REQUIRE_POSTGRES:
-            pytest.exit("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set", returncode=3)
+            required_but_missing("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
         return None
-    url = normalise_url(url)
-    target = make_url(url)
+    target = make_url(normalise_url(url))
+    target = target.set(database=_test_database_name(target.database))
+    url = target.render_as_string(hide_password=False)
     admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -42,7 +118,7 @@ def _postgres_url() -> str | None:
                 conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     except sa.exc.OperationalError as error:
         if REQUIRE_POSTGRES:
-            pytest.exit(f"PostgreSQL required but not reachable: {error}", returncode=3)
+            required_but_missing(f"PostgreSQL required but not reachable: {error}")
         print(
             f"\nPostgreSQL at TEST_DATABASE_URL is not reachable; testing on SQLite instead ({error})"
         )
@@ -54,12 +130,13 @@ def _postgres_url() -> str | None:
 
 def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL")
+    workers = " (one per xdist worker)" if config.getoption("numprocesses", None) else ""
     db = (
-        f"PostgreSQL ({make_url(normalise_url(url)).database})"
+        f"PostgreSQL ({make_url(normalise_url(url)).database}{'_gw*' if workers else ''})"
         if url
         else "SQLite (temporary file)"
     )
-    return [f"solidarna: database {db}"]
+    return [f"solidarna: database {db}{workers}"]
 
 
 @pytest.fixture(scope="session")
@@ -224,6 +301,51 @@ def outbox(db):
         return db.session.scalars(query).all()
 
     return messages
+
+
+def parse(source) -> BeautifulSoup:
+    """A page (a response, or its text) parsed, to assert on elements and attributes rather
+    than on how the markup happens to be spelled."""
+    if not isinstance(source, str):
+        source = source.get_data(as_text=True)
+    return BeautifulSoup(source, "html.parser")
+
+
+def one(source, selector: str) -> Tag:
+    """The single element matching a CSS selector; fails naming the selector otherwise."""
+    found = (source if isinstance(source, Tag) else parse(source)).select(selector)
+    assert len(found) == 1, f"{len(found)} elements match {selector!r}"
+    return found[0]
+
+
+def text_of(element: Tag) -> str:
+    """An element's text with whitespace collapsed, as a reader sees it."""
+    return " ".join(element.get_text().split())
+
+
+def definitions(source) -> dict[str, str]:
+    """The page's definition lists (key figures): {term: description}, texts collapsed."""
+    page = source if isinstance(source, Tag) else parse(source)
+    return {text_of(dt): text_of(dt.find_next_sibling("dd")) for dt in page.select("dl dt")}
+
+
+def nav_links(source) -> dict[str, str]:
+    """The header's main navigation: {link text: href}."""
+    return {text_of(a): a["href"] for a in one(source, "header nav.main-nav").select("a")}
+
+
+def current_nav(source) -> list[str]:
+    """The main navigation's links marked as the current page (aria-current="page")."""
+    return [text_of(a) for a in one(source, "header nav.main-nav").select('a[aria-current="page"]')]
+
+
+def field_error(source, field_id: str) -> str:
+    """The error message shown for a form field (templates/macros/forms.html), after checking
+    that the field points screen readers at it (aria-describedby)."""
+    page = source if isinstance(source, Tag) else parse(source)
+    error = one(page, f"#{field_id}-error")
+    one(page, f'[aria-describedby~="{field_id}-error"]')
+    return text_of(error)
 
 
 def link_in(body: str) -> str:

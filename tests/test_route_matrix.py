@@ -22,6 +22,8 @@ from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
 from tests.conftest import Client
 
+# The last test reports what the others covered (COVERED): under pytest-xdist this module
+# runs in one worker, in order (XDIST_GROUPS in tests/conftest.py).
 URL_MAP_APP = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = sorted(
     (r for r in URL_MAP_APP.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule
@@ -119,6 +121,11 @@ def methods(rule) -> list[str]:
 
 def note(matrix: str, rule) -> None:
     COVERED.setdefault(matrix, set()).add(f"{','.join(methods(rule))} {rule.rule}")
+
+
+def assert_checked(matrix: str) -> None:
+    """A matrix whose filter matches no route would pass by checking nothing."""
+    assert COVERED.get(matrix), f"matrix {matrix!r} checked no route"
 
 
 class World:
@@ -289,6 +296,8 @@ def test_matrix_a_objects_of_another_tenant_answer_404(app, world):
                     failures.append(f"{method} {rule.rule}: {response.status_code} leaks {leaked}")
                 note("a: tenant pages show no other tenant's data", rule)
     assert not failures, "\n".join(failures)
+    assert_checked("a: cross-tenant objects -> 404")
+    assert_checked("a: tenant pages show no other tenant's data")
 
 
 def test_matrix_b_state_changing_routes_refuse_missing_csrf(app, world, make_user):
@@ -306,6 +315,7 @@ def test_matrix_b_state_changing_routes_refuse_missing_csrf(app, world, make_use
                 failures.append(f"{method} {path}: {response.status_code}, expected 400")
             note("b: CSRF required", rule)
     assert not failures, "\n".join(failures)
+    assert_checked("b: CSRF required")
 
 
 def _sent_to_login(response) -> bool:
@@ -343,6 +353,8 @@ def test_matrix_c_members_only_routes_send_visitors_to_log_in(app, world):
     home = client.get("/privatni/").get_data(as_text=True)
     assert "Prostor privatni" in home and "tajna.pozivnica" not in home
     assert not failures, "\n".join(failures)
+    assert_checked("c: members-only -> login")
+    assert_checked("c: members-only tenant -> login")
 
 
 def test_matrix_d_members_get_403_on_admin_routes(app, world):
@@ -362,6 +374,7 @@ def test_matrix_d_members_get_403_on_admin_routes(app, world):
                 failures.append(f"member {method} {path}: {response.status_code}, expected 403")
             note("d: member -> 403 on admin", rule)
     assert not failures, "\n".join(failures)
+    assert_checked("d: member -> 403 on admin")
 
 
 def test_matrix_coverage_report(capsys):

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.conftest import EN, parse
+
 
 @pytest.mark.parametrize(
     ("header", "lang"),
@@ -16,16 +18,15 @@ import pytest
     ],
 )
 def test_accept_language_mapping(client, header, lang):
-    html = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
-    assert f'<html lang="{lang}">' in html
+    page = parse(client.get("/", headers={"Accept-Language": header}))
+    assert page.html["lang"] == lang
 
 
 def test_switcher_sets_cookie_and_returns_to_page(client):
     response = client.post("/language", {"locale": "sr_Cyrl", "next": "/auth/login"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/auth/login"
-    html = client.get("/auth/login").get_data(as_text=True)
-    assert '<html lang="sr-Cyrl">' in html
+    assert parse(client.get("/auth/login")).html["lang"] == "sr-Cyrl"
 
 
 def test_switcher_refuses_unknown_locale_and_offsite_next(client):
@@ -39,8 +40,8 @@ def test_switcher_refuses_unknown_locale_and_offsite_next(client):
 def test_user_preference_wins_over_cookie_and_browser(client, make_user, db):
     user = make_user(email="ana@example.org", locale="en")
     client.login("ana@example.org")
-    html = client.get("/", headers={"Accept-Language": "sr-Cyrl"}).get_data(as_text=True)
-    assert '<html lang="en">' in html
+    page = parse(client.get("/", headers={"Accept-Language": "sr-Cyrl"}))
+    assert page.html["lang"] == "en"
     client.post("/language", {"locale": "sr_Cyrl"})
     db.session.refresh(user)
     assert user.locale == "sr_Cyrl"
@@ -51,7 +52,7 @@ def test_serbian_latin_and_cyrillic_interface_text(client):
     cyrillic = client.get("/auth/login", headers={"Accept-Language": "sr-Cyrl"}).get_data(
         as_text=True
     )
-    english = client.get("/auth/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    english = client.get("/auth/login", headers=EN).get_data(as_text=True)
     assert "Prijava" in latin
     assert "Пријава" in cyrillic
     assert "Log in" in english

@@ -8,38 +8,15 @@ import pytest
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.ecosystem import charts
 from solidarna.directory.ecosystem import services as ecosystem
-from solidarna.directory.organizations import services
-from tests.conftest import Client
+from tests.conftest import EN, Client, current_nav, definitions, nav_links, one, parse, text_of
 
-EN = {"Accept-Language": "en"}
 URL = "/rasina/ecosystem/"
 
 
-def entry(name, municipality, actor_type, moderation="verified", tags=None, **fields):
-    data = {
-        "name": name,
-        "legal_form": "association" if actor_type == "association" else "cooperative",
-        "actor_type": actor_type,
-        "municipality": municipality,
-        **fields,
-    }
-    return services.create_organization(
-        data, tags or {}, None, source="office", moderation=moderation
-    )
-
-
 @pytest.fixture
-def space(db, make_user, make_tenant):
-    owner = make_user(email="owner@example.org", name="Vlasnica")
-    member = make_user(email="member@example.org", name="Članica")
-    tenant = make_tenant(
-        "rasina",
-        members={owner: "owner", member: "member"},
-        region="RS-19",
-        municipalities=["Kruševac", "Brus", "Trstenik"],
-        taxonomies={"expected_actor_types": ["cooperative", "incubator", "association"]},
-    )
-    with tenant_context(tenant.id):
+def space(make_space, entry):
+    expected = ["cooperative", "incubator", "association"]
+    with make_space("owner", "member", taxonomies={"expected_actor_types": expected}) as tenant:
         entry(
             "Zadruga Rasinski med", "Kruševac", "cooperative", se_status="registered",
             employees_total=10, employees_women=6, employees_vulnerable=4, volunteers=3,
@@ -64,7 +41,6 @@ def space(db, make_user, make_tenant):
         entry("Inkubator Trstenik", "Trstenik", "incubator", moderation="pending")
         entry("Odbijena zadruga", "Brus", "cooperative", moderation="rejected")
         entry("Arhivirana zadruga", "Trstenik", "association", moderation="archived")
-        db.session.commit()
     return tenant
 
 
@@ -75,15 +51,14 @@ def compute(app, tenant, level):
 
 
 def row(html, place):
-    match = re.search(rf'<tr data-place="{re.escape(place)}"[^>]*>(.*?)</tr>', html, re.S)
-    assert match, f"no matrix row for {place}"
-    return match.group(1)
+    """The matrix row of a place (parsed)."""
+    return one(html, f'table.matrix tr[data-place="{place}"]')
 
 
-def cell(row_html, actor_type):
-    match = re.search(rf'<td class="([^"]*)" data-type="{actor_type}">(.*?)</td>', row_html, re.S)
-    assert match, f"no cell for {actor_type}"
-    return match.group(1), re.sub(r"<[^>]+>", "", match.group(2)).strip()
+def cell(matrix_row, actor_type):
+    """(the cell's classes, its text) for an actor type in a matrix row."""
+    found = one(matrix_row, f'td[data-type="{actor_type}"]')
+    return " ".join(found["class"]), text_of(found)
 
 
 def test_matrix_marks_expected_types_missing_per_municipality(client, space):
@@ -97,15 +72,16 @@ def test_matrix_marks_expected_types_missing_per_municipality(client, space):
     # Pending and archived entries do not fill a gap.
     for actor_type in ("cooperative", "incubator", "association"):
         assert cell(trstenik, actor_type)[0] == "missing"
-    assert "✗" in krusevac and "missing" in cell(krusevac, "association")[1]
+    assert "✗" in text_of(krusevac) and "missing" in cell(krusevac, "association")[1]
     # An entry outside the space's municipalities gets its own row, never "missing".
     nis = row(html, "Niš")
-    assert "outside the area" in nis
+    assert "outside the area" in text_of(nis)
     assert cell(nis, "association") == ("num present", "1")
     assert cell(nis, "cooperative") == ("num zero", "0")
     # What is missing where, in words.
-    assert re.search(r"<strong>Brus:</strong> Business incubator, Association \(CSO\)", html)
-    assert re.search(r"No verified organization yet:</strong> Trstenik", html)
+    words = text_of(parse(html))
+    assert "Brus: Business incubator, Association (CSO)" in words
+    assert "No verified organization yet: Trstenik" in words
 
 
 def test_only_verified_entries_are_counted(app, client, space):
@@ -120,7 +96,7 @@ def test_only_verified_entries_are_counted(app, client, space):
     assert data.pending == 2
     html = client.get(URL, headers=EN).get_data(as_text=True)
     assert "Udruženje na čekanju" not in html
-    assert re.search(r"<dt>Verified organizations</dt><dd>4</dd>", html)
+    assert definitions(html)["Verified organizations"] == "4"
     assert "awaiting review" not in html  # visitors are not told about the queue
 
 
@@ -128,7 +104,7 @@ def test_admin_is_told_how_many_entries_await_review(client, space):
     client.login("owner@example.org")
     html = client.get(URL, headers=EN).get_data(as_text=True)
     assert "2 entries awaiting review are not counted yet." in html
-    assert re.search(r"<dt>Verified organizations</dt><dd>4</dd>", html)
+    assert definitions(html)["Verified organizations"] == "4"
 
 
 def test_se_status_breakdown(app, space):
@@ -160,13 +136,14 @@ def test_employment_totals_respect_field_visibility(app, space, level, expected)
 
 def test_employment_on_the_page_for_visitors_and_members(client, space):
     html = client.get(URL, headers=EN).get_data(as_text=True)
-    assert re.search(r"<dt>Employees</dt><dd>15</dd>", html)
-    assert re.search(r"<dt>Employees from vulnerable groups</dt><dd>7</dd>", html)
+    figures = definitions(html)
+    assert figures["Employees"] == "15" and figures["Employees from vulnerable groups"] == "7"
     assert "1 organization shares its figures only with members" in html
-    assert re.search(r"Women employed</th><td class=\"num\">8</td>\s*<td class=\"num\">53%", html)
+    (women,) = [th.parent for th in parse(html).select("th") if text_of(th) == "Women employed"]
+    assert [text_of(td) for td in women.select("td")][:2] == ["8", "53%"]
     client.login("member@example.org")
     member = client.get(URL, headers=EN).get_data(as_text=True)
-    assert re.search(r"<dt>Employees</dt><dd>18</dd>", member)
+    assert definitions(member)["Employees"] == "18"
     assert "shares its figures only" not in member
 
 
@@ -180,31 +157,33 @@ def test_sectors_and_groups(app, space):
 
 def test_charts_are_inline_svg_with_an_accessible_table(client, space):
     response = client.get(URL, headers=EN)
-    html = response.get_data(as_text=True)
+    page = parse(response)
     assert response.status_code == 200
     for chart_id in ("chart-se-status", "chart-employment", "chart-sectors", "chart-groups"):
-        svg = re.search(rf'<svg class="chart" id="{chart_id}"[^>]*>(.*?)</svg>', html, re.S)
-        assert svg, chart_id
-        assert f'aria-labelledby="{chart_id}-title"' in html and 'role="img"' in html
-        assert '<rect class="chart-bar"' in svg.group(1)
-    tables = re.findall(r'<table class="chart-table">(.*?)</table>', html, re.S)
+        svg = one(page, f"svg.chart#{chart_id}")
+        assert svg["role"] == "img" and svg["aria-labelledby"] == f"{chart_id}-title"
+        assert text_of(one(svg, f"title#{chart_id}-title")), chart_id
+        assert svg.select("rect.chart-bar"), chart_id
+    tables = page.select("table.chart-table")
     assert len(tables) == 4
-    for table in tables:
-        assert "<caption>" in table and 'scope="col"' in table and 'scope="row"' in table
-    assert '<th scope="row">Registered at APR</th>' in html
-    matrix = re.search(r'<table class="matrix">(.*?)</table>', html, re.S).group(1)
-    assert "<caption>" in matrix and 'scope="col"' in matrix and 'scope="row"' in matrix
+    for table in [*tables, one(page, "table.matrix")]:
+        assert text_of(table.caption)
+        assert table.select('th[scope="col"]') and table.select('th[scope="row"]')
+    row_headers = [text_of(th) for th in page.select('table.chart-table th[scope="row"]')]
+    assert "Registered at APR" in row_headers
     # The CSP (style-src 'self') blocks inline styles: none on the page, no script either.
-    assert "style=" not in html and "<script>" not in html
+    assert page.select("[style], style") == []
+    assert page.find_all("script") and all(s.get("src") for s in page.find_all("script"))
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
 def test_htmx_request_gets_the_content_block(client, space):
     response = client.get(URL, headers={**EN, "HX-Request": "true"})
-    html = response.get_data(as_text=True)
+    fragment = parse(response)
     assert response.status_code == 200
-    assert "<html" not in html and "<h1>Ecosystem overview</h1>" in html
-    assert 'class="missing" data-type="association"' in html and '<svg class="chart"' in html
+    assert fragment.find("html") is None and text_of(fragment.h1) == "Ecosystem overview"
+    assert cell(row(fragment, "Kruševac"), "association")[0] == "missing"
+    assert fragment.select("svg.chart")
 
 
 def test_the_longest_bar_leaves_room_for_its_value(app, space):
@@ -213,7 +192,7 @@ def test_the_longest_bar_leaves_room_for_its_value(app, space):
     assert widths["total"] == 85.0 and widths["women"] == pytest.approx(8 / 15 * 85, abs=0.01)
 
 
-def test_national_space_is_split_by_district(client, db, make_tenant):
+def test_national_space_is_split_by_district(client, db, make_tenant, entry):
     tenant = make_tenant(
         "koalicija",
         region="RS",
@@ -226,17 +205,19 @@ def test_national_space_is_split_by_district(client, db, make_tenant):
         entry("Mreža Novi Sad", "Novi Sad", "network")
         db.session.commit()
     html = client.get("/koalicija/ecosystem/", headers=EN).get_data(as_text=True)
-    assert "Actor types by district" in html and '<th scope="col" class="place">District' in html
+    assert "Actor types by district" in html
+    assert text_of(one(html, 'table.matrix th.place[scope="col"]')) == "District"
     rasina = row(html, "RS-19")
-    assert "Rasinski okrug" in rasina
+    assert text_of(one(rasina, "th[scope=row]")) == "Rasinski okrug"
     assert cell(rasina, "cooperative") == ("num present", "2")
     assert cell(rasina, "network")[0] == "missing"
     south_backa = row(html, "RS-06")
     assert cell(south_backa, "network") == ("num present", "1")
     assert cell(south_backa, "cooperative")[0] == "missing"
     assert cell(row(html, "RS-00"), "cooperative")[0] == "missing"  # Belgrade has none yet
-    assert len(re.findall(r'<tr data-place="RS-\d\d"', html)) == 30
-    assert re.search(r"Districts with organizations</dt>\s*<dd>2 <span", html)
+    places = [tr["data-place"] for tr in parse(html).select("table.matrix tr[data-place]")]
+    assert len([p for p in places if re.fullmatch(r"RS-\d\d", p)]) == 30
+    assert definitions(html)["Districts with organizations"].startswith("2 ")
 
 
 def test_district_space_without_a_list_uses_its_district(db, make_tenant):
@@ -248,14 +229,14 @@ def test_district_space_without_a_list_uses_its_district(db, make_tenant):
     }  # fmt: skip
 
 
-def test_without_expected_types_nothing_is_marked_missing(client, db, make_tenant):
+def test_without_expected_types_nothing_is_marked_missing(client, db, make_tenant, entry):
     tenant = make_tenant("bez", region="RS-19", municipalities=["Brus"])
     with tenant_context(tenant.id):
         entry("Zadruga Brus", "Brus", "cooperative")
         db.session.commit()
     html = client.get("/bez/ecosystem/", headers=EN).get_data(as_text=True)
     assert "lists no expected actor types" in html
-    assert 'class="missing"' not in html
+    assert parse(html).select("table.matrix td") and not parse(html).select(".missing")
     assert cell(row(html, "Brus"), "cooperative") == ("num present", "1")
 
 
@@ -269,8 +250,10 @@ def test_empty_space_says_what_to_do(client, db, make_tenant):
 
 
 def test_nav_links_to_the_overview_and_module_off_is_404(client, space, db, make_tenant):
-    html = client.get("/rasina/directory/", headers=EN).get_data(as_text=True)
-    assert '<a href="/rasina/ecosystem/">Ecosystem</a>' in html
+    listing = client.get("/rasina/directory/", headers=EN)
+    assert nav_links(listing)["Ecosystem"] == "/rasina/ecosystem/"
+    assert current_nav(listing) == ["Directory"]
+    assert current_nav(client.get("/rasina/ecosystem/", headers=EN)) == ["Ecosystem"]
     make_tenant("bezmapa", modules=["discussions"])
     assert client.get("/bezmapa/ecosystem/").status_code == 404
 

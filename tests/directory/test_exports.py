@@ -13,38 +13,16 @@ from sqlalchemy import event
 
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.opendata import services as opendata
-from solidarna.directory.organizations import services
 from solidarna.directory.organizations.models import Organization
-from tests.conftest import Client
+from tests.conftest import EN, Client
 
 VALID_PIB = "101134702"
 VALID_MB = "17162543"
 
 
-def entry(name, municipality="Kruševac", moderation="verified", tags=None, **fields):
-    data = {
-        "name": name,
-        "legal_form": "cooperative",
-        "actor_type": "cooperative",
-        "municipality": municipality,
-        **fields,
-    }
-    return services.create_organization(
-        data, tags or {}, None, source="office", moderation=moderation
-    )
-
-
 @pytest.fixture
-def space(db, make_user, make_tenant):
-    owner = make_user(email="owner@example.org", name="Vlasnica")
-    member = make_user(email="member@example.org", name="Članica")
-    tenant = make_tenant(
-        "rasina",
-        members={owner: "owner", member: "member"},
-        region="RS-19",
-        municipalities=["Kruševac", "Brus", "Trstenik"],
-    )
-    with tenant_context(tenant.id):
+def space(make_space, entry):
+    with make_space("owner", "member") as tenant:
         entry(
             "Zadruga Rasinski med",
             mission="Med i pčelarstvo u Kruševcu.",
@@ -76,7 +54,6 @@ def space(db, make_user, make_tenant):
             field_visibility={"address": "members"},
         )
         entry("Skrivena zadruga na čekanju", municipality="Brus", moderation="pending")
-        db.session.commit()
     return tenant
 
 
@@ -149,7 +126,7 @@ def test_csv_export_can_use_semicolons_for_excel_in_serbian(client, space):
     assert tuple(header) == opendata.EXPORT_COLUMNS
 
 
-def test_csv_cells_cannot_become_spreadsheet_formulas(client, space, db):
+def test_csv_cells_cannot_become_spreadsheet_formulas(client, space, db, entry):
     with tenant_context(space.id):
         entry(
             '=HYPERLINK("http://evil.example","klik")',
@@ -248,16 +225,16 @@ def test_pages_link_to_the_open_data(client, space, db):
         med = db.session.scalar(
             db.select(Organization).where(Organization.name == "Zadruga Rasinski med")
         )
-    html = client.get("/rasina/directory/?municipality=Kruševac", headers={"Accept-Language": "en"})
+    html = client.get("/rasina/directory/?municipality=Kruševac", headers=EN)
     html = html.get_data(as_text=True)
     assert "/rasina/directory/export.csv?municipality=Kru%C5%A1evac" in html
     assert "/rasina/directory/export.json?municipality=Kru%C5%A1evac" in html
     assert "Import from CSV" not in html
-    profile = client.get(f"/rasina/directory/{med.id}", headers={"Accept-Language": "en"})
+    profile = client.get(f"/rasina/directory/{med.id}", headers=EN)
     assert f"/rasina/directory/{med.id}.json" in profile.get_data(as_text=True)
 
 
-def test_members_only_space_exports_nothing_to_visitors(client, db, make_tenant):
+def test_members_only_space_exports_nothing_to_visitors(client, db, make_tenant, entry):
     tenant = make_tenant("zatvoreni", visibility="members", region="RS-19")
     with tenant_context(tenant.id):
         entry("Tajna zadruga")
@@ -281,7 +258,7 @@ def count_queries(db):
         event.remove(db.engine, "before_cursor_execute", before)
 
 
-def test_export_queries_do_not_grow_with_the_number_of_entries(client, space, db):
+def test_export_queries_do_not_grow_with_the_number_of_entries(client, space, db, entry):
     def add(n):
         with tenant_context(space.id):
             for i in range(n):

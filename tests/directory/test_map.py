@@ -13,40 +13,17 @@ from sqlalchemy import event
 from solidarna.core.maps import tile_origin
 from solidarna.core.security import CSP
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory.organizations import services
-from tests.conftest import Client
+from tests.conftest import EN, Client, one, parse, text_of
+from tests.directory.conftest import map_groups
 
-EN = {"Accept-Language": "en"}
 KRUSEVAC = (43.5800, 21.3339)
 TRSTENIK = (43.6169, 20.9969)
 BRUS = (43.3836, 21.0281)
 
 
-def entry(name, municipality="Kruševac", point=None, moderation="verified", tags=None, **fields):
-    data = {
-        "name": name,
-        "legal_form": "cooperative",
-        "actor_type": "cooperative",
-        "municipality": municipality,
-        **fields,
-    }
-    if point:
-        data["latitude"], data["longitude"] = point
-    return services.create_organization(
-        data, tags or {}, None, source="office", moderation=moderation
-    )
-
-
 @pytest.fixture
-def space(db, make_user, make_tenant):
-    owner = make_user(email="owner@example.org", name="Vlasnica")
-    member = make_user(email="member@example.org", name="Članica")
-    tenant = make_tenant(
-        "rasina",
-        members={owner: "owner", member: "member"},
-        municipalities=["Kruševac", "Brus", "Trstenik"],
-    )
-    with tenant_context(tenant.id):
+def space(make_space, entry):
+    with make_space("owner", "member", region="RS") as tenant:
         entry("Zadruga Rasinski med", point=KRUSEVAC, tags={"kd": ["A"]}, address="Vidovdanska 1")
         entry(
             "Ruke Trstenika",
@@ -64,7 +41,6 @@ def space(db, make_user, make_tenant):
         )
         entry("Brusnica bez adrese", municipality="Brus")
         entry("Skrivena zadruga na čekanju", municipality="Brus", point=BRUS, moderation="pending")
-        db.session.commit()
     return tenant
 
 
@@ -79,20 +55,11 @@ def names(data) -> set[str]:
     return {f["properties"]["name"] for f in data["features"]}
 
 
-def groups(html: str) -> dict[str, list[str]]:
-    """Municipality heading -> entry names, from the page's list by municipality."""
-    found = {}
-    for section in re.findall(r'<section class="map-group".*?</section>', html, re.S):
-        heading = re.search(r"<h3[^>]*>\s*([^<]+?)\s*<span", section).group(1)
-        found[heading] = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', section)
-    return found
-
-
 def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
     response = client.get("/rasina/directory/map", headers=EN)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert groups(html) == {
+    assert map_groups(html) == {
         "Brus": ["Brusnica bez adrese"],
         "Kruševac": ["Zadruga Rasinski med"],
         "Trstenik": ["Ruke Trstenika", "Tiha radionica"],
@@ -103,11 +70,15 @@ def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
     assert "2 organizations have no location on the map" in html
     assert html.count("Not on the map") == 2
     # The map itself is hidden until map.js shows it, and reads the markers from GeoJSON.
-    assert re.search(r'<div class="map-canvas" hidden role="region"', html)
-    assert 'data-geojson-url="/rasina/directory/map.geojson"' in html
+    canvas = one(html, ".map-canvas")
+    assert canvas.has_attr("hidden") and canvas["role"] == "region"
+    assert one(html, "#map-source")["data-geojson-url"] == "/rasina/directory/map.geojson"
     assert "vendor/leaflet-1.9.4/leaflet.js" in html and "js/map.js" in html
     # Profiles are linked from the list.
-    assert re.search(r'<a href="/rasina/directory/\d+-zadruga-rasinski-med">', html)
+    links = {text_of(a): a["href"] for a in parse(html).select("section.map-group li > a")}
+    assert re.fullmatch(
+        r"/rasina/directory/\d+-zadruga-rasinski-med", links["Zadruga Rasinski med"]
+    )
 
 
 def test_geojson_holds_only_verified_entries_and_public_locations(client, space):
@@ -145,7 +116,7 @@ def test_search_works_across_scripts(client, space, q):
     html = client.get("/rasina/directory/map", query_string={"q": q}, headers=EN).get_data(
         as_text=True
     )
-    assert groups(html) == {"Kruševac": ["Zadruga Rasinski med"]}
+    assert map_groups(html) == {"Kruševac": ["Zadruga Rasinski med"]}
 
 
 def test_names_and_places_follow_the_readers_script(client, space):
@@ -154,10 +125,10 @@ def test_names_and_places_follow_the_readers_script(client, space):
     med = next(f["properties"] for f in data["features"] if f["properties"]["id"] == 1)
     assert (med["name"], med["municipality"]) == ("Задруга Расински мед", "Крушевац")
     html = client.get("/rasina/directory/map", headers=cyrillic).get_data(as_text=True)
-    assert groups(html)["Крушевац"] == ["Задруга Расински мед"]
+    assert map_groups(html)["Крушевац"] == ["Задруга Расински мед"]
 
 
-def test_profile_links_match_the_profile_route(app, client, space, db):
+def test_profile_links_match_the_profile_route(app, client, space, db, entry):
     with tenant_context(space.id):
         odd = entry("Kafe & Čaj? #1 — 100% naše", point=KRUSEVAC)
         db.session.commit()
@@ -179,12 +150,15 @@ def test_filters_are_the_lists_filters(client, space):
 
     html = client.get("/rasina/directory/map?municipality=Trstenik&kd=Q", headers=EN)
     html = html.get_data(as_text=True)
-    assert groups(html) == {"Trstenik": ["Ruke Trstenika"]}
+    assert map_groups(html) == {"Trstenik": ["Ruke Trstenika"]}
     # The markers, the way back to the list and the form keep every filter.
-    assert 'data-geojson-url="/rasina/directory/map.geojson?municipality=Trstenik&amp;kd=Q"' in html
-    assert 'href="/rasina/directory/?municipality=Trstenik&amp;kd=Q"' in html
-    assert '<input type="hidden" name="kd" value="Q">' in html
-    assert re.search(r'<option value="Trstenik" selected>', html)
+    query = "?municipality=Trstenik&kd=Q"
+    assert one(html, "#map-source")["data-geojson-url"] == f"/rasina/directory/map.geojson{query}"
+    assert parse(html).select(f'.map-links a[href="/rasina/directory/{query}"]')
+    assert one(html, '#map-filters input[type="hidden"][name="kd"]')["value"] == "Q"
+    assert one(html, '#map-filters select[name="municipality"] option[selected]')["value"] == (
+        "Trstenik"
+    )
     assert "Also filtered in the list by:" in html and "Human health and social work" in html
 
 
@@ -202,14 +176,17 @@ def test_htmx_request_gets_the_list_fragment_only(client, space):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
-    assert "<html" not in html and 'id="map-filters"' not in html and "leaflet.js" not in html
-    assert 'id="map-source"' in html and "map.geojson?municipality=Brus" in html
-    assert groups(html) == {"Brus": ["Brusnica bez adrese"]}
+    fragment = parse(html)
+    assert fragment.find("html") is None and fragment.find(id="map-filters") is None
+    assert fragment.find("script") is None and "leaflet.js" not in html
+    source = one(fragment, "#map-source")["data-geojson-url"]
+    assert source == "/rasina/directory/map.geojson?municipality=Brus"
+    assert map_groups(html) == {"Brus": ["Brusnica bez adrese"]}
     # A boosted navigation gets the whole page.
     boosted = client.get(
         "/rasina/directory/map", headers={"HX-Request": "true", "HX-Boosted": "true"}
     )
-    assert "<html" in boosted.get_data(as_text=True)
+    assert parse(boosted).find("html") is not None
 
 
 def third_party_origins(text: str) -> set[str]:
@@ -220,10 +197,11 @@ def test_without_a_tile_url_there_is_no_third_party_origin(app, client, space):
     app.config["MAP_TILE_URL"] = ""
     response = client.get("/rasina/directory/map")
     assert response.headers["Content-Security-Policy"] == CSP
-    html = response.get_data(as_text=True)
-    assert 'data-tile-url=""' in html
+    page = parse(response)
+    assert one(page, ".map-canvas")["data-tile-url"] == ""
     # No script, style or image from elsewhere (only links in text, such as none here).
-    assert not re.search(r'(src|href)="https?://', html)
+    assert page.select("[src]") and page.select("[href]")
+    assert [e for e in page.select("[src], [href]") if "//" in (e.get("src") or e["href"])] == []
 
 
 def test_the_tile_origin_is_allowed_on_the_map_page_only(app, client, space):
@@ -236,9 +214,9 @@ def test_the_tile_origin_is_allowed_on_the_map_page_only(app, client, space):
     assert third_party_origins(csp) == {"https://*.tiles.example.org"}
     # Everything else in the policy is unchanged.
     assert csp.replace(" https://*.tiles.example.org", "") == CSP
-    html = response.get_data(as_text=True)
-    assert 'data-tile-url="https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png"' in html
-    assert 'data-tile-attribution="Tiles: Example"' in html
+    canvas = one(response, ".map-canvas")
+    assert canvas["data-tile-url"] == "https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png"
+    assert canvas["data-tile-attribution"] == "Tiles: Example"
     for path in ("/rasina/directory/", "/rasina/", "/", "/rasina/directory/map.geojson"):
         other = client.get(path).headers["Content-Security-Policy"]
         assert "example.org" not in other, path
@@ -264,7 +242,7 @@ def test_an_unusable_tile_url_gives_a_map_without_tiles(app, client, space):
     app.config["MAP_TILE_URL"] = "ftp://tiles.example.org/{z}/{x}/{y}.png"
     response = client.get("/rasina/directory/map")
     assert response.headers["Content-Security-Policy"] == CSP
-    assert 'data-tile-url=""' in response.get_data(as_text=True)
+    assert one(response, ".map-canvas")["data-tile-url"] == ""
 
 
 def test_members_only_space_sends_visitors_to_log_in(client, make_tenant):
@@ -290,7 +268,7 @@ def count_statements(db, client, path) -> int:
 
 @pytest.mark.parametrize("path", ["/rasina/directory/map.geojson", "/rasina/directory/map"])
 @pytest.mark.parametrize("who", [None, "member@example.org"])
-def test_query_count_does_not_grow_with_the_entries(db, client, space, path, who):
+def test_query_count_does_not_grow_with_the_entries(db, client, space, path, who, entry):
     if who:
         client.login(who)
 

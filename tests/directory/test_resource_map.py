@@ -13,10 +13,10 @@ from sqlalchemy import event
 
 from solidarna.core.security import CSP
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory.organizations import services
 from solidarna.directory.resources import services as rs
+from tests.conftest import EN, one, parse, text_of
+from tests.directory.conftest import map_groups
 
-EN = {"Accept-Language": "en"}
 KRUSEVAC = (43.5800, 21.3339)
 BRUS = (43.3836, 21.0281)
 TILES = "https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png"
@@ -32,25 +32,10 @@ def resource(title, point=None, **fields):
     return rs.create_resource(data, None)
 
 
-def fund_id() -> int:
-    return services.create_organization(
-        {"name": "Fondacija Rasinski fond", "legal_form": "foundation",
-         "actor_type": "foundation", "municipality": "Kruševac"},
-        {}, None, source="office", moderation="verified",
-    ).id  # fmt: skip
-
-
 @pytest.fixture
-def space(db, make_user, make_tenant):
-    member = make_user(email="member@example.org", name="Članica")
-    tenant = make_tenant(
-        "rasina",
-        members={member: "member"},
-        region="RS-19",
-        municipalities=["Kruševac", "Brus", "Trstenik"],
-        modules=["directory", "resources"],
-    )
-    with tenant_context(tenant.id):
+def space(make_space, entry):
+    with make_space("member", modules=["directory", "resources"]) as tenant:
+        fund = entry("Fondacija Rasinski fond", actor_type="foundation")
         resource("Sala za obuke", point=KRUSEVAC, address="Vidovdanska 1")
         resource(
             "Hladnjača za voće",
@@ -58,7 +43,7 @@ def space(db, make_user, make_tenant):
             kind="equipment",
             municipality="Brus",
             availability="limited",
-            owner_organization_id=fund_id(),
+            owner_organization_id=fund.id,
         )
         resource(
             "Radionica bez adrese",
@@ -72,7 +57,6 @@ def space(db, make_user, make_tenant):
             kind="funding",
             valid_until=rs.today() - timedelta(days=3),
         )
-        db.session.commit()
     return tenant
 
 
@@ -93,18 +77,9 @@ def page(client, query="", headers=EN, **kwargs) -> str:
     return response.get_data(as_text=True)
 
 
-def groups(html: str) -> dict[str, list[str]]:
-    """Municipality heading -> resource titles, from the page's list by municipality."""
-    found = {}
-    for section in re.findall(r'<section class="map-group".*?</section>', html, re.S):
-        heading = re.search(r"<h3[^>]*>\s*([^<]+?)\s*<span", section).group(1)
-        found[heading] = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', section)
-    return found
-
-
 def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
     html = page(client)
-    assert groups(html) == {
+    assert map_groups(html) == {
         "Brus": ["Hladnjača za voće"],
         "Kruševac": ["Sala za obuke"],
         "Trstenik": ["Radionica bez adrese"],
@@ -112,20 +87,23 @@ def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
     assert "3 resources" in html
     assert "1 resource has no location on the map" in html
     assert html.count("Not on the map") == 1
-    assert re.search(r'<div class="map-canvas" hidden role="region"', html)
-    assert 'data-geojson-url="/rasina/resources/map.geojson"' in html
-    assert 'data-popup-fields="kind municipality availability expired"' in html
+    canvas = one(html, ".map-canvas")
+    assert canvas.has_attr("hidden") and canvas["role"] == "region"
+    assert one(html, "#map-source")["data-geojson-url"] == "/rasina/resources/map.geojson"
+    assert canvas["data-popup-fields"] == "kind municipality availability expired"
     assert "vendor/leaflet-1.9.4/leaflet.js" in html and "js/map.js" in html
     assert "css/map.css" in html
     # Detail pages are linked from the list, with the kind and the availability.
-    assert re.search(r'<li><a href="/rasina/resources/\d+">Sala za obuke</a>', html)
+    links = {text_of(a): a["href"] for a in parse(html).select("section.map-group li > a")}
+    assert re.fullmatch(r"/rasina/resources/\d+", links["Sala za obuke"])
     assert "Equipment" in html and "Limited" in html
     # The way back to the list, and the filter form with every facet.
-    assert 'href="/rasina/resources/"' in html
+    assert parse(html).select('.map-links a[href="/rasina/resources/"]')
+    form = one(html, "#map-filters")
     for name in ("q", "kind", "municipality", "availability", "expired"):
-        assert f'name="{name}"' in html
-    assert '<option value="equipment">Equipment</option>' in html
-    assert '<option value="land">' not in html  # no land in this space
+        assert form.select(f'[name="{name}"]'), name
+    kinds = [option["value"] for option in form.select('select[name="kind"] option')]
+    assert "equipment" in kinds and "land" not in kinds  # no land in this space
 
 
 def test_geojson_holds_the_located_resources_with_their_labels(client, space):
@@ -153,27 +131,29 @@ def test_filters_are_the_lists_filters(client, space):
     assert geojson(client, "?municipality=Trstenik")["total"] == 1
 
     html = page(client, "?kind=equipment&sort=newest")
-    assert groups(html) == {"Brus": ["Hladnjača za voće"]}
+    assert map_groups(html) == {"Brus": ["Hladnjača za voće"]}
     # The markers, the way back to the list and the form keep every filter.
-    assert 'data-geojson-url="/rasina/resources/map.geojson?sort=newest&amp;kind=equipment"' in html
-    assert 'href="/rasina/resources/?sort=newest&amp;kind=equipment"' in html
-    assert '<option value="equipment" selected>' in html
-    assert '<input type="hidden" name="sort" value="newest">' in html
+    query = "?sort=newest&kind=equipment"
+    assert one(html, "#map-source")["data-geojson-url"] == f"/rasina/resources/map.geojson{query}"
+    assert parse(html).select(f'a[href="/rasina/resources/{query}"]')
+    assert one(html, 'select[name="kind"] option[selected]')["value"] == "equipment"
+    assert one(html, '#map-filters input[type="hidden"][name="sort"]')["value"] == "newest"
     empty = page(client, "?kind=land")
-    assert "No resource matches these filters." in empty and groups(empty) == {}
+    assert "No resource matches these filters." in empty and map_groups(empty) == {}
 
 
 def test_several_values_chosen_in_the_list_are_kept(client, space):
     html = page(client, "?municipality=Brus&municipality=Trstenik")
-    assert groups(html) == {"Brus": ["Hladnjača za voće"], "Trstenik": ["Radionica bez adrese"]}
+    assert map_groups(html) == {"Brus": ["Hladnjača za voće"], "Trstenik": ["Radionica bez adrese"]}
     assert "2 chosen in the list" in html
-    assert '<input type="hidden" name="municipality" value="Brus">' in html
+    carried = parse(html).select('#map-filters input[type="hidden"][name="municipality"]')
+    assert [i["value"] for i in carried] == ["Brus", "Trstenik"]
 
 
 @pytest.mark.parametrize("q", ["Крушевац", "Kruševac", "krusevac"])
 def test_search_works_across_scripts(client, space, q):
     assert names(geojson(client, query_string={"q": q})) == {"Sala za obuke"}
-    assert groups(page(client, query_string={"q": q})) == {"Kruševac": ["Sala za obuke"]}
+    assert map_groups(page(client, query_string={"q": q})) == {"Kruševac": ["Sala za obuke"]}
 
 
 def test_search_finds_a_resource_by_its_owner_organization(client, space):
@@ -184,7 +164,8 @@ def test_expired_resources_are_hidden_unless_asked_for(client, space):
     assert "Stari konkurs za opremu" not in json.dumps(geojson(client), ensure_ascii=False)
     html = page(client)
     assert "Stari konkurs za opremu" not in html
-    assert '<a href="/rasina/resources/map?expired=1" hx-boost="false">' in html
+    show = one(html, 'a[href="/rasina/resources/map?expired=1"]')
+    assert show["hx-boost"] == "false"
     assert "Show 1 expired resource" in html
 
     data = geojson(client, "?expired=1")
@@ -194,8 +175,8 @@ def test_expired_resources_are_hidden_unless_asked_for(client, space):
     )
     assert old["expired"] == "Expired"
     shown = page(client, "?expired=1")
-    assert groups(shown)["Kruševac"] == ["Sala za obuke", "Stari konkurs za opremu"]
-    assert "Expired" in shown and 'id="map-expired" name="expired" value="1" checked' in shown
+    assert map_groups(shown)["Kruševac"] == ["Sala za obuke", "Stari konkurs za opremu"]
+    assert "Expired" in shown and one(shown, "input#map-expired").has_attr("checked")
 
 
 def test_titles_and_places_follow_the_readers_script(client, space):
@@ -206,7 +187,7 @@ def test_titles_and_places_follow_the_readers_script(client, space):
     data = geojson(client, headers=cyrillic)
     sala = next(f["properties"] for f in data["features"] if f["id"] == sala_id)
     assert (sala["name"], sala["municipality"]) == ("Сала за обуке", "Крушевац")
-    assert groups(page(client, headers=cyrillic))["Крушевац"] == ["Сала за обуке"]
+    assert map_groups(page(client, headers=cyrillic))["Крушевац"] == ["Сала за обуке"]
 
 
 def test_the_list_links_to_the_map_with_its_filters(client, space):
@@ -223,13 +204,16 @@ def test_htmx_request_gets_the_results_fragment_only(client, space):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
-    assert "<html" not in html and 'id="map-filters"' not in html and "leaflet.js" not in html
-    assert 'id="map-source"' in html and "map.geojson?municipality=Brus" in html
-    assert groups(html) == {"Brus": ["Hladnjača za voće"]}
+    fragment = parse(html)
+    assert fragment.find("html") is None and fragment.find(id="map-filters") is None
+    assert fragment.find("script") is None and "leaflet.js" not in html
+    source = one(fragment, "#map-source")["data-geojson-url"]
+    assert source == "/rasina/resources/map.geojson?municipality=Brus"
+    assert map_groups(html) == {"Brus": ["Hladnjača za voće"]}
     boosted = client.get(
         "/rasina/resources/map", headers={"HX-Request": "true", "HX-Boosted": "true"}
     )
-    assert "<html" in boosted.get_data(as_text=True)
+    assert parse(boosted).find("html") is not None
 
 
 def test_the_tile_origin_is_allowed_on_the_map_page_only(app, client, space):
@@ -241,7 +225,8 @@ def test_the_tile_origin_is_allowed_on_the_map_page_only(app, client, space):
     assert img_src == "img-src 'self' data: https://*.tiles.example.org"
     assert csp.replace(" https://*.tiles.example.org", "") == CSP
     html = response.get_data(as_text=True)
-    assert f'data-tile-url="{TILES}"' in html and 'data-tile-attribution="Tiles: Example"' in html
+    canvas = one(html, ".map-canvas")
+    assert canvas["data-tile-url"] == TILES and canvas["data-tile-attribution"] == "Tiles: Example"
     sala = next(iter(geojson(client)["features"]))["properties"]["url"]
     for path in ("/rasina/resources/", "/rasina/resources/map.geojson", sala, "/rasina/"):
         other = client.get(path).headers["Content-Security-Policy"]
@@ -250,7 +235,7 @@ def test_the_tile_origin_is_allowed_on_the_map_page_only(app, client, space):
     app.config["MAP_TILE_URL"] = ""
     plain = client.get("/rasina/resources/map")
     assert plain.headers["Content-Security-Policy"] == CSP
-    assert 'data-tile-url=""' in plain.get_data(as_text=True)
+    assert one(plain, ".map-canvas")["data-tile-url"] == ""
 
 
 def test_members_only_space_sends_visitors_to_log_in(client, make_tenant):
@@ -268,7 +253,8 @@ def test_resources_of_another_space_never_appear(client, space, db, make_tenant)
     for query in ("", "?expired=1", "?q=tajna", "?municipality=Kruševac"):
         assert "Tajna sala bete" not in names(geojson(client, query))
         assert "Tajna sala bete" not in page(client, query)
-    assert '<option value="Kruševac">' in page(client)  # options come from this space only
+    places = [o["value"] for o in parse(page(client)).select('select[name="municipality"] option')]
+    assert "Kruševac" in places  # options come from this space only
     assert names(geojson(client, "?expired=1")) == {
         "Sala za obuke",
         "Hladnjača za voće",
@@ -298,15 +284,11 @@ def count_statements(db, client, path) -> int:
      "/rasina/resources/map"],
 )  # fmt: skip
 @pytest.mark.parametrize("who", [None, "member@example.org"])
-def test_query_count_does_not_grow_with_the_resources(db, client, space, path, who):
+def test_query_count_does_not_grow_with_the_resources(db, client, space, path, who, entry):
     if who:
         client.login(who)
     with tenant_context(space.id):
-        owner = services.create_organization(
-            {"name": "Zadruga vlasnica", "legal_form": "cooperative",
-             "actor_type": "cooperative", "municipality": "Brus"},
-            {}, None, source="office", moderation="verified",
-        ).id  # fmt: skip
+        owner = entry("Zadruga vlasnica", municipality="Brus").id
         resource("Peti resurs", point=BRUS, owner_organization_id=owner)
         db.session.commit()
 

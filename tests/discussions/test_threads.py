@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import re
+from bs4 import Tag
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.notifications import Notification
 from solidarna.core.tenancy import tenant_context
 from solidarna.discussions.models import POSTS_PER_PAGE, Category, Post, Subscription, Thread
-from tests.conftest import Client
+from tests.conftest import Client, one, parse, text_of
 
 
 def posts_on(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<article class="post[^"]*" id="post-(\d+)"', html)]
+    """The numbers of the posts on a page, in order."""
+    return [
+        int(a["id"].removeprefix("post-")) for a in parse(html).select('article.post[id^="post-"]')
+    ]
+
+
+def top_level(fragment) -> list[str]:
+    """The names of a fragment's top-level elements (what htmx swaps in)."""
+    return [child.name for child in parse(fragment).contents if isinstance(child, Tag)]
 
 
 def test_categories_are_shown_by_visibility(app, space, as_user):
@@ -84,10 +92,10 @@ def test_htmx_reply_returns_only_the_new_post(space, as_user):
         headers={"HX-Request": "true", "HX-Target": "posts"},
     )
     assert response.status_code == 201
-    html = response.get_data(as_text=True)
-    assert html.lstrip().startswith("<article") and html.count("<article") == 1
-    assert 'id="post-3"' in html and "<strong>uživo</strong>" in html
-    assert "<html" not in html and "Druga poruka" not in html
+    assert top_level(response) == ["article"]
+    post = one(response, "article.post")
+    assert post["id"] == "post-3" and text_of(one(post, ".post-body strong")) == "uživo"
+    assert "Druga poruka" not in text_of(parse(response))
 
 
 def test_htmx_reply_errors_come_back_in_the_form_with_the_text(space, as_user):
@@ -163,8 +171,8 @@ def test_pages_and_permalinks_land_on_the_right_post(db, space, as_user):
 def test_quote_prefills_the_reply(space, as_user):
     thread_id = space.thread(body="Prvi red\ndrugi red")
     page = as_user("bojan@example.org").get(f"/alfa/discussions/t/{thread_id}?quote=1")
-    html = page.get_data(as_text=True)
-    assert "&gt; Prvi red" in html and "&gt; drugi red" in html and "Ana Anić" in html
+    reply = one(page, "textarea#reply-body").get_text()
+    assert "Ana Anić" in reply and "> Prvi red\n> drugi red" in reply
 
 
 def test_mentions_notify_the_member_and_render(db, space, as_user):
@@ -173,9 +181,9 @@ def test_mentions_notify_the_member_and_render(db, space, as_user):
         f"/alfa/discussions/c/{space.public.id}/new",
         {"title": "Sastanak", "body": "@[Bojan Bojić] i @[Niko Nepostojeći], vidimo se."},
     )
-    html = ana.get(response.location).get_data(as_text=True)
-    assert '<span class="mention">@Bojan Bojić</span>' in html
-    assert "@[Niko Nepostojeći]" in html
+    body = one(ana.get(response.location), "#post-1 .post-body")
+    assert [text_of(m) for m in body.select("span.mention")] == ["@Bojan Bojić"]
+    assert "@[Niko Nepostojeći]" in text_of(body)  # not a member: left as typed
     notes = db.session.scalars(
         db.select(Notification).where(Notification.user_id == space.bojan.id)
     ).all()
@@ -185,9 +193,10 @@ def test_mentions_notify_the_member_and_render(db, space, as_user):
 
 def test_mention_suggestions_list_members_in_either_script(space, as_user):
     ana = as_user("ana@example.org")
-    html = ana.get("/alfa/discussions/mentions?q=Бој").get_data(as_text=True)
-    assert 'data-mention="Bojan Bojić"' in html
-    assert "Oto" not in ana.get("/alfa/discussions/mentions?q=Oto").get_data(as_text=True)
+    suggestions = parse(ana.get("/alfa/discussions/mentions?q=Бој"))
+    assert [b["data-mention"] for b in suggestions.select("[data-mention]")] == ["Bojan Bojić"]
+    outsider = parse(ana.get("/alfa/discussions/mentions?q=Oto"))  # Oto is not a member
+    assert outsider.select("[data-mention]") == [] and "Oto" not in text_of(outsider)
 
 
 def test_followers_are_notified_of_replies_and_can_unfollow(db, space, as_user):
@@ -210,14 +219,15 @@ def test_followers_are_notified_of_replies_and_can_unfollow(db, space, as_user):
     space.reply(thread_id, "Bojan opet piše.", space.bojan)  # posting again does not re-follow
     space.reply(thread_id, "A sada Ana.", space.ana)
     assert kinds(space.bojan) == ["discussions.reply"]
-    html = bojan.post(
+    followed = bojan.post(
         f"/alfa/discussions/t/{thread_id}/follow",
         {"following": "1"},
         headers={"HX-Request": "true"},
-    ).get_data(as_text=True)
-    assert html.lstrip().startswith("<form") and 'name="following" value="0"' in html
+    )
+    assert top_level(followed) == ["form"]
+    assert one(followed, 'form input[name="following"]')["value"] == "0"  # the button now unfollows
     state = bojan.get(f"/alfa/discussions/t/{thread_id}/follow", headers={"HX-Request": "true"})
-    assert 'name="following" value="0"' in state.get_data(as_text=True)
+    assert one(state, 'input[name="following"]')["value"] == "0"
     assert (
         as_user("out@example.org").get(f"/alfa/discussions/t/{thread_id}/follow").status_code == 403
     )
@@ -270,11 +280,13 @@ def test_posting_is_rate_limited_and_keeps_the_text(app, space, as_user):
 
 
 def test_preview_renders_markdown_safely(space, as_user):
-    html = as_user("ana@example.org").post(
+    preview = parse(as_user("ana@example.org").post(
         "/alfa/discussions/preview", {"body": "**jako** <script>alert(1)</script>"},
         headers={"HX-Request": "true"},
-    ).get_data(as_text=True)  # fmt: skip
-    assert "<strong>jako</strong>" in html and "<script" not in html
+    ))  # fmt: skip
+    assert text_of(one(preview, "strong")) == "jako"
+    assert preview.find("script") is None
+    assert "<script>alert(1)</script>" in text_of(preview)  # shown as text
 
 
 def test_thread_of_another_space_is_not_found(app, db, space, make_tenant, as_user):

@@ -4,7 +4,6 @@ reason, unless REQUIRE_BROWSER=1 (CI), where a missing browser stops the run ins
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -16,9 +15,15 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from solidarna import create_app
-from tests.conftest import ARTIFACTS, PASSWORD, _wipe, free_port
+from tests.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    PASSWORD,
+    REQUIRE_BROWSER,
+    _wipe,
+    required_but_missing,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,7 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 # Generous for a loaded CI machine; a healthy local run needs a fraction of it.
 TIMEOUT_MS = 10_000
 HERE = Path(__file__).resolve().parent
@@ -100,20 +104,21 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(_schema, tmp_path):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     app = create_app(
         {
             "ENV_NAME": "testing",
             "SQLALCHEMY_DATABASE_URI": _schema,
-            "PUBLIC_BASE_URL": url,
             "WTF_CSRF_SSL_STRICT": False,
             # No tile server: the machine has no internet, and pages stay first-party.
             "MAP_TILE_URL": "",
         }
     )
     app.instance_path = str(tmp_path)
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # Port 0: the system picks a free port while binding, so parallel workers never race
+    # for one. The app reads PUBLIC_BASE_URL per request (mail links), so set it after.
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -135,7 +140,7 @@ def live_server(_schema, tmp_path):
 
 def _unavailable(reason: str, remedy: str = "apt-get install -y chromium"):
     if REQUIRE_BROWSER:
-        pytest.exit(f"REQUIRE_BROWSER=1 but {reason}", returncode=3)
+        required_but_missing(f"REQUIRE_BROWSER=1 but {reason}")
     pytest.skip(f"{reason}: browser tests skipped ({remedy})")
 
 

@@ -12,7 +12,7 @@ import pytest
 from solidarna.core import digests
 from solidarna.core import notifications as n
 from solidarna.core.models import utcnow
-from tests.conftest import Client, declare_notification_kinds
+from tests.conftest import EN, Client, declare_notification_kinds
 
 
 @pytest.fixture(autouse=True)
@@ -154,7 +154,7 @@ def test_unsubscribe_link_from_a_real_mail_works_without_login(
     db.session.commit()
     path = unsubscribe_path(outbox()[0])
     visitor = Client(app)
-    english = {"Accept-Language": "en"}
+    english = EN
 
     page = visitor.get(path, headers=english)
     assert page.status_code == 200
@@ -196,12 +196,12 @@ def test_bad_unsubscribe_tokens_answer_400_with_a_message(app, db, make_user):
     other_salt = n._serializer().dumps({"uid": bora.id})[:-3] + "abc"
     for token in ("garbage", other_salt, "a" * 300):
         for response in (
-            visitor.get(f"/notifications/unsubscribe/{token}", headers={"Accept-Language": "en"}),
+            visitor.get(f"/notifications/unsubscribe/{token}", headers=EN),
             visitor.raw.post(f"/notifications/unsubscribe/{token}"),
             visitor.post(f"/notifications/unsubscribe/{token}/undo"),
         ):
             assert response.status_code == 400, token
-    html = visitor.get("/notifications/unsubscribe/garbage", headers={"Accept-Language": "en"})
+    html = visitor.get("/notifications/unsubscribe/garbage", headers=EN)
     assert "This unsubscribe link is not valid." in html.get_data(as_text=True)
     assert mode_of(db, bora) == "immediate"
 

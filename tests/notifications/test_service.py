@@ -173,9 +173,9 @@ def test_leaving_daily_mode_drops_what_waited_for_the_digest(db, make_user, outb
 
 def test_bad_arguments_are_refused(db, make_user):
     bora = make_user()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="site-relative path"):
         n.notify([bora], kind="tests.reply", title="x", url="https://evil.example/")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown e-mail mode 'hourly'"):
         n.set_email_mode(bora, "hourly")
 
 

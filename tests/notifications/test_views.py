@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from solidarna.core import notifications as n
-from tests.conftest import Client, declare_notification_kinds, statements
+from tests.conftest import (
+    Client,
+    declare_notification_kinds,
+    field_error,
+    one,
+    parse,
+    statements,
+    text_of,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -53,13 +61,17 @@ def test_list_newest_first_with_unread_marked_in_words(app, db, make_user, make_
     db.session.commit()
     n.mark_read(bora, old)
     db.session.commit()
-    html = logged_in(app, bora).get("/notifications/").get_data(as_text=True)
-    assert html.index("Novija tema") < html.index("Starija tema")
-    assert html.count('<span class="badge badge-info">Unread</span>') == 1
-    assert html.index("Unread</span>") < html.index("Novija tema")
-    assert "New reply" in html and "Prostor Alfa" in html and "From Ana Anić" in html
-    assert "1 unread notification" in html
-    assert "<time datetime=" in html
+    page = parse(logged_in(app, bora).get("/notifications/"))
+    items = page.select("ol.notification-list > li.notification")
+    assert [text_of(li.h2) for li in items] == ["Novija tema", "Starija tema"]  # newest first
+    assert [text_of(b) for li in items for b in li.select(".badge")] == ["Unread"]  # the newer
+    assert "is-unread" in items[0]["class"] and "is-unread" not in items[1]["class"]
+    newer = items[0]
+    assert text_of(one(newer, ".notification-kind")) == "New reply"
+    assert text_of(one(newer, ".notification-space")) == "Prostor Alfa"
+    assert text_of(one(newer, ".notification-actor")) == "From Ana Anić"
+    assert one(newer, "time")["datetime"].startswith("20")
+    assert text_of(one(page, '.notification-summary [role="status"]')) == "1 unread notification"
 
 
 def test_unread_only_filter_and_empty_states(app, db, make_user):
@@ -88,7 +100,7 @@ def test_pagination(app, db, make_user):
     client = logged_in(app, bora)
     first = client.get("/notifications/").get_data(as_text=True)
     assert "Obaveštenje 24" in first and "Obaveštenje 04" not in first
-    assert 'href="/notifications/?page=2"' in first
+    assert parse(first).select('a[href="/notifications/?page=2"]')
     second = client.get("/notifications/?page=2").get_data(as_text=True)
     assert "Obaveštenje 04" in second and "Obaveštenje 24" not in second
     assert client.get("/notifications/?page=abc").status_code == 200
@@ -131,12 +143,12 @@ def test_mark_read_with_htmx_returns_the_list_and_triggers_the_bell(app, db, mak
     response = client.post(f"/notifications/{first.id}/read", headers=HTMX)
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "notifications-changed"
-    html = response.get_data(as_text=True)
-    assert "<html" not in html and html.lstrip().startswith('<div id="notification-results">')
-    assert "1 unread notification" in html
-    assert (
-        f"/notifications/{second.id}/read" in html and f"/notifications/{first.id}/read" not in html
-    )
+    fragment = parse(response)
+    (results,) = [child for child in fragment.contents if getattr(child, "name", None)]
+    assert results.name == "div" and results["id"] == "notification-results"  # what is swapped
+    assert "1 unread notification" in text_of(results)
+    forms = [form["action"] for form in results.select("li.notification form")]
+    assert forms == [f"/notifications/{second.id}/read"]  # the first is read now
     response = client.post("/notifications/read-all", headers=HTMX)
     assert response.headers["HX-Trigger"] == "notifications-changed"
     assert "You have read everything." in response.get_data(as_text=True)
@@ -166,22 +178,22 @@ def test_bell_fragment_and_header(app, db, make_user):
     db.session.commit()
     client = logged_in(app, bora)
     response = client.get("/notifications/bell", headers=HTMX)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "<html" not in html
-    assert (
-        "Notifications, 2 unread" in html
-        and '<span class="bell-count" aria-hidden="true">2</span>' in html
-    )
+    assert response.status_code == 200 and parse(response).find("html") is None
+    bell = one(response, "a.bell")
+    assert text_of(one(bell, ".visually-hidden")) == "Notifications, 2 unread"
+    count = one(bell, ".bell-count")
+    assert text_of(count) == "2" and count["aria-hidden"] == "true"
     assert response.headers["Cache-Control"] == "no-store"
-    page = client.get("/").get_data(as_text=True)
-    assert 'id="notification-bell" hx-get="/notifications/bell"' in page
-    assert 'hx-trigger="notifications-changed from:body"' in page
-    assert "Notifications, 2 unread" in page
+    header = one(client.get("/"), "header #notification-bell")
+    assert header["hx-get"] == "/notifications/bell"
+    assert header["hx-trigger"] == "notifications-changed from:body"
+    assert "Notifications, 2 unread" in text_of(header)
     n.mark_read(bora)
     db.session.commit()
-    html = client.get("/notifications/bell").get_data(as_text=True)
-    assert "Notifications, none unread" in html and "bell-count" not in html
-    assert "notification-bell" not in Client(app).get("/").get_data(as_text=True)
+    bell = one(client.get("/notifications/bell"), "a.bell")
+    assert text_of(bell) == "Notifications, none unread" and not bell.select(".bell-count")
+    visitor = parse(Client(app).get("/"))
+    assert visitor.find(id="notification-bell") is None and visitor.select("header nav")
 
 
 def test_header_count_costs_one_query_and_none_for_visitors(app, db, make_user):
@@ -200,15 +212,15 @@ def test_settings_change_mode_with_confirmation(app, db, make_user):
     bora = make_user(locale="en")
     client = logged_in(app, bora)
     html = client.get("/notifications/settings").get_data(as_text=True)
-    assert "<legend>Send me notifications by e-mail</legend>" in html
-    assert html.count(" checked ") == 1 and 'checked id="email_mode-0"' in html  # immediate
+    assert text_of(one(html, "fieldset legend")) == "Send me notifications by e-mail"
+    assert [r["id"] for r in parse(html).select("input[checked]")] == ["email_mode-0"]  # immediate
     assert "Once a day, as a summary" in html and "At most one mail a day" in html
     response = client.post("/notifications/settings", {"email_mode": "daily"})
     assert response.status_code == 303
     assert n.email_mode(bora) == "daily"
     html = client.get("/notifications/settings").get_data(as_text=True)
     assert "Your notification settings are saved." in html
-    assert html.count(" checked ") == 1 and 'checked id="email_mode-1"' in html  # daily
+    assert [r["id"] for r in parse(html).select("input[checked]")] == ["email_mode-1"]  # daily
 
 
 def test_settings_bad_input_answers_422(app, db, make_user):
@@ -220,8 +232,7 @@ def test_settings_bad_input_answers_422(app, db, make_user):
     ):
         response = client.post("/notifications/settings", data)
         assert response.status_code == 422
-        html = response.get_data(as_text=True)
-        assert message in html and 'aria-describedby="email_mode-error"' in html
+        assert field_error(response, "email_mode") == message
     assert n.email_mode(bora) == "immediate"
     assert (
         client.post("/notifications/settings", {"email_mode": "never"}, csrf=False).status_code

@@ -5,6 +5,7 @@ from flask_babel import force_locale
 
 from solidarna.tenants.kits import KIT_DIR, KitError, export_kit, load_kit, parse_kit
 from solidarna.tenants.models import Tenant
+from tests.conftest import EN
 
 GOOD = """
 [tenant]
@@ -136,7 +137,7 @@ def test_platform_admin_uploads_a_kit(client, make_user, db):
             "/admin/tenants/kit",
             data=data,
             content_type="multipart/form-data",
-            headers={"Accept-Language": "en"},
+            headers=EN,
         )
 
     bad = upload(GOOD.replace('"RS-19"', '"RS-99"'))
