@@ -4,7 +4,6 @@ capabilities, and nothing is advertised that does not exist."""
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from flask import Blueprint
 from flask_babel import force_locale
 
@@ -19,11 +18,7 @@ from solidarna.core.capabilities import (
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType
 from solidarna.tenants.kits import KitError, export_kit, parse_kit
-
-
-def html(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
+from tests.conftest import parse as html
 
 KIT = """
 [tenant]
