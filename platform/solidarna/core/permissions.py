@@ -41,14 +41,14 @@ class Predicate:
         return bool(self.check(user, obj))
 
     def __and__(self, other: Callable) -> Predicate:
-        other = as_predicate(other)
+        other = predicate(other)
         return Predicate(
             lambda user, obj: self(user, obj) and other(user, obj),
             f"({self.__name__} & {other.__name__})",
         )
 
     def __or__(self, other: Callable) -> Predicate:
-        other = as_predicate(other)
+        other = predicate(other)
         return Predicate(
             lambda user, obj: self(user, obj) or other(user, obj),
             f"({self.__name__} | {other.__name__})",
@@ -68,10 +68,6 @@ class Predicate:
 def predicate(fn: Callable) -> Predicate:
     """Decorator: `fn(user, obj) -> bool` as a composable Predicate of the same name."""
     return fn if isinstance(fn, Predicate) else Predicate(fn)
-
-
-def as_predicate(fn: Callable) -> Predicate:
-    return predicate(fn)
 
 
 def register_predicates(app, *predicates: Callable) -> None:
@@ -230,7 +226,7 @@ def require(check: Callable | str, obj: Callable | None = None):
 
     A loader that names no URL argument only chooses the object asked about (e.g.
     `obj=lambda: None` for a platform-wide check); the view is called unchanged."""
-    pred = PREDICATES[check] if isinstance(check, str) else as_predicate(check)
+    pred = PREDICATES[check] if isinstance(check, str) else predicate(check)
     taken = tuple(inspect.signature(obj).parameters) if obj is not None else ()
 
     def decorator(view):
