@@ -222,7 +222,7 @@ def test_invalid_pib_is_refused_naming_the_field(client, space, db):
     [
         ("employees_women", "9", "more than the total"),
         ("founding_year", "1700", "between 1800"),
-        ("municipality", "Novi Sad", "Not a valid choice"),
+        ("municipality", "Novi Sad", "Novi Sad is outside the area this space covers"),
         ("website", "javascript:alert(1)", "https://"),
         ("latitude", "44.5", "both latitude and longitude"),
         ("name", "", "required"),
