@@ -254,7 +254,8 @@ def test_bulk_duplicate_check_agrees_with_find_duplicates(app, space, db):
         (b"\xef\xbb\xbf\r\n\r\n", 422, "The file is empty."),
         (HEADER.encode(), 422, "The file has column names but no entries."),
         (b"naziv;pib\nZadruga;101134702\n", 422, "legal_form, actor_type, municipality"),
-        (b"PK\x03\x04" + b"\x00" * 200, 415, "not a CSV file"),
+        (b"PK\x03\x04" + b"\x00" * 200, 422, "looks like an Excel workbook but is damaged"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 200, 415, "Excel 97–2003 workbook (.xls)"),
         (os.urandom(200_000), 415, "not a text file"),
         (b"\xef\xbb\xbfname\n\xff\xfe\n", 415, "says it is UTF-8 but is not"),
         (b"x" * (csvio.MAX_BYTES + 10), 413, "larger than 5 MB"),
@@ -277,7 +278,10 @@ def test_bad_files_get_a_clear_4xx(admin, space, db, content, status, message):
 
 def test_no_file_and_too_large_requests(admin, space):
     response = admin.post("/rasina/directory/import", {}, headers=EN)
-    assert response.status_code == 422 and "Choose a CSV file." in response.get_data(as_text=True)
+    assert (
+        response.status_code == 422
+        and "Choose a CSV or Excel (.xlsx) file." in response.get_data(as_text=True)
+    )
     big = b"x" * (17 * 1024 * 1024)  # over the app-wide MAX_CONTENT_LENGTH
     assert upload(admin, big).status_code == 413
 
