@@ -334,3 +334,13 @@ def test_archived_entries_leave_the_list(client, space, db):
     assert "Ruke Trstenika" in admin.get("/rasina/directory/?moderation=archived").get_data(
         as_text=True
     )
+
+
+def test_one_rule_for_a_very_similar_name():
+    """services.similar_names is what the web form's warning and the import's duplicate check
+    both ask (tests/directory/test_import.py checks them side by side)."""
+    existing = [services.name_key(n) for n in ("Zadruga Rasinski med", "Pčelarska zadruga Brus")]
+    names = ("Zadruga Rasinski med DOO", "Rasinski medovi", "Rasinski vez", "d.o.o.", "PČELARSKA")
+    pairs = services.similar_names([services.name_key(n) for n in names], existing)
+    assert pairs == [(0, 0), (1, 0)]
+    assert services.name_key("Zadruga „Rasinski med” d.o.o.") == "rasinski med"

@@ -131,8 +131,10 @@ def place(name: str | None) -> tuple[str, str] | None:
 
 # --- duplicates ---------------------------------------------------------------------------------
 
+# Legal-form words, with or without their dots (d.o.o., doo), in folded text.
 _NOISE = re.compile(
-    r"\b(doo|d\.o\.o|ad|od|kd|pr|szr|str|udruzenje|zadruga|fondacija|socijalno preduzece)\b"
+    r"(?<!\w)(d\.?o\.?o|a\.?d|o\.?d|k\.?d|pr|szr|str|udruzenje|zadruga|fondacija"
+    r"|socijalno preduzece)\.?(?!\w)"
 )
 
 
@@ -144,7 +146,7 @@ SIMILAR_NAME = 85
 
 def name_key(name: str) -> str:
     """A name as the duplicate check compares it: folded, without legal-form words."""
-    return " ".join(_NOISE.sub(" ", fold(name).replace(".", " ")).split())
+    return " ".join(re.sub(r"[^\w\s]", " ", _NOISE.sub(" ", fold(name))).split())
 
 
 def similar_names(keys: Sequence[str], others: Sequence[str]) -> list[tuple[int, int]]:
