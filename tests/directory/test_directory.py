@@ -344,3 +344,18 @@ def test_one_rule_for_a_very_similar_name():
     pairs = services.similar_names([services.name_key(n) for n in names], existing)
     assert pairs == [(0, 0), (1, 0)]
     assert services.name_key("Zadruga „Rasinski med” d.o.o.") == "rasinski med"
+
+
+def test_the_entry_form_draws_each_kind_of_field_as_before(client, space):
+    client.login("member@example.org")
+    html = client.get("/rasina/directory/new", headers=EN).get_data(as_text=True)
+    for name, legend in (
+        ("kd", "Sectors of activity (KD sections)"),
+        ("interest", "Activities of general interest"),
+        ("group", "Vulnerable groups served or employed"),
+    ):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*type="checkbox"', html), name
+        assert f"<legend>{legend}</legend>" in html  # a fieldset of checkboxes
+    assert re.search(r'<select[^>]*name="municipality"', html)
+    assert '<option value="Brus">Brus</option>' in html and "Novi Sad" not in html
+    assert re.search(r'<input[^>]*name="latitude"[^>]*type="number"', html)

@@ -80,6 +80,10 @@ class CodeField(SelectField):
 class CodesField(MultiCheckboxField):
     """Several codes of a list, as checkboxes."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "MultiCheckboxField"  # macros/forms.html draws checkboxes by this name
+
     def pre_validate(self, form) -> None:
         known = {choice.value for choice in self.iter_choices()}
         unknown = [value for value in self.data or () if value not in known]
