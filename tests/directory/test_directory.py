@@ -194,7 +194,7 @@ def test_invalid_pib_is_refused_naming_the_field(client, space, db):
     [
         ("employees_women", "9", "more than the total"),
         ("founding_year", "1700", "between 1800"),
-        ("municipality", "Novi Sad", "Not a valid choice"),
+        ("municipality", "Novi Sad", "Novi Sad is outside the area this space covers"),
         ("website", "javascript:alert(1)", "https://"),
         ("latitude", "44.5", "both latitude and longitude"),
         ("name", "", "required"),
@@ -306,3 +306,28 @@ def test_archived_entries_leave_the_list(client, space, db):
     assert "Ruke Trstenika" in admin.get("/rasina/directory/?moderation=archived").get_data(
         as_text=True
     )
+
+
+def test_one_rule_for_a_very_similar_name():
+    """services.similar_names is what the web form's warning and the import's duplicate check
+    both ask (tests/directory/test_import.py checks them side by side)."""
+    existing = [services.name_key(n) for n in ("Zadruga Rasinski med", "Pčelarska zadruga Brus")]
+    names = ("Zadruga Rasinski med DOO", "Rasinski medovi", "Rasinski vez", "d.o.o.", "PČELARSKA")
+    pairs = services.similar_names([services.name_key(n) for n in names], existing)
+    assert pairs == [(0, 0), (1, 0)]
+    assert services.name_key("Zadruga „Rasinski med” d.o.o.") == "rasinski med"
+
+
+def test_the_entry_form_draws_each_kind_of_field_as_before(client, space):
+    client.login("member@example.org")
+    html = client.get("/rasina/directory/new", headers=EN).get_data(as_text=True)
+    for name, legend in (
+        ("kd", "Sectors of activity (KD sections)"),
+        ("interest", "Activities of general interest"),
+        ("group", "Vulnerable groups served or employed"),
+    ):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*type="checkbox"', html), name
+        assert f"<legend>{legend}</legend>" in html  # a fieldset of checkboxes
+    assert re.search(r'<select[^>]*name="municipality"', html)
+    assert '<option value="Brus">Brus</option>' in html and "Novi Sad" not in html
+    assert re.search(r'<input[^>]*name="latitude"[^>]*type="number"', html)

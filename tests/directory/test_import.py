@@ -2,16 +2,21 @@
 problems, confirmation in one transaction, the report, and clear 4xx answers to bad files."""
 
 import csv
+import datetime
 import io
 import os
 import re
+import zipfile
 
+import flask_babel
 import pytest
+from markupsafe import escape
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import event, func
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory.opendata import csvio
+from solidarna.directory.opendata import csvio, xlsx_reader
 from solidarna.directory.opendata import services as opendata
 from solidarna.directory.organizations import services
 from solidarna.directory.organizations.models import Organization
@@ -241,7 +246,8 @@ def test_bulk_duplicate_check_agrees_with_find_duplicates(app, space, db):
         (b"\xef\xbb\xbf\r\n\r\n", 422, "The file is empty."),
         (HEADER.encode(), 422, "The file has column names but no entries."),
         (b"naziv;pib\nZadruga;101134702\n", 422, "legal_form, actor_type, municipality"),
-        (b"PK\x03\x04" + b"\x00" * 200, 415, "not a CSV file"),
+        (b"PK\x03\x04" + b"\x00" * 200, 422, "looks like an Excel workbook but is damaged"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 200, 415, "Excel 97–2003 workbook (.xls)"),
         (os.urandom(200_000), 415, "not a text file"),
         (b"\xef\xbb\xbfname\n\xff\xfe\n", 415, "says it is UTF-8 but is not"),
         (b"x" * (csvio.MAX_BYTES + 10), 413, "larger than 5 MB"),
@@ -264,7 +270,10 @@ def test_bad_files_get_a_clear_4xx(admin, space, db, content, status, message):
 
 def test_no_file_and_too_large_requests(admin, space):
     response = admin.post("/rasina/directory/import", {}, headers=EN)
-    assert response.status_code == 422 and "Choose a CSV file." in response.get_data(as_text=True)
+    assert (
+        response.status_code == 422
+        and "Choose a CSV or Excel (.xlsx) file." in response.get_data(as_text=True)
+    )
     big = b"x" * (17 * 1024 * 1024)  # over the app-wide MAX_CONTENT_LENGTH
     assert upload(admin, big).status_code == 413
 
@@ -324,3 +333,237 @@ def test_only_admins_import_and_uploads_belong_to_their_admin(client, space, db)
         {"upload_id": "../../secret_key", "moderation": "pending"},
     )
     assert bad.status_code == 400
+
+
+# --- one rule for a row and the web form ----------------------------------------------------------
+
+SR = {"Accept-Language": "sr-Latn"}
+BASE_ROW = {
+    "name": "Zadruga Brusnica",
+    "legal_form": "cooperative",
+    "actor_type": "cooperative",
+    "municipality": "Brus",
+}
+
+
+def row_problems(app, space, headers, **cells) -> list[tuple[str, str]]:
+    """(column, message) of every error of one CSV row, checked as the import checks it."""
+    values = {**BASE_ROW, **cells}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(values)
+    writer.writerow(values.values())
+    with app.test_request_context(headers=headers), tenant_context(space.id):
+        flask_babel.refresh()  # the test's app context may hold another request's locale
+        row = csvio.validate(csvio.read(buffer.getvalue().encode()), space)[0]
+        return [(p.column, p.message) for p in row.errors]
+
+
+def web_form_page(app, headers, **fields) -> tuple[int, str]:
+    client = Client(app)
+    client.login("member@example.org")
+    response = client.post("/rasina/directory/new", {**BASE_ROW, **fields}, headers=headers)
+    return response.status_code, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "column", "value", "message"),
+    [
+        ("latitude", "latitude", "47.5", "A latitude in Serbia is between 41.8 and 46.2."),
+        ("longitude", "longitude", "17", "A longitude in Serbia is between 18.8 and 23.1."),
+        ("name", "name", "Z" * 201, "Use at most 200 characters."),
+        ("name", "name", "Z", "Use at least 2 characters."),
+        ("legal_form", "legal_form", "xyz", "“xyz” is not one of the known values."),
+        ("pib", "pib", "101134703", "This PIB is not valid: its check digit does not match."),
+        ("pib", "pib", "12345", "A PIB has exactly 9 digits."),
+        ("contact_email", "contact_email", "ime@", "Enter a valid e-mail address, like ime@primer.rs."),
+        ("municipality", "municipality", "Novi Sad", "Novi Sad is outside the area this space covers."),
+        ("municipality", "municipality", "Atlantida", "Unknown municipality “Atlantida”."),
+        ("kd", "kd_sections", "Z", "Unknown values: “Z”."),
+        ("employees_total", "employees_total", "-3", "Enter a whole number from 0 to 100,000."),
+        ("website", "website", "ftp://x.rs", "Enter an address that starts with https:// or http://."),
+    ],
+)  # fmt: skip
+def test_a_row_and_the_web_form_refuse_a_value_with_the_same_message(
+    app, space, field, column, value, message
+):
+    other = {"latitude": "44.0", "longitude": "21.0"}  # the pair rule is not what is tested here
+    extra = {k: v for k, v in other.items() if field in other and k != field}
+    for headers in (EN, SR):
+        problems = row_problems(app, space, headers, **{column: value}, **extra)
+        assert len(problems) == 1 and problems[0][0] == column, problems
+        if headers is EN:
+            assert problems[0][1] == message
+        status, html = web_form_page(app, headers, **{field: value}, **extra)
+        assert status == 422
+        assert str(escape(problems[0][1])) in html
+    assert len(organizations(app.extensions["sqlalchemy"], space)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "similar"),
+    [
+        ("Zadruga Rasinski med DOO", True),  # the same name without the legal-form word
+        ("„Rasinski med” d.o.o.", True),  # quotes and a dotted legal form
+        ("Rasinski medovi", True),  # rapidfuzz ratio 89 of "rasinski med"
+        ("Rasinski vez", False),  # 83: below services.SIMILAR_NAME
+    ],
+)
+def test_similar_names_warn_alike_in_the_web_form_and_the_import(admin, space, db, name, similar):
+    html = upload(
+        admin, f"name,legal_form,actor_type,municipality\n{name},zadruga,cooperative,Kruševac\n"
+    ).get_data(as_text=True)
+    assert ("Possible duplicate of: Zadruga Rasinski med" in html) is similar
+    status, page = web_form_page(admin.app, EN, name=name, municipality="Kruševac")
+    assert (status == 409 and "Similar entries already exist" in page) is similar
+    assert status == (409 if similar else 303)
+
+
+# --- Excel workbooks --------------------------------------------------------------------------------
+
+XLSX_ROWS = [
+    ["name", "legal_form", "actor_type", "municipality", "pib", "founding_year",
+     "employees_total", "latitude", "longitude", "kd_sections", "phone", "last_confirmed"],
+    ["Zadruga Brusnica", "Zadruga", "cooperative", "Брус", int(OTHER_PIB), 2019, 4, 43.58,
+     21.33, "A; C", "037 111 222", datetime.date(2025, 3, 1)],
+    [None] * 12,  # a blank row is skipped, as in CSV
+    ['Udruženje "Ruke"', "association", "Association (CSO)", "trstenik", None, 2020.0,
+     "=2+2", None, None, 7022, None, datetime.datetime(2025, 3, 2, 0, 0)],
+]  # fmt: skip
+XLSX_AS_CSV = (
+    "name,legal_form,actor_type,municipality,pib,founding_year,employees_total,latitude,"
+    "longitude,kd_sections,phone,last_confirmed\n"
+    f"Zadruga Brusnica,Zadruga,cooperative,Брус,{OTHER_PIB},2019,4,43.58,21.33,A; C,"
+    "037 111 222,2025-03-01\n"
+    ",,,,,,,,,,,\n"
+    '"Udruženje ""Ruke""",association,Association (CSO),trstenik,,2020,4,,,7022,,2025-03-02\n'
+)
+
+
+def workbook(rows, title="Popis") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def with_cached_formulas(raw: bytes, value: str) -> bytes:
+    """The workbook as a spreadsheet program saves it: each formula with its last value
+    (openpyxl writes formulas without one)."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"(</f>)<v\s*/>", rb"\1<v>" + value.encode() + b"</v>", data)
+            target.writestr(info, data)
+    return buffer.getvalue()
+
+
+def test_a_workbook_reads_as_the_same_table_as_its_csv(app, space):
+    raw = with_cached_formulas(workbook(XLSX_ROWS), "4")
+    with app.test_request_context(headers=EN):
+        from_xlsx = csvio.read(raw, "popis.csv")  # the content decides, not the name
+        from_csv = csvio.read(XLSX_AS_CSV.encode())
+    assert from_xlsx.sheet == "Popis" and from_xlsx.columns == from_csv.columns
+    assert [(n, cells[:12]) for n, cells in from_xlsx.rows] == from_csv.rows
+    assert from_xlsx.rows[1][0] == 4  # spreadsheet row numbers, the blank row counted
+
+
+def test_a_workbook_imports_like_the_csv(admin, space, db):
+    raw = with_cached_formulas(workbook(XLSX_ROWS), "4")
+    response = upload(admin, raw, "Popis Rasina.xlsx")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:3000]
+    assert "Read from the worksheet “Popis” of an Excel workbook." in html
+    assert "Import 2 entries" in html
+    assert confirm(admin, html).status_code == 303
+    created = {o.name: o for o in organizations(db, space)[1:]}
+    brusnica, ruke = created["Zadruga Brusnica"], created['Udruženje "Ruke"']
+    assert (brusnica.pib, brusnica.founding_year, brusnica.employees_total) == (OTHER_PIB, 2019, 4)
+    assert (brusnica.municipality, brusnica.latitude, brusnica.tag_values("kd")) == (
+        "Brus",
+        43.58,
+        ["A", "C"],
+    )
+    assert (ruke.actor_type, ruke.founding_year, ruke.employees_total) == ("association", 2020, 4)
+    assert ruke.tag_values("kd") == ["M"] and brusnica.source_detail == "Popis Rasina.xlsx"
+
+
+def test_the_workbook_template_reads_back_and_its_example_is_refused(admin, space):
+    response = admin.get("/rasina/directory/import/template.xlsx", headers=EN)
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    assert 'filename="rasina-import-template.xlsx"' in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert tuple(rows[0]) == opendata.COLUMNS and rows[1][0].startswith("EXAMPLE")
+    assert rows[1][opendata.COLUMNS.index("employees_total")] == 4
+    refused = upload(admin, response.get_data(), "template.xlsx")
+    assert refused.status_code == 422 and "example row" in refused.get_data(as_text=True)
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _broken_sheet() -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(workbook(XLSX_ROWS)))
+    return _zip(
+        {
+            name: b"<worksheet><sheetData><row" if name.startswith("xl/worksheets/") else data
+            for name, data in ((n, source.read(n)) for n in source.namelist())
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "status", "message"),
+    [
+        (lambda: workbook(XLSX_ROWS)[:3000], "popis.xlsx", 422, "looks like an Excel workbook but is damaged"),
+        (_broken_sheet, "popis.xlsx", 422, "This Excel workbook is damaged and cannot be read."),
+        (lambda: workbook([]), "popis.xlsx", 422, "The first worksheet (“Popis”) is empty."),
+        (lambda: workbook([[None, None], [" ", None]]), "prazno.xlsx", 422, "The first worksheet (“Popis”) is empty."),
+        (lambda: workbook(XLSX_ROWS[:1]), "popis.xlsx", 422, "The file has column names but no entries."),
+        (lambda: workbook([["naziv", "pib"], ["Zadruga", 1]]), "popis.xlsx", 422, "legal_form, actor_type, municipality"),
+        (lambda: workbook([XLSX_ROWS[0]] + [XLSX_ROWS[1]] * (csvio.MAX_ROWS + 1)), "popis.xlsx", 413, f"more than {csvio.MAX_ROWS:,} rows"),
+        (lambda: MIXED.encode(), "popis.xlsx", 415, "named like an Excel workbook (.xlsx) but is not one"),
+        (lambda: _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}), "popis.ods", 415, "OpenDocument spreadsheet (.ods)"),
+        (lambda: _zip({"popis.csv": MIXED.encode()}), "popis.zip", 415, "a ZIP archive, not an Excel workbook"),
+    ],
+)  # fmt: skip
+def test_bad_workbooks_get_a_clear_4xx_and_nothing_is_imported(
+    admin, space, db, content, filename, status, message
+):
+    response = upload(admin, content(), filename)
+    html = response.get_data(as_text=True)
+    assert response.status_code == status, html[:2000]
+    assert message in html and "The file cannot be imported." in html
+    assert len(organizations(db, space)) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (4, "4"),
+        (4.0, "4"),
+        (101134702.0, "101134702"),
+        (43.58, "43.58"),
+        (True, "TRUE"),
+        (datetime.date(2025, 3, 1), "2025-03-01"),
+        (datetime.datetime(2025, 3, 1, 0, 0), "2025-03-01"),
+        (datetime.datetime(2025, 3, 1, 9, 30), "2025-03-01 09:30:00"),
+        (" Brus ", " Brus "),
+    ],
+)
+def test_workbook_cells_read_as_the_text_a_csv_file_holds(value, text):
+    assert xlsx_reader.cell_text(value) == text

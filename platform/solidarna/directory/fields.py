@@ -1,17 +1,34 @@
-"""Form pieces shared by the directory's forms (resources, practices, relationships): fields
-whose built-in messages WTForms would give untranslated, a list of organizations to choose
-from, and the rule for optional coordinates in Serbia."""
+"""Form pieces shared by the directory's forms (organizations, resources, practices,
+relationships) and by the CSV import, which validates each row with the organization form:
+fields whose built-in messages WTForms would give untranslated, code lists that name the
+unknown value, the municipality of a space, and the rule for optional coordinates in Serbia.
+Each rule and its message is written here once."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, IntegerField, ValidationError
+from wtforms import DateField, DecimalField, IntegerField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import Length, StopValidation
+
+from solidarna.accounts.forms import REQUIRED
+from solidarna.core import geography
+from solidarna.core.forms import MultiCheckboxField
+
+#: Serbia's bounding box (WGS 84 degrees), for coordinates typed by people.
+LATITUDE = (41.8, 46.2)
+LONGITUDE = (18.8, 23.1)
+LATITUDE_MESSAGE = _l("A latitude in Serbia is between 41.8 and 46.2.")
+LONGITUDE_MESSAGE = _l("A longitude in Serbia is between 18.8 and 23.1.")
+BOTH_COORDINATES = _l("Enter both latitude and longitude, or neither.")
 
 
 def at_most(n: int) -> Length:
     return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+def at_least(n: int) -> Length:
+    return Length(min=n, message=_l("Use at least %(min)d characters."))
 
 
 # --- fields whose built-in messages would be untranslated --------------------------------------
@@ -46,6 +63,77 @@ class DayField(_Parsed, DateField):
         super().__init__(*args, **kwargs)
 
 
+# --- code lists: an unknown value is named, so a file's row and a tampered form read alike -----
+
+
+class CodeField(SelectField):
+    """One code of a list; an empty value that is not a choice means the field is required."""
+
+    def pre_validate(self, form) -> None:
+        if any(choice.value == self.data for choice in self.iter_choices()):
+            return
+        if not self.data:
+            raise StopValidation(str(REQUIRED))
+        raise ValidationError(_l("“%(value)s” is not one of the known values.", value=self.data))
+
+
+class CodesField(MultiCheckboxField):
+    """Several codes of a list, as checkboxes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "MultiCheckboxField"  # macros/forms.html draws checkboxes by this name
+
+    def pre_validate(self, form) -> None:
+        known = {choice.value for choice in self.iter_choices()}
+        unknown = [value for value in self.data or () if value not in known]
+        if unknown:
+            raise ValidationError(
+                _l("Unknown values: %(values)s.", values=", ".join(f"“{u}”" for u in unknown))
+            )
+
+
+def area(tenant) -> list[str]:
+    """The Latin names of the municipalities a space covers (all of Serbia for national
+    spaces): the choices of its forms and what its import accepts."""
+    if tenant is not None and tenant.municipalities:
+        return list(tenant.municipalities)
+    if tenant is not None and tenant.region != geography.NATIONAL:
+        return [m.name_latn for m in geography.in_district(tenant.region)]
+    return sorted({m.name_latn for m in geography.municipalities()})
+
+
+class MunicipalityField(SelectField):
+    """A municipality of the space's area (`configure(tenant)` sets it). A name in either
+    script, any case or without diacritics is read as its Latin name, the space's district
+    first, so a file's "Трстеник" is the form's "Trstenik"."""
+
+    known: frozenset[str] = frozenset()
+    region: str | None = None
+
+    def configure(self, tenant) -> None:
+        names = area(tenant)
+        self.choices = [SelectChoice("", _l("Choose a municipality"))] + [
+            SelectChoice(n, n) for n in names
+        ]
+        self.known = frozenset(names)
+        region = getattr(tenant, "region", None)
+        self.region = None if region in (None, geography.NATIONAL) else region
+
+    def pre_validate(self, form) -> None:
+        if not self.data:
+            raise StopValidation(str(REQUIRED))
+        found = geography.find(self.data, self.region) or geography.find(self.data)
+        if found is not None and found.name_latn in self.known:
+            self.data = found.name_latn
+            return
+        if found is None:
+            raise ValidationError(_l("Unknown municipality “%(name)s”.", name=self.data))
+        raise ValidationError(
+            _l("%(name)s is outside the area this space covers.", name=found.name_latn)
+        )
+
+
 def organization_choices(organizations, placeholder=None) -> list[SelectChoice]:
     from solidarna.core.i18n import script_filter  # the reader's script, like |script
 
@@ -54,15 +142,16 @@ def organization_choices(organizations, placeholder=None) -> list[SelectChoice]:
 
 
 class Coordinates:
-    """Optional coordinates in Serbia, both or neither (the same rules as an organization)."""
+    """Optional coordinates in Serbia, both or neither (the same rules for every form that
+    has `latitude` and `longitude`; call `_check_pair()` from `validate`)."""
 
     def validate_latitude(self, field) -> None:
-        if field.data is not None and not 41.8 <= field.data <= 46.2:
-            raise ValidationError(_l("A latitude in Serbia is between 41.8 and 46.2."))
+        if field.data is not None and not LATITUDE[0] <= field.data <= LATITUDE[1]:
+            raise ValidationError(LATITUDE_MESSAGE)
 
     def validate_longitude(self, field) -> None:
-        if field.data is not None and not 18.8 <= field.data <= 23.1:
-            raise ValidationError(_l("A longitude in Serbia is between 18.8 and 23.1."))
+        if field.data is not None and not LONGITUDE[0] <= field.data <= LONGITUDE[1]:
+            raise ValidationError(LONGITUDE_MESSAGE)
 
     def _check_pair(self) -> bool:
         if (self.latitude.data is None) == (self.longitude.data is None) or (
@@ -70,8 +159,5 @@ class Coordinates:
         ):
             return True
         missing = self.longitude if self.longitude.data is None else self.latitude
-        missing.errors = [
-            *missing.errors,
-            str(_l("Enter both latitude and longitude, or neither.")),
-        ]
+        missing.errors = [*missing.errors, str(BOTH_COORDINATES)]
         return False

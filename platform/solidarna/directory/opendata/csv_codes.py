@@ -1,5 +1,7 @@
-"""The code lists a CSV row is checked against: codes, their labels in every interface
-language and common Serbian names, folded into one lookup per list and built once per file."""
+"""What a cell of a code list may say: the codes of the organization form's choices, their
+labels in every interface language and common Serbian names, folded into one lookup per list
+and built once per file. The lookup only reads a cell as a code; whether the code is allowed
+is the form's rule (csv_rows.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,10 @@ from collections import defaultdict
 from flask import current_app
 from flask_babel import force_locale
 
-from solidarna.core import geography
 from solidarna.core.script import fold
-from solidarna.directory import taxonomy
 from solidarna.directory.opendata.csv_template import EXAMPLE_NAME
+from solidarna.directory.opendata.services import TAG_COLUMNS
+from solidarna.directory.organizations.forms import OrganizationForm
 
 # Common Serbian names of legal forms, besides the codes and the translated labels.
 LEGAL_FORM_ALIASES = {
@@ -26,6 +28,11 @@ LEGAL_FORM_ALIASES = {
 SE_STATUS_ALIASES = {
     "da": "registered", "yes": "registered", "registrovan": "registered",
     "u toku": "in_progress", "planirano": "planned", "planira": "planned", "ne": "no",
+}  # fmt: skip
+#: the single-valued columns that hold a code, and their aliases besides codes and labels
+CODE_COLUMNS = {
+    "legal_form": LEGAL_FORM_ALIASES, "actor_type": None, "se_status": SE_STATUS_ALIASES,
+    "status": None, "turnover_band": None,
 }  # fmt: skip
 
 # NACE Rev. 2 / KD 2010: the first division of each section, to read APR activity codes
@@ -81,30 +88,30 @@ def kd_section(value: str) -> str | None:
     return [letter for start, letter in _SECTION_STARTS if division >= start][-1]
 
 
+def _choices(field) -> dict:
+    return {choice.value: choice.label for choice in field.iter_choices() if choice.value}
+
+
 class Lookups:
-    """Every code list a row is checked against, built once per file."""
+    """Every code list of a space's organization form, read once per file."""
 
     def __init__(self, tenant):
         self.tenant = tenant
-        self.legal_form = code_lookup(taxonomy.LEGAL_FORMS, LEGAL_FORM_ALIASES)
-        self.actor_type = code_lookup(taxonomy.actor_types(tenant))
-        self.se_status = code_lookup(taxonomy.SE_STATUSES, SE_STATUS_ALIASES)
-        self.status = code_lookup(taxonomy.ORG_STATUSES)
-        self.turnover_band = code_lookup(taxonomy.TURNOVER_BANDS)
-        self.tags = {facet: code_lookup(codes) for facet, codes in taxonomy.TAG_FACETS.items()}
-        region = getattr(tenant, "region", geography.NATIONAL) or geography.NATIONAL
-        self.region = region
-        if tenant is not None and tenant.municipalities:
-            self.area = set(tenant.municipalities)
-        elif region != geography.NATIONAL:
-            self.area = {m.name_latn for m in geography.in_district(region)}
-        else:
-            self.area = None
+        form = OrganizationForm(formdata=None, meta={"csrf": False}, tenant=tenant)
+        self.codes = {
+            column: code_lookup(_choices(form[column]), aliases)
+            for column, aliases in CODE_COLUMNS.items()
+        }
+        self.tags = {field: code_lookup(_choices(form[field])) for field in TAG_COLUMNS.values()}
         examples = set()
         for locale in current_app.config.get("LANGUAGES", ("en",)):
             with force_locale(locale):
                 examples.add(_key(str(EXAMPLE_NAME)))
         self.example_names = examples
+
+    def code(self, column: str, cell: str) -> str:
+        """The code a cell means, or the cell itself for the form to refuse."""
+        return self.codes[column].get(_key(cell), cell)
 
     def tag_values(self, facet: str, cell: str) -> tuple[list[str], list[str]]:
         """Codes for a multi-valued cell, and the parts that are not known."""

@@ -3,7 +3,6 @@ entry the directory already has (found for the whole file in a few queries)."""
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 
 from flask_babel import gettext as _
@@ -14,13 +13,6 @@ from solidarna.directory.organizations import services
 from solidarna.directory.organizations.models import Organization
 from solidarna.extensions import db
 
-#: the threshold services.find_duplicates uses for "a very similar name"
-SIMILARITY = 0.85
-
-
-def _name_key(name: str) -> str:
-    return services._name_key(name)
-
 
 def duplicates_in_file(rows: list[Row]) -> None:
     seen: dict[tuple, int] = {}
@@ -30,7 +22,7 @@ def duplicates_in_file(rows: list[Row]) -> None:
             keys.append((("pib", row.data["pib"]), "pib"))
         if row.data.get("mb"):
             keys.append((("mb", row.data["mb"]), "mb"))
-        name = _name_key(row.data.get("name") or "")
+        name = services.name_key(row.data.get("name") or "")
         if name and row.data.get("municipality"):
             keys.append((("name", name, row.data["municipality"]), "name"))
         for key, column in keys:
@@ -56,7 +48,8 @@ def _chunks(values: list, size: int = 500):
 def duplicates_in_directory(rows: list[Row]) -> None:
     """The rule of services.find_duplicates for a whole file in a few queries: the same PIB
     (an error, as in the form), the same registration number or a very similar name in the
-    same municipality (a possible duplicate the admin may import anyway)."""
+    same municipality (services.similar_names; a possible duplicate the admin may import
+    anyway)."""
     pibs = sorted({r.data["pib"] for r in rows if r.data.get("pib")})
     mbs = sorted({r.data["mb"] for r in rows if r.data.get("mb")})
     by_pib: dict[str, tuple[int, str]] = {}
@@ -75,28 +68,19 @@ def duplicates_in_directory(rows: list[Row]) -> None:
             Organization.municipality.in_(chunk)
         )
         for id_, name, place in db_rows(query):
-            existing[place].append((_name_key(name), id_, name))
+            existing[place].append((services.name_key(name), id_, name))
     similar: dict[int, dict[int, str]] = defaultdict(dict)
     by_place: dict[str, list[tuple[str, Row]]] = defaultdict(list)
     for row in rows:
-        key = _name_key(row.data.get("name") or "")
+        key = services.name_key(row.data.get("name") or "")
         if key and row.data.get("municipality"):
             by_place[row.data["municipality"]].append((key, row))
-    matcher = difflib.SequenceMatcher(None)
     for place, candidates in by_place.items():
-        for other_key, id_, name in existing.get(place, ()):
-            matcher.set_seq2(other_key)
-            for key, row in candidates:
-                if key == other_key:
-                    similar[row.number][id_] = name
-                    continue
-                matcher.set_seq1(key)
-                if (
-                    matcher.real_quick_ratio() >= SIMILARITY
-                    and matcher.quick_ratio() >= SIMILARITY
-                    and matcher.ratio() >= SIMILARITY
-                ):
-                    similar[row.number][id_] = name
+        others = existing.get(place, [])
+        pairs = services.similar_names([key for key, _row in candidates], [o[0] for o in others])
+        for i, j in pairs:
+            _key, id_, name = others[j]
+            similar[candidates[i][1].number][id_] = name
     for row in rows:
         pib = row.data.get("pib")
         if pib and pib in by_pib:

@@ -1,6 +1,7 @@
 """Reading an uploaded CSV file, before any row is checked: its size, type and encoding
 (UTF-8, UTF-16, or the Windows code pages Excel uses in Serbia), its delimiter, and a header
-mapped onto our columns. Whatever makes the file as a whole unreadable is a FileProblem.
+mapped onto our columns (table(), which xlsx_reader.py shares). Whatever makes the file as a
+whole unreadable is a FileProblem.
 
 Row numbers are spreadsheet row numbers: the header is row 1, the first entry row 2.
 The file format is documented in docs/open-data.md."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
@@ -23,6 +25,7 @@ MAX_BYTES = 5 * 1024 * 1024
 #: (SQLite and PostgreSQL), so 2,000 rows are confirmed in about 10-15 s, inside a request.
 MAX_ROWS = 2000
 REQUIRED_COLUMNS = ("name", "legal_form", "actor_type", "municipality")
+EMPTY = _l("The file is empty.")
 
 # Column names people are likely to use besides ours (folded, words joined with "_").
 HEADER_ALIASES = {
@@ -65,6 +68,8 @@ class Table:
     #: (spreadsheet row number, cells)
     rows: list[tuple[int, list[str]]]
     notices: list[str] = field(default_factory=list)
+    #: the worksheet's name, for a workbook
+    sheet: str = ""
 
 
 _SERBIAN_LATIN = set("čćđšžČĆĐŠŽ")
@@ -98,12 +103,13 @@ def decode(raw: bytes) -> tuple[str, str]:
     Windows-1250 (Latin): they are recognised and decoded, and the preview says so. Anything
     else is refused with a message that says how to save the file."""
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise FileProblem(_l("The file is empty."))
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise FileProblem(EMPTY)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or an encrypted .xlsx
         raise FileProblem(
             _l(
-                "This is a spreadsheet workbook, not a CSV file. In your spreadsheet program "
-                "choose Save as, then “CSV UTF-8”, and upload that file."
+                "This is an Excel 97–2003 workbook (.xls) or a password-protected one, which "
+                "cannot be read. In your spreadsheet program choose Save as, then “Excel "
+                "Workbook (.xlsx)” or “CSV UTF-8”, and upload that file."
             ),
             415,
         )
@@ -166,8 +172,7 @@ def column_key(header: str) -> str:
     return HEADER_ALIASES.get(key, key)
 
 
-def read(raw: bytes) -> Table:
-    """Decode and split an uploaded file; FileProblem for whatever makes it unreadable."""
+def check_size(raw: bytes) -> None:
     if len(raw) > MAX_BYTES:
         raise FileProblem(
             _l(
@@ -176,30 +181,12 @@ def read(raw: bytes) -> Table:
             ),
             413,
         )
-    text, encoding = decode(raw)
-    text = text.lstrip(BOM)
-    delimiter = sniff_delimiter(text)
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
     try:
-        for number, cells in enumerate(reader, 1):
-            if header is None:
-                if not any(c.strip() for c in cells):
-                    raise FileProblem(_l("The first row must hold the column names."))
-                header = cells
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise FileProblem(
-                    _l(
-                        "The file has more than %(max)s rows. Import at most %(max)s at a time.",
-                        max=format_decimal(MAX_ROWS),
-                    ),
-                    413,
-                )
-            rows.append((number, cells))
+        yield from enumerate(reader, 1)
     except csv.Error as error:
         raise FileProblem(
             _l(
@@ -208,8 +195,46 @@ def read(raw: bytes) -> Table:
                 error=str(error),
             )
         ) from None
+
+
+def read(raw: bytes) -> Table:
+    """Decode and split an uploaded CSV file; FileProblem for whatever makes it unreadable."""
+    check_size(raw)
+    text, encoding = decode(raw)
+    text = text.lstrip(BOM)
+    delimiter = sniff_delimiter(text)
+    return table(_csv_rows(text, delimiter), encoding, delimiter)
+
+
+def table(
+    lines: Iterable[tuple[int, list[str]]],
+    encoding: str,
+    delimiter: str = "",
+    *,
+    sheet: str = "",
+    empty=EMPTY,
+) -> Table:
+    """The header (the first row that is not blank) and the entry rows of a file's
+    (row number, cells), whatever the format; `empty` is the message for a file without any."""
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    for number, cells in lines:
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise FileProblem(
+                _l(
+                    "The file has more than %(max)s rows. Import at most %(max)s at a time.",
+                    max=format_decimal(MAX_ROWS),
+                ),
+                413,
+            )
+        rows.append((number, cells))
     if header is None:
-        raise FileProblem(_l("The file is empty."))
+        raise FileProblem(empty)
     columns: dict[str, int] = {}
     ignored = []
     for index, name in enumerate(header):
@@ -233,4 +258,4 @@ def read(raw: bytes) -> Table:
         )
     if not rows:
         raise FileProblem(_l("The file has column names but no entries."))
-    return Table(encoding, delimiter, header, columns, ignored, rows)
+    return Table(encoding, delimiter, header, columns, ignored, rows, sheet=sheet)

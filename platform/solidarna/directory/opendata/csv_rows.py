@@ -1,30 +1,30 @@
-"""Validating the rows of a read CSV file into organization data, each row on its own and
-as the organization form does; the problems found are reported per row and column."""
+"""Validating the rows of a read file into organization data. Each row is fed into the
+organization form (organizations/forms.py), so a row and the web form follow the same rules
+with the same messages, and its errors are reported per row and column.
+
+What is the import's own is how a cell is read before the form sees it: the apostrophe our
+exports put before formulas, labels in either script instead of codes (csv_codes.py),
+several values in one cell, decimal commas, `www.` addresses and spaces in numbers; and the
+template's example row, which is refused."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 
-from solidarna.accounts.forms import REQUIRED
-from solidarna.core import geography
-from solidarna.core.forms import INVALID_EMAIL, WEBSITE_PATTERN
-from solidarna.core.models import utcnow
-from solidarna.directory.opendata.csv_codes import Lookups, _key
+from solidarna.directory.opendata.csv_codes import CODE_COLUMNS, Lookups, _key
 from solidarna.directory.opendata.csv_reader import Table
-from solidarna.directory.opendata.services import TAG_COLUMNS, safe_cell
-from solidarna.directory.organizations.identifiers import clean, mb_problem, mb_warning, pib_problem
+from solidarna.directory.opendata.services import COLUMNS, TAG_COLUMNS, safe_cell
+from solidarna.directory.organizations.forms import OrganizationForm
+from solidarna.directory.organizations.identifiers import clean, mb_warning
 
-LENGTHS = {
-    "name": 200, "legal_name": 300, "address": 300, "mission": 2000, "description": 10_000,
-    "contact_email": 320, "phone": 40, "website": 300,
-}  # fmt: skip
-INTEGERS = ("employees_total", "employees_women", "employees_vulnerable", "volunteers")
-PHONE = re.compile(r"^[0-9 +()/-]{6,40}$")
-WEBSITE = re.compile(WEBSITE_PATTERN)
+COUNTS = ("employees_total", "employees_women", "employees_vulnerable", "volunteers")
+#: the column of a form field, where their names differ
+COLUMN_OF = {facet: column for column, facet in TAG_COLUMNS.items()}
 
 
 @dataclass
@@ -60,6 +60,31 @@ def _unescape(value: str) -> str:
     return value
 
 
+def form_data(cell: Callable[[str], str], lookups: Lookups) -> MultiDict:
+    """The row as the organization form would be posted. An empty cell is left out, so the
+    form applies its default or says the field is required."""
+    data: MultiDict = MultiDict()
+    for column in COLUMNS:
+        value = cell(column)
+        if column in TAG_COLUMNS:
+            codes, unknown = lookups.tag_values(TAG_COLUMNS[column], value)
+            if codes or unknown:
+                data.setlist(TAG_COLUMNS[column], [*codes, *unknown])
+            continue
+        if not value:
+            continue
+        if column in CODE_COLUMNS:
+            value = lookups.code(column, value)
+        elif column in COUNTS:
+            value = re.sub(r"\s", "", value)  # "1 200"
+        elif column in ("latitude", "longitude") and value.count(",") == 1:
+            value = value.replace(",", ".")  # a decimal comma
+        elif column == "website" and value.lower().startswith("www."):
+            value = "https://" + value
+        data[column] = value
+    return data
+
+
 def validate_row(number: int, cells: list[str], table: Table, lookups: Lookups) -> Row:
     def cell(column: str) -> str:
         index = table.columns.get(column)
@@ -67,139 +92,31 @@ def validate_row(number: int, cells: list[str], table: Table, lookups: Lookups) 
             return ""
         return _unescape(cells[index].strip())
 
-    row = Row(number, {}, {})
-    data = row.data
+    form = OrganizationForm(
+        formdata=form_data(cell, lookups), meta={"csrf": False}, tenant=lookups.tenant
+    )
+    form.validate()
+    data, tags = form.entry_data()
+    # An import leaves who sees each field at its default (taxonomy.PRIVATE_FIELDS).
+    del data["field_visibility"]
+    row = Row(number, data, tags)
 
-    def error(column: str, message, value: str | None = None) -> None:
-        row.errors.append(
-            Problem(number, column, cell(column) if value is None else value, str(message))
-        )
+    def error(column: str, message) -> None:
+        row.errors.append(Problem(number, column, cell(column), str(message)))
 
-    def warn(column: str, message) -> None:
-        row.warnings.append(Problem(number, column, cell(column), str(message)))
-
-    for column in ("name", "legal_name", "address", "mission", "description"):
-        data[column] = cell(column)
-    for column, limit in LENGTHS.items():
-        if len(cell(column)) > limit:
-            error(column, _l("Use at most %(max)d characters.", max=limit))
-    if not data["name"]:
-        error("name", REQUIRED)
-    elif len(data["name"]) < 2:
-        error("name", _l("Use at least 2 characters."))
-    elif _key(data["name"]) in lookups.example_names:
+    for name, messages in form.errors.items():
+        for message in messages:
+            error(COLUMN_OF.get(name, name), message)
+        if name in data and name != "name":
+            data[name] = None  # what was wrong is not compared with other entries
+    if data["name"] is None:
+        data["name"] = cell("name")
+    if not form.name.errors and _key(data["name"]) in lookups.example_names:
         error("name", _l("This is the template's example row; delete it from the file."))
-
-    for column, codes, required, default in (
-        ("legal_form", lookups.legal_form, True, None),
-        ("actor_type", lookups.actor_type, True, None),
-        ("se_status", lookups.se_status, False, "no"),
-        ("status", lookups.status, False, "active"),
-        ("turnover_band", lookups.turnover_band, False, None),
-    ):
-        value = cell(column)
-        if not value:
-            if required:
-                error(column, REQUIRED)
-            data[column] = default
-        elif _key(value) in codes:
-            data[column] = codes[_key(value)]
-        else:
-            error(column, _l("“%(value)s” is not one of the known values.", value=value))
-
-    for column, problem in (("pib", pib_problem), ("mb", mb_problem)):
-        message = problem(cell(column))
-        if message:
-            error(column, message)
-        data[column] = clean(cell(column)) or None
-    if data["mb"] and not any(p.column == "mb" for p in row.errors):
+    data["pib"] = clean(data["pib"]) or None
+    data["mb"] = clean(data["mb"]) or None
+    if data["mb"]:
         message = mb_warning(data["mb"])
         if message:
-            warn("mb", message)
-
-    year = cell("founding_year")
-    data["founding_year"] = None
-    if year:
-        if re.fullmatch(r"\d{4}", year) and 1800 <= int(year) <= utcnow().year:
-            data["founding_year"] = int(year)
-        else:
-            error("founding_year", _l("Enter a year between 1800 and this year."))
-
-    name = cell("municipality")
-    data["municipality"] = None
-    if not name:
-        error("municipality", REQUIRED)
-    else:
-        region = None if lookups.region == geography.NATIONAL else lookups.region
-        found = geography.find(name, region) or geography.find(name)
-        if found is None:
-            error("municipality", _l("Unknown municipality “%(name)s”.", name=name))
-        elif lookups.area is not None and found.name_latn not in lookups.area:
-            error(
-                "municipality",
-                _l("%(name)s is outside the area this space covers.", name=found.name_latn),
-            )
-        else:
-            data["municipality"] = found.name_latn
-
-    coordinates = {}
-    for column, low, high, message in (
-        ("latitude", 41.8, 46.2, _l("A latitude in Serbia is between 41.8 and 46.2.")),
-        ("longitude", 18.8, 23.1, _l("A longitude in Serbia is between 18.8 and 23.1.")),
-    ):
-        value = cell(column)
-        coordinates[column] = None
-        if value:
-            try:
-                number_ = float(value.replace(",", ".") if value.count(",") == 1 else value)
-            except ValueError:
-                number_ = None
-            if number_ is None or not low <= number_ <= high:
-                error(column, message)
-            else:
-                coordinates[column] = number_
-    if (cell("latitude") == "") != (cell("longitude") == ""):
-        missing = "longitude" if cell("longitude") == "" else "latitude"
-        error(missing, _l("Enter both latitude and longitude, or neither."))
-    data.update(coordinates)
-
-    for column in INTEGERS:
-        value = cell(column).replace(" ", "")
-        data[column] = None
-        if value:
-            if re.fullmatch(r"[0-9]{1,6}", value) and int(value) <= 100_000:
-                data[column] = int(value)
-            else:
-                error(column, _l("Enter a whole number from 0 to 100,000."))
-    for column in ("employees_women", "employees_vulnerable"):
-        total = data["employees_total"]
-        if data[column] is not None and total is not None and data[column] > total:
-            error(column, _l("Cannot be more than the total."))
-
-    email = cell("contact_email")
-    data["contact_email"] = None
-    if email:
-        try:
-            data["contact_email"] = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            error("contact_email", INVALID_EMAIL)
-    phone = cell("phone")
-    data["phone"] = phone or None
-    if phone and not PHONE.match(phone):
-        error("phone", _l("Use digits, spaces and + ( ) / - only."))
-    website = cell("website")
-    if website.lower().startswith("www."):
-        website = "https://" + website
-    data["website"] = website or None
-    if website and not WEBSITE.match(website):
-        error("website", _l("Enter an address that starts with https:// or http://."))
-
-    for column, facet in TAG_COLUMNS.items():
-        codes, unknown = lookups.tag_values(facet, cell(column))
-        row.tags[facet] = codes
-        if unknown:
-            error(
-                column,
-                _l("Unknown values: %(values)s.", values=", ".join(f"“{u}”" for u in unknown)),
-            )
+            row.warnings.append(Problem(number, "mb", cell("mb"), message))
     return row

@@ -1,9 +1,10 @@
-"""CSV import of directory entries, without HTTP: the preview of a file (its rows
-validated, with their problems and possible duplicates), creating the valid entries on
-confirmation, and the report of what was imported.
+"""Import of directory entries from a CSV file or an Excel workbook, without HTTP: the
+preview of a file (its rows validated, with their problems and possible duplicates),
+creating the valid entries on confirmation, and the report of what was imported.
 
-The steps live in csv_reader (reading the file), csv_codes and csv_rows (validating rows),
-csv_duplicates and csv_template; the names the import views use are available here."""
+The steps live in csv_reader and xlsx_reader (reading the file), csv_codes and csv_rows
+(validating rows through the organization form), csv_duplicates and csv_template; the names
+the import views use are available here."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core import audit
+from solidarna.directory.opendata import csv_reader, xlsx_reader
 from solidarna.directory.opendata.csv_codes import Lookups
 from solidarna.directory.opendata.csv_duplicates import duplicates_in_directory, duplicates_in_file
 from solidarna.directory.opendata.csv_reader import (
@@ -20,17 +22,39 @@ from solidarna.directory.opendata.csv_reader import (
     REQUIRED_COLUMNS,
     FileProblem,
     Table,
-    read,
 )
 from solidarna.directory.opendata.csv_rows import Problem, Row, validate_row
-from solidarna.directory.opendata.csv_template import template_csv
+from solidarna.directory.opendata.csv_template import template_csv, template_xlsx
 from solidarna.directory.opendata.services import COLUMNS
 from solidarna.directory.organizations import services
 
 __all__ = [
     "COLUMNS", "MAX_BYTES", "MAX_ROWS", "REQUIRED_COLUMNS", "FileProblem", "Report", "Table",
-    "count_importable", "import_rows", "problems", "read", "template_csv", "validate", "warnings",
+    "count_importable", "import_rows", "problems", "read", "template_csv", "template_xlsx",
+    "validate", "warnings",
 ]  # fmt: skip
+
+
+WORKBOOK_NAMES = (".xlsx", ".xlsm")
+
+
+def read(raw: bytes, filename: str = "") -> Table:
+    """An uploaded file, told apart by its content: a workbook is a ZIP archive, anything
+    else is read as CSV. A file whose name promises a workbook but whose content is not one
+    (a renamed text file) is refused rather than guessed at."""
+    csv_reader.check_size(raw)
+    if xlsx_reader.is_zip(raw):
+        return xlsx_reader.read(raw)
+    if filename.lower().endswith(WORKBOOK_NAMES) and raw.strip():
+        raise FileProblem(
+            _l(
+                "The file is named like an Excel workbook (.xlsx) but is not one; perhaps it "
+                "was renamed. Open it in your spreadsheet program, save it as “Excel Workbook "
+                "(.xlsx)” or “CSV UTF-8”, and upload that file."
+            ),
+            415,
+        )
+    return csv_reader.read(raw)
 
 
 def validate(table: Table, tenant) -> list[Row]:

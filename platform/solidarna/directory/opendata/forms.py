@@ -1,4 +1,4 @@
-"""The forms of the CSV import: the upload, and the confirmation after the preview."""
+"""The forms of the import (CSV or Excel): the upload, and the confirmation after the preview."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from solidarna.directory.opendata.uploads import UPLOAD_ID
 
 class UploadForm(FlaskForm):
     file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired(_l("Choose a CSV file."))],
-        render_kw={"accept": ".csv,.txt,text/csv"},
+        _l("CSV or Excel file"),
+        validators=[FileRequired(_l("Choose a CSV or Excel (.xlsx) file."))],
+        # .txt: Excel saves "Unicode text" (UTF-16, tab-separated) under that name
+        render_kw={"accept": ".csv,.xlsx,.txt"},
     )
 
 

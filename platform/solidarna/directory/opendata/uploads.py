@@ -1,7 +1,8 @@
-"""Where an uploaded CSV file waits between the preview and the confirmation of an import.
+"""Where an uploaded file (CSV or a workbook, kept as it was sent) waits between the preview
+and the confirmation of an import.
 
 In the instance folder under a random name, in a folder of its tenant and user
-(imports/<tenant id>/<user id>/<32 hex>.csv): the client sends back only that random id, and
+(imports/<tenant id>/<user id>/<32 hex>.upload): the client sends back only that random id, and
 the server never uses a path or name it was sent. Files older than a day are removed."""
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def paths(upload_id: str) -> tuple[Path, Path, Path]:
         abort(404)
     here = folder()
     return (
-        here / f"{upload_id}.csv",
+        here / f"{upload_id}.upload",
         here / f"{upload_id}.json",
         here / f"{upload_id}.report.json",
     )

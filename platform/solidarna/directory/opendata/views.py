@@ -1,4 +1,4 @@
-"""Open data (docs/open-data.md): the exports and the CSV import.
+"""Open data (docs/open-data.md): the exports and the import (CSV or Excel).
 
 Exports: the list as CSV and as JSON-LD, honouring the list's filters, and one entry as
 JSON-LD. Each shows exactly what the requester may see on the list and the profiles: the same
@@ -119,7 +119,7 @@ def organization_json(organization_id: int):
     return _personal(response)
 
 
-# --- the CSV import, for the space's administrators: template, upload, preview, confirm, report
+# --- the import (CSV or .xlsx), for the space's administrators: template, upload, preview, confirm, report
 #
 # Nothing is written to the directory before the admin confirms. Between the preview and the
 # confirmation the uploaded file waits in the instance folder (uploads.py). On confirmation the
@@ -131,16 +131,26 @@ SHOWN_PROBLEMS = 1000
 SAMPLE_ROWS = 20
 
 
-@import_bp.get("/import/template.csv")
-def template():
-    body = csvio.template_csv(g.tenant)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _template_download(body, mimetype: str, extension: str) -> Response:
+    filename = f"{g.tenant.slug}-import-template.{extension}"
     return Response(
         body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{g.tenant.slug}-import-template.csv"'
-        },
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@import_bp.get("/import/template.csv")
+def template():
+    return _template_download(csvio.template_csv(g.tenant), "text/csv", "csv")
+
+
+@import_bp.get("/import/template.xlsx")
+def template_xlsx():
+    return _template_download(csvio.template_xlsx(g.tenant), XLSX, "xlsx")
 
 
 def _upload_page(form, error: str | None = None, status: int = 200):
@@ -207,7 +217,7 @@ def upload():
     raw = stream.read(csvio.MAX_BYTES + 1)
     filename = uploads.display_name(stream.filename)
     try:
-        table = csvio.read(raw)
+        table = csvio.read(raw, filename)
     except csvio.FileProblem as problem:
         return _upload_page(form, error=str(problem), status=problem.status)
     upload_id = uploads.store(raw, filename)
@@ -232,7 +242,7 @@ def confirm():
         )
     try:
         filename = json.loads(meta.read_text(encoding="utf-8"))["filename"]
-        table = csvio.read(claimed.read_bytes())
+        table = csvio.read(claimed.read_bytes(), filename)
         rows = csvio.validate(table, g.tenant)
         report = csvio.import_rows(
             rows,

@@ -4,132 +4,118 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-    ValidationError,
-)
+from wtforms import HiddenField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from solidarna.accounts.forms import REQUIRED
-from solidarna.core import geography
-from solidarna.core.forms import MultiCheckboxField, choices, optional_email_field, website_field
+from solidarna.core.forms import choices, optional_email_field, website_field
 from solidarna.core.models import utcnow
 from solidarna.directory import taxonomy
+from solidarna.directory.fields import (
+    CodeField,
+    CodesField,
+    Coordinates,
+    MunicipalityField,
+    NumberField,
+    WholeNumberField,
+    area,
+    at_least,
+    at_most,
+)
 from solidarna.directory.organizations.identifiers import mb_problem, pib_problem
+
+
+class CountField(WholeNumberField):
+    invalid = _l("Enter a whole number from 0 to 100,000.")
+
 
 COUNT = [
     Optional(),
-    NumberRange(min=0, max=100_000, message=_l("Enter a whole number from 0 to 100,000.")),
+    NumberRange(min=0, max=100_000, message=CountField.invalid),
 ]
 
 
-def visibility_field(label) -> SelectField:
-    return SelectField(label, choices=choices(taxonomy.VISIBILITY), default="public")
+def visibility_field(label) -> CodeField:
+    return CodeField(label, choices=choices(taxonomy.VISIBILITY), default="public")
 
 
 def municipality_choices(tenant) -> list[SelectChoice]:
     """The tenant's municipalities first (all of Serbia for national tenants)."""
-    if tenant is not None and tenant.municipalities:
-        names = list(tenant.municipalities)
-    elif tenant is not None and tenant.region != geography.NATIONAL:
-        names = [m.name_latn for m in geography.in_district(tenant.region)]
-    else:
-        names = sorted({m.name_latn for m in geography.municipalities()})
-    return [SelectChoice("", _l("Choose a municipality"))] + [SelectChoice(n, n) for n in names]
+    return [SelectChoice("", _l("Choose a municipality"))] + [
+        SelectChoice(n, n) for n in area(tenant)
+    ]
 
 
-class OrganizationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(min=2, max=200)])
+class OrganizationForm(Coordinates, FlaskForm):
+    """The rules of an entry's fields, for the web form and for every row of an import
+    (opendata/csv_rows.py feeds each row into this form)."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), at_least(2), at_most(200)])
     legal_name = StringField(
         _l("Full legal name"),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), at_most(300)],
         description=_l("As registered at APR, if different."),
     )
-    actor_type = SelectField(_l("Role in the ecosystem"), validators=[InputRequired(REQUIRED)])
-    legal_form = SelectField(
+    actor_type = CodeField(_l("Role in the ecosystem"), validators=[InputRequired(REQUIRED)])
+    legal_form = CodeField(
         _l("Legal form"),
         choices=choices(taxonomy.LEGAL_FORMS),
         validators=[InputRequired(REQUIRED)],
     )
-    se_status = SelectField(
+    se_status = CodeField(
         _l("Social-enterprise status"), choices=choices(taxonomy.SE_STATUSES), default="no"
     )
-    status = SelectField(
+    status = CodeField(
         _l("Activity status"), choices=choices(taxonomy.ORG_STATUSES), default="active"
     )
     pib = StringField(
         _l("PIB (tax number)"),
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional(), at_most(20)],
         description=_l("9 digits."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     mb = StringField(
         _l("Registration number (matični broj)"),
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional(), at_most(20)],
         description=_l("8 digits."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
-    founding_year = IntegerField(
+    founding_year = WholeNumberField(
         _l("Founding year"), validators=[Optional()], render_kw={"inputmode": "numeric"}
     )
-    municipality = SelectField(_l("Municipality"), validators=[InputRequired(REQUIRED)])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    latitude = DecimalField(
-        _l("Latitude"),
-        places=6,
-        validators=[
-            Optional(),
-            NumberRange(
-                min=41.8, max=46.2, message=_l("A latitude in Serbia is between 41.8 and 46.2.")
-            ),
-        ],
-    )
-    longitude = DecimalField(
-        _l("Longitude"),
-        places=6,
-        validators=[
-            Optional(),
-            NumberRange(
-                min=18.8, max=23.1, message=_l("A longitude in Serbia is between 18.8 and 23.1.")
-            ),
-        ],
-    )
-    kd = MultiCheckboxField(
-        _l("Sectors of activity (KD sections)"), choices=choices(taxonomy.KD_SECTIONS)
-    )
-    interest = MultiCheckboxField(
+    municipality = MunicipalityField(_l("Municipality"), validators=[InputRequired(REQUIRED)])
+    address = StringField(_l("Address"), validators=[Optional(), at_most(300)])
+    latitude = NumberField(_l("Latitude"), places=6, validators=[Optional()])
+    longitude = NumberField(_l("Longitude"), places=6, validators=[Optional()])
+    kd = CodesField(_l("Sectors of activity (KD sections)"), choices=choices(taxonomy.KD_SECTIONS))
+    interest = CodesField(
         _l("Activities of general interest"), choices=choices(taxonomy.GENERAL_INTEREST)
     )
-    group = MultiCheckboxField(
+    group = CodesField(
         _l("Vulnerable groups served or employed"), choices=choices(taxonomy.VULNERABLE_GROUPS)
     )
-    employees_total = IntegerField(_l("Employees, total"), validators=COUNT)
-    employees_women = IntegerField(_l("of whom women"), validators=COUNT)
-    employees_vulnerable = IntegerField(_l("of whom from vulnerable groups"), validators=COUNT)
-    volunteers = IntegerField(_l("Volunteers"), validators=COUNT)
-    turnover_band = SelectField(
+    employees_total = CountField(_l("Employees, total"), validators=COUNT)
+    employees_women = CountField(_l("of whom women"), validators=COUNT)
+    employees_vulnerable = CountField(_l("of whom from vulnerable groups"), validators=COUNT)
+    volunteers = CountField(_l("Volunteers"), validators=COUNT)
+    turnover_band = CodeField(
         _l("Annual turnover"),
         choices=[SelectChoice("", _l("Not stated"))] + choices(taxonomy.TURNOVER_BANDS),
         default="",
     )
     mission = TextAreaField(
         _l("Mission"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), at_most(2000)],
         description=_l("One or two sentences: what you do and for whom."),
     )
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), at_most(10_000)])
     contact_email = optional_email_field(_l("Contact e-mail"))
     phone = StringField(
         _l("Phone"),
         validators=[
             Optional(),
-            Length(max=40),
+            at_most(40),
             Regexp(r"^[0-9 +()/-]{6,40}$", message=_l("Use digits, spaces and + ( ) / - only.")),
         ],
     )
@@ -146,7 +132,7 @@ class OrganizationForm(FlaskForm):
     def __init__(self, *args, tenant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor_type.choices = choices(taxonomy.actor_types(tenant))
-        self.municipality.choices = municipality_choices(tenant)
+        self.municipality.configure(tenant)
 
     def validate_pib(self, field) -> None:
         problem = pib_problem(field.data)
@@ -174,16 +160,7 @@ class OrganizationForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if (self.latitude.data is None) != (self.longitude.data is None) and not (
-            self.latitude.errors or self.longitude.errors
-        ):
-            missing = self.longitude if self.longitude.data is None else self.latitude
-            missing.errors = [
-                *missing.errors,
-                str(_l("Enter both latitude and longitude, or neither.")),
-            ]
-            valid = False
-        return valid
+        return self._check_pair() and valid
 
     def entry_data(self) -> tuple[dict, dict]:
         """The entry's fields and tags from the form."""

@@ -4,12 +4,13 @@ aggregates are in search.py."""
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections.abc import Sequence
 
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from rapidfuzz import fuzz, process
 from sqlalchemy import and_, or_, select
 
 from solidarna.accounts.models import User
@@ -130,13 +131,36 @@ def place(name: str | None) -> tuple[str, str] | None:
 
 # --- duplicates ---------------------------------------------------------------------------------
 
+# Legal-form words, with or without their dots (d.o.o., doo), in folded text.
 _NOISE = re.compile(
-    r"\b(doo|d\.o\.o|ad|od|kd|pr|szr|str|udruzenje|zadruga|fondacija|socijalno preduzece)\b"
+    r"(?<!\w)(d\.?o\.?o|a\.?d|o\.?d|k\.?d|pr|szr|str|udruzenje|zadruga|fondacija"
+    r"|socijalno preduzece)\.?(?!\w)"
 )
 
 
-def _name_key(name: str) -> str:
-    return " ".join(_NOISE.sub(" ", fold(name).replace(".", " ")).split())
+#: How alike two names must be to be "a very similar name": rapidfuzz's ratio (0-100, the
+#: Indel similarity) of the names folded and without legal-form words. The web form's
+#: duplicate warning and the import's duplicate check both use it, through similar_names().
+SIMILAR_NAME = 85
+
+
+def name_key(name: str) -> str:
+    """A name as the duplicate check compares it: folded, without legal-form words."""
+    return " ".join(re.sub(r"[^\w\s]", " ", _NOISE.sub(" ", fold(name))).split())
+
+
+def similar_names(keys: Sequence[str], others: Sequence[str]) -> list[tuple[int, int]]:
+    """(i, j) for every keys[i] that is the same as, or very similar to, others[j]
+    (both name_key()s); an empty key is similar to nothing."""
+    pairs = []
+    for i, key in enumerate(keys):
+        if not key:
+            continue
+        matches = process.extract(
+            key, others, scorer=fuzz.ratio, score_cutoff=SIMILAR_NAME, limit=None
+        )
+        pairs.extend((i, j) for _other, _score, j in matches)
+    return pairs
 
 
 def find_duplicates(
@@ -153,14 +177,11 @@ def find_duplicates(
     if clean(mb):
         clauses.append(Organization.mb == clean(mb))
     found = list(db.session.scalars(select(Organization).where(or_(*clauses)))) if clauses else []
-    key = _name_key(name or "")
+    key = name_key(name or "")
     if key and municipality:
-        for org in db.session.scalars(
-            select(Organization).where(Organization.municipality == municipality)
-        ):
-            other = _name_key(org.name)
-            if other == key or difflib.SequenceMatcher(None, key, other).ratio() >= 0.85:
-                found.append(org)
+        query = select(Organization).where(Organization.municipality == municipality)
+        nearby = list(db.session.scalars(query))
+        found += [nearby[j] for _i, j in similar_names([key], [name_key(o.name) for o in nearby])]
     unique = {o.id: o for o in found if o.id != exclude_id}
     return sorted(unique.values(), key=lambda o: o.sort_name)
 
