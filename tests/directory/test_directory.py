@@ -1,8 +1,11 @@
 """The directory list, profiles, adding, editing, moderation and representatives."""
 
+import re
+
 import pytest
 
 from solidarna.core.tenancy import tenant_context
+from solidarna.directory.organizations import services
 from solidarna.directory.organizations.models import (
     Organization,
     OrganizationRevision,
