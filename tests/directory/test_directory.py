@@ -305,7 +305,8 @@ def test_archived_entries_leave_the_list(client, space, db):
     assert (
         admin.post(f"/rasina/directory/{org.id}/moderate", {"action": "archive"}).status_code == 303
     )
-    assert "Ruke Trstenika" not in client.get("/rasina/directory/").get_data(as_text=True)
+    listing = client.get("/rasina/directory/").get_data(as_text=True)
+    assert "Ruke Trstenika" not in listing and "Zadruga Rasinski med" in listing
     assert "Ruke Trstenika" in admin.get("/rasina/directory/?moderation=archived").get_data(
         as_text=True
     )
