@@ -229,7 +229,7 @@ def test_pages_link_to_the_open_data(client, space, db):
     html = html.get_data(as_text=True)
     assert "/rasina/directory/export.csv?municipality=Kru%C5%A1evac" in html
     assert "/rasina/directory/export.json?municipality=Kru%C5%A1evac" in html
-    assert "Import from CSV" not in html
+    assert "Import from CSV or Excel" not in html
     profile = client.get(f"/rasina/directory/{med.id}", headers=EN)
     assert f"/rasina/directory/{med.id}.json" in profile.get_data(as_text=True)
 

@@ -317,7 +317,7 @@ def test_only_admins_import_and_uploads_belong_to_their_admin(client, space, db)
     owner.login("owner@example.org")
     directory = owner.get("/rasina/directory/", headers=EN).get_data(as_text=True)
     links = {text_of(a): a["href"] for a in parse(directory).select("main a")}
-    assert links["Import from CSV"] == "/rasina/directory/import"
+    assert links["Import from CSV or Excel"] == "/rasina/directory/import"
     html = upload(owner, MIXED).get_data(as_text=True)
     other = Client(client.app)
     other.login("admin2@example.org")
