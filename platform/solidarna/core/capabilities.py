@@ -25,7 +25,7 @@ registered capability cannot be enabled, listed or shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, abort, current_app, g, has_app_context, request
@@ -156,9 +156,6 @@ class Registry:
         """The modules a space has switched on that exist: what its home says it offers."""
         return [c for c in self.enabled(tenant) if c.module]
 
-    def owner_of_module(self, module: str) -> Capability | None:
-        return next((c for c in self.capabilities.values() if c.module == module), None)
-
     # --- what a page shows -----------------------------------------------------------------
 
     def navigation(self, tenant, user) -> list[NavItem]:
@@ -255,9 +252,3 @@ def current_tenant():
 
 def module_labels() -> dict[str, object]:
     return registry().modules()
-
-
-def known_modules(values: Iterable[str]) -> list[str]:
-    """The given modules that exist, in the order given (drops modules without code)."""
-    modules = registry().modules()
-    return [value for value in values if value in modules]

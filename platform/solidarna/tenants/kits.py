@@ -70,11 +70,6 @@ def string_list_problems(value, allowed=None) -> list:
     ]
 
 
-def string_list(value, kit: dict) -> tuple[object, list]:
-    """A KitKey validator: a list of non-empty strings, stored as written."""
-    return value, string_list_problems(value)
-
-
 def _check_str_list(problems, key, value, allowed=None) -> None:
     problems.extend((key, problem) for problem in string_list_problems(value, allowed))
 
