@@ -9,6 +9,7 @@ from flask_login import current_user
 from solidarna.core import audit
 from solidarna.core.permissions import can_assign_role, can_manage_members, current_person, require
 from solidarna.core.rendering import render
+from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.tenants import services
 from solidarna.tenants.forms import InviteForm, ReasonForm, RoleForm, TenantSettingsForm
@@ -196,6 +197,5 @@ def settings():
 @bp.get("/audit")
 @require("can_view_audit")
 def audit_log():
-    page = request.args.get("page", 1, type=int)
-    entries = audit.entries(tenant_id=g.tenant.id, page=max(page, 1))
+    entries = audit.entries(tenant_id=g.tenant.id, page=page_arg(request.args))
     return render("tenants/admin/audit.html", entries=entries)

@@ -11,6 +11,7 @@ from solidarna.core.models import utcnow
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.core.tenancy import tenant_context
+from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.tenants import services
 from solidarna.tenants.forms import KitUploadForm, OwnerForm, TenantForm
@@ -169,5 +170,6 @@ def make_owner(tenant_id: int):
 
 @bp.get("/audit")
 def audit_log():
-    page = request.args.get("page", 1, type=int)
-    return render("tenants/platform/audit.html", entries=audit.platform_entries(page=max(page, 1)))
+    return render(
+        "tenants/platform/audit.html", entries=audit.platform_entries(page=page_arg(request.args))
+    )
