@@ -82,4 +82,4 @@ def can_read_thread(user, thread: Thread | None) -> bool:
 
 
 #: the rules templates ask by name (Capability.predicates)
-TEMPLATE_PREDICATES = (can_take_part, can_post, can_edit_post, can_delete_post)
+TEMPLATE_PREDICATES = (can_edit_post,)

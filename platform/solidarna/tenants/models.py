@@ -100,9 +100,6 @@ class Tenant(TimestampMixin, db.Model):
     def is_active(self) -> bool:
         return self.status == "active"
 
-    def has_module(self, module: str) -> bool:
-        return module in (self.modules or [])
-
 
 class Membership(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "memberships"

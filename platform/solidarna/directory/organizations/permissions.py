@@ -33,5 +33,5 @@ can_edit_organization = (is_member & (can_manage_members | represents)).named(
     "confirm it, see its history and its relationships.",
 )
 
-#: the ones templates ask (registered by the directory's blueprints)
-TEMPLATE_PREDICATES = (can_add_organization, can_moderate_directory, can_edit_organization)
+#: the ones templates ask by name (Capability.predicates)
+TEMPLATE_PREDICATES = (can_add_organization, can_moderate_directory)

@@ -11,4 +11,4 @@ can_edit_practice = can_edit_contribution.named(
     "can_edit_practice", "The member who shared the practice, and the space's admins."
 )
 
-TEMPLATE_PREDICATES = (can_add_practice, can_edit_practice)
+TEMPLATE_PREDICATES = (can_add_practice,)

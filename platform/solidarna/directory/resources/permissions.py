@@ -12,4 +12,4 @@ can_edit_resource = can_edit_contribution.named(
     "can_edit_resource", "The member who added the resource, and the space's admins."
 )
 
-TEMPLATE_PREDICATES = (can_add_resource, can_edit_resource)
+TEMPLATE_PREDICATES = (can_add_resource,)
