@@ -7,10 +7,13 @@ its neighbours; they are mapped deliberately (see ACCEPT_LANGUAGE_MAP).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+from babel import Locale
+from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -82,6 +85,34 @@ def current_locale() -> str:
     return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+# How dates are written in each locale: the English interface is read in Serbia and Europe, so
+# it writes day-month-year (British conventions), not the month-first US ones of Babel's "en".
+FORMATTING_LOCALES = {"en": Locale.parse("en_GB")}
+
+
+def formatting_locale() -> Locale:
+    locale = get_locale()
+    return FORMATTING_LOCALES.get(str(locale), locale)
+
+
+def format_day(value, fmt: str = "medium") -> str:
+    """{{ value|date }}: a date (or a moment's date in Europe/Belgrade) in the reader's locale."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return babel_dates.format_date(value, fmt, locale=formatting_locale())
+
+
+def format_moment(value, fmt: str = "medium") -> str:
+    """{{ value|datetime }}: a moment (stored in UTC) shown in Europe/Belgrade."""
+    if not value:
+        return ""
+    return babel_dates.format_datetime(
+        value, fmt, tzinfo=get_timezone(), locale=formatting_locale()
+    )
+
+
 def script_filter(text: str | None) -> str | Markup:
     """{{ org.name|script }}: show user content in the reader's script."""
     if isinstance(text, Markup):
@@ -98,12 +129,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["script"] = script_filter
     app.jinja_env.filters["number"] = lambda value: format_decimal(value or 0)
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
-        format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["datetime"] = format_moment
 
     @app.context_processor
     def language_context() -> dict:

@@ -103,6 +103,16 @@ def area(tenant) -> list[str]:
     return sorted({m.name_latn for m in geography.municipalities()})
 
 
+def municipality_options(names) -> list[SelectChoice]:
+    """Options for a list of municipalities: the value is the Latin name that is stored, the
+    label is in the reader's script (one script per page)."""
+    from solidarna.core.i18n import script_filter
+
+    return [SelectChoice("", _l("Choose a municipality"))] + [
+        SelectChoice(n, script_filter(n)) for n in names
+    ]
+
+
 class MunicipalityField(SelectField):
     """A municipality of the space's area (`configure(tenant)` sets it). A name in either
     script, any case or without diacritics is read as its Latin name, the space's district
@@ -113,9 +123,7 @@ class MunicipalityField(SelectField):
 
     def configure(self, tenant) -> None:
         names = area(tenant)
-        self.choices = [SelectChoice("", _l("Choose a municipality"))] + [
-            SelectChoice(n, n) for n in names
-        ]
+        self.choices = municipality_options(names)
         self.known = frozenset(names)
         region = getattr(tenant, "region", None)
         self.region = None if region in (None, geography.NATIONAL) else region

@@ -26,6 +26,7 @@ from solidarna.core.forms import (
     optional_email_field,
     website_field,
 )
+from solidarna.core.i18n import script_filter
 from solidarna.extensions import db
 from solidarna.tenants.models import KINDS, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem
 
@@ -89,7 +90,7 @@ class TenantForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.modules.choices = choices(module_labels())
         self.region.choices = [SelectChoice(geography.NATIONAL, _l("All of Serbia"))] + [
-            SelectChoice(iso, f"{iso} {name}") for iso, name in geography.districts().items()
+            SelectChoice(iso, script_filter(name)) for iso, name in geography.districts().items()
         ]
 
     def validate_slug(self, field) -> None:

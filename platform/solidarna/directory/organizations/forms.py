@@ -22,6 +22,7 @@ from solidarna.directory.fields import (
     area,
     at_least,
     at_most,
+    municipality_options,
 )
 from solidarna.directory.organizations.identifiers import mb_problem, pib_problem
 
@@ -42,9 +43,7 @@ def visibility_field(label) -> CodeField:
 
 def municipality_choices(tenant) -> list[SelectChoice]:
     """The tenant's municipalities first (all of Serbia for national tenants)."""
-    return [SelectChoice("", _l("Choose a municipality"))] + [
-        SelectChoice(n, n) for n in area(tenant)
-    ]
+    return municipality_options(area(tenant))
 
 
 class OrganizationForm(Coordinates, FlaskForm):
