@@ -29,10 +29,19 @@ def create_app(config: dict | str | None = None) -> Flask:
     security.init_app(app)
     database.init_app(app)
 
-    from solidarna.core import capabilities, errors, i18n, mail, notifications, rendering
+    from solidarna.core import (
+        audit_text,
+        capabilities,
+        errors,
+        i18n,
+        mail,
+        notifications,
+        rendering,
+    )
     from solidarna.extensions import csrf, db, htmx, limiter, migrate
 
     capabilities.init_app(app)
+    audit_text.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)

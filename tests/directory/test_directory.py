@@ -11,7 +11,7 @@ from solidarna.directory.organizations.models import (
     OrganizationRevision,
     Representative,
 )
-from tests.conftest import EN, Client, one, parse
+from tests.conftest import EN, Client, one, parse, text_of
 from tests.directory.conftest import facet_counts
 
 VALID_PIB = "101134702"
@@ -280,7 +280,19 @@ def test_edit_records_history_and_only_representatives_edit(client, space, db, m
     )
     assert client.post(f"/rasina/directory/{org.id}/edit", data).status_code == 303
     history = client.get(f"/rasina/directory/{org.id}/history", headers=EN).get_data(as_text=True)
-    assert "Radna integracija osoba sa invaliditetom." in history and "updated" in history
+    rows = {
+        text_of(tr.th): (text_of(tr.select("td")[0]), text_of(tr.select("td")[1]))
+        for tr in parse(history).select("ol.history tbody tr")
+    }
+    # labels and values as a person reads them, not column names and codes
+    assert rows["Legal form"] == ("—", "Association (udruženje)")
+    assert rows["District"] == ("—", "Rasinski okrug")
+    assert rows["Who sees the turnover"] == ("—", "Administrators only")
+    assert rows["Mission"][1] == "Radna integracija osoba sa invaliditetom."
+    assert not {"legal_form", "association", "RS-19", "{"} & set(history.split())
+    assert "Changed" in text_of(one(history, "ol.history"))
+    latin = client.get(f"/rasina/directory/{org.id}/history").get_data(as_text=True)
+    assert "Pravna forma" in latin and "Udruženje" in latin
     assert client.post(f"/rasina/directory/{org.id}/confirm").status_code == 303
 
 

@@ -46,8 +46,8 @@ def test_join_request_approve_and_mail(client, db, make_user, make_tenant, outbo
             db.select(AuditEntry.action).where(AuditEntry.tenant_id == tenant.id)
         ).all()
     assert "member.requested" in actions and "member.approved" in actions
-    audit_page = admin.get("/alfa/admin/audit").get_data(as_text=True)
-    assert "member.approved" in audit_page
+    audit_page = admin.get("/alfa/admin/audit", headers=EN).get_data(as_text=True)
+    assert "as a member" in audit_page and "member.approved" not in audit_page
 
 
 def test_reject_removes_request_and_tells_the_person(client, db, make_user, make_tenant, outbox):

@@ -28,3 +28,12 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     cli.init_app(app)
+
+    from solidarna.accounts.audit import ACTIONS
+    from solidarna.core.capabilities import Capability, register_capability
+
+    # Part of every space and of the platform: no module, no pages of a space; it declares
+    # what the audit log says about accounts.
+    register_capability(
+        app, Capability(name="accounts", label=_l("Accounts"), audit_actions=ACTIONS)
+    )

@@ -34,8 +34,9 @@ class AuditEntry(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(45))
 
-    # By name: accounts' User is registered on the same declarative base.
+    # By name: accounts' User and tenants' Tenant are registered on the same declarative base.
     actor = relationship("User", lazy="joined", viewonly=True)
+    tenant = relationship("Tenant", lazy="joined", viewonly=True)
 
 
 @event.listens_for(AuditEntry, "before_update")
@@ -62,6 +63,9 @@ def record(
     if target is not None:
         target_type = target_type or target.__tablename__
         target_id = target_id or target.id
+        label = target_label(target)
+        if label and "target_label" not in details:
+            details["target_label"] = label
     entry = AuditEntry(
         tenant_id=tenant_id if tenant_id is not None else current_tenant_id(),
         action=action,
@@ -73,6 +77,16 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def target_label(target) -> str | None:
+    """What a person calls the object acted on (kept with the entry, so the log reads the same
+    after the object is renamed or deleted): `audit_label`, else its name, title or address."""
+    for attribute in ("audit_label", "name", "title", "email"):
+        value = getattr(target, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def entries(*, tenant_id: int, page: int = 1, per_page: int = 50):

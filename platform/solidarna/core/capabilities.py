@@ -98,6 +98,8 @@ class Capability:
     panel: Callable | None = None
     #: notification kind -> lazy label
     notification_kinds: dict = field(default_factory=dict)
+    #: audit action -> core.audit_text.AuditAction (what the log says, as a sentence)
+    audit_actions: dict = field(default_factory=dict)
     #: the capability's rules that templates ask by name (`can_edit_post(current_user, post)`)
     predicates: tuple = ()
 
@@ -133,6 +135,10 @@ class Registry:
         for kind in capability.notification_kinds:
             if kind in kinds:
                 raise CapabilityError(f"notification kind {kind!r} is registered twice")
+        actions = {a for c in self.capabilities.values() for a in c.audit_actions}
+        for action in capability.audit_actions:
+            if action in actions:
+                raise CapabilityError(f"audit action {action!r} is declared twice")
         self.capabilities[capability.name] = capability
         if capability.module:
             for blueprint in capability.blueprints:
@@ -208,6 +214,9 @@ class Registry:
 
     def notification_kinds(self) -> dict[str, object]:
         return {k: v for c in self.capabilities.values() for k, v in c.notification_kinds.items()}
+
+    def audit_actions(self) -> dict[str, object]:
+        return {k: v for c in self.capabilities.values() for k, v in c.audit_actions.items()}
 
 
 def registry(app: Flask | None = None) -> Registry:

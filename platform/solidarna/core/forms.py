@@ -64,3 +64,17 @@ def website_field(label=None) -> StringField:
             ),
         ],
     )
+
+
+def field_labels(form_class) -> dict:
+    """{field name: label} of a form class, without building the form (no request needed)."""
+    from wtforms.fields.core import UnboundField
+
+    labels = {}
+    for name in dir(form_class):
+        unbound = getattr(form_class, name, None)
+        if isinstance(unbound, UnboundField):
+            label = unbound.args[0] if unbound.args else unbound.kwargs.get("label")
+            if label is not None:
+                labels[name] = label
+    return labels

@@ -10,7 +10,7 @@ from solidarna.core.capabilities import Capability, KitKey, NavItem, register_ca
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.directory import contributions, kit, taxonomy
+    from solidarna.directory import audit, contributions, kit, taxonomy
     from solidarna.directory.ecosystem import views as ecosystem
     from solidarna.directory.opendata import views as opendata
     from solidarna.directory.organizations import permissions as organization_rules
@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
             activity=contributions.newly_verified,
             subjects=(contributions.ORGANIZATION_SUBJECT,),
             predicates=organization_rules.TEMPLATE_PREDICATES,
+            audit_actions=audit.DIRECTORY_ACTIONS,
         ),
     )
     register_capability(
@@ -67,6 +68,7 @@ def init_app(app: Flask) -> None:
             ),
             blueprints=(resources.bp, practices.bp, resources.map_bp),
             predicates=(*resource_rules.TEMPLATE_PREDICATES, *practice_rules.TEMPLATE_PREDICATES),
+            audit_actions=audit.RESOURCE_ACTIONS,
             nav=(
                 NavItem("resources.index", _l("Resources"), current=("resources.",), order=200),
                 NavItem(

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from solidarna.discussions import (
         activity,
         attached,
+        audit,
         categories,
         kit,
         models,
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
             panel=attached.discussion_panel,
             notification_kinds=services.NOTIFICATION_KINDS,
             predicates=permissions.TEMPLATE_PREDICATES,
+            audit_actions=audit.ACTIONS,
         ),
     )
 

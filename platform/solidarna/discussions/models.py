@@ -126,6 +126,11 @@ class Post(TenantScoped, db.Model):
     thread: Mapped[Thread] = relationship()
 
     @property
+    def audit_label(self) -> str:
+        """How the audit log names a post: its discussion (the number is a detail)."""
+        return self.thread.title if self.thread is not None else ""
+
+    @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 

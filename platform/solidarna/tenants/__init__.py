@@ -12,6 +12,7 @@ from solidarna.core.permissions import can_manage_members, can_view_members_area
 
 def init_app(app: Flask) -> None:
     from solidarna.tenants import admin_views, cli, platform_admin, views
+    from solidarna.tenants.audit import ACTIONS as AUDIT_ACTIONS
 
     register_capability(
         app,
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
                 NavItem("tenant_admin.audit_log", _l("Audit log"), can_manage_members, order=930),
             ),
             figures=views.membership_figures,
+            audit_actions=AUDIT_ACTIONS,
         ),
     )
     cli.init_app(app)

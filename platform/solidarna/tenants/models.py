@@ -119,6 +119,12 @@ class Membership(TenantScoped, TimestampMixin, db.Model):
     decided_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names a membership: the member's name."""
+        return self.user.name if self.user is not None else ""
+
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     def __repr__(self) -> str:

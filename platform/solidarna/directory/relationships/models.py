@@ -35,3 +35,8 @@ class Relationship(TenantScoped, db.Model):
 
     source: Mapped[Organization] = relationship(foreign_keys=[source_id])
     target: Mapped[Organization] = relationship(foreign_keys=[target_id])
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names a relationship: "Source → Target"."""
+        return f"{self.source.name} → {self.target.name}"

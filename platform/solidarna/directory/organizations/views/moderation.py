@@ -3,7 +3,7 @@ rejecting, archiving and restoring entries, deciding representation requests, hi
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.organizations.forms import ModerationForm
+from solidarna.directory.organizations.history import readable as history_lines
 from solidarna.directory.organizations.models import Organization, Representative
 from solidarna.directory.organizations.permissions import (
     can_edit_organization,
@@ -113,5 +114,5 @@ def history(org: Organization):
     return render(
         "directory/history.html",
         org=org,
-        revisions=services.history(org),
+        revisions=history_lines(services.history(org), g.tenant),
     )

@@ -1,0 +1,39 @@
+"""What the audit log says about spaces and memberships (core/audit_text.py)."""
+
+from flask_babel import lazy_gettext as _l
+
+from solidarna.core.audit_text import AuditAction
+from solidarna.core.forms import field_labels
+from solidarna.tenants.models import ROLE_LABELS
+
+ROLES = {"role": ROLE_LABELS, "old": ROLE_LABELS, "new": ROLE_LABELS}
+
+
+def _settings_labels():
+    from solidarna.tenants.forms import TenantSettingsForm
+
+    return field_labels(TenantSettingsForm)
+
+
+ACTIONS = {
+    "tenant.created": AuditAction(_l("%(actor)s created the space %(target)s")),
+    "tenant.suspended": AuditAction(_l("%(actor)s suspended the space %(target)s")),
+    "tenant.reactivated": AuditAction(_l("%(actor)s reactivated the space %(target)s")),
+    "tenant.settings_changed": AuditAction(
+        _l("%(actor)s changed the settings of the space"), fields=_settings_labels
+    ),
+    "member.requested": AuditAction(_l("%(actor)s asked to join the space")),
+    "member.approved": AuditAction(_l("%(actor)s accepted %(target)s as a member")),
+    "member.rejected": AuditAction(_l("%(actor)s declined the request of %(target)s to join")),
+    "member.role_changed": AuditAction(
+        _l("%(actor)s changed the role of %(target)s from %(old)s to %(new)s"), values=ROLES
+    ),
+    "member.suspended": AuditAction(_l("%(actor)s suspended the membership of %(target)s")),
+    "member.reactivated": AuditAction(_l("%(actor)s reactivated the membership of %(target)s")),
+    "member.made_owner": AuditAction(_l("%(actor)s made %(target)s an owner of the space")),
+    "member.invited": AuditAction(_l("%(actor)s invited %(email)s as %(role)s"), values=ROLES),
+    "member.invitation_accepted": AuditAction(_l("%(actor)s accepted an invitation and joined")),
+    "member.invitation_revoked": AuditAction(
+        _l("%(actor)s withdrew the invitation sent to %(target)s")
+    ),
+}
