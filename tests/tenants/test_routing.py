@@ -1,7 +1,8 @@
 import pytest
 
+from solidarna.core.tenancy import tenant_context
 from solidarna.tenants.models import RESERVED_SLUGS, slug_problem
-from tests.conftest import EN, Client, field_error, one, parse
+from tests.conftest import EN, Client, field_error, one, parse, text_of
 
 
 def test_tenant_home_shows_who_and_what(client, make_user, make_tenant):
@@ -169,3 +170,55 @@ def test_theme_uses_a_readable_accent(client, make_tenant):
         == 304
     )
     one(client.get("/alfa/"), 'head link[rel="stylesheet"][href="/alfa/theme.css"]')
+
+
+def test_a_space_made_on_the_form_gets_its_area_expected_types_and_a_told_owner(
+    client, make_user, db, outbox
+):
+    from solidarna.tenants.kits import parse_kit
+    from solidarna.tenants.models import Membership, Tenant
+
+    root = make_user(email="root@example.org", is_platform_admin=True)
+    make_user(email="vlasnica@trstenik.rs", name="Vesna Vlasnica")
+    client.login("root@example.org")
+    home = parse(client.get("/", headers=EN))
+    assert "/admin/" in [a["href"] for a in home.select("header a")]  # the way in
+    form = parse(client.get("/admin/", headers=EN))
+    assert form.select_one('input[name="municipalities"][value="Trstenik"]')
+    assert form.select_one(
+        'input[name="kit__taxonomies__expected_actor_types"][value="cooperative"]'
+    )
+    data = {
+        "slug": "trstenik",
+        "name": "Opština Trstenik",
+        "kind": "municipality",
+        "region": "RS-19",
+        "visibility": "public",
+        "modules": ["directory"],
+        "municipalities": ["Trstenik", "Brus"],
+        "kit__taxonomies__expected_actor_types": ["cooperative", "social_enterprise"],
+        "owner_email": "vlasnica@trstenik.rs",
+    }
+    outside = client.post("/admin/tenants", {**data, "municipalities": ["Niš"]}, headers=EN)
+    assert outside.status_code == 422
+    assert "Outside the chosen region: Niš" in text_of(one(outside, "#municipalities-error"))
+    unknown = client.post("/admin/tenants", {**data, "owner_email": "niko@example.org"}, headers=EN)
+    assert unknown.status_code == 422, unknown.status_code
+    assert "register first" in text_of(one(unknown, ".error-summary")), text_of(one(unknown, ".error-summary"))
+    created = client.post("/admin/tenants", data, headers=EN)
+    assert created.status_code == 303
+    tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == "trstenik"))
+    assert tenant.municipalities == ["Trstenik", "Brus"]
+    assert tenant.taxonomies == {"expected_actor_types": ["cooperative", "social_enterprise"]}
+    with tenant_context(tenant.id):
+        owners = db.session.scalars(
+            db.select(Membership.user_id).where(Membership.role == "owner")
+        ).all()
+    assert root.id not in owners and len(owners) == 1  # the admin is not made a second owner
+    (mail,) = outbox("vlasnica@trstenik.rs")
+    assert "/trstenik/" in mail.body_text
+    kit = client.get(f"/admin/tenants/{tenant.id}/kit.toml")
+    assert kit.status_code == 200 and "attachment" in kit.headers["Content-Disposition"]
+    parsed = parse_kit(kit.get_data(as_text=True), "trstenik.toml", slug="trstenik2")
+    assert parsed.tenant["municipalities"] == ["Trstenik", "Brus"]
+    assert client.get("/admin/tenants/999999/kit.toml").status_code == 404

@@ -70,6 +70,10 @@ class KitKey:
     key: str
     validate: Callable[[object, dict], tuple[object, list]]
     export: Callable[[object], object] | None = None
+    #: () -> {code: label}: a list key whose values the platform's "Create a space" form
+    #: offers as checkboxes (labelled `label`), validated like a kit's
+    choices: Callable[[], dict] | None = None
+    label: object = None
 
     @property
     def path(self) -> str:

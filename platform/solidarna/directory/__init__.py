@@ -48,7 +48,13 @@ def init_app(app: Flask) -> None:
             ),
             kit_keys=(
                 KitKey("taxonomies", "extra_actor_types", kit.validate_extra_actor_types),
-                KitKey("taxonomies", "expected_actor_types", kit.validate_expected_actor_types),
+                KitKey(
+                    "taxonomies",
+                    "expected_actor_types",
+                    kit.validate_expected_actor_types,
+                    choices=lambda: taxonomy.ACTOR_TYPES,
+                    label=_l("Actor types the ecosystem overview expects in every municipality"),
+                ),
             ),
             figures=contributions.directory_figures,
             activity=contributions.newly_verified,

@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
-from solidarna.core.capabilities import module_labels
+from solidarna.core.capabilities import module_labels, registry
 from solidarna.core.forms import (
     MultiCheckboxField,
     choices,
@@ -85,6 +85,17 @@ class TenantForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)])
     visibility = RadioField(_l("Visibility"), choices=choices(VISIBILITIES), default="public")
     modules = MultiCheckboxField(_l("Modules"), default=lambda: list(module_labels()))
+    municipalities = MultiCheckboxField(
+        _l("Municipalities the space covers"),
+        description=_l("None chosen: every municipality of the region."),
+    )
+    owner_email = EmailField(
+        _l("E-mail address of the owner"),
+        validators=[Optional(), Length(max=320), email_check()],
+        description=_l(
+            "An existing account; the person is told by e-mail. Empty: you become the owner."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +103,45 @@ class TenantForm(FlaskForm):
         self.region.choices = [SelectChoice(geography.NATIONAL, _l("All of Serbia"))] + [
             SelectChoice(iso, script_filter(name)) for iso, name in geography.districts().items()
         ]
+        self.municipalities.choices = [
+            SelectChoice(m.name_latn, script_filter(m.name_latn))
+            for m in geography.municipalities()
+        ]
+
+    def municipality_groups(self) -> list[tuple[str, list]]:
+        """The municipality checkboxes by district, for the template."""
+        district = {m.name_latn: m.district_iso for m in geography.municipalities()}
+        groups: dict[str, list] = {}
+        for option in self.municipalities:
+            groups.setdefault(district[option.data], []).append(option)
+        names = geography.districts()
+        return [(script_filter(names[iso]), options) for iso, options in groups.items()]
+
+    def validate_municipalities(self, field) -> None:
+        region = self.region.data
+        if region in (None, geography.NATIONAL) or not field.data:
+            return
+        inside = {m.name_latn for m in geography.in_district(region)}
+        outside = [name for name in field.data if name not in inside]
+        if outside:
+            raise ValidationError(
+                _l(
+                    "Outside the chosen region: %(names)s.",
+                    names=", ".join(script_filter(n) for n in outside),
+                )
+            )
+
+    def kit_fields(self) -> list:
+        """The fields of kit keys offered on this form (see `tenant_form`)."""
+        return [self[name] for name in getattr(self, "KIT_FIELDS", {})]
+
+    def kit_values(self) -> dict[str, dict]:
+        """{table: {key: value}} of the kit keys chosen on the form."""
+        found: dict[str, dict] = {}
+        for name, key in getattr(self, "KIT_FIELDS", {}).items():
+            if self[name].data:
+                found.setdefault(key.table, {})[key.key] = list(self[name].data)
+        return found
 
     def validate_slug(self, field) -> None:
         problem = slug_problem(field.data)
@@ -99,6 +149,20 @@ class TenantForm(FlaskForm):
             raise ValidationError(problem)
         if db.session.scalar(db.select(Tenant.id).where(Tenant.slug == field.data)):
             raise ValidationError(_l("This address is already taken."))
+
+
+def tenant_form(*args, **kwargs) -> TenantForm:
+    """The "Create a space" form with a checkbox field for every kit key a capability offers
+    there (KitKey.choices), e.g. the actor types the ecosystem overview expects."""
+    keys = [key for key in registry().kit_keys().values() if key.choices is not None]
+    fields = {
+        f"kit__{key.table}__{key.key}": MultiCheckboxField(
+            key.label or key.key, choices=choices(key.choices())
+        )
+        for key in keys
+    }
+    fields["KIT_FIELDS"] = {f"kit__{key.table}__{key.key}": key for key in keys}
+    return type("TenantKitForm", (TenantForm,), fields)(*args, **kwargs)
 
 
 class KitUploadForm(FlaskForm):

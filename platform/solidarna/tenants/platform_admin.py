@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from solidarna.accounts.models import User
@@ -14,8 +14,8 @@ from solidarna.core.tenancy import tenant_context
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.tenants import services
-from solidarna.tenants.forms import KitUploadForm, OwnerForm, TenantForm
-from solidarna.tenants.kits import KitError, apply_kit, parse_kit
+from solidarna.tenants.forms import KitUploadForm, OwnerForm, tenant_form
+from solidarna.tenants.kits import KitError, apply_kit, export_kit, parse_kit
 from solidarna.tenants.models import Tenant
 
 bp = Blueprint("platform_admin", __name__, url_prefix="/admin")
@@ -45,7 +45,7 @@ def index_page(form=None, kit_form=None, owner_form=None, status=200, kit_errors
     return render(
         "tenants/platform/index.html",
         rows=tenant_rows(),
-        form=form or TenantForm(formdata=None),
+        form=form or tenant_form(formdata=None),
         kit_form=kit_form or KitUploadForm(formdata=None),
         owner_form=owner_form or OwnerForm(formdata=None),
         kit_errors=kit_errors,
@@ -58,22 +58,47 @@ def index():
     return index_page()
 
 
-def _created(tenant: Tenant, how: str):
+def _created(tenant: Tenant, how: str, owner: User | None = None):
+    """Store the new space and give it its owner: the person named on the form (told by mail),
+    else the platform admin who made it (and the message says so)."""
     db.session.add(tenant)
     db.session.flush()
     audit.record("tenant.created", target=tenant, tenant_id=tenant.id, how=how)
     with tenant_context(tenant.id):
-        services.make_owner(tenant, current_person(), current_person())
+        services.make_owner(tenant, owner or current_person(), current_person())
+        if owner is not None:
+            services.tell_new_owner(tenant, owner)
         db.session.commit()
-    flash(_("The space %(name)s is created. You are its owner.", name=tenant.name), "success")
+    if owner is None:
+        flash(_("The space %(name)s is created. You are its owner.", name=tenant.name), "success")
+    else:
+        flash(
+            _(
+                "The space %(name)s is created. %(owner)s is its owner and has been told by "
+                "e-mail.",
+                name=tenant.name,
+                owner=owner.name,
+            ),
+            "success",
+        )
     return redirect(url_for("tenant.home", tenant_slug=tenant.slug), 303)
 
 
 @bp.post("/tenants")
 def create():
-    form = TenantForm()
+    form = tenant_form()
     if not form.validate():
         return index_page(form=form, status=422)
+    owner = None
+    if form.owner_email.data:
+        owner = User.by_email(form.owner_email.data)
+        if owner is None:
+            form.owner_email.errors.append(
+                _("No account has this e-mail address. Ask the person to register first.")
+            )
+            return index_page(form=form, status=422)
+    kit_values = form.kit_values()
+    taxonomies, starter = kit_values.get("taxonomies", {}), kit_values.get("starter", {})
     tenant = Tenant(
         slug=form.slug.data,
         name=form.name.data.strip(),
@@ -83,9 +108,24 @@ def create():
         description=form.description.data or "",
         visibility=form.visibility.data,
         modules=form.modules.data,
-        municipalities=[],
+        municipalities=list(form.municipalities.data or []),
+        taxonomies=taxonomies,
+        starter=starter,
     )
-    return _created(tenant, "form")
+    return _created(tenant, "form", owner)
+
+
+@bp.get("/tenants/<int:tenant_id>/kit.toml")
+def download_kit(tenant_id: int):
+    """The space as a kit (what `flask tenants export` writes), to start another from it."""
+    tenant = get_tenant(tenant_id)
+    response = current_app.response_class(
+        export_kit(tenant),
+        mimetype="application/toml",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
+    response.headers.set("Content-Disposition", "attachment", filename=f"{tenant.slug}.toml")
+    return response
 
 
 @bp.post("/tenants/kit")
@@ -161,9 +201,15 @@ def make_owner(tenant_id: int):
         return index_page(owner_form=form, status=422)
     with tenant_context(tenant.id):
         services.make_owner(tenant, user, current_person())
+        services.tell_new_owner(tenant, user)
         db.session.commit()
     flash(
-        _("%(name)s is now an owner of %(tenant)s.", name=user.name, tenant=tenant.name), "success"
+        _(
+            "%(name)s is now an owner of %(tenant)s and has been told by e-mail.",
+            name=user.name,
+            tenant=tenant.name,
+        ),
+        "success",
     )
     return redirect(url_for("platform_admin.index"), 303)
 

@@ -177,6 +177,18 @@ def make_owner(tenant: Tenant, user: User, by: User) -> Membership:
     return membership
 
 
+def tell_new_owner(tenant: Tenant, user: User) -> None:
+    """Mail a person a platform admin has made an owner of a space, with the way in."""
+    _mail(
+        user,
+        tenant,
+        _l("You are an owner of the space"),
+        "mail/tenants/owner.txt",
+        link=absolute_url("tenant.home", tenant_slug=tenant.slug),
+        admin_link=absolute_url("tenant_admin.members", tenant_slug=tenant.slug),
+    )
+
+
 # --- invitations ---------------------------------------------------------------------------
 
 
