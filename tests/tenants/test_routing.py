@@ -204,7 +204,9 @@ def test_a_space_made_on_the_form_gets_its_area_expected_types_and_a_told_owner(
     assert "Outside the chosen region: Niš" in text_of(one(outside, "#municipalities-error"))
     unknown = client.post("/admin/tenants", {**data, "owner_email": "niko@example.org"}, headers=EN)
     assert unknown.status_code == 422, unknown.status_code
-    assert "register first" in text_of(one(unknown, ".error-summary")), text_of(one(unknown, ".error-summary"))
+    assert "register first" in text_of(one(unknown, ".error-summary")), text_of(
+        one(unknown, ".error-summary")
+    )
     created = client.post("/admin/tenants", data, headers=EN)
     assert created.status_code == 303
     tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == "trstenik"))
