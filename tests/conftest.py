@@ -32,6 +32,9 @@ EN = {"Accept-Language": "en"}
 #: CI sets these: a missing database or browser then fails the run instead of skipping
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
+#: the Redis the shared-limit tests use (on loopback; keys under a per-run prefix, never flushed)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = Path("/usr/bin/chromium")
 #: "gw0", "gw1", ... in a pytest-xdist worker; empty in a plain run and in xdist's controller
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -64,6 +67,8 @@ def pytest_sessionstart(session):
             pytest.exit(f"PostgreSQL required but not reachable: {error}", returncode=3)
         finally:
             admin.dispose()
+    if REQUIRE_REDIS and (problem := _redis_problem()):
+        pytest.exit(f"Redis required but not reachable at {TEST_REDIS_URL}: {problem}", 3)
     if REQUIRE_BROWSER:
         if not CHROMIUM.exists():
             pytest.exit(f"REQUIRE_BROWSER=1 but Chromium not found at {CHROMIUM}", returncode=3)
@@ -71,6 +76,51 @@ def pytest_sessionstart(session):
             import playwright.sync_api  # noqa: F401
         except ImportError as error:
             pytest.exit(f"REQUIRE_BROWSER=1 but Playwright cannot be imported ({error})", 3)
+
+
+def _redis_problem() -> str | None:
+    """Why the test Redis cannot be used, or None when it answers PING."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        return str(error) or type(error).__name__
+    finally:
+        client.close()
+    return None
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A real Redis on loopback. Skipped (with the reason) when it does not answer, unless
+    REQUIRE_REDIS=1 (CI), which fails instead. Tests keep their keys under a prefix of their
+    own (`redis_prefix`) and delete only those: other runs share this Redis."""
+    problem = _redis_problem()
+    if problem:
+        if REQUIRE_REDIS:
+            required_but_missing(f"Redis required but not reachable at {TEST_REDIS_URL}: {problem}")
+        pytest.skip(
+            f"Redis is not reachable at {TEST_REDIS_URL} ({problem}); set REQUIRE_REDIS=1 to fail instead"
+        )
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_url):
+    """A key prefix unique to this test; its keys are deleted afterwards (never a flush)."""
+    import uuid
+
+    import redis
+
+    prefix = f"solidarna-test-{uuid.uuid4().hex}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"*{prefix}*", count=500))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 #: tests that must share one pytest-xdist worker, run there in order: the route matrices' last

@@ -23,6 +23,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     name = config if isinstance(config, str) else overrides.pop("ENV_NAME", None)
     app.config.from_object(select_config(name))
     app.config.from_mapping(overrides)
+    _trust_proxies(app)
 
     from solidarna.core import database, security
 
@@ -65,3 +66,19 @@ def create_app(config: dict | str | None = None) -> Flask:
     notification_views.init_app(app)
     demo.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, believe that many hops of X-Forwarded-For,
+    -Proto and -Host (Werkzeug's ProxyFix): request.remote_addr is the person's address and
+    request.is_secure is true behind TLS. Without the setting the headers are ignored, so a
+    client cannot choose its own address."""
+    raw = str(app.config.get("TRUSTED_PROXIES") or "0").strip()
+    if not raw.isdigit():
+        raise RuntimeError(f"TRUSTED_PROXIES must be a number of proxies (0, 1, 2...), not {raw!r}")
+    hops = int(raw)
+    app.config["TRUSTED_PROXIES"] = hops
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

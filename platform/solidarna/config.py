@@ -56,12 +56,26 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Belgrade"
     LANGUAGES = ("sr_Latn", "sr_Cyrl", "en")
 
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none,
+    # the headers are ignored; 1: one nginx). The client address then is the one the nearest
+    # proxy saw, so rate limits and audit entries name the person, not the proxy.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+
+    # Shared by all workers and servers with redis://host:6379/0; memory:// counts per process.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "solidarna")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    # Login and password reset: per account and per IP address.
+    # Redis down: count in each worker's memory until it answers again (limits keep holding),
+    # and never fail a request because of the limiter.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Failed logins allowed per account from one address (or from one browser the account has
+    # logged in on before), and per address for any accounts; over them, guesses get 429.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
+    # Reset and confirmation mails sent per account (beyond: silently none; keep the window
+    # shorter than the links' lifetime) and requests per address (beyond: 429).
     RESET_LIMIT_PER_ACCOUNT = os.environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "20 per hour")
 

@@ -18,11 +18,12 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        uid, _, fingerprint = user_id.partition(".")
-        if not uid.isdigit():
+        uid, _, generation = user_id.partition(".")
+        if not (uid.isdigit() and generation.isdigit()) or len(uid) > 18:
             return None
         user = db.session.get(User, int(uid))
-        if user is None or user.session_fingerprint != fingerprint:
+        # A revoked session (older generation) or a suspended account is anonymous again.
+        if user is None or str(user.session_generation or 0) != generation or not user.active:
             return None
         return user
 

@@ -25,4 +25,7 @@ ACTIONS = {
     "account.reset_requested": AuditAction(_l("A password reset link was sent to %(target)s")),
     "account.password_reset": AuditAction(_l("%(actor)s set a new password with a reset link")),
     "account.password_changed": AuditAction(_l("%(actor)s changed the password")),
+    "account.sessions_ended": AuditAction(_l("%(actor)s logged out everywhere else")),
+    "account.suspended": AuditAction(_l("%(actor)s suspended the account of %(target)s")),
+    "account.reinstated": AuditAction(_l("%(actor)s reinstated the account of %(target)s")),
 }

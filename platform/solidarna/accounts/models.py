@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -40,6 +39,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: a deactivated account cannot log in
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    #: part of every session's identity (and of the remember-me cookie): raising it ends
+    #: every session of the account on its next request (logout, password change or reset,
+    #: "log out everywhere", suspension)
+    session_generation: Mapped[int] = mapped_column(server_default="0")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -49,13 +52,14 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """Session identity: the id plus a fingerprint of the password hash, so changing the
-        password logs out every other session and remember-me cookie."""
-        return f"{self.id}.{self.session_fingerprint}"
+        """Session identity (Flask-Login's alternative token): the id and the session
+        generation, so `end_sessions()` revokes every session and remember-me cookie."""
+        return f"{self.id}.{self.session_generation or 0}"
 
-    @property
-    def session_fingerprint(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:12]
+    def end_sessions(self) -> None:
+        """Revoke every session of this account, server-side: copied cookies included.
+        The caller commits; a session that should go on logs in again (login_user)."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     @property
     def is_verified(self) -> bool:

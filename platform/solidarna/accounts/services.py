@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from solidarna.accounts.models import User, normalise_email
+from solidarna.accounts.models import User, normalise_email, password_hasher
 from solidarna.core import audit, mail
 from solidarna.core.models import utcnow
 from solidarna.core.script import fold
@@ -147,7 +147,10 @@ def send_password_reset(user: User) -> None:
 
 def register(name: str, email: str, password: str, locale: str | None) -> User | None:
     """Create an account and queue its confirmation mail. None if the e-mail is taken;
-    then the owner of that address is told instead, so the form reveals nothing."""
+    then the owner of that address is told instead, so the form reveals nothing: both paths
+    hash the password (the expensive part), queue one mail and write one audit entry, so
+    neither the answer nor its time tells whether the address is registered."""
+    password_hash = password_hasher.hash(password)
     existing = User.by_email(email)
     if existing is not None:
         _send(
@@ -161,7 +164,7 @@ def register(name: str, email: str, password: str, locale: str | None) -> User |
         audit.record("account.register_existing", target=existing)
         return None
     user = User(name=name.strip(), email=normalise_email(email), locale=locale)
-    user.set_password(password)
+    user.password_hash = password_hash
     db.session.add(user)
     db.session.flush()
     audit.record("account.registered", target=user, actor=user)

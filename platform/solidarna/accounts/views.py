@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from solidarna.accounts import services
 from solidarna.accounts.forms import (
@@ -18,7 +22,7 @@ from solidarna.accounts.forms import (
     ResetPasswordForm,
 )
 from solidarna.accounts.models import User, dummy_password_check, normalise_email
-from solidarna.core import audit
+from solidarna.core import audit, throttle
 from solidarna.core.i18n import current_locale
 from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
@@ -36,31 +40,88 @@ def form_page(template: str, form, **context):
     return render(template, form=form, status=status, **context)
 
 
-def _account_key(prefix: str):
-    def key() -> str:
-        return f"{prefix}:{normalise_email(request.form.get('email', ''))}"
+# --- throttling ----------------------------------------------------------------------------
+#
+# Guesses are slowed down; the owner is not locked out (docs/architecture.md, Security).
+# Failed logins are counted per account and address (LOGIN_LIMIT_PER_ACCOUNT) and per address
+# (LOGIN_LIMIT_PER_IP); over either, an attempt is refused with 429 before the password is
+# even checked. A browser where the account has logged in before carries a signed device
+# cookie and is counted on its own instead (OWASP's "device cookies"): guessing from
+# anywhere, even from behind the owner's own proxy or NAT, does not stop the owner there.
+# Reset and confirmation mails are capped per account without telling the asker (a link sent
+# within the window is still valid), so nobody can stop another person's mail either.
 
-    return key
-
-
-def _failed(response) -> bool:
-    return response.status_code != 303
-
-
-def login_limit_per_account() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-
-
-def login_limit_per_ip() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_IP"]
-
-
-def reset_limit_per_account() -> str:
-    return current_app.config["RESET_LIMIT_PER_ACCOUNT"]
+DEVICE_COOKIE = "solidarna_device"
+DEVICE_SALT = "login-device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+DEVICE_ACCOUNTS = 10  # accounts remembered per browser
 
 
 def reset_limit_per_ip() -> str:
     return current_app.config["RESET_LIMIT_PER_IP"]
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=DEVICE_SALT)
+
+
+def _device() -> dict | None:
+    """The browser's device cookie ({"n": nonce, "u": [user ids]}), if valid."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = _device_serializer().loads(raw, max_age=DEVICE_MAX_AGE)
+    except BadData:
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("n"), str)):
+        return None
+    if not (isinstance(data.get("u"), list) and all(isinstance(u, int) for u in data["u"])):
+        return None
+    return data
+
+
+def _remember_device(response, device: dict | None, user: User):
+    known = [u for u in (device or {}).get("u", []) if u != user.id]
+    data = {
+        "n": (device or {}).get("n") or secrets.token_urlsafe(16),
+        "u": [user.id, *known][:DEVICE_ACCOUNTS],
+    }
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(data),
+        max_age=DEVICE_MAX_AGE,
+        path=url_for("accounts.login"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _login_counters(email: str, user: User | None, device: dict | None):
+    """[(limits, scope, keys...)] that count this attempt's failures."""
+    per_account = current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+    if user is not None and device and user.id in device["u"]:
+        return [(per_account, "login-device", device["n"], user.id)]
+    address = request.remote_addr or "-"
+    return [
+        (per_account, "login-pair", email, address),
+        (current_app.config["LOGIN_LIMIT_PER_IP"], "login-ip", address),
+    ]
+
+
+def _too_many(form, wait: int):
+    form.password.errors.append(
+        ngettext(
+            "Too many attempts. Try again in %(num)d minute.",
+            "Too many attempts. Try again in %(num)d minutes.",
+            throttle.minutes(wait),
+        )
+    )
+    response = render("accounts/login.html", form=form, status=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -103,14 +164,19 @@ def verify_email(token: str):
     return redirect(url_for("accounts.login", email=email), 303)
 
 
+def _mail_allowed(scope: str, user: User) -> bool:
+    """At most RESET_LIMIT_PER_ACCOUNT mails of a kind per account: beyond it nothing is sent,
+    and the asker is not told (a link sent within the window is still valid)."""
+    return throttle.hit(current_app.config["RESET_LIMIT_PER_ACCOUNT"], scope, user.id)
+
+
 @bp.route("/verify/resend", methods=["GET", "POST"])
-@limiter.limit(reset_limit_per_account, key_func=_account_key("resend"), methods=["POST"])
 @limiter.limit(reset_limit_per_ip, methods=["POST"])
 def resend_verification():
     form = ResendVerificationForm()
     if form.validate_on_submit():
         user = User.by_email(form.email.data)
-        if user is not None and not user.is_verified:
+        if user is not None and not user.is_verified and _mail_allowed("verify-mail", user):
             services.send_verification(user)
             db.session.commit()
         return redirect(
@@ -120,10 +186,6 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    login_limit_per_account, key_func=_account_key("login"), methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(login_limit_per_ip, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next())
@@ -131,13 +193,19 @@ def login():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:320]
     if form.validate_on_submit():
-        user = User.by_email(form.email.data)
+        email = normalise_email(form.email.data)
+        user = User.by_email(email)
+        device = _device()
+        counters = _login_counters(email, user, device)
+        wait = max(throttle.over(*counter) for counter in counters)
+        if wait:
+            return _too_many(form, wait)
         if user is None:
             dummy_password_check()
         if user is None or not user.check_password(form.password.data) or not user.is_active:
-            audit.record(
-                "account.login_failed", target=user, email=normalise_email(form.email.data)
-            )
+            for counter in counters:
+                throttle.hit(*counter)
+            audit.record("account.login_failed", target=user, email=email)
             db.session.commit()
             form.password.errors.append(_("The e-mail address or the password is not right."))
             return form_page("accounts/login.html", form)
@@ -153,14 +221,16 @@ def login():
         services.note_login(user)
         db.session.commit()
         flash(_("Welcome, %(name)s.", name=user.name), "success")
-        return redirect(safe_next(), 303)
+        return _remember_device(redirect(safe_next(), 303), device, user)
     return form_page("accounts/login.html", form)
 
 
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        audit.record("account.logout", target=current_person())
+        user = current_person()
+        user.end_sessions()  # a copy of this session's cookie is no use after logout
+        audit.record("account.logout", target=user)
         db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
@@ -168,13 +238,12 @@ def logout():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(reset_limit_per_account, key_func=_account_key("reset"), methods=["POST"])
 @limiter.limit(reset_limit_per_ip, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = User.by_email(form.email.data)
-        if user is not None and user.is_active:
+        if user is not None and user.is_active and _mail_allowed("reset-mail", user):
             services.send_password_reset(user)
             audit.record("account.reset_requested", target=user)
             db.session.commit()
@@ -195,6 +264,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        user.end_sessions()  # whoever knew the old password is logged out everywhere
         user.mark_verified()  # the link arrived at this address
         audit.record("account.password_reset", target=user, actor=user)
         db.session.commit()
@@ -243,12 +313,33 @@ def change_password():
         else:
             user = current_person()
             user.set_password(form.password.data)
+            user.end_sessions()
             audit.record("account.password_changed", target=user)
             db.session.commit()
-            login_user(user)  # keep this session; the new fingerprint ends all the others
+            _keep_this_session(user)  # every other session ends
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"), 303)
     return _profile_page(password_form=form)
+
+
+def _keep_this_session(user: User) -> None:
+    """After end_sessions(): log this browser in again with the new generation (and renew its
+    remember-me cookie if it had one); every other copy stays revoked."""
+    name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=name in request.cookies)
+
+
+@bp.post("/profile/sessions")
+@login_required
+def end_other_sessions():
+    """ "Log out everywhere": every other session and remember-me cookie of the account ends."""
+    user = current_person()
+    user.end_sessions()
+    audit.record("account.sessions_ended", target=user)
+    db.session.commit()
+    _keep_this_session(user)
+    flash(_("You are logged out on every other device and browser."), "success")
+    return redirect(url_for("accounts.profile"), 303)
 
 
 @bp.post("/profile/email")

@@ -8,19 +8,18 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from limits import parse_many
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from solidarna.accounts.models import User
-from solidarna.core import markdown, notifications, subjects
+from solidarna.core import markdown, notifications, subjects, throttle
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import ROLE_RANK
 from solidarna.discussions.mentions import render_body
 from solidarna.discussions.models import Category, Post, PostRevision, Subscription, Thread
 from solidarna.discussions.permissions import visible_levels
 from solidarna.discussions.reading import permalink
-from solidarna.extensions import db, limiter
+from solidarna.extensions import db
 from solidarna.tenants.models import Membership
 
 TITLE_MAX = 200
@@ -114,13 +113,10 @@ def clean_title(title: str | None) -> str:
 
 def check_rate(user) -> None:
     """Posting is limited per user (DISCUSSIONS_POST_LIMIT, e.g. "8 per minute;60 per hour")."""
-    if not limiter.enabled or not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    for item in parse_many(current_app.config["DISCUSSIONS_POST_LIMIT"]):
-        if not limiter.limiter.hit(item, "discussions-post", str(user.id)):
-            raise RateLimited(
-                _("You are posting very fast. Wait a minute and send it again; your text is kept.")
-            )
+    if not throttle.hit(current_app.config["DISCUSSIONS_POST_LIMIT"], "discussions-post", user.id):
+        raise RateLimited(
+            _("You are posting very fast. Wait a minute and send it again; your text is kept.")
+        )
 
 
 def _recipients_who_can_read(thread: Thread, users: list[User]) -> list[User]:

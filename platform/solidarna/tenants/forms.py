@@ -182,6 +182,15 @@ class OwnerForm(FlaskForm):
     )
 
 
+class AccountStatusForm(FlaskForm):
+    """Platform admins suspend an account (it cannot log in; its sessions end) or reinstate it."""
+
+    email = EmailField(
+        _l("E-mail address of the account"),
+        validators=[InputRequired(REQUIRED), email_check()],
+    )
+
+
 class TenantSettingsForm(FlaskForm):
     """What a space's own administrators may change; address, kind and region stay with the
     platform administrators."""

@@ -14,7 +14,7 @@ from solidarna.core.tenancy import tenant_context
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.tenants import services
-from solidarna.tenants.forms import KitUploadForm, OwnerForm, tenant_form
+from solidarna.tenants.forms import AccountStatusForm, KitUploadForm, OwnerForm, tenant_form
 from solidarna.tenants.kits import KitError, apply_kit, export_kit, parse_kit
 from solidarna.tenants.models import Tenant
 
@@ -41,13 +41,16 @@ def tenant_rows():
     return [(t, counts.get(t.id, 0), pending.get(t.id, 0)) for t in tenants]
 
 
-def index_page(form=None, kit_form=None, owner_form=None, status=200, kit_errors=None):
+def index_page(
+    form=None, kit_form=None, owner_form=None, status=200, kit_errors=None, account_form=None
+):
     return render(
         "tenants/platform/index.html",
         rows=tenant_rows(),
         form=form or tenant_form(formdata=None),
         kit_form=kit_form or KitUploadForm(formdata=None),
         owner_form=owner_form or OwnerForm(formdata=None),
+        account_form=account_form or AccountStatusForm(formdata=None),
         kit_errors=kit_errors,
         status=status,
     )
@@ -211,6 +214,38 @@ def make_owner(tenant_id: int):
         ),
         "success",
     )
+    return redirect(url_for("platform_admin.index"), 303)
+
+
+@bp.post("/accounts/status")
+def account_status():
+    """Suspend an account (it cannot log in, and every session of it ends at once) or
+    reinstate it; both go to the platform audit log."""
+    form = AccountStatusForm()
+    suspend = request.form.get("action") == "suspend"
+    if not form.validate():
+        return index_page(account_form=form, status=422)
+    user = User.by_email(form.email.data)
+    if user is None:
+        form.email.errors.append(_("No account has this e-mail address."))
+        return index_page(account_form=form, status=422)
+    if suspend and user.id == current_person().id:
+        form.email.errors.append(_("You cannot suspend your own account."))
+        return index_page(account_form=form, status=422)
+    if suspend and user.active:
+        user.active = False
+        user.end_sessions()
+        audit.record("account.suspended", target=user)
+    elif not suspend and not user.active:
+        user.active = True
+        audit.record("account.reinstated", target=user)
+    db.session.commit()
+    if suspend:
+        flash(
+            _("The account of %(email)s is suspended and logged out.", email=user.email), "success"
+        )
+    else:
+        flash(_("The account of %(email)s can log in again.", email=user.email), "success")
     return redirect(url_for("platform_admin.index"), 303)
 
 
