@@ -29,6 +29,12 @@ def create_app(config: dict | str | None = None) -> Flask:
     security.init_app(app)
     database.init_app(app)
 
+    from solidarna.core import jobs
+    from solidarna.extensions import cache
+
+    jobs.init_app(app)
+    cache.init_app(app)
+
     from solidarna.core import capabilities, errors, i18n, mail, notifications, rendering
     from solidarna.extensions import csrf, db, htmx, limiter, migrate
 
