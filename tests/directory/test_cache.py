@@ -48,8 +48,8 @@ def test_verifying_an_entry_updates_the_cached_list_and_overview(app, db, client
     overview = client.get("/rasina/ecosystem/", headers=EN).get_data(as_text=True)
     assert overview_total(overview) == "2"
     assert directory_keys(app) == {
-        "directory:%d:facets:public" % space.id,
-        "directory:%d:overview:public:municipality" % space.id,
+        f"directory:{space.id}:facets:public",
+        f"directory:{space.id}:overview:public:municipality",
     }  # both pages filled the cache
     with tenant_context(space.id):
         pending = db.session.scalar(
@@ -126,7 +126,7 @@ def test_filtered_lists_are_not_cached(app, client, space):
     assert not directory_keys(app)
 
 
-def test_the_cache_is_bounded(db, _schema, tmp_path, space):
+def test_the_cache_is_bounded(db, _schema, space):
     small = create_app(
         {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _schema, "CACHE_THRESHOLD": 3}
     )
@@ -134,7 +134,8 @@ def test_the_cache_is_bounded(db, _schema, tmp_path, space):
         for n in range(10):
             assert search.cached(("test", n), lambda n=n: n * 2) == n * 2
         assert search.cached(("test", 9), lambda: "recomputed") == 18
-        assert len(directory_keys(small)) <= 3
+        # cachelib's SimpleCache prunes once it holds more than the threshold
+        assert len(directory_keys(small)) <= 3 + 1
 
 
 # --- one cache shared by several processes (Redis) ---------------------------------------------
@@ -171,8 +172,9 @@ def redis_cache_config(_schema):
 
 
 def test_two_servers_share_the_cache_and_see_each_others_changes(db, space, redis_cache_config):
-    one_server, other_server = create_app(dict(redis_cache_config)), create_app(
-        dict(redis_cache_config)
+    one_server, other_server = (
+        create_app(dict(redis_cache_config)),
+        create_app(dict(redis_cache_config)),
     )
     first, second = Client(one_server), Client(other_server)
     html = first.get("/rasina/directory/", headers=EN).get_data(as_text=True)

@@ -48,7 +48,17 @@ from solidarna.core.models import TimestampMixin, one_of, utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 
-__all__ = ["Job", "JobFailed", "crontab", "enqueue", "enqueue_job", "periodic", "submit", "task", "tracked"]
+__all__ = [
+    "Job",
+    "JobFailed",
+    "crontab",
+    "enqueue",
+    "enqueue_job",
+    "periodic",
+    "submit",
+    "task",
+    "tracked",
+]
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +320,7 @@ def report_progress(done: int, total: int, *, every: float = 0.5) -> None:
     if job_id is None:
         return
     now = time.monotonic()
+    every = current_app.config.get("JOBS_PROGRESS_EVERY", every)
     if done < total and now - g.get("job_progress_at", 0) < every:
         return
     g.job_progress_at = now
@@ -396,7 +407,9 @@ def init_app(app: Flask) -> None:
         ).all()
         counts = ", ".join(f"{state} {count}" for state, count in rows) or "no jobs"
         huey = queue_of(app).huey
-        click.echo(f"{counts}; in the queue {huey.pending_count()}, scheduled {huey.scheduled_count()}")
+        click.echo(
+            f"{counts}; in the queue {huey.pending_count()}, scheduled {huey.scheduled_count()}"
+        )
 
     @app.after_request
     def _mail_by_the_worker(response):
@@ -408,13 +421,8 @@ def init_app(app: Flask) -> None:
             and not app.config.get("MAIL_SEND_AFTER_REQUEST")
             and not queue_of(app).huey.immediate
         ):
-            response.call_on_close(lambda: _enqueue_outbox(app))
+            try:  # one quick write to the queue; the view has committed the mail
+                enqueue("core.send_outbox")
+            except Exception:  # the worker's minute run delivers it anyway
+                log.exception("Could not enqueue the outbox's delivery")
         return response
-
-
-def _enqueue_outbox(app: Flask) -> None:
-    with app.app_context():
-        try:
-            enqueue("core.send_outbox")
-        except Exception:  # the periodic run delivers it anyway
-            log.exception("Could not enqueue outbox delivery")
