@@ -47,7 +47,10 @@ run: setup
 	@echo "  Solidarna is running at http://$(HOST):$(PORT)/"
 	@$(FLASK) demo accounts
 	@echo "  Mail is printed to this console (no MAIL_SERVER set). Stop with Ctrl+C."
+	@echo "  Background jobs (imports, mail, digests) run in a worker beside the server."
 	@echo
+	@PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(FLASK) jobs worker --workers 1 & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
 # In parallel with pytest-xdist, one worker per CPU (each with its own database, see

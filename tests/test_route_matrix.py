@@ -9,6 +9,7 @@ import re
 import pytest
 
 from solidarna import create_app
+from solidarna.core.jobs import Job
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Representative
 from solidarna.directory.organizations.services import create_organization
@@ -93,6 +94,7 @@ OBJECT_ARGS = {
     "thread_id",
     "post_id",
     "subject_id",
+    "job_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -191,7 +193,17 @@ class World:
                     f"Tajna tema {tenant.slug}", f"tajna.poruka.{tenant.slug}", author,
                     category=category, notify=False, rate_check=False,
                 )  # fmt: skip
+                # an import job of the space's owner (jobs are found by space and person)
+                job = Job(
+                    kind="directory.import", tenant_id=tenant.id, user_id=author.id,
+                    state="done", params={},
+                    result={"filename": "x.csv", "moderation": "pending", "created": [],
+                            "skipped": []},
+                )  # fmt: skip
+                db.session.add(job)
+                db.session.flush()
                 self.objects[tenant.slug] = {
+                    "job_id": job.id,
                     "membership_id": (pending or any_membership).id,
                     "invitation_id": invitation.id,
                     "token": services.invitation_token(invitation),

@@ -107,6 +107,28 @@ class Config:
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Background jobs (core/jobs.py, huey). Empty: an SQLite queue in the instance folder
+    # (instance/jobs.sqlite3); "redis://host:6379/0": Redis (production, several servers);
+    # "sqlite:////path/jobs.sqlite3": that file; "immediate": run each job at once inside
+    # the enqueueing call (tests). JOBS_NAME separates the queues of several installations
+    # sharing one Redis. `flask jobs worker` runs the queue (docs/operations.md).
+    JOBS_URL = os.environ.get("JOBS_URL", "")
+    JOBS_NAME = os.environ.get("JOBS_NAME", "solidarna")
+    JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
+    # Seconds before a failed job is tried again, and how many times.
+    JOBS_RETRY_DELAY = _env_int("JOBS_RETRY_DELAY", 30)
+    JOBS_RETRIES = _env_int("JOBS_RETRIES", 2)
+
+    # The shared cache (Flask-Caching): SimpleCache keeps it in each process (development);
+    # RedisCache with CACHE_REDIS_URL shares it between processes and servers (production).
+    # What is cached is validated against the database, so either is correct; Redis only
+    # saves every process computing the same aggregates.
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "RedisCache" if CACHE_REDIS_URL else "SimpleCache")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "solidarna:")
+    CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 24 * 3600)
+    CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 512)
+
     # Base map of the directory's map pages: a tile URL template ({z}/{x}/{y}, optionally {s}
     # and {r}). Its origin is the only third-party origin the platform allows, in img-src of
     # the map pages only. Empty: markers without a base map, no third-party request at all.
@@ -129,6 +151,11 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SEND_AFTER_REQUEST = False
     MAIL_SERVER = ""
+    # Jobs run inside the call that enqueues them; tests of the worker set a real storage.
+    JOBS_URL = "immediate"
+    JOBS_RETRY_DELAY = 0
+    CACHE_TYPE = "SimpleCache"
+    CACHE_REDIS_URL = ""
 
 
 class ProductionConfig(Config):

@@ -1,6 +1,7 @@
 """Extension objects, created here unbound and initialised in create_app()."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -19,4 +20,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 htmx = HTMX()
+#: shared between processes with CACHE_TYPE=RedisCache (config.py); what is kept in it is
+#: validated against the database by whoever reads it (directory/organizations/search.py)
+cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -3,14 +3,26 @@ facets and the ecosystem overview are kept until the tenant's directory changes,
 change, through any path, is seen on the next request; tenants and viewer levels never share
 an entry."""
 
-import pytest
+import os
+import uuid
 
+import pytest
+import redis
+
+from solidarna import create_app
 from solidarna.accounts.models import User
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations import search, services
 from solidarna.directory.organizations.models import Organization
+from solidarna.extensions import cache
 from tests.conftest import EN, Client, definitions, parse
 from tests.directory.conftest import facet_counts
+
+
+def directory_keys(app) -> set[str]:
+    """The directory's keys in the application's cache (a SimpleCache in the tests)."""
+    backend = app.extensions["cache"][cache]
+    return {key for key in backend._cache if key.startswith("directory:")}
 
 
 def facet_count(html: str, name: str, value: str) -> int | None:
@@ -35,7 +47,10 @@ def test_verifying_an_entry_updates_the_cached_list_and_overview(app, db, client
     assert facet_count(html, "municipality", "Brus") is None
     overview = client.get("/rasina/ecosystem/", headers=EN).get_data(as_text=True)
     assert overview_total(overview) == "2"
-    assert app.extensions["directory_cache"]  # both pages filled the cache
+    assert directory_keys(app) == {
+        f"directory:{space.id}:facets:public",
+        f"directory:{space.id}:overview:public:municipality",
+    }  # both pages filled the cache
     with tenant_context(space.id):
         pending = db.session.scalar(
             db.select(Organization).where(Organization.moderation == "pending")
@@ -106,16 +121,91 @@ def test_tenants_and_levels_do_not_share_cached_counts(app, db, client, space, m
 
 
 def test_filtered_lists_are_not_cached(app, client, space):
-    app.extensions.pop("directory_cache", None)
     client.get("/rasina/directory/?q=zadruga", headers=EN)
     client.get("/rasina/directory/?kd=A", headers=EN)
-    assert not app.extensions.get("directory_cache")
+    assert not directory_keys(app)
 
 
-def test_the_cache_is_bounded(app, db, monkeypatch, space):
-    monkeypatch.setattr(search, "CACHE_SIZE", 3)
-    with app.test_request_context("/"), tenant_context(space.id):
+def test_the_cache_is_bounded(db, _schema, space):
+    small = create_app(
+        {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _schema, "CACHE_THRESHOLD": 3}
+    )
+    with small.test_request_context("/"), tenant_context(space.id):
         for n in range(10):
             assert search.cached(("test", n), lambda n=n: n * 2) == n * 2
         assert search.cached(("test", 9), lambda: "recomputed") == 18
-        assert len(app.extensions["directory_cache"]) == 3
+        # cachelib's SimpleCache prunes once it holds more than the threshold
+        assert len(directory_keys(small)) <= 3 + 1
+
+
+# --- one cache shared by several processes (Redis) ---------------------------------------------
+
+
+def redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but Redis is not reachable at {url}: {error}")
+        pytest.skip(f"Redis not reachable at {url}")
+    return url
+
+
+@pytest.fixture
+def redis_cache_config(_schema):
+    """Two applications (as two app servers would be) on one Redis, under a prefix of this
+    test's own; its keys are deleted afterwards (never the others')."""
+    url = redis_url()
+    prefix = f"solidarna-test-{uuid.uuid4().hex}:"
+    yield {
+        "ENV_NAME": "testing",
+        "SQLALCHEMY_DATABASE_URI": _schema,
+        "PUBLIC_BASE_URL": "http://localhost",
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": url,
+        "CACHE_KEY_PREFIX": prefix,
+    }
+    connection = redis.Redis.from_url(url)
+    for key in connection.scan_iter(f"{prefix}*"):
+        connection.delete(key)
+
+
+def test_two_servers_share_the_cache_and_see_each_others_changes(db, space, redis_cache_config):
+    one_server, other_server = (
+        create_app(dict(redis_cache_config)),
+        create_app(dict(redis_cache_config)),
+    )
+    first, second = Client(one_server), Client(other_server)
+    html = first.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+    assert facet_count(html, "municipality", "Brus") is None
+    # The second server finds the first one's counts in Redis: computing them again would
+    # take the facets' statement, which is not run.
+    computed = []
+    original = search.facet_counts
+
+    def counting(*args, **kwargs):
+        computed.append(args)
+        return original(*args, **kwargs)
+
+    search.facet_counts = counting
+    try:
+        html = second.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+        assert facet_count(html, "kd", "A") == 1 and not computed
+        # A change made through the first server ...
+        owner = Client(one_server)
+        owner.login("owner@example.org")
+        with one_server.app_context(), tenant_context(space.id):
+            pending = db.session.scalar(
+                db.select(Organization).where(Organization.moderation == "pending")
+            )
+            pending_id = pending.id
+        response = owner.post(
+            f"/rasina/directory/{pending_id}/moderate", {"action": "verify"}, headers=EN
+        )
+        assert response.status_code == 303
+        # ... is seen on the next request to the second.
+        html = second.get("/rasina/directory/", headers=EN).get_data(as_text=True)
+        assert facet_count(html, "municipality", "Brus") == 1 and len(computed) == 1
+    finally:
+        search.facet_counts = original

@@ -11,7 +11,7 @@ import click
 from flask import Flask
 from flask_babel import ngettext
 
-from solidarna.core import mail, notifications
+from solidarna.core import jobs, mail, notifications
 from solidarna.core.models import utcnow
 from solidarna.core.notifications import (
     Notification,
@@ -119,6 +119,16 @@ def _mail_digest(user, unread: list[Notification]) -> None:
     )
 
 
+@jobs.periodic("core.send_digests", jobs.crontab(minute="0", hour="5"))
+def send_digests_daily() -> None:
+    """The worker queues the daily digests at 05:00 UTC (06:00 or 07:00 in Belgrade) and
+    delivers them with the rest of the outbox."""
+    count = send_digests()
+    db.session.commit()
+    if count:
+        mail.send_all_due(DELIVERY_BATCH)
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.group("notifications")
     def notifications_cli() -> None:
@@ -133,13 +143,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"queued {count} digest mail(s)")
         if no_send:
             return
-        totals = {"sent": 0, "retry": 0, "failed": 0}
-        while True:  # every due message, in batches; each is tried at most once per run
-            counts = mail.send_pending(limit=DELIVERY_BATCH)
-            for key, value in counts.items():
-                totals[key] += value
-            if sum(counts.values()) < DELIVERY_BATCH:
-                break
+        totals = mail.send_all_due(DELIVERY_BATCH)
         click.echo(f"sent {totals['sent']}, to retry {totals['retry']}, failed {totals['failed']}")
 
     @notifications_cli.command("purge")

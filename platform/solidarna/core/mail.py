@@ -22,6 +22,7 @@ from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from solidarna.core import jobs
 from solidarna.core.models import utcnow
 from solidarna.extensions import db
 
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 60
 BACKOFF_MAX_SECONDS = 6 * 3600
+#: a message being delivered is not due for others meanwhile (if the sender dies, it is
+#: tried again after this)
+CLAIM_SECONDS = 600
+DELIVERY_BATCH = 100
 
 
 class OutboxMessage(db.Model):
@@ -140,6 +145,21 @@ def send_pending(limit: int = 100, now: datetime | None = None) -> dict[str, int
     smtp = None
     try:
         for message in due:
+            # Several senders may run at once (the worker's minute, an enqueue after a
+            # request, cron): each message is claimed by exactly one of them.
+            claimed = db.session.execute(
+                db.update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == message.id,
+                    OutboxMessage.next_attempt_at.is_not(None),
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            db.session.commit()
+            if not claimed:
+                continue
             message.attempts += 1
             try:
                 email = build_email(message)
@@ -171,6 +191,25 @@ def send_pending(limit: int = 100, now: datetime | None = None) -> dict[str, int
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
     return counts
+
+
+def send_all_due(batch: int = DELIVERY_BATCH) -> dict[str, int]:
+    """Every due message, in batches; each is tried at most once per run."""
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    while True:
+        counts = send_pending(limit=batch)
+        for key, value in counts.items():
+            totals[key] += value
+        if sum(counts.values()) < batch:
+            return totals
+
+
+@jobs.periodic("core.send_outbox", jobs.crontab(minute="*"))
+def send_outbox() -> None:
+    """The worker delivers the outbox every minute (and when a request queued mail)."""
+    counts = send_all_due()
+    if any(counts.values()):
+        log.info("Outbox: %s", counts)
 
 
 def init_app(app: Flask) -> None:

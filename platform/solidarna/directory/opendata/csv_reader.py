@@ -22,7 +22,7 @@ from solidarna.directory.opendata.services import BOM, COLUMNS
 
 MAX_BYTES = 5 * 1024 * 1024
 #: Rows per file. Creating an entry through services.create_organization takes about 5 ms
-#: (SQLite and PostgreSQL), so 2,000 rows are confirmed in about 10-15 s, inside a request.
+#: (SQLite and PostgreSQL), so 2,000 rows are confirmed in about 10-15 s, by the worker (import_job.py).
 MAX_ROWS = 2000
 REQUIRED_COLUMNS = ("name", "legal_form", "actor_type", "municipality")
 EMPTY = _l("The file is empty.")

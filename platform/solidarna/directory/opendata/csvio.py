@@ -104,14 +104,23 @@ class Report:
 
 
 def import_rows(
-    rows: list[Row], by, *, filename: str, moderation: str = "pending", include_similar=False
+    rows: list[Row],
+    by,
+    *,
+    filename: str,
+    moderation: str = "pending",
+    include_similar=False,
+    progress=None,
 ) -> Report:
     """Create an entry for every importable row, in the caller's transaction (the caller
-    commits once, or rolls back and nothing is written)."""
+    commits once, or rolls back and nothing is written). `progress(done, total)` is told
+    how many rows are done, before each row and at the end (the import job shows it)."""
     if moderation not in ("pending", "verified"):
         raise ValueError(moderation)
     report = Report(filename, moderation)
-    for row in rows:
+    for done, row in enumerate(rows):
+        if progress is not None:
+            progress(done, len(rows))
         if not row.importable(include_similar):
             reasons = [f"{p.column}: {p.message}" for p in row.errors]
             if not reasons:
@@ -127,6 +136,8 @@ def import_rows(
             moderation=moderation,
         )
         report.created.append((row.number, org.id, org.name))
+    if progress is not None:
+        progress(len(rows), len(rows))
     audit.record(
         "directory.imported",
         actor=by,

@@ -1,62 +1,112 @@
 """Where an uploaded file (CSV or a workbook, kept as it was sent) waits between the preview
-and the confirmation of an import.
+and the confirmation of an import: in the database (`import_uploads`), so whichever app server
+or worker handles the next step finds it.
 
-In the instance folder under a random name, in a folder of its tenant and user
-(imports/<tenant id>/<user id>/<32 hex>.upload): the client sends back only that random id, and
-the server never uses a path or name it was sent. Files older than a day are removed."""
+Each upload belongs to its space (tenant) and its person and is known to the browser only by a
+random token (32 hex, 128 bits) that is worthless to anyone else: it is looked up together
+with the space and the person. The confirmation claims it for exactly one import job; the job
+consumes it (drops the content) in the transaction that creates the entries, so an import is
+never applied twice. Uploads older than a day are deleted (on the next upload in the space,
+and by the worker's daily purge)."""
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import time
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from flask import abort, current_app, g
 from flask_login import current_user
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from solidarna.core import jobs
+from solidarna.core.models import TenantScoped, utcnow
+from solidarna.core.tenancy import cross_tenant
+from solidarna.extensions import db
 
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
-KEEP_SECONDS = 24 * 3600
+KEEP = timedelta(days=1)
 
 
-def folder() -> Path:
-    """This tenant's and person's folder of waiting uploads."""
-    return Path(current_app.instance_path) / "imports" / str(g.tenant.id) / str(current_user.id)
+class ImportUpload(TenantScoped, db.Model):
+    __tablename__ = "import_uploads"
+    __table_args__ = (UniqueConstraint("tenant_id", "token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(200))
+    #: the file as it was sent; NULL once imported
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: the import job that took it (one confirmation only)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    consumed_at: Mapped[datetime | None]
 
 
-def paths(upload_id: str) -> tuple[Path, Path, Path]:
-    """(the file, its metadata, its report) for an upload id; 404 for anything but an id."""
-    if not UPLOAD_ID.match(upload_id or ""):
-        abort(404)
-    here = folder()
-    return (
-        here / f"{upload_id}.upload",
-        here / f"{upload_id}.json",
-        here / f"{upload_id}.report.json",
-    )
-
-
-def _clean_old(here: Path) -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for path in here.glob("*"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass
+def _expired(now: datetime | None = None):
+    return ImportUpload.created_at < (now or utcnow()) - KEEP
 
 
 def store(raw: bytes, filename: str) -> str:
-    """Keep an uploaded file until it is confirmed; its new random id."""
-    here = folder()
-    here.mkdir(parents=True, exist_ok=True)
-    _clean_old(here)
-    upload_id = secrets.token_hex(16)
-    data, meta, _report = paths(upload_id)
-    data.write_bytes(raw)
-    meta.write_text(json.dumps({"filename": filename}), encoding="utf-8")
-    return upload_id
+    """Keep an uploaded file until it is confirmed; its new random token. Commits."""
+    db.session.execute(db.delete(ImportUpload).where(_expired()))  # this space's old ones
+    token = secrets.token_hex(16)
+    db.session.add(
+        ImportUpload(user_id=current_user.id, token=token, filename=filename, content=raw)
+    )
+    db.session.commit()
+    return token
+
+
+def waiting(token: str) -> ImportUpload | None:
+    """This person's upload in this space, not yet claimed by an import and not expired."""
+    if not UPLOAD_ID.match(token or ""):
+        return None
+    return db.session.scalar(
+        db.select(ImportUpload).where(
+            ImportUpload.token == token,
+            ImportUpload.user_id == current_user.id,
+            ImportUpload.job_id.is_(None),
+            ImportUpload.content.is_not(None),
+            ~_expired(),
+        )
+    )
+
+
+def claim(upload: ImportUpload, job_id: int) -> bool:
+    """Give the upload to one job: of two confirmations at once, one wins."""
+    return (
+        db.session.execute(
+            update(ImportUpload)
+            .where(ImportUpload.id == upload.id, ImportUpload.job_id.is_(None))
+            .values(job_id=job_id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+
+
+def release(job) -> None:
+    """After a failed import: the upload can be confirmed again (within its day)."""
+    db.session.execute(
+        update(ImportUpload)
+        .where(ImportUpload.job_id == job.id, ImportUpload.consumed_at.is_(None))
+        .values(job_id=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def purge(now: datetime | None = None) -> int:
+    """Delete every space's uploads older than a day; the caller commits."""
+    with cross_tenant():  # deliberately every space's: a maintenance job
+        return db.session.execute(db.delete(ImportUpload).where(_expired(now))).rowcount
+
+
+@jobs.periodic("directory.purge_uploads", jobs.crontab(minute="30", hour="*"))
+def purge_uploads() -> None:
+    purge()
+    db.session.commit()
 
 
 def display_name(filename: str | None) -> str:

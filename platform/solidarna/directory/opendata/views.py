@@ -8,7 +8,6 @@ exports are streamed row by row."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,21 +15,22 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     g,
+    make_response,
     redirect,
+    render_template,
     request,
     stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from solidarna.accounts.services import absolute_url
+from solidarna.core import jobs
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory import taxonomy
-from solidarna.directory.opendata import csvio, uploads
+from solidarna.directory.opendata import csvio, import_job, uploads
 from solidarna.directory.opendata import services as opendata
 from solidarna.directory.opendata.forms import ConfirmForm, UploadForm
 from solidarna.directory.organizations import search, services
@@ -122,9 +122,10 @@ def organization_json(organization_id: int):
 # --- the import (CSV or .xlsx), for the space's administrators: template, upload, preview, confirm, report
 #
 # Nothing is written to the directory before the admin confirms. Between the preview and the
-# confirmation the uploaded file waits in the instance folder (uploads.py). On confirmation the
-# file is read and checked again (the directory may have changed), the valid rows are created
-# in one transaction, the file is deleted and a report is kept next to it for a day.
+# confirmation the uploaded file waits in the database (uploads.py). The confirmation hands it
+# to an import job (import_job.py): the worker reads and checks the file again (the directory
+# may have changed), creates the valid rows in one transaction that also consumes the upload,
+# and keeps the report in the job's row; the admin watches the progress meanwhile.
 
 import_bp = TenantBlueprint("directory_import", __name__, url_prefix="/directory")
 SHOWN_PROBLEMS = 1000
@@ -227,50 +228,72 @@ def upload():
 @import_bp.post("/import/confirm")
 @require(can_moderate_directory)
 def confirm():
+    """Hand the upload to an import job and show its progress: the entries are created by
+    the worker (import_job.py), not in this request."""
     form = ConfirmForm()
     if not form.validate():
         abort(400)
-    data, meta, report_path = uploads.paths(form.upload_id.data)
-    claimed = data.with_suffix(".importing")
-    try:
-        os.rename(data, claimed)  # only one confirmation can take the file
-    except FileNotFoundError:
-        return _upload_page(
-            UploadForm(formdata=None),
-            error=_("This upload has already been imported or has expired. Upload the file again."),
-            status=409,
-        )
-    try:
-        filename = json.loads(meta.read_text(encoding="utf-8"))["filename"]
-        table = csvio.read(claimed.read_bytes(), filename)
-        rows = csvio.validate(table, g.tenant)
-        report = csvio.import_rows(
-            rows,
-            current_person(),
-            filename=filename,
+    upload = uploads.waiting(form.upload_id.data)
+    if upload is not None:
+        job = jobs.submit(
+            import_job.KIND,
+            tenant_id=g.tenant.id,
+            user_id=current_person().id,
+            upload_id=upload.id,
             moderation=form.moderation.data,
-            include_similar=form.include_similar.data,
+            include_similar=bool(form.include_similar.data),
         )
-        db.session.commit()
-    except Exception:
+        if uploads.claim(upload, job.id):  # only one confirmation can take the upload
+            db.session.commit()
+            jobs.enqueue_job(job)
+            return redirect(url_for("directory_import.job", job_id=job.id), 303)
         db.session.rollback()
-        os.rename(claimed, data)
-        raise
-    report_path.write_text(json.dumps(report.to_dict()), encoding="utf-8")
-    claimed.unlink(missing_ok=True)
-    meta.unlink(missing_ok=True)
-    flash(
-        ngettext("Imported %(num)d entry.", "Imported %(num)d entries.", len(report.created)),
-        "success" if report.created else "warning",
+    return _upload_page(
+        UploadForm(formdata=None),
+        error=_("This upload has already been imported or has expired. Upload the file again."),
+        status=409,
     )
-    return redirect(url_for("directory_import.report", upload_id=form.upload_id.data), 303)
 
 
-@import_bp.get("/import/<upload_id>/report")
-@require(can_moderate_directory)
-def report(upload_id: str):
-    _data, _meta, path = uploads.paths(upload_id)
-    if not path.exists():
+def _own_job(job_id: int) -> jobs.Job:
+    job = jobs.find(job_id, import_job.KIND, g.tenant.id, current_person().id)
+    if job is None:
         abort(404)
-    report = csvio.Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    return render("directory/import_report.html", report=report)
+    return job
+
+
+def _job_context(job: jobs.Job) -> dict:
+    done, total = jobs.progress(job)
+    return {
+        "job": job,
+        "done": done,
+        "total": total,
+        "poll_url": url_for("directory_import.job_progress", job_id=job.id),
+        "page_url": url_for("directory_import.job", job_id=job.id),
+    }
+
+
+@import_bp.get("/import/jobs/<int:job_id>")
+@require(can_moderate_directory)
+def job(job_id: int):
+    """The import's progress while it runs (refreshed by htmx, or by the page itself
+    without JavaScript), then its report."""
+    job = _own_job(job_id)
+    if job.state == "done":
+        report = csvio.Report.from_dict(job.result)
+        return render("directory/import_report.html", report=report)
+    return render("directory/import_job.html", **_job_context(job))
+
+
+@import_bp.get("/import/jobs/<int:job_id>/progress")
+@require(can_moderate_directory)
+def job_progress(job_id: int):
+    """The progress fragment the job page polls; once the job is finished it sends the
+    browser to the page (the report or the failure)."""
+    job = _own_job(job_id)
+    context = _job_context(job)
+    response = make_response(render_template("jobs/_progress.html", **context))
+    if job.finished:
+        response.headers["HX-Redirect"] = context["page_url"]
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -4,10 +4,10 @@ decided in services.py; the generic list machinery is core/facets.py, the map's 
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import logging
 from dataclasses import dataclass, field
 
-from flask import current_app, g, has_app_context
+from flask import g, has_app_context
 from sqlalchemy import String, event, func, literal, select, union_all
 from sqlalchemy.orm import Session, lazyload, load_only, raiseload
 
@@ -39,7 +39,9 @@ from solidarna.directory.organizations.services import (
     viewer_level,
     visible_clause,
 )
-from solidarna.extensions import db
+from solidarna.extensions import cache, db
+
+log = logging.getLogger(__name__)
 
 PER_PAGE = 24
 SORTS = {
@@ -265,8 +267,10 @@ def facet_counts(filters: Filters, level: str, own_ids: set[int]) -> dict[str, d
 
 # --- caching aggregates per tenant -------------------------------------------------------------
 
-#: aggregates kept per application (process): (tenant id, key) -> (version, value)
-CACHE_SIZE = 512
+#: aggregates kept in the shared cache (extensions.cache: Redis in production, each process's
+#: memory in development) under "directory:<tenant id>:<key>", with the version they were
+#: computed at
+CACHE_PREFIX = "directory"
 
 
 def directory_version() -> tuple:
@@ -295,23 +299,31 @@ def directory_version() -> tuple:
     return g.directory_version
 
 
+def cache_key(tenant_id: int | None, key: tuple) -> str:
+    return ":".join((CACHE_PREFIX, str(tenant_id), *(str(part) for part in key)))
+
+
 def cached(key: tuple, compute):
     """`compute()`, or what it gave for this tenant and key while the directory has not
-    changed since (see directory_version). Per process and bounded; a changed directory
-    recomputes on the next request, in every process, because the marker is read from the
-    database first."""
-    store: OrderedDict = current_app.extensions.setdefault("directory_cache", OrderedDict())
+    changed since (see directory_version). Kept in the shared cache, so one process's result
+    serves the others; a changed directory recomputes on the next request, in every process
+    and on every server, because the marker is read from the database first and compared
+    with the one stored beside the value. A cache that does not answer (Redis down) only
+    costs the computation."""
     version = directory_version()
-    full_key = (version[0], *key)
-    hit = store.get(full_key)
-    if hit is not None and hit[0] == version:
-        store.move_to_end(full_key)
+    full_key = cache_key(version[0], key)
+    try:
+        hit = cache.get(full_key)
+    except Exception:  # a cache is never a reason to fail the page
+        log.warning("Cache not reachable; computing %s", full_key, exc_info=True)
+        hit = None
+    if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == version:
         return hit[1]
     value = compute()
-    store[full_key] = (version, value)
-    store.move_to_end(full_key)
-    while len(store) > CACHE_SIZE:
-        store.popitem(last=False)
+    try:
+        cache.set(full_key, (version, value))
+    except Exception:
+        log.warning("Cache not reachable; not keeping %s", full_key, exc_info=True)
     return value
 
 
