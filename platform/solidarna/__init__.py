@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -13,7 +14,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     """Build the application. `config` is a config name or a mapping of overrides."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        # SOLIDARNA_INSTANCE: the folder of this server's own files (development secret key,
+        # SQLite database and queue); several servers on one machine each get their own.
+        instance_path=os.environ.get("SOLIDARNA_INSTANCE") or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )

@@ -3,11 +3,8 @@ facets and the ecosystem overview are kept until the tenant's directory changes,
 change, through any path, is seen on the next request; tenants and viewer levels never share
 an entry."""
 
-import os
-import uuid
 
 import pytest
-import redis
 
 from solidarna import create_app
 from solidarna.accounts.models import User
@@ -141,34 +138,18 @@ def test_the_cache_is_bounded(db, _schema, space):
 # --- one cache shared by several processes (Redis) ---------------------------------------------
 
 
-def redis_url() -> str:
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but Redis is not reachable at {url}: {error}")
-        pytest.skip(f"Redis not reachable at {url}")
-    return url
-
-
 @pytest.fixture
-def redis_cache_config(_schema):
+def redis_cache_config(_schema, redis_url, redis_prefix):
     """Two applications (as two app servers would be) on one Redis, under a prefix of this
     test's own; its keys are deleted afterwards (never the others')."""
-    url = redis_url()
-    prefix = f"solidarna-test-{uuid.uuid4().hex}:"
     yield {
         "ENV_NAME": "testing",
         "SQLALCHEMY_DATABASE_URI": _schema,
         "PUBLIC_BASE_URL": "http://localhost",
         "CACHE_TYPE": "RedisCache",
-        "CACHE_REDIS_URL": url,
-        "CACHE_KEY_PREFIX": prefix,
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": f"{redis_prefix}:",
     }
-    connection = redis.Redis.from_url(url)
-    for key in connection.scan_iter(f"{prefix}*"):
-        connection.delete(key)
 
 
 def test_two_servers_share_the_cache_and_see_each_others_changes(db, space, redis_cache_config):

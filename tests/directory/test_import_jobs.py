@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import event
 
 from solidarna.core import jobs
@@ -31,21 +30,10 @@ ROOT = Path(__file__).resolve().parents[2]
 HTMX = {**EN, "HX-Request": "true"}
 
 
-def redis_url() -> str:
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but Redis is not reachable at {url}: {error}")
-        pytest.skip(f"Redis not reachable at {url}")
-    return url
-
-
 @pytest.fixture(params=["sqlite", "redis"])
 def storage(request, tmp_path) -> str:
     if request.param == "redis":
-        return redis_url()
+        return request.getfixturevalue("redis_url")
     return f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
 
 
