@@ -3,7 +3,6 @@ facets and the ecosystem overview are kept until the tenant's directory changes,
 change, through any path, is seen on the next request; tenants and viewer levels never share
 an entry."""
 
-
 import pytest
 
 from solidarna import create_app
