@@ -63,3 +63,16 @@ document.addEventListener("keydown", function (event) {
   var first = event.target.closest(".mention-helper").querySelector("[data-mention]");
   if (first) first.click();
 });
+
+// The header's menu is a <details>: folded on a phone, open on wider screens (where browsers
+// without ::details-content would otherwise show it folded too).
+(function () {
+  var wide = window.matchMedia("(min-width: 48rem)");
+  function sync() {
+    var menu = document.querySelector("[data-site-menu]");
+    if (menu) menu.open = wide.matches;
+  }
+  document.addEventListener("DOMContentLoaded", sync);
+  document.addEventListener("htmx:afterSettle", sync);
+  if (wide.addEventListener) wide.addEventListener("change", sync);
+})();
