@@ -29,7 +29,15 @@ def create_app(config: dict | str | None = None) -> Flask:
     security.init_app(app)
     database.init_app(app)
 
-    from solidarna.core import capabilities, errors, i18n, mail, notifications, rendering
+    from solidarna.core import (
+        backup,
+        capabilities,
+        errors,
+        i18n,
+        mail,
+        notifications,
+        rendering,
+    )
     from solidarna.extensions import csrf, db, htmx, limiter, migrate
 
     capabilities.init_app(app)
@@ -42,6 +50,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     notifications.init_app(app)
+    backup.init_app(app)
 
     from solidarna import accounts, demo, directory, discussions, pages, tenants
     from solidarna import notifications as notification_views
