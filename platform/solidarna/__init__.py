@@ -24,8 +24,11 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.config.from_object(select_config(name))
     app.config.from_mapping(overrides)
 
-    from solidarna.core import database, security
+    from solidarna.core import database, error_tracking, security
+    from solidarna.core import logging as app_logging
 
+    app_logging.init_app(app)  # first: its hooks run before any other may answer
+    error_tracking.init_app(app)
     security.init_app(app)
     database.init_app(app)
 

@@ -64,7 +64,7 @@ def _schema_revision(counts: dict[str, int], conn: Connection) -> str | None:
     return conn.execution_options(all_tenants=True).scalar(sa.select(table.c.version_num))
 
 
-def _version() -> str:
+def app_version() -> str:
     try:
         return metadata.version("solidarna")
     except metadata.PackageNotFoundError:
@@ -188,7 +188,7 @@ def backup(output: str | Path) -> Path:
         manifest = {
             "format": FORMAT,
             "application": "solidarna",
-            "version": _version(),
+            "version": app_version(),
             "created_at": created.isoformat().replace("+00:00", "Z"),
             "database": kind,
             "database_file": database_file.name,
