@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from solidarna import create_app
+from solidarna.core.i18n import LOCALE_COOKIE
 from solidarna.core.logging import KeyValueFormatter, RequestContextFilter
 from tests.conftest import PASSWORD, free_port
 
@@ -233,10 +234,20 @@ def test_production_cookies_are_secure_httponly_lax_and_hsts_is_sent(
             **https,
         )
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        language = client.post(
+            "/language",
+            data={"csrf_token": token.group(1), "locale": "en", "next": "/"},
+            headers={"Referer": "https://solidarna.example/"},
+            **https,
+        )
+        assert language.status_code == 303, language.get_data(as_text=True)[:500]
         for name in ("session", "remember_token"):
             cookie = _cookie(response, name)
             for flag in ("Secure", "HttpOnly", "SameSite=Lax"):
                 assert flag in cookie, cookie
+        cookie = _cookie(language, LOCALE_COOKIE)  # the language chosen: Secure as well
+        for flag in ("Secure", "HttpOnly", "SameSite=Lax"):
+            assert flag in cookie, cookie
     finally:
         with prod.app_context():
             from solidarna.extensions import db
