@@ -125,6 +125,7 @@ class TestingConfig(Config):
     MAIL_SEND_AFTER_REQUEST = False
     MAIL_SERVER = ""
     SENTRY_DSN = ""  # a developer's SENTRY_DSN does not receive the test suite's errors
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")  # not a line per request in test output
 
 
 class ProductionConfig(Config):

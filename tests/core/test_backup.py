@@ -113,7 +113,8 @@ def restored_into(other, archive, target, before, tmp_path):
     assert counts_of(target) == before
 
 
-def test_restore_refuses_a_database_that_has_tables(filled, runner, tmp_path):
+def test_restore_refuses_a_database_that_has_tables(make_user, runner, tmp_path):
+    make_user()
     runner.invoke(args=["backup", "--output", str(tmp_path / "b.tar.gz")])
     result = runner.invoke(args=["restore", str(tmp_path / "b.tar.gz")])
     assert result.exit_code == 1

@@ -31,8 +31,10 @@ HEX_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @pytest.fixture
-def log_lines():
-    """What the application's own handler set-up (filter + key=value formatter) writes."""
+def log_lines(caplog):
+    """What the application's own handler set-up (filter + key=value formatter) writes, at
+    INFO (the testing config logs from WARNING up)."""
+    caplog.set_level(logging.INFO)
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RequestContextFilter())
