@@ -28,8 +28,11 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.config.from_mapping(overrides)
     _trust_proxies(app)
 
-    from solidarna.core import database, security
+    from solidarna.core import database, error_tracking, security
+    from solidarna.core import logging as app_logging
 
+    app_logging.init_app(app)  # first: its hooks run before any other may answer
+    error_tracking.init_app(app)
     security.init_app(app)
     database.init_app(app)
 
@@ -41,6 +44,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from solidarna.core import (
         audit_text,
+        backup,
         capabilities,
         errors,
         i18n,
@@ -61,6 +65,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     notifications.init_app(app)
+    backup.init_app(app)
 
     from solidarna import accounts, demo, directory, discussions, pages, tenants
     from solidarna import notifications as notification_views

@@ -139,6 +139,15 @@ class Config:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
     )
 
+    # Logging (core/logging.py): level, and `keyvalue` or `json` lines on stderr.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "keyvalue")
+    # Error tracking (core/error_tracking.py): Sentry (or a compatible service) only when a
+    # DSN is set; without one sentry_sdk is not even imported.
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
+    SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -156,6 +165,8 @@ class TestingConfig(Config):
     JOBS_RETRY_DELAY = 0
     CACHE_TYPE = "SimpleCache"
     CACHE_REDIS_URL = ""
+    SENTRY_DSN = ""  # a developer's SENTRY_DSN does not receive the test suite's errors
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")  # not a line per request in test output
 
 
 class ProductionConfig(Config):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -61,12 +61,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):
-        log.error(
-            "Unhandled error on %s %s",
-            request.method,
-            request.path,
-            exc_info=error.original_exception,
-        )
+        # Flask has logged the exception already ("Exception on /path [GET]", logger
+        # "solidarna"), with the request id, tenant, user id and route (core/logging.py).
         from solidarna.extensions import db
 
         db.session.rollback()

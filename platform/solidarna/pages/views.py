@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect
+from flask import Blueprint, current_app, jsonify, redirect
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -59,6 +59,11 @@ def set_language():
         db.session.commit()
     response = redirect(safe_next(value=form.next.data), 303)
     response.set_cookie(
-        LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        LOCALE_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],  # Secure in production, as the session
     )
     return response
