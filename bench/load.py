@@ -41,7 +41,6 @@ import re
 import secrets
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,7 +53,6 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from sqlalchemy import insert, select
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -84,8 +82,7 @@ def add_load_layer(url: str, *, accounts: int = 40, threads: int = 2_000, posts:
                    seed: int = 1, say=print) -> bool:  # fmt: skip
     """Discussions, resources, practices and `accounts` member accounts (each representing one
     verified organization) in the largest space. False when they are there already."""
-    from discussions import _fill
-    from discussions import OTHER_CATEGORY_THREADS
+    from discussions import OTHER_CATEGORY_THREADS, _fill
     from generate import ADMIN_EMAIL, HUB_TIES, make_app
 
     from solidarna.accounts.models import User
@@ -101,7 +98,9 @@ def add_load_layer(url: str, *, accounts: int = 40, threads: int = 2_000, posts:
 
     long_thread = min(500, posts // 10)
     if posts - long_thread < threads + 3 * OTHER_CATEGORY_THREADS:
-        raise SystemExit(f"--posts must be at least --threads-data + {3 * OTHER_CATEGORY_THREADS} + a tenth")
+        raise SystemExit(
+            f"--posts must be at least --threads-data + {3 * OTHER_CATEGORY_THREADS} + a tenth"
+        )
     app = make_app(url)
     with app.app_context():
         if db.session.scalar(select(User.id).where(User.email == ACCOUNT_EMAIL.format(n=0))):
@@ -156,7 +155,7 @@ def add_load_layer(url: str, *, accounts: int = 40, threads: int = 2_000, posts:
             counts = _fill(
                 rng, tenant_id, [admin_id, *user_ids], names, now,
                 threads=threads, posts=posts, long_thread=long_thread,
-                distinct_bodies=200, say=say,
+                distinct_bodies=max(20, min(200, posts // 100)), say=say,
             )  # fmt: skip
             places = ["Kruševac", "Niš", "Kraljevo", "Čačak", "Beograd", "Novi Sad", "Subotica"]
             kinds, availability = list(taxonomy.RESOURCE_KINDS), list(taxonomy.AVAILABILITY)
@@ -302,7 +301,9 @@ def count_markers(url: str, run_id: str) -> tuple[set[str], set[str]]:
 
     app = make_app(url)
     with app.app_context(), cross_tenant():
-        bodies = db.session.scalars(select(Post.body).where(Post.body.like(f"%bench-load-{run_id}-%")))
+        bodies = db.session.scalars(
+            select(Post.body).where(Post.body.like(f"%bench-load-{run_id}-%"))
+        )
         replies = {m.group(0) for body in bodies for m in MARKER.finditer(body) if m.group(1) == run_id}  # fmt: skip
         edits = set()
         for changes in db.session.scalars(
@@ -347,6 +348,9 @@ class Server:
         ]  # fmt: skip
 
     def start(self, timeout: float = 60) -> Server:
+        return self.launch().wait(timeout)
+
+    def launch(self) -> Server:
         self.log = self.log_path.open("w")
         # cwd: a scratch folder, so gunicorn does not pick up the repository's gunicorn.conf.py
         # on its own (its threads or worker class would change what is measured)
@@ -354,6 +358,10 @@ class Server:
             self.command(), env=self.env, cwd=self.log_path.parent,
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+        return self
+
+    def wait(self, timeout: float = 60) -> Server:
+        """Until every worker has booted and the server answers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -676,7 +684,7 @@ def _mix_process(args) -> dict:
                 sequence += 1
                 marker = f"bench-load-{run_id}-{client.number}-{sequence}"
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
-                if rng.random() < 0.5:
+                if (sequence + client.number) % 2:  # replies and edits alternate
                     thread = rng.choice(reply_threads)
                     path = f"/{SLUG}/discussions/t/{thread}/reply"
                     body = urlencode({"body": f"Odgovor pod opterećenjem ({marker}).",
@@ -904,7 +912,9 @@ def _statuses(by: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_LOAD_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_LOAD_DATABASE_URL", DEFAULT_URL)
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the data set already there")
     parser.add_argument("--tenants", type=int, default=50)
     parser.add_argument("--organizations", type=int, default=20_000)
@@ -946,9 +956,8 @@ def main(argv=None) -> int:
     )  # fmt: skip
     t = targets(url)
     workers, workers_from = conf_workers(args.workers)
-    from run import machine
-
     import gunicorn
+    from run import machine
 
     info = machine(args.database_url, make_app(url))
     now = dt.datetime.now(dt.UTC)
@@ -964,8 +973,8 @@ def main(argv=None) -> int:
     bare_server = Server("bare:app", workers, env, scratch / "bare.log")
     report = Report(info)
     try:
-        app_server.start()
-        bare_server.start()
+        app_server.launch(), bare_server.launch()
+        app_server.wait(), bare_server.wait()
         say(f"app on :{app_server.port}, bare on :{bare_server.port}, {workers} workers each")
         if not args.no_pages:
             admin = login(app_server.port, ADMIN_EMAIL, ADMIN_PASSWORD)
