@@ -157,6 +157,20 @@ def add_load_layer(url: str, *, accounts: int = 40, threads: int = 2_000, posts:
                 threads=threads, posts=posts, long_thread=long_thread,
                 distinct_bodies=max(20, min(200, posts // 100)), say=say,
             )  # fmt: skip
+            # coordinates for most entries (the generator sets none), as the map shows them
+            orgs = Organization.__table__
+            located = [
+                {"oid": org, "lat": round(42.3 + 3.8 * rng.random(), 6),
+                 "lon": round(19.2 + 3.4 * rng.random(), 6)}
+                for org in db.session.scalars(select(Organization.id).order_by(Organization.id))
+                if rng.random() < 0.7
+            ]  # fmt: skip
+            db.session.execute(
+                sa.update(orgs)
+                .where(orgs.c.id == sa.bindparam("oid"))
+                .values(latitude=sa.bindparam("lat"), longitude=sa.bindparam("lon")),
+                located,
+            )
             places = ["Kruševac", "Niš", "Kraljevo", "Čačak", "Beograd", "Novi Sad", "Subotica"]
             kinds, availability = list(taxonomy.RESOURCE_KINDS), list(taxonomy.AVAILABILITY)
             resources = []
@@ -392,7 +406,9 @@ class Server:
             self.log.close()
 
 
-def server_env(url: str) -> dict:
+def server_env(url: str, extra: list[str] | tuple = ()) -> dict:
+    """The servers' environment: this one's, the production configuration, and `extra`
+    (KEY=VALUE, e.g. a Redis URL if production asks for one)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOLIDARNA_", "FLASK_"))}
     env.update(
         SOLIDARNA_ENV="production",
@@ -402,6 +418,7 @@ def server_env(url: str) -> dict:
         MAIL_SEND_AFTER_REQUEST="0",
         PYTHONPATH=os.pathsep.join([str(ROOT / "platform"), str(ROOT), str(BENCH)]),
     )
+    env.update(item.split("=", 1) for item in extra)
     return env
 
 
@@ -568,6 +585,8 @@ def wrk(port: int, path: str, cookies: dict | None, seconds: float, connections:
     out = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
     ).stdout
+    if re.search(r"\b0 requests in", out):  # none finished within the duration
+        return Load(0, seconds, 0.0, math.nan, math.nan, 0, 0, "wrk")
     total, took = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out).group(1, 2)
     unit = re.search(r"\d+ requests in [\d.]+(ms|s|m)", out).group(1)
     socket = re.search(r"connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -665,7 +684,8 @@ class MixClient:
 def _mix_process(args) -> dict:
     """One process of the mix: a thread per client, each a loop of reads and writes."""
     port, clients, reads, reply_threads, write_share, deadline, run_id, seed = args
-    out = {"reads": {}, "writes": {}, "acked": [], "latencies": [], "write_latencies": []}
+    out = {"reads": {}, "writes": {}, "acked": [], "latencies": [], "write_latencies": [],
+           "in_window": 0}  # fmt: skip
     lock = threading.Lock()
 
     def tally(kind: str, status: int):
@@ -713,6 +733,7 @@ def _mix_process(args) -> dict:
             with lock:
                 tally("writes" if write else "reads", status)
                 out["write_latencies" if write else "latencies"].append(took)
+                out["in_window"] += time.time() <= deadline
                 if write and 200 <= status < 400:
                     out["acked"].append(marker)
 
@@ -772,9 +793,12 @@ def mix(port: int, url: str, t: Targets, *, clients: int, seconds: float, write_
         "run_id": run_id,
         "clients": clients,
         "accounts": len(sessions),
-        "seconds": took,
+        "seconds": seconds,
+        #: after the deadline, until the requests in flight had their answers
+        "drain_seconds": took - seconds,
         "requests": total,
-        "rps": total / took,
+        #: requests answered within the duration, per second
+        "rps": sum(p["in_window"] for p in parts) / seconds,
         "reads": sum(reads_by.values()),
         "writes": sum(writes_by.values()),
         "reads_by_status": dict(sorted(reads_by.items())),
@@ -876,9 +900,9 @@ def markdown(report: Report) -> str:
     ]
     for r in report.rows:
         lines.append(
-            f"| {r.page} | {r.viewer} | {r.load.rps:.1f} | {r.load.p50_ms:.1f} | "
-            f"{r.load.p99_ms:.1f} | {r.load.non_2xx} | {r.load.errors} | {r.bytes / 1024:.0f} | "
-            f"{r.bare.rps:.0f} | {r.ratio:.1f} |"
+            f"| {r.page} | {r.viewer} | {r.load.rps:.1f} | {_f(r.load.p50_ms)} | "
+            f"{_f(r.load.p99_ms)} | {r.load.non_2xx} | {r.load.errors} | {r.bytes / 1024:,.0f} | "
+            f"{r.bare.rps:.0f} | {_f(r.ratio)} |"
         )
     if report.mix:
         m = report.mix
@@ -887,7 +911,8 @@ def markdown(report: Report) -> str:
             f"Write-heavy mix: {m['clients']} concurrent clients ({m['accounts']} member "
             f"accounts, Python client), {i['mix_writes']:.0%} writes (half replies in "
             f"discussions, half edits of the organization the account represents), "
-            f"{m['seconds']:.0f} s.",
+            f"{m['seconds']:.0f} s (then {m['drain_seconds']:.0f} s until the requests in flight "
+            "were answered; req/s counts the answers within the duration).",
             "",
             "| Requests | req/s | reads (p50 / p99 ms) | writes (p50 / p99 ms) | reads by status "
             "| writes by status | acknowledged writes | stored | lost |",
@@ -904,6 +929,10 @@ def markdown(report: Report) -> str:
                 "(the client gave up waiting)."
             )
     return "\n".join(lines) + "\n"
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}" if math.isfinite(value) else "—"
 
 
 def _statuses(by: dict) -> str:
@@ -924,6 +953,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn workers when the repository has no gunicorn.conf.py")  # fmt: skip
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="more environment for the servers (repeatable)")  # fmt: skip
     parser.add_argument("--duration", type=float, default=10, help="seconds per page")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -968,7 +999,7 @@ def main(argv=None) -> int:
         mix_writes=args.mix_writes, load_before=_load_avg(),
     )  # fmt: skip
     scratch = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    env = server_env(url)
+    env = server_env(url, args.server_env)
     app_server = Server("wsgi:app", workers, env, scratch / "app.log")
     bare_server = Server("bare:app", workers, env, scratch / "bare.log")
     report = Report(info)
