@@ -829,12 +829,19 @@ class Row:
     viewer: str
     path: str
     load: Load
+    #: the bare route, measured just before the page and just after it
     bare: Load
+    bare_after: Load | None = None
     bytes: int = 0
 
     @property
+    def bare_rps(self) -> float:
+        after = self.bare_after or self.bare
+        return (self.bare.rps + after.rps) / 2
+
+    @property
     def ratio(self) -> float:
-        return self.bare.rps / self.load.rps if self.load.rps else float("inf")
+        return self.bare_rps / self.load.rps if self.load.rps else float("inf")
 
 
 @dataclass
@@ -855,13 +862,16 @@ def measure_pages(app_port: int, bare_port: int, t: Targets, admin: dict, args, 
             raise RuntimeError(f"{path} as {viewer} answered {status}")
         for _ in range(3):  # warm the worker caches
             request(app_port, "GET", path, cookies=cookies)
-        bare = load(bare_port, "/", None, args)
+        # bare, page A, bare, page B, ..., bare: each page between two bare measurements
+        bare = rows[-1].bare_after if rows else load(bare_port, "/", None, args)
         result = load(app_port, path, cookies, args)
-        rows.append(Row(page, viewer, path, result, bare, len(body.encode())))
+        row = Row(page, viewer, path, result, bare, load(bare_port, "/", None, args))
+        row.bytes = len(body.encode())
+        rows.append(row)
         say(
             f"{page:30} {viewer:7} {result.rps:7.1f} req/s  p50 {result.p50_ms:6.1f} ms  "
-            f"p99 {result.p99_ms:6.1f} ms  non-2xx {result.non_2xx}  bare {bare.rps:7.1f} req/s  "
-            f"ratio {bare.rps / result.rps if result.rps else float('inf'):5.1f}"
+            f"p99 {result.p99_ms:6.1f} ms  non-2xx {result.non_2xx}  "
+            f"bare {row.bare_rps:7.1f} req/s  ratio {row.ratio:5.1f}"
         )
     return rows
 
@@ -895,7 +905,7 @@ def markdown(report: Report) -> str:
         f"{i['gunicorn']}. Server: {i['workers']} sync workers (from {i['workers_from']}), "
         "SOLIDARNA_ENV=production, rate limiting disabled (RATELIMIT_ENABLED=0). "
         f"Load: {i['tool']}, {i['connections']} connections, {i['duration']:.0f} s per page, "
-        f"each page right after the bare route. Load average {i['load_before']} before, "
+        f"each page between two runs of the bare route (bare req/s: their mean). Load average {i['load_before']} before, "
         f"{i['load_after']} after.",
         "",
         "| Page | Viewer | req/s | p50 ms | p99 ms | non-2xx | errors | KB | bare req/s | "
@@ -906,7 +916,7 @@ def markdown(report: Report) -> str:
         lines.append(
             f"| {r.page} | {r.viewer} | {r.load.rps:.1f} | {_f(r.load.p50_ms)} | "
             f"{_f(r.load.p99_ms)} | {r.load.non_2xx} | {r.load.errors} | {r.bytes / 1024:,.0f} | "
-            f"{r.bare.rps:.0f} | {_f(r.ratio)} |"
+            f"{r.bare_rps:.0f} | {_f(r.ratio)} |"
         )
     if report.mix:
         m = report.mix
@@ -1031,7 +1041,8 @@ def main(argv=None) -> int:
     (RESULTS / f"{stem}.md").write_text(text)
     (RESULTS / f"{stem}.json").write_text(
         json.dumps(
-            {"machine": info, "pages": [asdict(r) | {"ratio": r.ratio} for r in report.rows],
+            {"machine": info,
+             "pages": [asdict(r) | {"bare_rps": r.bare_rps, "ratio": r.ratio} for r in report.rows],
              "mix": report.mix},
             indent=2, default=str,
         )
