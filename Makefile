@@ -15,7 +15,7 @@ help:
 	@echo "make run        set up everything and serve on http://$(HOST):$(PORT) with demo data"
 	@echo "make test       run the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)"
 	@echo "make lint       ruff"
-	@echo "make bench      generate a large data set and measure key pages (BENCH_ARGS=...)"
+	@echo "make bench      generate a large data set and measure key pages, in-process and under gunicorn"
 	@echo "make messages   extract strings and update the catalogs"
 
 $(BIN)/activate:
@@ -70,10 +70,16 @@ format: install-dev
 
 # Performance budgets (DESIGN §9). SQLite by default; for PostgreSQL:
 #   make bench BENCH_ARGS="--database-url postgresql://postgres@127.0.0.1:5432/solidarna_bench"
+# then the same pages under gunicorn beside a bare route, and a write-heavy mix (bench/load.py):
+#   make bench BENCH_LOAD_ARGS="--database-url postgresql://postgres@127.0.0.1:5432/solidarna_bench_load"
+#   make bench BENCH_LOAD_ARGS=--quick        (about 2 s per page and a 10 s mix, to try it)
 BENCH_ARGS ?=
+BENCH_DISCUSSIONS_ARGS ?=
+BENCH_LOAD_ARGS ?=
 bench: install-dev translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/discussions.py $(BENCH_DISCUSSIONS_ARGS)
+	$(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)
 
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o $(TRANSLATIONS)/messages.pot --no-wrap --sort-by-file .
