@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import EN, parse
+from tests.conftest import EN, parse, text_of
 
 
 @pytest.mark.parametrize(
@@ -37,14 +37,28 @@ def test_switcher_refuses_unknown_locale_and_offsite_next(client):
     assert response.headers["Location"] == "/"
 
 
-def test_user_preference_wins_over_cookie_and_browser(client, make_user, db):
+def test_user_preference_wins_over_the_browser_and_the_switcher_saves_it(client, make_user, db):
     user = make_user(email="ana@example.org", locale="en")
     client.login("ana@example.org")
     page = parse(client.get("/", headers={"Accept-Language": "sr-Cyrl"}))
     assert page.html["lang"] == "en"
-    client.post("/language", {"locale": "sr_Cyrl"})
+    response = client.post("/language", {"locale": "sr_Cyrl"})
     db.session.refresh(user)
     assert user.locale == "sr_Cyrl"
+    home = parse(client.get(response.headers["Location"]))
+    assert "Сачувано" in text_of(home.select_one(".flashes"))  # said, in the language chosen
+
+
+def test_a_language_chosen_before_logging_in_stays_after(client, make_user, db):
+    user = make_user(email="ana@example.org", locale="sr_Cyrl")
+    client.post("/language", {"locale": "sr_Latn", "next": "/auth/login"})
+    client.login("ana@example.org")
+    home = parse(client.get("/"))
+    assert home.html["lang"] == "sr-Latn"
+    notice = text_of(home.select_one(".flashes"))
+    assert "Latinica" in notice and "Ћирилица" in notice  # the account's language, and how to save
+    db.session.refresh(user)
+    assert user.locale == "sr_Cyrl"  # not changed without asking
 
 
 def test_serbian_latin_and_cyrillic_interface_text(client):

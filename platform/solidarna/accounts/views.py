@@ -23,7 +23,7 @@ from solidarna.accounts.forms import (
 )
 from solidarna.accounts.models import User, dummy_password_check, normalise_email
 from solidarna.core import audit, throttle
-from solidarna.core.i18n import current_locale
+from solidarna.core.i18n import LOCALE_COOKIE, LOCALE_NAMES, current_locale, normalise_locale
 from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
@@ -221,6 +221,17 @@ def login():
         services.note_login(user)
         db.session.commit()
         flash(_("Welcome, %(name)s.", name=user.name), "success")
+        chosen = normalise_locale(request.cookies.get(LOCALE_COOKIE))
+        if chosen and user.locale and chosen != user.locale:
+            flash(
+                _(
+                    "The interface stays in %(chosen)s, as you chose here; your account uses "
+                    "%(stored)s. Choose a language in the switcher to save it to your account.",
+                    chosen=LOCALE_NAMES[chosen],
+                    stored=LOCALE_NAMES.get(user.locale, user.locale),
+                ),
+                "info",
+            )
         return _remember_device(redirect(safe_next(), 303), device, user)
     return form_page("accounts/login.html", form)
 

@@ -1,6 +1,7 @@
 """Locale choice (DESIGN §6) and the script filter for user content.
 
-Order: the logged-in user's setting, then the switcher's cookie, then Accept-Language,
+Order: the switcher's cookie (this browser's choice), then the logged-in user's setting, then
+Accept-Language,
 then the tenant's default, then Serbian Latin. Browsers send several tags for Serbian and
 its neighbours; they are mapped deliberately (see ACCEPT_LANGUAGE_MAP).
 """
@@ -71,9 +72,11 @@ def select_locale() -> str:
             or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
     user_locale = getattr(current_user, "locale", None) if current_user else None
+    # What the person chose in this browser wins (a choice made before logging in is not
+    # undone by the login); then the account's language, then the browser's.
     chosen = (
-        normalise_locale(user_locale)
-        or normalise_locale(request.cookies.get(LOCALE_COOKIE))
+        normalise_locale(request.cookies.get(LOCALE_COOKIE))
+        or normalise_locale(user_locale)
         or from_accept_language(request.accept_languages)
         or normalise_locale(g.get("tenant_default_locale"))
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect
+from flask import Blueprint, current_app, flash, jsonify, redirect
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -10,7 +11,7 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired
 
 from solidarna.core.database import database_answers
-from solidarna.core.i18n import LOCALE_COOKIE, LOCALES
+from solidarna.core.i18n import LOCALE_COOKIE, LOCALE_NAMES, LOCALES
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
 from solidarna.extensions import csrf, db, limiter
@@ -57,6 +58,11 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = locale
         db.session.commit()
+        with force_locale(locale):  # said in the language just chosen
+            flash(
+                _("Saved: your account now uses %(language)s.", language=LOCALE_NAMES[locale]),
+                "info",
+            )
     response = redirect(safe_next(value=form.next.data), 303)
     response.set_cookie(
         LOCALE_COOKIE,
