@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import redis
 
 from solidarna import create_app
@@ -92,7 +93,20 @@ def test_in_memory_counts_are_per_worker(app, make_user, database_url):
     assert right_password_here(config) == 303
 
 
-def test_redis_down_fails_nothing_and_limits_still_hold(app, client, make_user, database_url):
+@pytest.fixture
+def revived_limiter():
+    """Flask-Limiter keeps "the storage is dead" on its one extension object across init_app
+    calls; after this test's dead Redis, the next test's app must not inherit it (it would count
+    in a fallback that is dropped when the flag flips back)."""
+    from solidarna.extensions import limiter
+
+    yield
+    limiter._storage_dead = False
+
+
+def test_redis_down_fails_nothing_and_limits_still_hold(
+    app, client, make_user, database_url, revived_limiter
+):
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     make_user(email="ana@example.org")
     config = worker_config(database_url, dead, "down")
