@@ -11,6 +11,7 @@ A failure lists every (route, input) that answered 5xx."""
 
 from __future__ import annotations
 
+import io
 import re
 from urllib.parse import quote, urlsplit
 
@@ -53,6 +54,17 @@ BAD_FIELD_VALUES = {
 ONE_AT_A_TIME = ("huge", "negative", "over-long")
 #: the fields a person types into (choices are checked against their options before saving)
 TYPED = {"text", "number", "email", "url", "tel", "date", "search", "hidden", "password"}
+#: for a file field (the import): not text, NUL bytes, empty, one endless line, another
+#: encoding, a workbook that is not one
+BAD_FILES = {
+    "binary": (b"\x00\xff\xfe\x01" * 2000, "podaci.csv"),
+    "NUL in CSV": (b"name,municipality\nA\x00B,Brus\n", "podaci.csv"),
+    "empty": (b"", "podaci.csv"),
+    "one long line": (b"a," * 100_000, "podaci.csv"),
+    "Windows-1250": ("naziv;opština\nČačak;Brus\n".encode("cp1250"), "podaci.csv"),
+    "not a workbook": (b"PK\x03\x04" + b"\x00" * 100, "podaci.xlsx"),
+    "no extension": (b"name\nA\n", "podaci"),
+}
 #: query arguments lists read (core/urls.py page_arg and the like), in every GET route
 BAD_QUERIES = [
     {"page": str(10**30), "per_page": str(10**30), "offset": str(10**30), "quote": str(10**30)},
@@ -157,7 +169,10 @@ class Fuzzer:
                 except HTTPException:
                     endpoint = action
                 key = (endpoint, tuple(sorted({n for n, _ in fields})))
-                forms.setdefault(key, {"action": action, "fields": fields, "typed": typed})
+                files = [i["name"] for i in form.find_all("input", type="file") if i.get("name")]
+                forms.setdefault(
+                    key, {"action": action, "fields": fields, "typed": typed, "files": files}
+                )
         ordered = sorted(forms.values(), key=lambda f: bool(DESTRUCTIVE.search(f["action"])))
         return ordered, filters
 
@@ -171,6 +186,12 @@ class Fuzzer:
                 data += [(n, value) for n in names]
                 response = self.send(client, "POST", form["action"], data)
                 self.check(response, f"{who} POST {form['action']} all fields {label}")
+            # every file field with a bad file, the other fields as the page filled them
+            for name in form["files"]:
+                for label, (content, filename) in BAD_FILES.items():
+                    data = [*fields, (name, (io.BytesIO(content), filename))]
+                    response = self.send(client, "POST", form["action"], data)
+                    self.check(response, f"{who} POST {form['action']} {name}: {label} file")
             # one typed field at a time, the others as the page filled them
             for name in form["typed"]:
                 for label in ONE_AT_A_TIME:

@@ -129,6 +129,7 @@ def test_sqlite_read_only_database_health_503_then_200_and_writes_answer_503(app
     )
     assert response.status_code == 503, response.get_data(as_text=True)[:500]
     body = response.get_data(as_text=True)
+    assert "accepts no changes" in body
     assert "nova@example.org" in body and "tajna lozinka" not in body
     with read_only.app_context():
         from solidarna.extensions import db as ro_db

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from solidarna.core.database import BUSY, unavailability
+from solidarna.core.database import BUSY, READ_ONLY, unavailability
 from solidarna.core.rendering import render
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ def error_page(code: int, detail: str | None = None):
 
 UNAVAILABLE_MESSAGES = {
     BUSY: _l("The database is busy with other work right now. Please try again in a few seconds."),
+    READ_ONLY: _l("The database accepts no changes right now (maintenance). Please try again in a few minutes."),
     None: _l("The database cannot be reached right now. Please try again in a few minutes."),
 }  # fmt: skip
 # What a form sent that is never shown back: secrets, and the token a new one replaces.
@@ -75,6 +76,8 @@ def database_unavailable(error: Exception):
             db.session.invalidate()
     except Exception:  # the connection is gone already
         log.debug("Rolling back after the database failed", exc_info=True)
+    # Flask-Login keeps the loaded person in g._login_user (logout_user sets it the same way);
+    # an anonymous one means neither the page nor the locale selector loads anyone.
     g._login_user = current_app.login_manager.anonymous_user()
     g.pop("tenant", None)
     g.membership = None
@@ -98,7 +101,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(exc.TimeoutError)
     def database_error(error: Exception):
         if unavailability(error) is None:
-            return server_error(InternalServerError(original_exception=error))
+            raise error  # a bug: Flask's own handling, the 500 page below (or the test sees it)
         return database_unavailable(error)
 
     @app.errorhandler(CSRFError)
