@@ -167,6 +167,33 @@ def test_postgresql_refusing_connections_answers_503_with_the_reply(app, db, thr
     assert one(parse(home), "html")["lang"] == "sr-Latn"
 
 
+def test_postgresql_row_locked_answers_503_with_the_reply(app, db, thread):
+    """Another transaction holds the thread's row (a long report, a stuck admin session): the
+    reply waits DATABASE_LOCK_TIMEOUT, not until the server kills the worker, then the person
+    gets the busy page with their text."""
+    on(db, "postgresql")
+    import psycopg
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = logged_in(app)
+    page = client.get(thread)
+    token = one(parse(page), 'form[action$="/reply"] input[name="csrf_token"]')["value"]
+    thread_id = int(thread.rsplit("/", 1)[1])
+    url = make_url(db.engine.url).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False)) as holder:
+        holder.execute("SELECT 1 FROM discussion_threads WHERE id = %s FOR UPDATE", [thread_id])
+        started = time.monotonic()
+        response = client.raw.post(
+            f"{thread}/reply", data={"body": REPLY, "page": "1", "csrf_token": token}, headers=EN
+        )
+        waited = time.monotonic() - started
+        holder.rollback()
+    assert_unavailable_with_text(response, f"{thread}/reply")
+    assert "busy" in response.get_data(as_text=True)
+    lock_timeout = app.config["DATABASE_LOCK_TIMEOUT"]
+    assert lock_timeout <= waited < lock_timeout + 5
+
+
 @pytest.fixture
 def throwaway(db):
     """A PostgreSQL database of its own (this suite's name + "_fault"), with only what the

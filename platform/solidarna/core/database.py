@@ -36,6 +36,14 @@ def init_app(app: Flask) -> None:
             # sqlite3's timeout is SQLite's busy timeout: how long a write waits for a lock
             "connect_args": {"timeout": float(app.config.get("SQLITE_BUSY_TIMEOUT", 3))},
         }
+    elif url.startswith("postgres"):
+        # A statement waiting for another transaction's lock gives up (SQLSTATE 55P03: the
+        # "busy" page) instead of holding the person until the server's worker timeout.
+        lock_ms = int(float(app.config.get("DATABASE_LOCK_TIMEOUT", 5)) * 1000)
+        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args["options"] = f"{connect_args.get('options', '')} -c lock_timeout={lock_ms}"
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     db.init_app(app)
 
 
