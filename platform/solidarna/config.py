@@ -39,6 +39,12 @@ class Config:
     # None means: an SQLite file in the instance folder (filled in by create_app).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Seconds a write waits for another writer to finish on SQLite, then the person gets the
+    # "busy" page (503) with their text; DATABASE_RETRY_AFTER is that page's Retry-After.
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT") or 3)
+    # The same for PostgreSQL: seconds a statement waits for a row or table lock (lock_timeout).
+    DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT") or 5)
+    DATABASE_RETRY_AFTER = _env_int("DATABASE_RETRY_AFTER", 10)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -200,6 +200,9 @@ def test_invalid_pib_is_refused_naming_the_field(client, space, db):
         ("municipality", "Novi Sad", "Novi Sad is outside the area this space covers"),
         ("website", "javascript:alert(1)", "https://"),
         ("latitude", "44.5", "both latitude and longitude"),
+        ("latitude", "NaN", "Enter a number, like 43.58."),
+        ("founding_year", "1" + "0" * 30, "This number is too large."),
+        ("employees_total", "-" + "9" * 30, "This number is too large."),
         ("name", "", "required"),
     ],
 )

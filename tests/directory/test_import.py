@@ -397,6 +397,7 @@ def web_form_page(app, headers, **fields) -> tuple[int, str]:
     [
         ("latitude", "latitude", "47.5", "A latitude in Serbia is between 41.8 and 46.2."),
         ("longitude", "longitude", "17", "A longitude in Serbia is between 18.8 and 23.1."),
+        ("latitude", "latitude", "NaN", "Enter a number, like 43.58."),
         ("name", "name", "Z" * 201, "Use at most 200 characters."),
         ("name", "name", "Z", "Use at least 2 characters."),
         ("legal_form", "legal_form", "xyz", "“xyz” is not one of the known values."),

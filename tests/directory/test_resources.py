@@ -116,6 +116,12 @@ def test_member_adds_a_resource_and_everyone_sees_it(client, space, db):
         ("municipality", "Novi Sad", "Choose one of the offered options."),
         ("latitude", "99", "between 41.8 and 46.2"),
         ("latitude", "sever", "Enter a number"),
+        # numbers to Python's Decimal, not to a person (and a NaN cannot be compared)
+        ("latitude", "NaN", "Enter a number, like 43.58."),
+        ("latitude", "nan", "Enter a number, like 43.58."),
+        ("latitude", "sNaN", "Enter a number, like 43.58."),
+        ("longitude", "inf", "Enter a number, like 43.58."),
+        ("longitude", "-Infinity", "Enter a number, like 43.58."),
         ("longitude", "", "Enter both latitude and longitude, or neither."),
         ("valid_until", "sutra", "Enter a date, like 31.12.2026."),
         ("valid_until", "2001-01-01", "This date has passed."),

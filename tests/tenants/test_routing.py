@@ -26,6 +26,33 @@ def test_unknown_tenant_is_404(client):
     assert client.get("/nope/admin/members").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/alfa/practices/9223372036854775808",  # 2**63: beyond SQLite's integer
+        "/alfa/practices/2147483648",  # 2**31: beyond PostgreSQL's integer primary keys
+        "/alfa/resources/18446744073709551616",  # 2**64
+        "/alfa/directory/0",
+        "/alfa/discussions/t/" + "9" * 5000,  # more digits than int() reads
+        "/alfa/discussions/t/1/post/2147483648",
+    ],
+)
+def test_ids_beyond_the_database_are_404(client, make_tenant, path):
+    """Every <int:...> of every route is a DatabaseId (core/urls.py): out of range, no match."""
+    make_tenant("alfa")
+    client.app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get(path, headers=EN)
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_nul_in_the_path_is_a_clear_400(client, make_tenant):
+    make_tenant("alfa")
+    response = client.get("/alfa%00/resources/", headers=EN)
+    assert response.status_code == 400
+    assert "not allowed (NUL)" in response.get_data(as_text=True)
+
+
 def test_suspended_tenant_shows_a_clear_page(client, make_user, make_tenant, db):
     tenant = make_tenant("alfa")
     tenant.status = "suspended"

@@ -1,11 +1,13 @@
-"""Database set-up: URL resolution, SQLite pragmas, and the health probe."""
+"""Database set-up: URL resolution, SQLite pragmas, the ids routes accept, telling a database
+that cannot serve now (down, busy, read-only) from a bug, and the health probe."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
 
 
@@ -19,8 +21,10 @@ def normalise_url(url: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from solidarna.core import urls
     from solidarna.extensions import db
 
+    urls.init_app(app)  # before any blueprint: <int:...> ids are ones the database can hold
     url = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not url:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -29,32 +33,98 @@ def init_app(app: Flask) -> None:
     if url.startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-            "connect_args": {"timeout": 15},
+            # sqlite3's timeout is SQLite's busy timeout: how long a write waits for a lock
+            "connect_args": {"timeout": float(app.config.get("SQLITE_BUSY_TIMEOUT", 3))},
         }
+    elif url.startswith("postgres"):
+        # A statement waiting for another transaction's lock gives up (SQLSTATE 55P03: the
+        # "busy" page) instead of holding the person until the server's worker timeout.
+        lock_ms = int(float(app.config.get("DATABASE_LOCK_TIMEOUT", 5)) * 1000)
+        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args["options"] = f"{connect_args.get('options', '')} -c lock_timeout={lock_ms}"
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     db.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and a busy timeout."""
+    """WAL for concurrent readers and enforced foreign keys (the busy timeout is the driver's
+    `timeout`, from SQLITE_BUSY_TIMEOUT)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 
-def database_answers() -> bool:
+# --- a database that cannot serve now -----------------------------------------------------------
+
+BUSY, READ_ONLY, UNREACHABLE = "busy", "read-only", "unreachable"
+_SQLITE_MESSAGES = {
+    "database is locked": BUSY,
+    "database table is locked": BUSY,
+    "readonly database": READ_ONLY,
+    "unable to open database": UNREACHABLE,
+    "disk i/o error": UNREACHABLE,
+    "database or disk is full": UNREACHABLE,
+}
+# PostgreSQL SQLSTATEs: a read-only transaction (a standby, default_transaction_read_only),
+# serialization failures and deadlocks (class 40), a lock not granted, a statement timeout.
+_POSTGRES_STATES = {"25006": READ_ONLY, "55P03": BUSY, "57014": BUSY}
+
+
+def unavailability(error: BaseException) -> str | None:
+    """Why the database cannot serve right now ("busy", "read-only", "unreachable"), or None
+    when `error` is something else (a bug, which stays a 500)."""
+    if isinstance(error, exc.TimeoutError):  # every pooled connection in use
+        return BUSY
+    if not isinstance(error, exc.DBAPIError):
+        return None
+    original = error.orig
+    if isinstance(original, sqlite3.Error):
+        message = str(original).lower()
+        # "no such table" and the like are bugs, not an unavailable database
+        return next((why for text_, why in _SQLITE_MESSAGES.items() if text_ in message), None)
+    state = getattr(original, "sqlstate", None) or ""
+    if state in _POSTGRES_STATES:
+        return _POSTGRES_STATES[state]
+    if state.startswith("40"):
+        return BUSY
+    if error.connection_invalidated or isinstance(error, exc.OperationalError):
+        return UNREACHABLE  # refused, reset, the server shutting down, too many clients
+    return None
+
+
+#: A write that changes nothing but needs the right to write (SQLite takes the write lock,
+#: PostgreSQL refuses it in a read-only transaction); always rolled back.
+WRITE_PROBE = text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0")
+
+
+def database_problem() -> str | None:
+    """The health probe: None when the database answers a read and would accept a write, else
+    the reason ("unreachable", "read-only", "busy", "error"). It uses a connection of its own
+    and discards it after a failure, so it recovers by itself when the database is back."""
     from solidarna.extensions import db
 
     try:
-        db.session.execute(text("SELECT 1"))
-        return True
-    except Exception:  # any driver error means "not healthy"
-        db.session.rollback()
-        return False
+        with db.engine.connect() as conn:
+            try:
+                conn.execute(text("SELECT 1"))
+                conn.rollback()
+                conn.execute(WRITE_PROBE)
+                conn.rollback()
+            except exc.DBAPIError:
+                conn.invalidate()  # a read-only session setting is kept per connection
+                raise
+    except Exception as error:  # any failure means "not healthy"; the kind is the reason
+        return unavailability(error) or "error"
+    return None
+
+
+def database_answers() -> bool:
+    return database_problem() is None
 
 
 def for_dialect(dialect_name: str):

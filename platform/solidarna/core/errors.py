@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from solidarna.core.database import BUSY, READ_ONLY, unavailability
 from solidarna.core.rendering import render
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,74 @@ def error_page(code: int, detail: str | None = None):
     return response
 
 
+UNAVAILABLE_MESSAGES = {
+    BUSY: _l("The database is busy with other work right now. Please try again in a few seconds."),
+    READ_ONLY: _l("The database accepts no changes right now (maintenance). Please try again in a few minutes."),
+    None: _l("The database cannot be reached right now. Please try again in a few minutes."),
+}  # fmt: skip
+# What a form sent that is never shown back: secrets, and the token a new one replaces.
+NOT_ECHOED = ("password", "csrf_token")
+
+
+def submitted_fields() -> list[tuple[str, str]]:
+    """The text a person submitted, to give back on the 503 page (in order, repeats kept)."""
+    if request.method != "POST":
+        return []
+    return [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if not any(secret in name.lower() for secret in NOT_ECHOED)
+    ]
+
+
+def database_unavailable(error: Exception):
+    """The database is down, busy or read-only: a 503 page that says so, with Retry-After, and
+    a POSTed form's fields given back in a form that sends them again to the same address.
+
+    Nothing here touches the database: the session is rolled back (and its connections thrown
+    away when they may be stale), the person is shown as anonymous instead of loading them,
+    and the page leaves out the space and the account menu (base.html: database_unavailable)."""
+    from solidarna.extensions import db
+
+    reason = unavailability(error)
+    log.warning(
+        "Database unavailable (%s) on %s %s: %s", reason, request.method, request.path, error
+    )
+    try:
+        if reason == BUSY:
+            db.session.rollback()
+        else:  # a dropped or read-only connection: do not hand it to the next request
+            db.session.invalidate()
+    except Exception:  # the connection is gone already
+        log.debug("Rolling back after the database failed", exc_info=True)
+    # Flask-Login keeps the loaded person in g._login_user (logout_user sets it the same way);
+    # an anonymous one means neither the page nor the locale selector loads anyone.
+    g._login_user = current_app.login_manager.anonymous_user()
+    g.pop("tenant", None)
+    g.membership = None
+    title, _ = MESSAGES[503]
+    response = render(
+        "errors/unavailable.html",
+        code=503,
+        title=title,
+        message=UNAVAILABLE_MESSAGES.get(reason, UNAVAILABLE_MESSAGES[None]),
+        resubmit=submitted_fields(),
+        database_unavailable=True,
+        status=503,
+    )
+    response.headers["Retry-After"] = str(current_app.config["DATABASE_RETRY_AFTER"])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(exc.DBAPIError)
+    @app.errorhandler(exc.TimeoutError)
+    def database_error(error: Exception):
+        if unavailability(error) is None:
+            raise error  # a bug: Flask's own handling, the 500 page below (or the test sees it)
+        return database_unavailable(error)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return error_page(
@@ -61,6 +130,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):
+        original = error.original_exception
+        if original is not None and unavailability(original) is not None:
+            # e.g. the database failed while another error page was drawn
+            return database_unavailable(original)
         # Flask has logged the exception already ("Exception on /path [GET]", logger
         # "solidarna"), with the request id, tenant, user id and route (core/logging.py).
         from solidarna.extensions import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Email, Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 INVALID_EMAIL = _l("Enter a valid e-mail address, like ime@primer.rs.")
@@ -43,9 +43,19 @@ class MultiCheckboxField(OfferedChoice, SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class EmailCheck(Email):
+    """Syntax only: deliverability checks would need the network and reject valid addresses.
+    An address longer than any real one (320 characters) is refused before the syntax check,
+    whose time grows with the square of the length (100,000 characters: a fifth of a second)."""
+
+    def __call__(self, form, field) -> None:
+        if len(field.data or "") > 320:
+            raise StopValidation(str(INVALID_EMAIL))
+        super().__call__(form, field)
+
+
 def email_check() -> Email:
-    """Syntax only: deliverability checks would need the network and reject valid addresses."""
-    return Email(message=INVALID_EMAIL, check_deliverability=False)
+    return EmailCheck(message=INVALID_EMAIL, check_deliverability=False)
 
 
 def optional_email_field(label) -> EmailField:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 
 from solidarna.config import INSECURE_KEYS, dev_secret_key
 
@@ -23,6 +24,10 @@ CSP = "; ".join(
 )
 
 
+class NulCharacter(BadRequest):
+    """The request carries a NUL character."""
+
+
 def init_app(app: Flask) -> None:
     key = app.config.get("SECRET_KEY")
     if app.config["ENV_NAME"] == "production":
@@ -34,18 +39,25 @@ def init_app(app: Flask) -> None:
     elif not key:
         app.config["SECRET_KEY"] = dev_secret_key(app.instance_path)
 
-    @app.before_request
-    def refuse_nul_characters():
+    # An app-level URL value preprocessor runs before the tenant blueprints' (which look the
+    # space's slug up in the database) and before every before_request hook.
+    @app.url_value_preprocessor
+    def refuse_nul_characters(endpoint, values) -> None:
         """A NUL character is never text a person typed (and PostgreSQL cannot store it):
-        refuse the request with a clear 400 instead of failing deep inside."""
-        for values in (request.args, request.form):
-            if any("\x00" in value for value in values.values()):
-                from solidarna.core.errors import error_page
+        refuse the request with a clear 400 instead of failing deep inside, wherever it is
+        (the path, a query or form argument's name or value, an uploaded file's name)."""
+        sent = [request.path]
+        for arguments in (request.args, request.form):
+            sent.extend(part for item in arguments.items(multi=True) for part in item)
+        sent.extend(upload.filename or "" for upload in request.files.values())
+        if any("\x00" in value for value in sent):
+            raise NulCharacter()
 
-                return error_page(
-                    400, _("The request contains a character that is not allowed (NUL).")
-                )
-        return None
+    @app.errorhandler(NulCharacter)
+    def nul_character(error: NulCharacter):
+        from solidarna.core.errors import error_page
+
+        return error_page(400, _("The request contains a character that is not allowed (NUL)."))
 
     @app.after_request
     def security_headers(response: Response) -> Response:

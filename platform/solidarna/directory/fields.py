@@ -14,6 +14,7 @@ from wtforms.validators import Length, StopValidation
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
 from solidarna.core.forms import MultiCheckboxField
+from solidarna.core.urls import MAX_ID
 
 #: Serbia's bounding box (WGS 84 degrees), for coordinates typed by people.
 LATITUDE = (41.8, 46.2)
@@ -21,6 +22,7 @@ LONGITUDE = (18.8, 23.1)
 LATITUDE_MESSAGE = _l("A latitude in Serbia is between 41.8 and 46.2.")
 LONGITUDE_MESSAGE = _l("A longitude in Serbia is between 18.8 and 23.1.")
 BOTH_COORDINATES = _l("Enter both latitude and longitude, or neither.")
+TOO_LARGE = _l("This number is too large.")
 
 
 def at_most(n: int) -> Length:
@@ -40,17 +42,42 @@ class _Parsed:
     def process_formdata(self, valuelist) -> None:
         try:
             super().process_formdata(valuelist)
+            if self.data is not None:
+                self.check(self.data)
         except ValueError as error:
             self.data = None
-            raise ValueError(str(self.invalid)) from error
+            message = error.args[0] if isinstance(error, Refused) else self.invalid
+            raise ValueError(str(message)) from error
+
+    def check(self, value) -> None:
+        """Raise ValueError (or Refused, with its message) for a value that parses but is not
+        one a person means."""
+
+
+class Refused(ValueError):
+    """A value that parses but is refused; the argument is the message to show."""
 
 
 class NumberField(_Parsed, DecimalField):
+    """A decimal number. Python reads "NaN", "sNaN", "inf" and "Infinity" as numbers; they are
+    refused here, once for every form (a NaN compares as an error and stores as garbage)."""
+
     invalid = _l("Enter a number, like 43.58.")
+
+    def check(self, value) -> None:
+        if not value.is_finite():
+            raise ValueError("not a finite number")
 
 
 class WholeNumberField(_Parsed, IntegerField):
+    """A whole number an integer column holds (PostgreSQL's is 32-bit; a larger one would fail
+    in the database); each form's own range checks come after."""
+
     invalid = _l("Enter a whole number.")
+
+    def check(self, value) -> None:
+        if abs(value) > MAX_ID:
+            raise Refused(TOO_LARGE)
 
 
 class DayField(_Parsed, DateField):

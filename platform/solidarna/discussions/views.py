@@ -25,7 +25,7 @@ from solidarna.core.permissions import (
     require,
 )
 from solidarna.core.rendering import render, wants_fragment
-from solidarna.core.urls import page_arg
+from solidarna.core.urls import id_value, page_arg
 from solidarna.discussions import mentions as people
 from solidarna.discussions import moderation_services as ms
 from solidarna.discussions import reading
@@ -149,7 +149,7 @@ def thread(thread_id: int):
     thread = get_thread(thread_id)
     page = min(page_arg(request.args), thread.pages)
     form = PostForm()
-    quote_number = request.args.get("quote", type=int)
+    quote_number = id_value(request.args.get("quote"))
     if quote_number and can_post(current_user, thread):
         quoted = reading.post_by_number(thread, quote_number)
         if quoted is not None:
@@ -194,7 +194,7 @@ def _reply_form_again(thread, form, status, error=None, preview=None):
     """The reply form again with what was written (an error or a preview): in place for htmx,
     the thread's last page otherwise."""
     if wants_fragment():
-        page = request.form.get("page", type=int) or thread.pages
+        page = id_value(request.form.get("page")) or thread.pages
         response = make_response(
             render_template(
                 "discussions/_reply_form.html",
@@ -228,7 +228,7 @@ def reply(thread: Thread):
         status = 429 if isinstance(error, ds.RateLimited) else 422
         return _reply_form_again(thread, form, status, error=str(error))
     db.session.commit()
-    on_page = request.form.get("page", type=int)
+    on_page = id_value(request.form.get("page"))
     if wants_fragment():
         if on_page == reading.page_of(post.number):
             response = make_response(

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired
 
-from solidarna.core.database import database_answers
+from solidarna.core.database import database_problem
 from solidarna.core.i18n import LOCALE_COOKIE, LOCALE_NAMES, LOCALES
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
@@ -32,9 +32,15 @@ def home():
 @csrf.exempt
 @limiter.exempt
 def health():
-    if database_answers():
+    """Monitoring: 200 when the database answers a read and would accept a write; else 503
+    naming the reason ("unreachable", "read-only", "busy"). No session is touched."""
+    problem = database_problem()
+    if problem is None:
         return jsonify(status="ok", database="ok")
-    return jsonify(status="unavailable", database="unreachable"), 503
+    response = jsonify(status="unavailable", database=problem)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(current_app.config["DATABASE_RETRY_AFTER"])
+    return response
 
 
 class LanguageForm(FlaskForm):

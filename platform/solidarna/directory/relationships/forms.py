@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import ChoiceField, choices
+from solidarna.core.urls import id_value
 from solidarna.directory import taxonomy
 from solidarna.directory.fields import at_most, organization_choices
 
@@ -37,7 +38,7 @@ class RelationshipForm(FlaskForm):
         value = (field.data or "").strip()
         if value == str(self.source_id):
             raise ValidationError(_l("An organization cannot have a relationship with itself."))
-        if not value.isdigit() or int(value) not in self._allowed:
+        if id_value(value) not in self._allowed:
             raise ValidationError(_l("Choose an organization from the list."))
 
     @property
