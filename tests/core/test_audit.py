@@ -126,3 +126,16 @@ def test_the_platform_log_names_spaces(app, db, make_user, make_tenant):
     page = parse(client.get("/admin/audit", headers=EN))
     row = next(text_of(tr) for tr in page.select("tbody tr") if "suspended" in text_of(tr))
     assert "suspended the space Kancelarija Alfa" in row and row.endswith("Kancelarija Alfa")
+
+
+def test_coded_details_show_their_labels(app, db, make_user):
+    from solidarna.core.audit_text import detail_lines
+
+    user = make_user(name="Ana Petrović")
+    entry = audit.record("directory.imported", actor=user, filename="popis.csv", created=2,
+                         skipped=0, moderation="pending", include_similar=False)  # fmt: skip
+    db.session.commit()
+    with app.test_request_context(headers=EN):
+        lines = dict(detail_lines(entry))
+    assert lines["Status of the new entries"] == "Pending"
+    assert lines["Including entries similar to existing ones"] == "no"

@@ -48,6 +48,8 @@ DETAIL_LABELS = {
     "name": _l("Name"),
     "title": _l("Title"),
     "message": _l("Message"),
+    "moderation": _l("Status of the new entries"),
+    "include_similar": _l("Including entries similar to existing ones"),
 }
 
 

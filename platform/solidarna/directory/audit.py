@@ -51,7 +51,8 @@ DIRECTORY_ACTIONS = {
     "relationship.created": AuditAction(_l("%(actor)s recorded the relationship %(target)s")),
     "relationship.deleted": AuditAction(_l("%(actor)s removed the relationship %(target)s")),
     "directory.imported": AuditAction(
-        _l("%(actor)s imported %(created)s entries from %(filename)s")
+        _l("%(actor)s imported %(created)s entries from %(filename)s"),
+        values={"moderation": taxonomy.MODERATION},
     ),
 }
 
