@@ -96,6 +96,21 @@ def database_unavailable(error: Exception):
     return response
 
 
+def space_refusal():
+    """A refusal inside a space is no bare dead end: the page keeps the space's layout and
+    navigation and says why and what to do next (join, wait for the office, ask it)."""
+    tenant = g.get("tenant")
+    if tenant is None:
+        return None
+    from flask_login import current_user
+
+    from solidarna.core.permissions import current_membership
+
+    membership = current_membership() if current_user.is_authenticated else None
+    status = membership.status if membership is not None else None
+    return render("tenants/refused.html", membership_status=status, status=403)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(exc.DBAPIError)
     @app.errorhandler(exc.TimeoutError)
@@ -119,7 +134,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        response = error_page(error.code)
+        response = space_refusal() if error.code == 403 else None
+        response = response or error_page(error.code)
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         if error.code == 429:
