@@ -104,7 +104,9 @@ def test_register_ask_to_join_owner_approves_and_member_sees_the_members(
     assert response is not None and response.status == 403
     assert "status of 403" in refused.value.text, refused.value.text
     browser_log.console_errors.remove(f"{base}/{SLUG}/members: {refused.value.text}")
-    expect(newcomer.get_by_role("heading", name="Access denied")).to_be_visible()
+    # no bare dead end: the space's page says why and offers to join
+    expect(newcomer.get_by_role("heading", name="You cannot do this here yet")).to_be_visible()
+    expect(newcomer.get_by_text(f"Only members of {TENANT_NAME} can do this")).to_be_visible()
     expect(newcomer.get_by_role("heading", name=f"Members of {TENANT_NAME}")).to_have_count(0)
 
     # --- A: asks to join ------------------------------------------------------------------
