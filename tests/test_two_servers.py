@@ -9,7 +9,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,17 +20,11 @@ import pytest
 
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Organization
-from tests.conftest import PASSWORD, parse, text_of
+from tests.conftest import PASSWORD, free_port, parse, text_of
 from tests.directory.conftest import entry, facet_counts, make_space  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.postgres_only
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Browser:
