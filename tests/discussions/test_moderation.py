@@ -179,7 +179,7 @@ def test_a_new_space_sets_up_the_suggested_categories(db, make_user, make_tenant
     owner = make_user(email="nova@example.org")
     make_tenant("nova", members={owner: "owner"}, default_locale="sr_Latn")
     client = as_user("nova@example.org")
-    assert "Napravi predložene" in client.get("/nova/discussions/").get_data(as_text=True)
+    assert "Napravite predložene" in client.get("/nova/discussions/").get_data(as_text=True)
     assert client.post("/nova/discussions/categories/set-up").status_code == 303
     html = client.get("/nova/discussions/").get_data(as_text=True)
     assert "Pitanja i odgovori" in html and "Soba članova" in html

@@ -126,11 +126,11 @@ def test_mail_is_in_the_recipients_language(db, make_user, make_tenant, outbox):
     assert mail_en.subject == "New reply: Zajednička nabavka · Alfa"
     # No language of their own: the space's default, here Cyrillic (user content too).
     (mail_cyr,) = outbox(follows_space.email)
-    assert mail_cyr.body_text.startswith("Здраво Бора,")
+    assert mail_cyr.body_text.startswith("Добар дан, Бора,")
     assert "Заједничка набавка" in mail_cyr.body_text and "Заједничка набавка" in mail_cyr.subject
     # Neither: the platform's default, Serbian Latin.
     (mail_lat,) = outbox(no_space.email)
-    assert mail_lat.body_text.startswith("Zdravo Vesna,")
+    assert mail_lat.body_text.startswith("Dobar dan, Vesna,")
 
 
 def test_mail_links_are_absolute_and_carry_one_click_unsubscribe(app, db, make_user, outbox):
