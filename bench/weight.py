@@ -176,8 +176,15 @@ def _demo_app(folder: Path):
 
     url = f"sqlite:///{folder / 'weight.sqlite3'}"
     build = folder / "static"
-    setup = create_app({"ENV_NAME": "production", "SECRET_KEY": secrets.token_urlsafe(48),
-                        "SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING"})  # fmt: skip
+    setup = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "LOG_LEVEL": "WARNING",
+            "JOBS_URL": "immediate",  # no queue file in instance/
+        }
+    )
     with setup.app_context():
         upgrade()
         load()
@@ -191,6 +198,7 @@ def _demo_app(folder: Path):
             "STATIC_BUILD_DIR": str(build),
             "RATELIMIT_ENABLED": False,
             "LOG_LEVEL": "WARNING",
+            "JOBS_URL": "immediate",  # no queue file in instance/
         }
     )
 
