@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 TRANSLATIONS := platform/solidarna/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
-.PHONY: run setup install install-dev translations messages test lint format bench clean help
+.PHONY: run setup install install-dev translations assets messages test lint format bench clean help
 
 help:
 	@echo "make run        set up everything and serve on http://$(HOST):$(PORT) with demo data"
@@ -38,7 +38,12 @@ translations: install
 	$(BIN)/python -m solidarna.core.catalogs
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) -D messages
 
-setup: translations
+# Static files under content-hashed names, with gzip and brotli copies, into build/static
+# (STATIC_BUILD_DIR), which the app serves through WhiteNoise.
+assets: install
+	$(FLASK) assets build
+
+setup: translations assets
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 
@@ -57,7 +62,7 @@ run: setup
 # tests/conftest.py); TEST_WORKERS=0 runs in one process. PYTEST_ARGS="tests/core -x" narrows it.
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
-test: install-dev translations
+test: install-dev translations assets
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
@@ -90,4 +95,4 @@ messages: install-dev
 	done
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance build/static .pytest_cache .ruff_cache

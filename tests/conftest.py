@@ -228,13 +228,32 @@ def _wipe(db) -> None:
                 conn.execute(table.delete())
 
 
+@pytest.fixture(scope="session")
+def static_build(tmp_path_factory) -> Path:
+    """static/ built once per session (`flask assets build`: hashed names, .gz and .br) into
+    a folder of its own; `app_overrides` returning {"STATIC_BUILD_DIR": ...} serves it."""
+    from solidarna import ROOT
+    from solidarna.core.assets import build
+
+    target = tmp_path_factory.mktemp("static-build")
+    build(ROOT / "static", target)
+    return target
+
+
 @pytest.fixture
-def app(_schema, tmp_path):
+def app_overrides() -> dict:
+    """Settings a test module adds to the app's (override this fixture there)."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, tmp_path, app_overrides):
     app = create_app(
         {
             "ENV_NAME": "testing",
             "SQLALCHEMY_DATABASE_URI": _schema,
             "PUBLIC_BASE_URL": "http://localhost",
+            **app_overrides,
         }
     )
     app.instance_path = str(tmp_path)

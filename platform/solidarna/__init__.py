@@ -28,12 +28,19 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.config.from_mapping(overrides)
     _trust_proxies(app)
 
-    from solidarna.core import database, error_tracking, security
+    from solidarna.core import assets, database, error_tracking, security
     from solidarna.core import logging as app_logging
 
+    if app.config["COMPRESS_HTML"]:
+        from flask_compress import Compress
+
+        # Registered first, so its after_request hook runs last and compresses the final body;
+        # one per app (it keeps its settings on itself).
+        Compress(app)
     app_logging.init_app(app)  # first: its hooks run before any other may answer
     error_tracking.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     database.init_app(app)
 
     from solidarna.core import jobs

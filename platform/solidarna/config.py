@@ -145,6 +145,31 @@ class Config:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
     )
 
+    # Static files (core/assets.py): `flask assets build` writes them under content-hashed
+    # names, with gzip and brotli copies, into STATIC_BUILD_DIR (empty: build/static in the
+    # checkout), which WhiteNoise serves with a year's immutable caching. STATIC_MAX_AGE:
+    # seconds a browser keeps an unhashed name. STATIC_AUTOREFRESH: notice edited files without
+    # a restart (on unless production; unset means that default).
+    STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR", "")
+    STATIC_MAX_AGE = _env_int("STATIC_MAX_AGE", 300)
+    STATIC_AUTOREFRESH = (
+        _env_bool("STATIC_AUTOREFRESH", False) if os.environ.get("STATIC_AUTOREFRESH") else None
+    )
+    # Compress HTML and JSON answers (brotli or gzip, as the client accepts); turn it off
+    # behind a proxy that compresses. Streamed exports (CSV, JSON-LD) are sent as they are.
+    COMPRESS_HTML = _env_bool("COMPRESS_HTML", True)
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "application/json",
+        "application/geo+json",
+        "application/ld+json",
+        "text/css",
+        "text/javascript",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_STREAMS = False
+
     # Logging (core/logging.py): level, and `keyvalue` or `json` lines on stderr.
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "keyvalue")

@@ -154,6 +154,10 @@ class _Envelopes(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":  # sentry_sdk's, with brotli installed
+            import brotli
+
+            body = brotli.decompress(body)
         type(self).received.append((self.path, body))
         self.send_response(200)
         self.end_headers()

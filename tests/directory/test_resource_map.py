@@ -91,8 +91,10 @@ def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
     assert canvas.has_attr("hidden") and canvas["role"] == "region"
     assert one(html, "#map-source")["data-geojson-url"] == "/rasina/resources/map.geojson"
     assert canvas["data-popup-fields"] == "kind municipality availability expired"
-    assert "vendor/leaflet-1.9.4/leaflet.js" in html and "js/map.js" in html
-    assert "css/map.css" in html
+    # (static files are named by their content's hash: leaflet.<hash>.js)
+    assert re.search(r"vendor/leaflet-1\.9\.4/leaflet\.[0-9a-f]{12}\.js", html)
+    assert re.search(r"js/map\.[0-9a-f]{12}\.js", html)
+    assert re.search(r"css/map\.[0-9a-f]{12}\.css", html)
     # Detail pages are linked from the list, with the kind and the availability.
     links = {text_of(a): a["href"] for a in parse(html).select("section.map-group li > a")}
     assert re.fullmatch(r"/rasina/resources/\d+", links["Sala za obuke"])
