@@ -128,3 +128,46 @@ def test_adding_the_checks_keeps_rows_indexes_and_foreign_keys(database_url, tmp
         downgrade(revision="0007")
         assert counts() == [1, 0, 0, 0, 0, 1]
         db.engine.dispose()
+
+
+def test_english_texts_are_added_and_removed_without_touching_the_rows(database_url, tmp_path):
+    """0011 adds the optional English columns (empty for existing rows); downgrading drops
+    them and keeps the spaces and categories."""
+    url = scratch_database(database_url, tmp_path, suffix="english")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    from solidarna.extensions import db
+
+    t = db.metadata.tables
+    with app.app_context():
+        upgrade(revision="0010")
+        with cross_tenant(), db.engine.begin() as conn:
+            tenant = conn.execute(
+                sa.insert(t["tenants"]).values(slug="alfa", name="Alfa", kind="network")
+            ).inserted_primary_key[0]
+            conn.execute(
+                sa.insert(t["discussion_categories"]).values(tenant_id=tenant, name="Pitanja")
+            )
+
+        def columns(table):
+            return {c["name"] for c in sa.inspect(db.engine).get_columns(table)}
+
+        def rows():
+            tenants, categories = t["tenants"].c, t["discussion_categories"].c
+            with cross_tenant(), db.engine.connect() as conn:
+                return (
+                    conn.execute(sa.select(tenants.slug, tenants.name)).all(),
+                    conn.execute(sa.select(categories.name)).all(),
+                )
+
+        assert "name_en" not in columns("tenants")
+        upgrade(revision="0011")
+        assert {"name_en", "short_name_en", "description_en"} <= columns("tenants")
+        assert {"name_en", "description_en"} <= columns("discussion_categories")
+        with cross_tenant(), db.engine.begin() as conn:
+            assert conn.execute(sa.select(t["tenants"].c.name_en)).scalar_one() is None
+            conn.execute(t["tenants"].update().values(name_en="Alpha"))
+            conn.execute(t["discussion_categories"].update().values(name_en="Questions"))
+        downgrade(revision="0010")
+        assert "name_en" not in columns("tenants") | columns("discussion_categories")
+        assert rows() == ([("alfa", "Alfa")], [("Pitanja",)])
+        db.engine.dispose()

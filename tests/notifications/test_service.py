@@ -133,6 +133,26 @@ def test_mail_is_in_the_recipients_language(db, make_user, make_tenant, outbox):
     assert mail_lat.body_text.startswith("Dobar dan, Vesna,")
 
 
+def test_mail_names_the_space_in_the_recipients_language(db, make_user, make_tenant, outbox):
+    english = make_user(name="Ana", locale="en")
+    cyrillic = make_user(name="Bora", locale="sr_Cyrl")
+    daily = make_user(name="Vesna", locale="en")
+    n.set_email_mode(daily, "daily")
+    tenant = make_tenant("alfa", name="Prostor Alfa", short_name="Alfa", short_name_en="Alfa Space")
+    reply([english, cyrillic, daily], tenant_id=tenant.id)
+    db.session.commit()
+    (mail_en,) = outbox(english.email)
+    assert mail_en.subject == "New reply: Zajednička nabavka · Alfa Space"
+    assert "New reply in Alfa Space:" in mail_en.body_text
+    (mail_cyr,) = outbox(cyrillic.email)
+    assert mail_cyr.subject.endswith("· Алфа") and "у Алфа" in mail_cyr.body_text
+    assert digests.send_digests() == 1
+    db.session.commit()
+    (digest,) = outbox(daily.email)
+    assert digest.subject == "1 new notification · Alfa Space"
+    assert "\nAlfa Space\n" in digest.body_text
+
+
 def test_mail_links_are_absolute_and_carry_one_click_unsubscribe(app, db, make_user, outbox):
     app.config["PUBLIC_BASE_URL"] = "https://solidarna.example/"
     bora = make_user(locale="en")

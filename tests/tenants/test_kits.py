@@ -31,6 +31,10 @@ def test_shipped_kits_are_valid(app):
     korse = load_kit(KIT_DIR / "korse.toml")
     assert korse.tenant["kind"] == "coalition" and korse.tenant["region"] == "RS"
     assert "social_enterprise" in korse.taxonomies["expected_actor_types"]
+    # both carry their English texts for the English interface
+    assert krusevac.tenant["name_en"].startswith("Office for the Development")
+    assert korse.tenant["name_en"] == "Coalition for the Development of Solidarity Economy"
+    assert all(kit.tenant["description_en"].strip() for kit in (krusevac, korse))
 
 
 def test_names_are_canonicalised_from_either_script(app):
@@ -100,6 +104,9 @@ def test_cli_create_list_export_and_recreate(runner, db, tmp_path):
         "short_name",
         "kind",
         "description",
+        "name_en",
+        "short_name_en",
+        "description_en",
         "region",
         "municipalities",
         "default_locale",

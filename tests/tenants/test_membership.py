@@ -203,3 +203,19 @@ def test_demo_load_is_idempotent(runner, db):
     assert "0 new users, 0 new tenants, 0 new memberships" in second.output
     accounts = runner.invoke(args=["demo", "accounts"]).output
     assert "jelena@example.org" in accounts and "owner of krusevac" in accounts
+
+
+def test_demo_spaces_and_categories_have_english_names(runner, db, client):
+    from tests.conftest import EN, one, parse, text_of
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    home = parse(client.get("/krusevac/", headers=EN))
+    assert (
+        text_of(one(home, "h1")) == "Office for the Development of Social Entrepreneurship Kruševac"
+    )
+    discussions = parse(client.get("/korse/discussions/", headers=EN))
+    assert [text_of(a) for a in discussions.select("main h2 a")][:2] == [
+        "Announcements",
+        "Questions and answers",
+    ]
+    assert "Obaveštenja" in client.get("/korse/discussions/").get_data(as_text=True)

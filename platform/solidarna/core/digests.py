@@ -38,7 +38,9 @@ class DigestEntry:
     count: int = 1
 
 
-def _digest_groups(notifications: list[Notification]) -> list[tuple[str, list[DigestEntry]]]:
+def _digest_groups(
+    notifications: list[Notification], locale: str
+) -> list[tuple[str, list[DigestEntry]]]:
     """[(space name, entries)]: one entry per subject, spaces and entries in arrival order."""
     groups: dict[int | None, dict] = {}
     for n in notifications:  # oldest first
@@ -50,7 +52,7 @@ def _digest_groups(notifications: list[Notification]) -> list[tuple[str, list[Di
             link = absolute_url("notifications.open_notification", notification_id=n.id)
             entries[key] = DigestEntry(n, link)
     return [
-        (space_name(next(iter(entries.values())).first.tenant), list(entries.values()))
+        (space_name(next(iter(entries.values())).first.tenant, locale), list(entries.values()))
         for entries in groups.values()
     ]
 
@@ -100,8 +102,8 @@ def send_digests(now: datetime | None = None) -> int:
 
 
 def _mail_digest(user, unread: list[Notification]) -> None:
-    groups = _digest_groups(unread)
     locale = locale_for(user, unread[0].tenant)
+    groups = _digest_groups(unread, locale)
     spaces = ", ".join(space for space, _entries in groups)
 
     def subject() -> str:

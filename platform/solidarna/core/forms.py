@@ -11,6 +11,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 INVALID_EMAIL = _l("Enter a valid e-mail address, like ime@primer.rs.")
 WEBSITE_PATTERN = r"^https?://\S+$"
 NOT_OFFERED = _l("Choose one of the offered options.")
+#: render_kw of the fields for English versions of content (spell checking, screen readers)
+ENGLISH_INPUT = {"lang": "en"}
 
 
 def choices(mapping: dict) -> list[SelectChoice]:

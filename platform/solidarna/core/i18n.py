@@ -8,6 +8,7 @@ its neighbours; they are mapped deliberately (see ACCEPT_LANGUAGE_MAP).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -123,6 +124,34 @@ def script_filter(text: str | None) -> str | Markup:
     return in_script(text, current_locale())
 
 
+#: the suffix of the optional English version of a piece of space content (name_en, ...)
+ENGLISH_SUFFIX = "_en"
+
+
+def localized(obj, field: str, locale: str | None = None) -> str:
+    """{{ tenant|localized("name") }}: space content (a space's name, short name or
+    description, a discussion category's name or description) as the reader sees it.
+
+    In the English interface the English version (`<field>_en`) when one is written; otherwise
+    the Serbian text in the reader's script (Cyrillic in the Cyrillic interface). `obj` is a
+    model or a dict (a kit's suggested categories). Search and sorting use the Serbian field."""
+    if obj is None:
+        return ""
+    if isinstance(obj, Mapping):
+        value = obj.get
+    else:
+
+        def value(name, default=None):
+            return getattr(obj, name, default)
+
+    locale = locale or current_locale()
+    if locale == "en":
+        english = value(field + ENGLISH_SUFFIX, None)
+        if english is not None and str(english).strip():
+            return str(english)
+    return in_script(str(value(field, None) or ""), locale)
+
+
 def init_app(app: Flask) -> None:
     from solidarna.extensions import babel
 
@@ -131,6 +160,7 @@ def init_app(app: Flask) -> None:
     )
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["script"] = script_filter
+    app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["number"] = lambda value: format_decimal(value or 0)
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = format_moment

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.core import mail
 from solidarna.core.capabilities import registry
-from solidarna.core.i18n import normalise_locale
+from solidarna.core.i18n import localized, normalise_locale
 from solidarna.core.models import one_of, utcnow
 from solidarna.core.script import in_script
 from solidarna.core.tenancy import current_tenant_id
@@ -194,10 +194,11 @@ def can_mail(user) -> bool:
     return bool(user.email and user.is_active and getattr(user, "is_verified", False))
 
 
-def space_name(tenant) -> str:
+def space_name(tenant, locale: str | None = None) -> str:
+    """How mail names a space: its short name, else its name, in `locale` (see localized)."""
     if tenant is None:
         return "Solidarna"
-    return tenant.short_name or tenant.name
+    return localized(tenant, "short_name", locale) or localized(tenant, "name", locale)
 
 
 def locale_for(user, tenant=None) -> str:
@@ -236,7 +237,7 @@ def queue_mail(user, locale: str, subject, template: str, **context) -> None:
 
 def _mail_now(user, notification: Notification, tenant, actor) -> None:
     locale = locale_for(user, tenant)
-    space = space_name(tenant)
+    space = space_name(tenant, locale)
 
     def subject() -> str:
         about = in_script(f"{notification.title} · {space}", locale)

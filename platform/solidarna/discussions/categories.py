@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
+from solidarna.core.i18n import localized
 from solidarna.core.permissions import can_manage_members, current_person, require
 from solidarna.core.rendering import render
 from solidarna.discussions import moderation_services as ms
@@ -50,7 +51,7 @@ def create():
     if form.validate_on_submit():
         category = ms.save_category(None, form.data, current_person())
         db.session.commit()
-        flash(_("The category %(name)s is created.", name=category.name), "success")
+        flash(_("The category %(name)s is created.", name=localized(category, "name")), "success")
         return redirect(url_for("discussion_categories.index"), 303)
     return _form_page(form, status=422 if form.errors else 200)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
-from solidarna.core.forms import ChoiceField, RadioChoiceField, choices
+from solidarna.core.forms import ENGLISH_INPUT, ChoiceField, RadioChoiceField, choices
 from solidarna.discussions.models import CATEGORY_VISIBILITIES, REPORT_REASONS
 
 BODY_HELP = _l(
@@ -58,9 +58,25 @@ class CategoryForm(FlaskForm):
             Length(min=2, max=120, message=_l("Use 2 to %(max)d characters.")),
         ],
     )
+    #: shown in the English interface (core.i18n.localized), with the Serbian name's limits
+    name_en = StringField(
+        _l("Name in English (optional)"),
+        validators=[
+            Optional(),
+            Length(min=2, max=120, message=_l("Use 2 to %(max)d characters.")),
+        ],
+        description=_l("Shown in the English interface. Empty: the name above is shown."),
+        render_kw=ENGLISH_INPUT,
+    )
     description = TextAreaField(
         _l("Description"),
         validators=[Length(max=1000, message=_l("Use at most %(max)d characters."))],
+    )
+    description_en = TextAreaField(
+        _l("Description in English (optional)"),
+        validators=[Optional(), Length(max=1000, message=_l("Use at most %(max)d characters."))],
+        description=_l("Shown in the English interface. Empty: the description above is shown."),
+        render_kw=ENGLISH_INPUT,
     )
     visibility = RadioChoiceField(
         _l("Who can read it"),

@@ -38,6 +38,9 @@ class Category(TenantScoped, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: optional English versions, shown in the English interface (core.i18n.localized)
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    description_en: Mapped[str | None] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(10), default="public")
     position: Mapped[int] = mapped_column(default=0)
     #: kept by the services so that lists never count rows

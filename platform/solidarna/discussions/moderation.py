@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from solidarna.core.forms import choices
+from solidarna.core.i18n import localized
 from solidarna.core.permissions import can_moderate, current_person, require
 from solidarna.core.rendering import render
 from solidarna.core.urls import safe_next
@@ -105,7 +106,7 @@ def move(thread_id: int):
         abort(404)
     categories = list(db.session.scalars(db.select(Category).order_by(Category.position)))
     form = MoveForm()
-    form.category.choices = choices({str(c.id): c.name for c in categories})
+    form.category.choices = choices({str(c.id): localized(c, "name") for c in categories})
     if not form.is_submitted():
         form.category.data = str(thread.category_id)
     error = None
@@ -117,7 +118,9 @@ def move(thread_id: int):
             error = str(problem)
         else:
             db.session.commit()
-            flash(_("The discussion is moved to %(name)s.", name=target.name), "success")
+            flash(
+                _("The discussion is moved to %(name)s.", name=localized(target, "name")), "success"
+            )
             return redirect(url_for("discussions.thread", thread_id=thread.id), 303)
     status = 422 if (form.errors or error) else 200
     return render(

@@ -240,7 +240,9 @@ def save_category(category: Category | None, data: dict, by: User) -> Category:
         category = Category(position=last + 1)
         db.session.add(category)
     category.name = " ".join(data["name"].split())
+    category.name_en = " ".join((data.get("name_en") or "").split()) or None
     category.description = (data.get("description") or "").strip()
+    category.description_en = (data.get("description_en") or "").strip() or None
     category.visibility = data["visibility"]
     db.session.flush()
     audit.record(
@@ -274,16 +276,28 @@ def move_category(category: Category, direction: int) -> None:
 
 
 def suggested_categories(tenant) -> list[dict]:
-    """The kit's [starter] discussion_categories, or the platform's defaults."""
+    """The kit's [starter] discussion_categories, or the platform's defaults (in the current
+    locale, with their English versions: the message ids)."""
     listed = (tenant.starter or {}).get("discussion_categories")
     if isinstance(listed, list) and listed:
         return [
             {"name": str(c.get("name", "")), "description": str(c.get("description", "")),
+             "name_en": str(c.get("name_en", "")),
+             "description_en": str(c.get("description_en", "")),
              "visibility": c.get("visibility", "public")}
             for c in listed if isinstance(c, dict) and c.get("name")
         ]  # fmt: skip
-    return [{**c, "name": str(c["name"]), "description": str(c["description"])}
-            for c in DEFAULT_CATEGORIES]  # fmt: skip
+    suggested = [
+        {**c, "name": str(c["name"]), "description": str(c["description"])}
+        for c in DEFAULT_CATEGORIES
+    ]
+    with force_locale("en"):
+        for item, default in zip(suggested, DEFAULT_CATEGORIES, strict=True):
+            item["name_en"], item["description_en"] = (
+                str(default["name"]),
+                str(default["description"]),
+            )
+    return suggested
 
 
 def set_up_categories(tenant, by: User | None) -> list[Category]:
@@ -296,8 +310,17 @@ def set_up_categories(tenant, by: User | None) -> list[Category]:
         suggested = suggested_categories(tenant)
     for position, data in enumerate(suggested, start=1):
         visibility = data["visibility"] if data["visibility"] in CATEGORY_VISIBILITIES else "public"
+        name = data["name"][:120]
+        # an English version only where it says something the Serbian name does not
+        name_en = (data.get("name_en") or "")[:120]
+        description_en = data.get("description_en") or ""
         category = Category(
-            name=data["name"][:120], description=data["description"], visibility=visibility,
+            name=name, description=data["description"], visibility=visibility,
+            name_en=name_en if name_en and name_en != name else None,
+            description_en=(
+                description_en if description_en and description_en != data["description"]
+                else None
+            ),
             position=position,
         )  # fmt: skip
         db.session.add(category)

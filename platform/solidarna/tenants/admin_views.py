@@ -160,8 +160,11 @@ def revoke(invitation_id: int):
 
 SETTINGS_FIELDS = (
     "name",
+    "name_en",
     "short_name",
+    "short_name_en",
     "description",
+    "description_en",
     "visibility",
     "default_locale",
     "modules",
@@ -169,6 +172,11 @@ SETTINGS_FIELDS = (
     "website",
     "accent_color",
 )
+
+#: stored as NULL when left empty
+NULLABLE_SETTINGS = (
+    "short_name", "name_en", "short_name_en", "description_en", "contact_email", "website",
+)  # fmt: skip
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -181,7 +189,7 @@ def settings():
         for name in SETTINGS_FIELDS:
             value = getattr(form, name).data
             value = value.strip() if isinstance(value, str) else value
-            if name in ("short_name", "contact_email", "website") and not value:
+            if name in NULLABLE_SETTINGS and not value:
                 value = None
             if getattr(tenant, name) != value:
                 changed[name] = value

@@ -20,6 +20,7 @@ from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
 from solidarna.core.capabilities import module_labels, registry
 from solidarna.core.forms import (
+    ENGLISH_INPUT,
     MultiCheckboxField,
     choices,
     email_check,
@@ -68,6 +69,38 @@ class InviteForm(FlaskForm):
     note = TextAreaField(_l("Personal note (optional)"), validators=[Optional(), Length(max=1000)])
 
 
+# The optional English versions of a space's texts, shown in the English interface
+# (core.i18n.localized), with the Serbian fields' limits. Functions, so that each form's
+# fields keep their order on the page.
+
+
+def name_en_field():
+    return StringField(
+        _l("Name in English (optional)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Shown in the English interface. Empty: the name above is shown."),
+        render_kw=ENGLISH_INPUT,
+    )
+
+
+def short_name_en_field():
+    return StringField(
+        _l("Short name in English (optional)"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("Shown in the English interface. Empty: the short name above is shown."),
+        render_kw=ENGLISH_INPUT,
+    )
+
+
+def description_en_field():
+    return TextAreaField(
+        _l("Description in English (optional)"),
+        validators=[Optional(), Length(max=10_000)],
+        description=_l("Shown in the English interface. Empty: the description above is shown."),
+        render_kw=ENGLISH_INPUT,
+    )
+
+
 class TenantForm(FlaskForm):
     slug = StringField(
         _l("Address"),
@@ -79,10 +112,13 @@ class TenantForm(FlaskForm):
         description=_l("The space lives at /address/, for example /krusevac/."),
     )
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    name_en = name_en_field()
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=60)])
+    short_name_en = short_name_en_field()
     kind = SelectField(_l("Kind"), choices=choices(KINDS))
     region = SelectField(_l("Region"), validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)])
+    description_en = description_en_field()
     visibility = RadioField(_l("Visibility"), choices=choices(VISIBILITIES), default="public")
     modules = MultiCheckboxField(_l("Modules"), default=lambda: list(module_labels()))
     municipalities = MultiCheckboxField(
@@ -196,7 +232,9 @@ class TenantSettingsForm(FlaskForm):
     platform administrators."""
 
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    name_en = name_en_field()
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=60)])
+    short_name_en = short_name_en_field()
     description = TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=10_000)],
@@ -204,6 +242,7 @@ class TenantSettingsForm(FlaskForm):
             "Who you are and what this space is for. Separate paragraphs with an empty line."
         ),
     )
+    description_en = description_en_field()
     visibility = RadioField(_l("Visibility"), choices=choices(VISIBILITIES))
     default_locale = SelectField(
         _l("Default language"),

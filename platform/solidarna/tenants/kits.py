@@ -23,8 +23,13 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TENANT_KEYS = {
     "slug", "name", "short_name", "kind", "description", "region", "municipalities",
     "default_locale", "visibility", "modules", "accent_color", "contact_email", "website",
+    "name_en", "short_name_en", "description_en",
 }  # fmt: skip
 REQUIRED = ("slug", "name", "kind")
+#: the optional English versions, shown in the English interface (core.i18n.localized)
+ENGLISH_KEYS = ("name_en", "short_name_en", "description_en")
+#: the longest text a column takes (the forms' limits)
+MAX_LENGTHS = {"name": 200, "name_en": 200, "short_name": 60, "short_name_en": 60}
 
 
 class KitError(ValueError):
@@ -122,8 +127,11 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
         problem = slug_problem(tenant["slug"])
         if problem:
             problems.append(("tenant.slug", problem))
-    if isinstance(tenant.get("name"), str) and len(tenant["name"]) > 200:
-        problems.append(("tenant.name", _l("must be at most %(max)d characters", max=200)))
+    for key, longest in MAX_LENGTHS.items():
+        if isinstance(tenant.get(key), str) and len(tenant[key]) > longest:
+            problems.append(
+                (f"tenant.{key}", _l("must be at most %(max)d characters", max=longest))
+            )
     if tenant.get("kind") and tenant["kind"] not in KINDS:
         problems.append(("tenant.kind", one_of(KINDS)))
     tenant.setdefault("visibility", "public")
@@ -175,9 +183,12 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
             problems.append((f"tenant.{key}", _l("is not an e-mail address")))
     if tenant.get("website") and not str(tenant["website"]).startswith(("https://", "http://")):
         problems.append(("tenant.website", _l("must start with https:// or http://")))
-    for key in ("description", "short_name"):
+    for key in ("description", "short_name", *ENGLISH_KEYS):
         if key in tenant and not isinstance(tenant[key], str):
             problems.append((f"tenant.{key}", _l("must be a string")))
+    for key in ENGLISH_KEYS:  # an empty English text is no English text
+        if isinstance(tenant.get(key), str):
+            tenant[key] = tenant[key] if tenant[key].strip() else None
     owners = capabilities.kit_keys()
     taxonomies = _check_owned_keys(problems, "taxonomies", data, owners)
     starter = _check_owned_keys(problems, "starter", data, owners)

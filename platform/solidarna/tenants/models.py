@@ -72,6 +72,10 @@ class Tenant(TimestampMixin, db.Model):
     short_name: Mapped[str | None] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: optional English versions, shown in the English interface (core.i18n.localized)
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    short_name_en: Mapped[str | None] = mapped_column(String(60))
+    description_en: Mapped[str | None] = mapped_column(Text)
     #: ISO 3166-2:RS district code (RS-19) or "RS" for national scope
     region: Mapped[str] = mapped_column(String(10), default="RS")
     #: names of the municipalities covered (empty: the whole region)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from solidarna.accounts.models import User
 from solidarna.core import audit
+from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
@@ -73,13 +74,16 @@ def _created(tenant: Tenant, how: str, owner: User | None = None):
             services.tell_new_owner(tenant, owner)
         db.session.commit()
     if owner is None:
-        flash(_("The space %(name)s is created. You are its owner.", name=tenant.name), "success")
+        flash(
+            _("The space %(name)s is created. You are its owner.", name=localized(tenant, "name")),
+            "success",
+        )
     else:
         flash(
             _(
                 "The space %(name)s is created. %(owner)s is its owner and has been told by "
                 "e-mail.",
-                name=tenant.name,
+                name=localized(tenant, "name"),
                 owner=owner.name,
             ),
             "success",
@@ -105,10 +109,13 @@ def create():
     tenant = Tenant(
         slug=form.slug.data,
         name=form.name.data.strip(),
+        name_en=(form.name_en.data or "").strip() or None,
         short_name=form.short_name.data or None,
+        short_name_en=(form.short_name_en.data or "").strip() or None,
         kind=form.kind.data,
         region=form.region.data,
         description=form.description.data or "",
+        description_en=(form.description_en.data or "").strip() or None,
         visibility=form.visibility.data,
         modules=form.modules.data,
         municipalities=list(form.municipalities.data or []),
@@ -210,7 +217,7 @@ def make_owner(tenant_id: int):
         _(
             "%(name)s is now an owner of %(tenant)s and has been told by e-mail.",
             name=user.name,
-            tenant=tenant.name,
+            tenant=localized(tenant, "name"),
         ),
         "success",
     )

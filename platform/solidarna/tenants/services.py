@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from solidarna.accounts.models import User, normalise_email
 from solidarna.accounts.services import absolute_url
 from solidarna.core import audit, mail
+from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import ROLE_RANK
 from solidarna.core.tenancy import cross_tenant
@@ -33,7 +34,8 @@ def _mail(user_or_email, tenant: Tenant, subject, template: str, **context) -> N
         locale or tenant.default_locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     ):
         body = render_template(template, tenant=tenant, recipient=user_or_email, **context)
-        mail.queue(to, f"{subject} · {tenant.short_name or tenant.name}", body)
+        space = localized(tenant, "short_name") or localized(tenant, "name")
+        mail.queue(to, f"{subject} · {space}", body)
 
 
 def member_counts(status: str = "active") -> dict[int, int]:

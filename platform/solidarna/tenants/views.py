@@ -14,6 +14,7 @@ from solidarna.core.activity import recent_activity
 from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
 from solidarna.core.colors import readable_accent
+from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_view_tenant, current_person, require
 from solidarna.core.registry import Figure, tenant_figures
@@ -132,6 +133,12 @@ def invitation(token: str):
             db.session.rollback()
             return render("tenants/invitation.html", error=str(error), invite=None, status=409)
         db.session.commit()
-        flash(_("Welcome to %(name)s.", name=tenant.short_name or tenant.name), "success")
+        flash(
+            _(
+                "Welcome to %(name)s.",
+                name=localized(tenant, "short_name") or localized(tenant, "name"),
+            ),
+            "success",
+        )
         return redirect(url_for("tenant.home"), 303)
     return render("tenants/invitation.html", invite=invite, error=None)
