@@ -87,8 +87,9 @@ def register(table: Table, column: str = "search_text") -> SearchIndex:
 
 
 def terms(q: str) -> list[str]:
-    """The search words, folded (script, case and diacritics), at most MAX_TERMS."""
-    return [t for t in re.split(r"\s+", fold(q)) if t][:MAX_TERMS]
+    """The search words, folded (script, case and diacritics), at most MAX_TERMS. (A NUL is
+    refused with the request, core/security.py; here it is dropped all the same.)"""
+    return [t for t in re.split(r"\s+", fold(q.replace("\x00", ""))) if t][:MAX_TERMS]
 
 
 def escape_like(term: str) -> str:
