@@ -58,6 +58,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         mail,
         notifications,
         rendering,
+        search_index,
     )
     from solidarna.extensions import csrf, db, htmx, limiter, migrate
 
@@ -73,6 +74,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     mail.init_app(app)
     notifications.init_app(app)
     backup.init_app(app)
+    search_index.init_app(app)
 
     from solidarna import accounts, demo, directory, discussions, pages, tenants
     from solidarna import notifications as notification_views

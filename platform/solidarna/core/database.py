@@ -129,10 +129,66 @@ def database_answers() -> bool:
 
 def for_dialect(dialect_name: str):
     """Alembic's include_object: leave out schema objects that exist only on another database
-    (an index declared with `.ddl_if(dialect="postgresql")` is not expected on SQLite)."""
+    (an index declared with `.ddl_if(dialect="postgresql")` is not expected on SQLite) and the
+    search index's FTS5 tables (SQLite), which no model declares."""
 
     def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        if type_ == "table" and reflected and compare_to is None and is_search_index_table(name):
+            return False
         condition = getattr(obj, "_ddl_if", None)
         return condition is None or condition.dialect in (None, dialect_name)
 
     return include_object
+
+
+# --- the search index's tables (SQLite FTS5; core/search_index.py) ------------------------------
+
+#: what FTS5 keeps beside a virtual table <name>: its shadow tables <name>_<suffix>
+FTS_SHADOW_SUFFIXES = ("data", "idx", "content", "docsize", "config")
+
+
+def search_index_ddl(name: str, source: str, column: str) -> list[str]:
+    """The FTS5 table `name` over `source`.`column` and the triggers that keep it in step:
+    rowid = tenant_id * 2**32 + id, the text with its spaces doubled and two in front (see
+    core/search_index.py). Migration 0012 holds a frozen copy of the same statements."""
+    rowid = "{row}.tenant_id * 4294967296 + {row}.id"
+    text_ = "'  ' || replace(coalesce({row}." + column + ", ''), ' ', '  ')"
+    insert = (
+        f"INSERT INTO {name}(rowid, folded) VALUES "
+        f"({rowid.format(row='new')}, {text_.format(row='new')});"
+    )
+    remove = f"DELETE FROM {name} WHERE rowid = {rowid.format(row='old')};"
+    # ids and tenant ids past the range would share rowids: refuse them (never met in practice)
+    guard = (
+        "SELECT RAISE(ABORT, 'id outside the search index range') "
+        "WHERE new.id NOT BETWEEN 0 AND 4294967295 OR new.tenant_id NOT BETWEEN 0 AND 2147483647;"
+    )
+    return [
+        f"DROP TRIGGER IF EXISTS {name}_insert",
+        f"DROP TRIGGER IF EXISTS {name}_update",
+        f"DROP TRIGGER IF EXISTS {name}_delete",
+        f"DROP TABLE IF EXISTS {name}",
+        f"CREATE VIRTUAL TABLE {name} USING fts5(folded, tokenize='trigram', detail='full')",
+        f"CREATE TRIGGER {name}_insert AFTER INSERT ON {source} BEGIN {guard} {insert} END",
+        f"CREATE TRIGGER {name}_update AFTER UPDATE OF id, tenant_id, {column} ON {source} "
+        f"BEGIN {guard} {remove} {insert} END",
+        f"CREATE TRIGGER {name}_delete AFTER DELETE ON {source} BEGIN {remove} END",
+    ]
+
+
+def create_search_index(connection, name: str, source: str, column: str) -> None:
+    """(Re)create the FTS5 table `name` and its triggers, empty (SQLite). Run opted out of
+    tenancy: the DDL names the tenant table it watches."""
+    for statement in search_index_ddl(name, source, column):
+        connection.execute(text(statement))
+
+
+def is_search_index_table(name: str) -> bool:
+    """An FTS5 table of core/search_index.py or one of its shadow tables: made by the
+    migrations' raw DDL, not by a model, so Alembic's comparison leaves them out."""
+    from solidarna.core.search_index import INDEXES
+
+    names = {index.name for index in INDEXES.values()}
+    return name in names or any(
+        name == f"{fts}_{suffix}" for fts in names for suffix in FTS_SHADOW_SUFFIXES
+    )

@@ -1,6 +1,7 @@
 """Filterable lists, shared by every capability that has one (the directory, local resources,
 good practices): reading filters from the query string, writing them back into URLs, the
-search words as LIKE patterns, and facet values with their counts.
+facet values with their counts. The search words are matched on an index:
+core/search_index.py.
 
 A capability's filters are a small dataclass with `from_args(request.args)` built from these
 readers and `args(**changes)` built with `url_args`; the list template shows the facets with
@@ -8,7 +9,6 @@ readers and `args(**changes)` built with `url_args`; the list template shows the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -18,7 +18,6 @@ from solidarna.extensions import db
 MAX_VALUES = 50  # values of one repeated argument
 MAX_VALUE_LENGTH = 80
 MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
 
 
 def many_arg(args, name: str) -> list[str]:
@@ -41,15 +40,6 @@ def choice_arg(args, name: str, allowed: Iterable[str], default: str) -> str:
 def url_args(data: Mapping) -> dict:
     """Query arguments for url_for: the filters that are set (no empty values)."""
     return {k: v for k, v in data.items() if v not in (None, [], "")}
-
-
-def like_patterns(q: str) -> list[str]:
-    """The search words, folded (script and diacritics), as LIKE patterns with the wildcards
-    escaped (`escape="\\"`); every one must match."""
-    terms = [t for t in re.split(r"\s+", fold(q)) if t][:MAX_TERMS]
-    return [
-        "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms
-    ]
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
+from solidarna.core import search_index
 from solidarna.core.models import TenantScoped, TimestampMixin, one_of, one_of_each, utcnow
 from solidarna.core.script import fold
 from solidarna.directory.taxonomy import (
@@ -31,10 +32,11 @@ class Organization(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "organizations"
     __table_args__ = (
         Index("ix_organizations_tenant_moderation_name", "tenant_id", "moderation", "sort_name"),
-        # PostgreSQL: the text search (LIKE '%term%' on the folded text) on a trigram index
-        # (migration 0007); SQLite scans the space's rows, which the tenant index narrows.
+        # PostgreSQL: the text search (LIKE on the folded text) on a trigram index of the space
+        # (migration 0012; btree_gin for tenant_id); SQLite: an FTS5 table (core/search_index)
         Index(
-            "ix_organizations_search_trgm",
+            "ix_organizations_tenant_search_trgm",
+            "tenant_id",
             "search_text",
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
@@ -165,6 +167,9 @@ class Organization(TenantScoped, TimestampMixin, db.Model):
     def url(self) -> str:
         """The profile's address in the current space (with the readable name)."""
         return url_for("directory.profile", organization_id=self.id, name=self.slug)
+
+
+search_index.register(Organization.__table__)
 
 
 class OrganizationTag(TenantScoped, db.Model):

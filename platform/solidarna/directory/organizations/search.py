@@ -11,11 +11,11 @@ from flask import g, has_app_context
 from sqlalchemy import String, event, func, literal, select, union_all
 from sqlalchemy.orm import Session, lazyload, load_only, raiseload
 
+from solidarna.core import search_index
 from solidarna.core.facets import (
     FacetValue,
     choice_arg,
     facet_values,
-    like_patterns,
     many_arg,
     paginate,
     select_options,
@@ -97,8 +97,7 @@ def apply_filters(query, filters: Filters, level: str, own_ids: set[int], skip: 
     query = query.where(visible_clause(level, own_ids))
     if level != "admins":
         query = query.where(Organization.moderation != "archived")
-    for pattern in like_patterns(filters.q):
-        query = query.where(Organization.search_text.like(pattern, escape="\\"))
+    query = query.where(*search_index.matching(Organization.__table__, filters.q))
     for name in Filters.SCALAR:
         values = getattr(filters, name)
         if values and name != skip:
@@ -198,7 +197,7 @@ def facet_counts(filters: Filters, level: str, own_ids: set[int]) -> dict[str, d
     scalar columns and one flag per selected tag facet; then a GROUP BY per scalar facet and
     per group of tag facets, each under the other facets' filters (a facet with a selection
     counts without its own, so its other values stay countable), joined with UNION ALL.
-    Reading the table once matters with search words: `LIKE '%word%'` cannot use an index."""
+    Reading the matches once matters with search words (core/search_index.py)."""
     names = [n for n in Filters.SCALAR if level == "admins" or n != "moderation"]
     tenant_id = current_tenant_id()
     selected_tags = [facet for facet in Filters.TAGS if getattr(filters, facet)]
@@ -220,8 +219,7 @@ def facet_counts(filters: Filters, level: str, own_ids: set[int]) -> dict[str, d
         base = base.where(Organization.tenant_id == tenant_id)
     if level != "admins":
         base = base.where(Organization.moderation != "archived")
-    for pattern in like_patterns(filters.q):
-        base = base.where(Organization.search_text.like(pattern, escape="\\"))
+    base = base.where(*search_index.matching(Organization.__table__, filters.q))
     base = base.cte("base")
 
     def others(skip: str | None) -> list:

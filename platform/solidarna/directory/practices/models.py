@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from solidarna.core import search_index
 from solidarna.core.models import TenantScoped, TimestampMixin
 from solidarna.core.script import fold
 from solidarna.directory.organizations.models import Organization
@@ -30,6 +31,16 @@ class Practice(TenantScoped, TimestampMixin, db.Model):
     """A good practice worth sharing, linked to the organizations behind it."""
 
     __tablename__ = "practices"
+    __table_args__ = (
+        # the text search: PostgreSQL's trigram index (migration 0012); SQLite's FTS5 table
+        Index(
+            "ix_practices_tenant_search_trgm",
+            "tenant_id",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -53,3 +64,6 @@ class Practice(TenantScoped, TimestampMixin, db.Model):
         self.search_text = " ".join(
             fold(p) for p in (self.title, self.summary, self.municipality, self.description) if p
         )
+
+
+search_index.register(Practice.__table__)

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, select
 
 from solidarna.accounts.models import User
-from solidarna.core import audit
+from solidarna.core import audit, search_index
 from solidarna.core.facets import (
     FacetValue,
     facet_values,
-    like_patterns,
     many_arg,
     paginate,
     text_arg,
@@ -55,8 +54,7 @@ class PracticeFilters:
 
 
 def _practice_query(query, filters: PracticeFilters, skip_municipality: bool = False):
-    for pattern in like_patterns(filters.q):
-        query = query.where(Practice.search_text.like(pattern, escape="\\"))
+    query = query.where(*search_index.matching(Practice.__table__, filters.q))
     if filters.municipality and not skip_municipality:
         query = query.where(Practice.municipality.in_(filters.municipality))
     return query

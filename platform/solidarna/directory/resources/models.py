@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from solidarna.core import search_index
 from solidarna.core.models import TenantScoped, TimestampMixin, one_of
 from solidarna.core.script import fold
 from solidarna.directory.organizations.models import Organization
@@ -20,6 +21,14 @@ class Resource(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "resources"
     __table_args__ = (
         Index("ix_resources_tenant_kind", "tenant_id", "kind"),
+        # the text search: PostgreSQL's trigram index (migration 0012); SQLite's FTS5 table
+        Index(
+            "ix_resources_tenant_search_trgm",
+            "tenant_id",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         one_of("kind", RESOURCE_KINDS),
         one_of("availability", AVAILABILITY),
     )
@@ -55,3 +64,6 @@ class Resource(TenantScoped, TimestampMixin, db.Model):
     @property
     def owner_label(self) -> str:
         return self.owner_organization.name if self.owner_organization else self.owner_name
+
+
+search_index.register(Resource.__table__)

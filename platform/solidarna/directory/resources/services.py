@@ -14,12 +14,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import load_only, raiseload
 
 from solidarna.accounts.models import User
-from solidarna.core import audit
+from solidarna.core import audit, search_index
 from solidarna.core.facets import (
     FacetValue,
     choice_arg,
     facet_values,
-    like_patterns,
     many_arg,
     paginate,
     select_options,
@@ -104,8 +103,7 @@ class ResourceFilters:
 
 
 def resource_query(query, filters: ResourceFilters, skip: str | None = None, expired=None):
-    for pattern in like_patterns(filters.q):
-        query = query.where(Resource.search_text.like(pattern, escape="\\"))
+    query = query.where(*search_index.matching(Resource.__table__, filters.q))
     for name in ResourceFilters.FACETS:
         values = getattr(filters, name)
         if values and name != skip:
