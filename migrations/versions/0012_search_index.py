@@ -1,7 +1,7 @@
 """text search on an index on both databases
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01 15:10:00
 
 The folded text (`search_text`) of organizations, resources and practices, indexed
