@@ -1,6 +1,7 @@
-"""The directory on a map: the same filtered set as the list (same query arguments), as a
-Leaflet map fed by a GeoJSON endpoint, and, for readers without JavaScript or a map, the same
-entries listed by municipality (core/maps.py).
+"""The directory on a map: the same filtered set as the list (same query arguments). The page
+first shows an overview drawn on the server (a dot and a count per municipality, linked to
+the list) and the entries listed by municipality, without JavaScript; the interactive Leaflet
+map, fed by a GeoJSON endpoint, loads only when the reader opens it (core/maps.py).
 
 Coordinates are given only where the viewer may see the entry's address
 (`search.position`); other entries are counted and listed but not placed.
@@ -8,13 +9,14 @@ Coordinates are given only where the viewer may see the entry's address
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core.maps import (
     by_municipality,
     feature_collection,
     geojson_response,
+    overview,
     place_names,
     render_map_page,
 )
@@ -73,6 +75,7 @@ def page():
     entries = search.placed_entries(filters, level, own)
     unlocated = sum(1 for item in entries if item.point is None)
     carried = [n for n in Filters.SCALAR + Filters.TAGS if n not in MAP_FACETS]
+    groups = by_municipality(entries, place=lambda item: item.org.municipality)
     return render_map_page(
         "directory/map.html",
         filters=filters,
@@ -81,7 +84,10 @@ def page():
         actor_labels=actor_labels(g.tenant),
         total=len(entries),
         unlocated=unlocated,
-        groups=by_municipality(entries, place=lambda item: item.org.municipality),
+        groups=groups,
+        overview=overview(
+            groups, lambda place: url_for("directory.index", **filters.args(municipality=[place]))
+        ),
         options={
             "actor_type": search.map_options(
                 "actor_type", filters, level, own, labels["actor_type"]
