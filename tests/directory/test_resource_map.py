@@ -91,8 +91,22 @@ def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
     assert canvas.has_attr("hidden") and canvas["role"] == "region"
     assert one(html, "#map-source")["data-geojson-url"] == "/rasina/resources/map.geojson"
     assert canvas["data-popup-fields"] == "kind municipality availability expired"
-    assert "vendor/leaflet-1.9.4/leaflet.js" in html and "js/map.js" in html
-    assert "css/map.css" in html
+    # Leaflet loads when the reader opens the map (map.js), not with the page.
+    assert "vendor/leaflet-1.9.4/leaflet.js" in canvas["data-map-scripts"]
+    assert not [s for s in parse(html).select("script[src]") if "leaflet" in s["src"]]
+    assert "js/map.js" in html and "css/map.css" in html
+    # The overview drawn on the server: the counts by municipality, linked to the list.
+    rows = {
+        text_of(row.th): (text_of(row.td), row.th.a["href"])
+        for row in parse(html).select(".map-overview-table tbody tr")
+    }
+    assert rows == {
+        "Brus": ("1", "/rasina/resources/?municipality=Brus"),
+        "Kruševac": ("1", "/rasina/resources/?municipality=Kru%C5%A1evac"),
+        "Trstenik": ("1", "/rasina/resources/?municipality=Trstenik"),
+    }
+    titles = [text_of(t) for t in parse(html).select("svg.map-overview-svg a title")]
+    assert sorted(titles) == ["Brus: 1 resource", "Kruševac: 1 resource"]
     # Detail pages are linked from the list, with the kind and the availability.
     links = {text_of(a): a["href"] for a in parse(html).select("section.map-group li > a")}
     assert re.fullmatch(r"/rasina/resources/\d+", links["Sala za obuke"])

@@ -197,15 +197,17 @@ def overview(groups: Sequence[tuple[str, list]], link: Callable[[str], str]) -> 
 
 
 def _name_the_largest(result: Overview) -> None:
-    """Write the names of the largest places next to their dots where they overlap no
-    other name and stay inside the drawing."""
+    """Write the names of the largest places next to their dots where they cover no other
+    name or dot and stay inside the drawing."""
     taken: list[tuple[float, float, float, float]] = []
+    discs = [(p, (p.x - p.r, p.y - p.r, p.x + p.r, p.y + p.r)) for p in result.drawn]
     for p in result.drawn[:_LABELS]:
+        others = [box for q, box in discs if q is not p]
         width = len(p.label) * _CHAR
         for anchor, left in (("start", p.x + p.r + 3), ("end", p.x - p.r - 3 - width)):
             box = (left, p.y - 10, left + width, p.y + 4)
             inside = box[0] >= 2 and box[2] <= result.width - 2 and box[1] >= 2
-            if inside and not any(_overlap(box, other) for other in taken):
+            if inside and not any(_overlap(box, other) for other in taken + others):
                 taken.append(box)
                 p.named, p.anchor = True, anchor
                 break
