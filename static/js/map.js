@@ -279,6 +279,8 @@
   function create(el) {
     var L = window.L;
     var kit = leafletParts();
+    var section = el.closest(".map-section"); // hidden with the map, until it opens
+    if (section) section.hidden = false;
     el.hidden = false;
     // maxZoom on the map itself: clustering needs one even without a tile layer.
     var map = L.map(el, { zoomControl: false, scrollWheelZoom: false, minZoom: 3, maxZoom: 19 });

@@ -1,11 +1,14 @@
 """Maps shared by every capability that places things on one (the directory's organizations
-and local resources today): points, the one GeoJSON builder, the map page's response with the
-tile server's CSP, and URL building for hundreds of markers.
+and local resources today): points, the one GeoJSON builder, the overview drawn on the server,
+the base map and the map page's CSP, and URL building for hundreds of markers.
 
-The page's script (static/js/map.js, vendored Leaflet) reads the GeoJSON; readers without
-JavaScript or a map get the same entries listed by municipality (`by_municipality`). The tile
-server (MAP_TILE_URL) is the only third-party origin of the platform, allowed in img-src of
-the map pages alone (`render_map_page`).
+A map page first shows the overview (`overview`: a dot and a count per municipality, an SVG
+and a table, no JavaScript) and the entries listed by municipality (`by_municipality`); the
+interactive map (static/js/map.js, vendored Leaflet) loads its library and the GeoJSON only
+when the reader opens it. The base map (`base_map`) is none by default, so no request leaves
+the site; or tiles the app serves itself from a PMTiles archive (MAP_PMTILES_PATH,
+core/tiles.py); or a tile server (MAP_TILE_URL), the only third-party origin the platform
+can allow, in img-src of the map pages alone (`render_map_page`).
 """
 
 from __future__ import annotations

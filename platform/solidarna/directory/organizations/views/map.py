@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import g, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from solidarna.core.i18n import current_locale
 from solidarna.core.maps import (
     by_municipality,
     feature_collection,
@@ -20,6 +21,7 @@ from solidarna.core.maps import (
     place_names,
     render_map_page,
 )
+from solidarna.core.script import in_script
 from solidarna.directory import taxonomy
 from solidarna.directory.organizations import search, services
 from solidarna.directory.organizations.search import Filters, Placed
@@ -42,8 +44,12 @@ FACET_TITLES = {
 
 
 def actor_labels(tenant) -> dict[str, str]:
-    """Actor type code -> label in the reader's language, translated once per request."""
-    return {code: str(label) for code, label in taxonomy.actor_types(tenant).items()}
+    """Actor type code -> label in the reader's language and script, once per request (a
+    kit's extra types have no translation: their Latin label is transliterated)."""
+    locale = current_locale()
+    return {
+        code: in_script(str(label), locale) for code, label in taxonomy.actor_types(tenant).items()
+    }
 
 
 def geojson_of(entries: list[Placed], actor_labels: dict[str, str]) -> dict:
