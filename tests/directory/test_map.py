@@ -393,6 +393,11 @@ def test_points_outside_the_frame_widen_it(app):
     assert drawn["Ljubljana"].x < drawn["Beograd"].x
     assert drawn["Ljubljana"].x >= 24 - 0.1  # inside the padding, not cut off
     assert drawn["Ljubljana"].r == drawn["Beograd"].r  # one entry each
+    # A point far away (a typo) is counted, not drawn: the country would shrink to a speck.
+    groups.append(("Nulto ostrvo", [Item((0.0, 0.0))]))
+    with app.test_request_context(headers=EN):
+        view = overview(groups, lambda place: f"/{place}")
+    assert {p.place for p in view.drawn} == {"Beograd", "Ljubljana"} and view.unplaced == 1
 
 
 # --- the base map from the app's own archive ----------------------------------------------------

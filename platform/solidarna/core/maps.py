@@ -125,11 +125,12 @@ def by_municipality(entries: Iterable, place: Callable[[Any], str]) -> list[tupl
 
 # The frame of the overview: Serbia's extreme points (about 41.85-46.19 N, 18.82-23.01 E),
 # rounded outwards. Not a place of anything: only the drawing's extent, so that one
-# municipality's dot sits where it is in the country. Points outside widen it.
+# municipality's dot sits where it is in the country. Points outside widen it (up to _REACH).
 SERBIA_FRAME = (41.8, 18.7, 46.25, 23.1)  # south, west, north, east
 _HEIGHT = 400  # SVG units; the width follows the frame's proportions
 _PAD = 24
 _R_MIN, _R_MAX = 4.0, 18.0
+_REACH = 5.0  # degrees around the frame a dot may widen it by; farther ones are not drawn
 _LABELS = 6  # how many of the largest places get a name next to their dot
 _CHAR = 6.6  # average width of a label character, in SVG units at the label's font size
 
@@ -182,7 +183,14 @@ def overview(groups: Sequence[tuple[str, list]], link: Callable[[str], str]) -> 
     ]
     result = Overview(places)
     south, west, north, east = SERBIA_FRAME
-    located = [p for p in places if p.point is not None]
+    # A point far outside (a typo, 0,0) would shrink the country to a speck: not drawn.
+    located = [
+        p
+        for p in places
+        if p.point is not None
+        and south - _REACH <= p.point[0] <= north + _REACH
+        and west - _REACH <= p.point[1] <= east + _REACH
+    ]
     for p in located:
         south, north = min(south, p.point[0]), max(north, p.point[0])
         west, east = min(west, p.point[1]), max(east, p.point[1])
