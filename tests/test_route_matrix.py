@@ -36,6 +36,7 @@ PUBLIC = {
     "pages.home": "the platform's front page",
     "pages.health": "monitoring probe",
     "pages.set_language": "visitors choose their language too",
+    "pages.map_tile": "base-map tiles from the operator's PMTiles archive, the same for everyone",
     "accounts.register": "how visitors get an account",
     "accounts.login": "how visitors log in",
     "accounts.logout": "harmless without a session",
@@ -102,7 +103,8 @@ OBJECT_ARGS = {
 # notification_id: notifications belong to a user, not a tenant; another user's answers 404
 # (tests/notifications/test_views.py).
 # number: a post's number within the thread (the thread is the object); subject_type: what a
-# discussion is attached to, its id is the object.
+# discussion is attached to, its id is the object. z, x, y, ext: a map tile's place and image
+# type, the same for every space (tests/core/test_tiles.py).
 FREE_ARGS = {
     "name": "x",
     "decision": "accept",
@@ -110,6 +112,10 @@ FREE_ARGS = {
     "notification_id": 1,
     "number": 1,
     "subject_type": "organization",
+    "z": 0,
+    "x": 0,
+    "y": 0,
+    "ext": "png",
 }
 COVERED: dict[str, set[str]] = {}
 

@@ -135,15 +135,22 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 24 * 3600)
     CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 512)
 
-    # Base map of the directory's map pages: a tile URL template ({z}/{x}/{y}, optionally {s}
-    # and {r}). Its origin is the only third-party origin the platform allows, in img-src of
-    # the map pages only. Empty: markers without a base map, no third-party request at all.
-    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-    # Shown in the map's corner (trusted HTML from the operator; the tile provider's terms).
-    MAP_TILE_ATTRIBUTION = os.environ.get(
-        "MAP_TILE_ATTRIBUTION",
-        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-    )
+    # Base map of the map pages (docs/operations.md, "Maps"). By default there is none: the
+    # markers are drawn over a plain background and no request leaves the site.
+    # MAP_PMTILES_PATH: a local raster PMTiles archive the app serves itself at
+    # /map/tiles/{z}/{x}/{y}.<png|jpg|webp|avif> (core/tiles.py); it wins over MAP_TILE_URL.
+    MAP_PMTILES_PATH = os.environ.get("MAP_PMTILES_PATH", "")
+    # MAP_TILE_URL: a tile server's URL template ({z}/{x}/{y}, optionally {s} and {r}); its
+    # origin is then allowed in img-src of the map pages only (the one third-party origin).
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    # Shown in the map's corner (trusted HTML from the operator: the tiles' licence terms),
+    # optionally per language (MAP_TILE_ATTRIBUTION_SR_CYRL, _SR_LATN, _EN).
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+    MAP_TILE_ATTRIBUTION_SR_LATN = os.environ.get("MAP_TILE_ATTRIBUTION_SR_LATN", "")
+    MAP_TILE_ATTRIBUTION_SR_CYRL = os.environ.get("MAP_TILE_ATTRIBUTION_SR_CYRL", "")
+    MAP_TILE_ATTRIBUTION_EN = os.environ.get("MAP_TILE_ATTRIBUTION_EN", "")
+    # How long browsers and proxies keep a tile served from the archive (seconds; 30 days).
+    MAP_TILE_CACHE_SECONDS = _env_int("MAP_TILE_CACHE_SECONDS", 30 * 24 * 3600)
 
     # Static files (core/assets.py): `flask assets build` writes them under content-hashed
     # names, with gzip and brotli copies, into STATIC_BUILD_DIR (empty: build/static in the

@@ -73,8 +73,10 @@ def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
     canvas = one(html, ".map-canvas")
     assert canvas.has_attr("hidden") and canvas["role"] == "region"
     assert one(html, "#map-source")["data-geojson-url"] == "/rasina/directory/map.geojson"
-    # (static files are named by their content's hash: leaflet.<hash>.js)
-    assert re.search(r"vendor/leaflet-1\.9\.4/leaflet\.[0-9a-f]{12}\.js", html)
+    # Leaflet loads when the reader opens the map (map.js); static files are named by their hash.
+    assert re.search(
+        r"vendor/leaflet-1\.9\.4/leaflet\.[0-9a-f]{12}\.js", canvas["data-map-scripts"]
+    )
     assert re.search(r"js/map\.[0-9a-f]{12}\.js", html)
     # Profiles are linked from the list.
     links = {text_of(a): a["href"] for a in parse(html).select("section.map-group li > a")}
@@ -291,3 +293,154 @@ def test_query_count_does_not_grow_with_the_entries(db, client, space, path, who
     many = count_statements(db, client, path)
     assert few == many, (few, many)
     assert len(names(geojson(client))) >= 27
+
+
+# --- the overview drawn on the server (no JavaScript, no library) -------------------------------
+
+
+def overview_rows(html) -> dict[str, tuple[str, str]]:
+    """The overview's table: {municipality: (count, link)}."""
+    return {
+        text_of(row.th): (text_of(row.td), row.th.a["href"])
+        for row in parse(html).select(".map-overview-table tbody tr")
+    }
+
+
+def dots(html) -> dict[str, dict]:
+    """The overview's drawing: {title: {"x", "y", "r", "href"}}."""
+    found = {}
+    for link in parse(html).select("svg.map-overview-svg a"):
+        circle = link.circle
+        found[text_of(link.title)] = {
+            "x": float(circle["cx"]),
+            "y": float(circle["cy"]),
+            "r": float(circle["r"]),
+            "href": link["href"],
+        }
+    return found
+
+
+def test_the_overview_counts_and_draws_the_municipalities(client, space):
+    response = client.get("/rasina/directory/map", headers=EN)
+    html = response.get_data(as_text=True)
+    assert overview_rows(html) == {
+        "Brus": ("1", "/rasina/directory/?municipality=Brus"),
+        "Kruševac": ("1", "/rasina/directory/?municipality=Kru%C5%A1evac"),
+        "Trstenik": ("2", "/rasina/directory/?municipality=Trstenik"),
+    }
+    drawn = dots(html)
+    # Brus's one visible entry has no location: counted in the table, not drawn.
+    assert set(drawn) == {"Kruševac: 1 organization", "Trstenik: 2 organizations"}
+    assert "1 municipality has no location to draw" in html
+    krusevac, trstenik = drawn["Kruševac: 1 organization"], drawn["Trstenik: 2 organizations"]
+    assert krusevac["href"] == "/rasina/directory/?municipality=Kru%C5%A1evac"
+    # East is right, north is up; the area follows the count.
+    assert krusevac["x"] > trstenik["x"] and krusevac["y"] > trstenik["y"]
+    assert trstenik["r"] > krusevac["r"]
+    svg = one(html, "svg.map-overview-svg")
+    assert svg["aria-hidden"] == "true"  # the table says the same to screen readers
+    assert all(a["tabindex"] == "-1" for a in svg.select("a"))
+    # The interactive map is a button map.js shows; Leaflet is not part of the page.
+    assert one(html, "button[data-map-open]").has_attr("hidden")
+    page = parse(html)
+    assert not [s["src"] for s in page.select("script[src]") if "vendor/leaflet" in s["src"]]
+    assert not [
+        link["href"] for link in page.select("link[href]") if "vendor/leaflet" in link["href"]
+    ]
+
+
+def test_the_dot_sits_where_the_reader_may_see_the_entries(client, space):
+    # A visitor: Trstenik's dot is its one public location (the other's address is for members).
+    visitor = dots(client.get("/rasina/directory/map", headers=EN).get_data(as_text=True))
+    client.login("member@example.org")
+    member = dots(client.get("/rasina/directory/map", headers=EN).get_data(as_text=True))
+    only_public = visitor["Trstenik: 2 organizations"]
+    both = member["Trstenik: 2 organizations"]
+    # The member's dot is the mean of both points: a little east (21.0 > 20.9969).
+    assert both["x"] > only_public["x"]
+    assert visitor["Kruševac: 1 organization"] == member["Kruševac: 1 organization"]
+
+
+def test_the_overview_follows_the_filters_and_the_script(client, space):
+    html = client.get("/rasina/directory/map?kd=Q", headers=EN).get_data(as_text=True)
+    assert overview_rows(html) == {
+        "Trstenik": ("1", "/rasina/directory/?municipality=Trstenik&kd=Q"),
+    }
+    fragment = client.get(
+        "/rasina/directory/map?kd=Q", headers={**EN, "HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert overview_rows(fragment) == overview_rows(html)  # a filter change swaps it too
+    cyrillic = client.get("/rasina/directory/map", headers={"Accept-Language": "sr-Cyrl"})
+    html = cyrillic.get_data(as_text=True)
+    assert set(overview_rows(html)) == {"Брус", "Крушевац", "Трстеник"}
+    assert {title.split(":")[0] for title in dots(html)} == {"Крушевац", "Трстеник"}
+
+
+def test_an_empty_selection_has_no_overview(client, space):
+    html = client.get("/rasina/directory/map?q=nema+takvog", headers=EN).get_data(as_text=True)
+    assert parse(html).select(".map-overview") == []
+    assert "No organization matches these filters." in html
+
+
+def test_points_outside_the_frame_widen_it(app):
+    from solidarna.core.maps import SERBIA_FRAME, overview
+
+    class Item:
+        def __init__(self, point):
+            self.point = point
+
+    groups = [("Beograd", [Item((44.8, 20.46))]), ("Ljubljana", [Item((46.05, 14.5))])]
+    with app.test_request_context(headers=EN):
+        drawn = {p.place: p for p in overview(groups, lambda place: f"/{place}").drawn}
+    assert SERBIA_FRAME[1] > 14.5
+    assert drawn["Ljubljana"].x < drawn["Beograd"].x
+    assert drawn["Ljubljana"].x >= 24 - 0.1  # inside the padding, not cut off
+    assert drawn["Ljubljana"].r == drawn["Beograd"].r  # one entry each
+    # A point far away (a typo) is counted, not drawn: the country would shrink to a speck.
+    groups.append(("Nulto ostrvo", [Item((0.0, 0.0))]))
+    with app.test_request_context(headers=EN):
+        view = overview(groups, lambda place: f"/{place}")
+    assert {p.place for p in view.drawn} == {"Beograd", "Ljubljana"} and view.unplaced == 1
+
+
+# --- the base map from the app's own archive ----------------------------------------------------
+
+
+def test_a_local_archive_gives_tiles_from_this_site(app, client, space, tmp_path):
+    from tests.tiles import make_archive, png
+
+    path = make_archive(
+        tmp_path / "rs.pmtiles", {(0, 0, 0): png((1, 2, 3)), (6, 35, 23): png((4, 5, 6))}
+    )
+    app.config["MAP_PMTILES_PATH"] = str(path)
+    app.config["MAP_TILE_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"  # not used
+    app.config["MAP_TILE_ATTRIBUTION"] = "Tiles: Example"
+    app.config["MAP_TILE_ATTRIBUTION_SR_CYRL"] = "Плочице: Пример"
+    response = client.get("/rasina/directory/map", headers=EN)
+    assert response.headers["Content-Security-Policy"] == CSP
+    canvas = one(response, ".map-canvas")
+    assert canvas["data-tile-url"] == "/map/tiles/{z}/{x}/{y}.png"
+    assert (canvas["data-tile-min-zoom"], canvas["data-tile-max-zoom"]) == ("0", "6")
+    assert canvas["data-tile-bounds"] == "41.8,18.7,46.25,23.1"
+    assert canvas["data-tile-attribution"] == "Tiles: Example"
+    cyrillic = client.get("/rasina/directory/map", headers={"Accept-Language": "sr-Cyrl"})
+    assert one(cyrillic, ".map-canvas")["data-tile-attribution"] == "Плочице: Пример"
+    assert client.get("/map/tiles/6/35/23.png").data == png((4, 5, 6))
+
+
+def test_an_unusable_archive_gives_a_map_without_tiles_not_a_third_party(
+    app, client, space, tmp_path
+):
+    broken = tmp_path / "broken.pmtiles"
+    broken.write_bytes(b"not an archive")
+    app.config["MAP_PMTILES_PATH"] = str(broken)
+    app.config["MAP_TILE_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
+    response = client.get("/rasina/directory/map")
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert one(response, ".map-canvas")["data-tile-url"] == ""
+
+
+def test_by_default_there_is_no_base_map():
+    from solidarna.config import Config
+
+    assert Config.MAP_TILE_URL == "" and Config.MAP_PMTILES_PATH == ""

@@ -91,10 +91,25 @@ def test_visitors_see_the_map_page_with_the_list_by_municipality(client, space):
     assert canvas.has_attr("hidden") and canvas["role"] == "region"
     assert one(html, "#map-source")["data-geojson-url"] == "/rasina/resources/map.geojson"
     assert canvas["data-popup-fields"] == "kind municipality availability expired"
-    # (static files are named by their content's hash: leaflet.<hash>.js)
-    assert re.search(r"vendor/leaflet-1\.9\.4/leaflet\.[0-9a-f]{12}\.js", html)
+    # Leaflet loads when the reader opens the map (map.js), not with the page.
+    assert re.search(
+        r"vendor/leaflet-1\.9\.4/leaflet\.[0-9a-f]{12}\.js", canvas["data-map-scripts"]
+    )
+    assert not [s for s in parse(html).select("script[src]") if "leaflet" in s["src"]]
     assert re.search(r"js/map\.[0-9a-f]{12}\.js", html)
     assert re.search(r"css/map\.[0-9a-f]{12}\.css", html)
+    # The overview drawn on the server: the counts by municipality, linked to the list.
+    rows = {
+        text_of(row.th): (text_of(row.td), row.th.a["href"])
+        for row in parse(html).select(".map-overview-table tbody tr")
+    }
+    assert rows == {
+        "Brus": ("1", "/rasina/resources/?municipality=Brus"),
+        "Kruševac": ("1", "/rasina/resources/?municipality=Kru%C5%A1evac"),
+        "Trstenik": ("1", "/rasina/resources/?municipality=Trstenik"),
+    }
+    titles = [text_of(t) for t in parse(html).select("svg.map-overview-svg a title")]
+    assert sorted(titles) == ["Brus: 1 resource", "Kruševac: 1 resource"]
     # Detail pages are linked from the list, with the kind and the availability.
     links = {text_of(a): a["href"] for a in parse(html).select("section.map-group li > a")}
     assert re.fullmatch(r"/rasina/resources/\d+", links["Sala za obuke"])

@@ -208,6 +208,46 @@ def browser_log() -> BrowserLog:
     return BrowserLog()
 
 
+@dataclass
+class RequestLog:
+    """Every request the watched browser contexts make, to tell whether any left the site
+    (DESIGN: no third-party requests). Requests to another origin are recorded, then
+    refused before they reach the network, so a test never waits on (or leaks to) a
+    foreign host. Watching routes every request through Playwright, which turns the
+    browser's HTTP cache off: what a page loads is what a first visit loads."""
+
+    origin: str
+    requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, url, type
+
+    def same_origin(self, url: str) -> bool:
+        parts, own = urlsplit(url), urlsplit(self.origin)
+        if parts.scheme not in ("http", "https", "ws", "wss"):
+            return True  # data:, blob:, about: never reach a network
+        return (parts.scheme.replace("ws", "http"), parts.netloc) == (own.scheme, own.netloc)
+
+    def watch(self, context) -> None:
+        context.on("request", lambda r: self.requests.append((r.method, r.url, r.resource_type)))
+        context.route(lambda url: not self.same_origin(url), lambda route: route.abort())
+
+    @property
+    def foreign(self) -> list[str]:
+        return [url for _method, url, _type in self.requests if not self.same_origin(url)]
+
+    def paths(self, kind: str | None = None) -> list[str]:
+        """The paths requested (of one resource type: "script", "image", ...)."""
+        return [urlsplit(u).path for _m, u, t in self.requests if kind in (None, t)]
+
+    def assert_same_origin(self) -> None:
+        assert self.requests, "no request was recorded: is the context watched?"
+        assert self.foreign == [], f"requests that left {self.origin}: {self.foreign}"
+
+
+@pytest.fixture
+def request_log(live_server) -> RequestLog:
+    """request_log.watch(context), then request_log.assert_same_origin()."""
+    return RequestLog(origin=live_server.url)
+
+
 @pytest.fixture
 def new_context(browser, live_server, browser_log, request):
     """Make fresh browser contexts (separate cookies) pointed at the live server.

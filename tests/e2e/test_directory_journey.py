@@ -91,6 +91,7 @@ def test_member_adds_admin_verifies_visitor_finds_it_and_sees_it_on_the_map(
     # ... and sees it on the map of the same filtered set.
     visitor.get_by_role("link", name="Show on the map").click()
     expect(visitor).to_have_url(re.compile(rf"/{SLUG}/directory/map\?.*municipality=Brus"))
+    visitor.get_by_role("button", name="Open the interactive map").click()
     expect(visitor.locator(f'.leaflet-marker-icon[title="{ORG_NAME}"]')).to_be_visible()
     expect(visitor.locator(".map-list").get_by_role("link", name=ORG_NAME)).to_be_visible()
 

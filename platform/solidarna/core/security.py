@@ -1,8 +1,10 @@
-"""Security headers, the production secret-key check, and the CSP."""
+"""Security headers, the production secret-key check, the CSP, and responses that are the
+same for everyone (no session cookie, no `Vary: Cookie`)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
@@ -24,6 +26,24 @@ CSP = "; ".join(
 )
 
 
+def same_for_everyone() -> None:
+    """Mark this request's response as the same for every reader (a map tile): the session
+    is neither saved nor refreshed and `Vary: Cookie` is not added, so browsers and shared
+    caches keep one copy. Only for views that read nothing of the session."""
+    g.same_for_everyone = True
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except for responses marked `same_for_everyone()`
+    (Flask-Login looks at the session after every request, which would add `Vary: Cookie`
+    and refresh the cookie on each of them)."""
+
+    def save_session(self, app, session, response) -> None:
+        if g.get("same_for_everyone") and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 class NulCharacter(BadRequest):
     """The request carries a NUL character."""
 
@@ -38,6 +58,7 @@ def init_app(app: Flask) -> None:
             )
     elif not key:
         app.config["SECRET_KEY"] = dev_secret_key(app.instance_path)
+    app.session_interface = SessionInterface()
 
     # An app-level URL value preprocessor runs before the tenant blueprints' (which look the
     # space's slug up in the database) and before every before_request hook.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,9 +10,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired
 
+from solidarna.core import tiles
 from solidarna.core.database import database_problem
 from solidarna.core.i18n import LOCALE_COOKIE, LOCALE_NAMES, LOCALES
 from solidarna.core.rendering import render
+from solidarna.core.security import same_for_everyone
 from solidarna.core.urls import safe_next
 from solidarna.extensions import csrf, db, limiter
 from solidarna.tenants.models import Tenant
@@ -79,3 +81,23 @@ def set_language():
         secure=current_app.config["SESSION_COOKIE_SECURE"],  # Secure in production, as the session
     )
     return response
+
+
+@bp.get("/map/tiles/<int(min=0):z>/<int(min=0):x>/<int(min=0):y>.<ext>")
+@limiter.exempt
+def map_tile(z: int, x: int, y: int, ext: str):
+    """A base-map tile from the local PMTiles archive (core/tiles.py): the same for everyone,
+    cached by browsers and proxies for MAP_TILE_CACHE_SECONDS. Without an archive, for
+    another extension than the archive's or a tile it does not hold: 404."""
+    archive = tiles.archive()
+    data = archive.tile(z, x, y) if archive and ext == archive.extension else None
+    if data is None:  # said in the reader's language, so kept by their browser alone
+        response = Response(_("There is no such map tile."), 404, mimetype="text/plain")
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        return response
+    same_for_everyone()
+    response = Response(data, mimetype=archive.mimetype)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["MAP_TILE_CACHE_SECONDS"]
+    response.set_etag(f"{archive.version}-{z}-{x}-{y}")
+    return response.make_conditional(request)

@@ -9,7 +9,7 @@ from functools import partial
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from solidarna.core.maps import by_municipality, geojson_response, render_map_page
+from solidarna.core.maps import by_municipality, geojson_response, overview, render_map_page
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
@@ -143,6 +143,7 @@ def page():
     filters = rs.ResourceFilters.from_args(request.args)
     names = rs.labels()
     entries = rs.placed_resources(filters, rs.today())
+    groups = by_municipality(entries, place=lambda item: item.resource.municipality)
     return render_map_page(
         "resources/map.html",
         filters=filters,
@@ -150,7 +151,10 @@ def page():
         total=len(entries),
         unlocated=sum(1 for item in entries if item.point is None),
         hidden_expired=rs.hidden_expired_count(filters),
-        groups=by_municipality(entries, place=lambda item: item.resource.municipality),
+        groups=groups,
+        overview=overview(
+            groups, lambda place: url_for("resources.index", **filters.args(municipality=[place]))
+        ),
         options=rs.map_options(filters, names),
         facet_titles=rs.FACET_TITLES,
     )

@@ -1,6 +1,7 @@
-"""The directory on a map: the same filtered set as the list (same query arguments), as a
-Leaflet map fed by a GeoJSON endpoint, and, for readers without JavaScript or a map, the same
-entries listed by municipality (core/maps.py).
+"""The directory on a map: the same filtered set as the list (same query arguments). The page
+first shows an overview drawn on the server (a dot and a count per municipality, linked to
+the list) and the entries listed by municipality, without JavaScript; the interactive Leaflet
+map, fed by a GeoJSON endpoint, loads only when the reader opens it (core/maps.py).
 
 Coordinates are given only where the viewer may see the entry's address
 (`search.position`); other entries are counted and listed but not placed.
@@ -8,16 +9,19 @@ Coordinates are given only where the viewer may see the entry's address
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from solidarna.core.i18n import current_locale
 from solidarna.core.maps import (
     by_municipality,
     feature_collection,
     geojson_response,
+    overview,
     place_names,
     render_map_page,
 )
+from solidarna.core.script import in_script
 from solidarna.directory import taxonomy
 from solidarna.directory.organizations import search, services
 from solidarna.directory.organizations.search import Filters, Placed
@@ -40,8 +44,12 @@ FACET_TITLES = {
 
 
 def actor_labels(tenant) -> dict[str, str]:
-    """Actor type code -> label in the reader's language, translated once per request."""
-    return {code: str(label) for code, label in taxonomy.actor_types(tenant).items()}
+    """Actor type code -> label in the reader's language and script, once per request (a
+    kit's extra types have no translation: their Latin label is transliterated)."""
+    locale = current_locale()
+    return {
+        code: in_script(str(label), locale) for code, label in taxonomy.actor_types(tenant).items()
+    }
 
 
 def geojson_of(entries: list[Placed], actor_labels: dict[str, str]) -> dict:
@@ -73,6 +81,7 @@ def page():
     entries = search.placed_entries(filters, level, own)
     unlocated = sum(1 for item in entries if item.point is None)
     carried = [n for n in Filters.SCALAR + Filters.TAGS if n not in MAP_FACETS]
+    groups = by_municipality(entries, place=lambda item: item.org.municipality)
     return render_map_page(
         "directory/map.html",
         filters=filters,
@@ -81,7 +90,10 @@ def page():
         actor_labels=actor_labels(g.tenant),
         total=len(entries),
         unlocated=unlocated,
-        groups=by_municipality(entries, place=lambda item: item.org.municipality),
+        groups=groups,
+        overview=overview(
+            groups, lambda place: url_for("directory.index", **filters.args(municipality=[place]))
+        ),
         options={
             "actor_type": search.map_options(
                 "actor_type", filters, level, own, labels["actor_type"]
