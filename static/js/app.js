@@ -83,11 +83,15 @@ document.addEventListener("keydown", function (event) {
 // Typing @ and two letters in a post's text box (textarea[data-mention-source]) lists, under
 // the box, the members who may read the discussion, from the endpoint the member finder beside
 // the box uses (its [data-mention] buttons and [data-mention-count] line). The WAI-ARIA
-// combobox pattern with list autocomplete: focus stays in the box and aria-activedescendant
-// names the highlighted option; ArrowDown/ArrowUp move, Enter or Tab chooses the highlighted
-// one, Escape closes; the status line under the box says how many were found. Choosing writes
-// @[Name] (the syntax the server resolves, core/markdown.py). Without JavaScript nothing here
-// runs and the finder beside the box still works through the form's Preview.
+// combobox pattern with list autocomplete, as far as a textarea allows: the box gets
+// aria-autocomplete="list", aria-controls (the listbox) and aria-activedescendant (the
+// highlighted option), focus stays in it; ArrowDown/ArrowUp move, Enter or Tab chooses the
+// highlighted one, Escape closes; the status line under the box says how many were found.
+// No aria-expanded: a textarea is a textbox, which does not take it (axe: aria-allowed-attr),
+// and role="combobox" would take the multi-line text box away from screen readers; the count
+// announced says the list opened. Choosing writes @[Name] (the syntax the server resolves,
+// core/markdown.py). Without JavaScript nothing here runs: the box claims no autocomplete and
+// the form's Preview button shows what the mentions will do.
 (function () {
   // @ and one to three words of letters (any script), ending at the cursor
   var TYPED = /@(\p{L}[\p{L}'\u2019-]*(?: \p{L}[\p{L}'\u2019-]*){0,2} ?)$/u;
@@ -105,7 +109,6 @@ document.addEventListener("keydown", function (event) {
     if (box.hasAttribute("aria-autocomplete") || !partsOf(box)) return;
     box.setAttribute("aria-autocomplete", "list");
     box.setAttribute("aria-controls", partsOf(box).list.id);
-    box.setAttribute("aria-expanded", "false");
   }
 
   // The @name being typed: {text, start} (start: the index of the @), or null.
@@ -128,7 +131,6 @@ document.addEventListener("keydown", function (event) {
       parts.list.hidden = true;
       parts.list.textContent = "";
     }
-    if (box.hasAttribute("aria-autocomplete")) box.setAttribute("aria-expanded", "false");
     box.removeAttribute("aria-activedescendant");
     if (open && open.box === box) open = null;
   }
@@ -150,7 +152,6 @@ document.addEventListener("keydown", function (event) {
     box.removeAttribute("aria-activedescendant");
     if (found.length) {
       parts.list.hidden = false;
-      box.setAttribute("aria-expanded", "true");
       open = { box: box, list: parts.list, status: parts.status, active: -1 };
       parts.status.textContent = count ? count.textContent.trim() : "";
     } else {

@@ -259,3 +259,21 @@ def test_the_help_under_the_editor_explains_the_syntax(space, as_user):
     page = parse(as_user("ana@example.org").get(f"/alfa/discussions/c/{space.public.id}/new",
                                                  headers=EN))  # fmt: skip
     assert "@Name Surname or @[Name Surname]" in text_of(one(page, "#thread-help"))
+
+
+def test_at_most_twenty_mentions_of_a_post_are_understood(db, space, make_user, as_user):
+    people = [
+        make_user(email=f"m{n}@example.org", name=f"Član Broj{chr(97 + n)}") for n in range(21)
+    ]
+    for person in people:
+        add_member(db, space, person)
+    body = " ".join(f"@{person.name}" for person in people)
+    preview = live_preview(as_user("ana@example.org"), body)
+    assert len(preview.select(".post-body span.mention")) == 20
+    assert [text_of(li) for li in preview.select(".mention-notes li")] == [
+        "Only the first 20 mentions of a post are understood; the others stay text and notify "
+        "nobody."
+    ]
+    thread_id = space.thread(author=space.bojan)
+    space.reply(thread_id, body, space.cveta)
+    assert [len(notices(db, person)) for person in people] == [1] * 20 + [0]

@@ -22,6 +22,9 @@ from solidarna.core.script import fold
 from solidarna.extensions import db
 from solidarna.tenants.models import Membership
 
+#: the mentions of one post that are understood (and notify): more is a mass mailing
+MENTIONS_MAX = 20
+
 
 @dataclass(frozen=True)
 class Member:
@@ -92,6 +95,8 @@ class Body:
     ambiguous: list[str] = field(default_factory=list)
     #: mentioned members below the thread's reader rank (they will not be notified)
     cannot_read: list[User] = field(default_factory=list)
+    #: more than MENTIONS_MAX mentions were written; those after it are left as text
+    too_many: bool = False
 
 
 def _as_written(candidate: markdown.Candidate) -> str:
@@ -115,6 +120,8 @@ def resolve(source: str, min_rank: int | None = None) -> Body:
     candidates = markdown.mention_candidates(source)
     if not candidates:
         return Body(markdown.render(source))
+    too_many = len(candidates) > MENTIONS_MAX
+    candidates = candidates[:MENTIONS_MAX]
     index = _by_folded_name(_members())
     canonical: dict[str, str] = {}
     plain: dict[str, str] = {}
@@ -143,7 +150,7 @@ def resolve(source: str, min_rank: int | None = None) -> Body:
         ids.append(found[0].id)
     mentioned = _users(ids)
     body = Body(markdown.render(source, canonical, plain), mentioned, _once(unknown),
-                _once(ambiguous))  # fmt: skip
+                _once(ambiguous), too_many=too_many)  # fmt: skip
     if min_rank is not None:
         ranks = {m.id: m.rank for members in index.values() for m in members}
         body.cannot_read = [u for u in mentioned if ranks.get(u.id, 0) < min_rank]

@@ -324,11 +324,11 @@ def edit_post(post: Post):
     form = PostForm()
     if not form.is_submitted():
         form.body.data = post.body
-    error = preview_html = None
+    error = preview_body = None
     status = 200
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
-            preview_html = people.resolve(form.body.data or "", reader_rank(post.thread))
+            preview_body = people.resolve(form.body.data or "", reader_rank(post.thread))
         else:
             try:
                 changed = ds.edit_post(post, form.body.data, current_person())
@@ -342,7 +342,7 @@ def edit_post(post: Post):
         status = 400
     return render(
         "discussions/edit_post.html", post=post, form=form, error=error,
-        preview=preview_html, status=status,
+        preview=preview_body, status=status,
     )  # fmt: skip
 
 
