@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from solidarna.core.markdown import MENTION_PATTERN, excerpt, mentioned_names, quote, render
+from solidarna.core.markdown import (
+    MENTION_PATTERN,
+    Candidate,
+    excerpt,
+    mention_candidates,
+    mentioned_names,
+    quote,
+    render,
+)
 from solidarna.core.script import fold
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "xss_payloads.txt"
@@ -257,6 +265,84 @@ def test_mentioned_names_in_order_deduplicated_outside_code():
     )
     assert mentioned_names(source) == ["Бора Борић", "Ana Anić", "Quoted"]
     assert mentioned_names("") == []
+
+
+def plain(*names):
+    """The `plain` argument of render(): these names stand for exactly one member each."""
+    return {fold(name): name for name in names}
+
+
+def test_plain_mentions_are_candidates_with_their_two_and_three_word_names():
+    found = mention_candidates("Hi @Ana Anić je rekla, @Бора Борић. @Niko")
+    assert found == [
+        Candidate("Ana Anić je", canonical=False),
+        Candidate("Бора Борић", canonical=False),
+        Candidate("Niko", canonical=False),
+    ]
+    assert [c.names for c in found] == [("Ana Anić je", "Ana Anić"), ("Бора Борић",), ()]
+    assert Candidate("Ana Anić", canonical=True).names == ("Ana Anić",)
+    assert mention_candidates("@Ana-Marija O'Brien  Petrović") == [
+        Candidate("Ana-Marija O'Brien Petrović", canonical=False)
+    ]
+
+
+def test_plain_mention_renders_the_longest_resolved_prefix():
+    out = render("Pitaj @Ana Anić je li gotovo!", None, plain("Ana Anić"))
+    assert out == '<p>Pitaj <span class="mention">@Ana Anić</span> je li gotovo!</p>\n'
+    out = render("@Ana Anić Jović, @Ana Anić.", None, plain("Ana Anić Jović", "Ana Anić"))
+    assert out == (
+        '<p><span class="mention">@Ana Anić Jović</span>, <span class="mention">@Ana Anić</span>.'
+        "</p>\n"
+    )
+    # one word is never a plain mention, even of a member's first name
+    assert render("@Ana", None, {fold("Ana"): "Ana"}) == "<p>@Ana</p>\n"
+
+
+def test_plain_mention_in_any_script_case_and_diacritics_shows_the_member_name():
+    members = plain("Бора Борић", "Đorđe Šaponjić")
+    out = render("@bora boric i @ĐORĐE ŠAPONJIĆ i @djordje saponjic", None, members)
+    assert out.count('<span class="mention">@Бора Борић</span>') == 1
+    assert out.count('<span class="mention">@Đorđe Šaponjić</span>') == 2
+
+
+def test_unresolved_plain_mention_stays_plain_text():
+    assert render("@Niko Nikić je tu", None, plain("Ana Anić")) == "<p>@Niko Nikić je tu</p>\n"
+    assert render("@Ana Anić") == "<p>@Ana Anić</p>\n"
+
+
+def test_email_addresses_urls_escapes_code_and_quotes_are_not_plain_mentions():
+    source = (
+        "Pišite na ana@example.org ili Ana.Anic@Example.org.\n"
+        "Profil: https://social.example/@Ana Anić i x.@Ana Anić\n"
+        "\\@Ana Anić `@Ana Anić`\n\n    @Ana Anić\n\n```\n@Ana Anić\n```"
+    )
+    assert mention_candidates(source) == []
+    out = render(source, None, plain("Ana Anić"))
+    assert "mention" not in out
+    assert "<code>@Ana Anić</code>" in out and "ana@example.org" in out
+    # a quoted mention does not notify again (it is no candidate)
+    assert mention_candidates("> @Ana Anić\n> > @Bora Borić") == []
+
+
+def test_mentions_inside_emphasis_and_links_still_parse():
+    out = render("**@Ana Anić** [@Ana Anić](/x)", None, plain("Ana Anić"))
+    assert '<strong><span class="mention">@Ana Anić</span></strong>' in out
+    assert (
+        '<a href="/x" rel="nofollow ugc noopener"><span class="mention">@Ana Anić</span></a>' in out
+    )
+
+
+def test_canonical_and_plain_candidates_are_listed_once_each():
+    found = mention_candidates("@[Ana Anić] @Ana Anić @[ana anic] @ana anić")
+    assert found == [Candidate("Ana Anić", canonical=True), Candidate("Ana Anić", canonical=False)]
+
+
+def test_excerpt_keeps_plain_mentions_as_written():
+    assert excerpt("Hvala @Ana Anić, i @[Bora]!") == "Hvala @Ana Anić, i @Bora!"
+
+
+def test_quote_escapes_an_at_in_the_author_name():
+    assert mention_candidates(quote("hi", "@Ana Anić")) == []
 
 
 # --- excerpt ---------------------------------------------------------------------------------

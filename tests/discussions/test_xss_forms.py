@@ -205,7 +205,13 @@ def test_live_preview_of_every_payload_renders_safely(space, as_user):
         assert response.status_code == 200, payload
         rendered = response.get_data(as_text=True)
         assert "<html" not in rendered
-        check_body(rendered, payload)
+        (body,) = PostBodies(rendered).bodies
+        check_body(body, payload)
+        # Around the body only our own markup: its box and the notes about mentions, as text.
+        around = Elements(rendered.replace(body, "", 1)).elements
+        assert {(tag, tuple(attrs)) for tag, attrs in around} <= {
+            ("div", (("class", "post-body"),)), ("ul", (("class", "mention-notes"),)), ("li", ()),
+        }, payload  # fmt: skip
 
 
 def test_preview_through_the_form_button_renders_safely(app, space, as_user):

@@ -10,9 +10,14 @@ Decisions:
 - Links: only http, https, mailto and site paths (`/x`, never `//host` or `/\\host`). Any other
   destination (javascript:, data:, relative `x.html`, `#top` ...) loses its link and keeps its
   text. Every link carries `rel="nofollow ugc noopener"`.
-- Mentions are `@[Display Name]`, parsed by an inline rule (so `@[x]` in code stays code) that
-  also ignores `a@[b]` (an e-mail address). A resolved one renders as
-  `<span class="mention">@Name</span>`, an unresolved one as the literal text `@[Name]`.
+- Mentions are `@[Display Name]` or plain `@Name Surname` (two or three words of letters, `-`
+  and apostrophes), parsed by one inline rule (so `@x` in code stays code) that ignores `a@b`
+  (an e-mail address), `\\@x` and, for plain ones, an `@` after `/ . : + = ~ -` (addresses,
+  handles in URLs). This module does not know who is a member: `mention_candidates()` lists
+  what was written, the caller resolves it and `render()` gets the resolved names. A resolved
+  mention renders as `<span class="mention">@Name</span>`; an unresolved `@[Name]` stays the
+  literal text, an unresolved plain one plain text. Of `@Ana Anić Beograd`, the longest
+  resolved prefix (three words, then two) is the mention and the rest stays text.
 - Everything then goes through nh3 with an explicit allow-list: tags below, `href` on a, `start`
   (digits) on ol so "3." lists keep their number, class "mention" on span; nothing else (no
   style, id, on*, hx-*, data-*, target ...). The result is safe to mark as Markup.
@@ -21,6 +26,7 @@ Decisions:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import nh3
 from flask_babel import gettext as _
@@ -33,6 +39,10 @@ from markupsafe import Markup, escape
 from solidarna.core.script import fold
 
 MENTION_PATTERN = re.compile(r"@\[([^\[\]\r\n]{1,80})\]")
+_NAME_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+#: `@` and one to three words: one word is never a mention, but the preview says so
+PLAIN_MENTION_PATTERN = re.compile(rf"@({_NAME_WORD}(?: +{_NAME_WORD}){{0,2}})(?![\w'’-])")
+_NOT_BEFORE_PLAIN = frozenset("/.:+=~-@")
 
 ALLOWED_TAGS = frozenset(
     {"p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
@@ -61,19 +71,55 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
     if state.src[pos] != "@" or (pos > 0 and _WORD_CHAR.match(state.src[pos - 1])):
         return False
     match = MENTION_PATTERN.match(state.src, pos)
-    if not match or not match.group(1).strip():
+    if match:
+        if not match.group(1).strip():
+            return False
+        if not silent:
+            token = state.push("mention", "", 0)
+            token.content = match.group(1)
+            token.meta = {"name": " ".join(match.group(1).split())}
+        state.pos = match.end()
+        return True
+    return _plain_mention(state, silent)
+
+
+def _plain_mention(state: StateInline, silent: bool) -> bool:
+    """`@Name Surname`. Parsing for candidates (no "plain" in env) takes all the words; rendering
+    takes the longest prefix of two or three words that resolved, or nothing."""
+    pos = state.pos
+    if pos > 0 and state.src[pos - 1] in _NOT_BEFORE_PLAIN:
         return False
-    if not silent:
-        token = state.push("mention", "", 0)
-        token.content = match.group(1)
-        token.meta = {"name": " ".join(match.group(1).split())}
-    state.pos = match.end()
-    return True
+    match = PLAIN_MENTION_PATTERN.match(state.src, pos)
+    if not match:
+        return False
+    words = match.group(1).split()
+    resolved = state.env.get("plain") if isinstance(state.env, dict) else None
+    if resolved is None:  # collecting: every written @word(s) is a candidate
+        if not silent:
+            token = state.push("mention_candidate", "", 0)
+            token.content = " ".join(words)
+        state.pos = match.end()
+        return True
+    for count in (3, 2):
+        name = " ".join(words[:count])
+        if len(words) >= count and fold(name) in resolved:
+            if not silent:
+                token = state.push("mention", "", 0)
+                token.content = name
+                token.meta = {"name": name, "plain": True}
+            # the words are separated by one or more spaces in the source: step over them
+            end = pos + 1
+            for word in words[:count]:
+                end = state.src.index(word, end) + len(word)
+            state.pos = end
+            return True
+    return False
 
 
 def _render_mention(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    display = (env.get("mentions") or {}).get(fold(token.meta["name"]))
+    plain = token.meta.get("plain")
+    display = (env.get("plain" if plain else "mentions") or {}).get(fold(token.meta["name"]))
     if display:
         return f'<span class="mention">@{escape(display)}</span>'
     return f"@[{escape(token.content)}]"
@@ -85,6 +131,8 @@ def _label_text(tokens: list[Token]) -> str:
     for token in tokens:
         if token.type == "mention":
             parts.append(f"@{token.meta['name']}")
+        elif token.type == "mention_candidate":
+            parts.append(f"@{token.content}")
         elif token.type in ("text", "code_inline"):
             parts.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
@@ -173,27 +221,60 @@ def _sanitize(html: str) -> str:
 # --- public API ------------------------------------------------------------------------------
 
 
-def mentioned_names(source: str) -> list[str]:
-    """The names written as @[Name], in order, once each (by folded form), outside code and
+@dataclass(frozen=True)
+class Candidate:
+    """Something written as a mention: `text` as written after the @ (spaces collapsed) and the
+    names it may stand for, longest first (a plain `@A B C` may be "A B C" or "A B"; a single
+    word stands for no name)."""
+
+    text: str
+    canonical: bool
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        if self.canonical:
+            return (self.text,)
+        words = self.text.split()
+        return tuple(" ".join(words[:n]) for n in (3, 2) if len(words) >= n)
+
+
+def mention_candidates(source: str) -> list[Candidate]:
+    """What is written as a mention, in order, once each (by folded text), outside code and
     outside quotes (quoting a post does not notify the people it mentioned again)."""
-    seen: set[str] = set()
-    names: list[str] = []
+    seen: set[tuple[bool, str]] = set()
+    found: list[Candidate] = []
     depth = 0
     for block in _md.parse(source or "", {}):
         depth += block.nesting if block.type.startswith("blockquote") else 0
         if depth:
             continue
         for child in block.children or []:
-            if child.type == "mention" and fold(child.meta["name"]) not in seen:
-                seen.add(fold(child.meta["name"]))
-                names.append(child.meta["name"])
-    return names
+            if child.type == "mention":
+                candidate = Candidate(child.meta["name"], canonical=True)
+            elif child.type == "mention_candidate":
+                candidate = Candidate(child.content, canonical=False)
+            else:
+                continue
+            key = (candidate.canonical, fold(candidate.text))
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
 
 
-def render(source: str, mentions: dict[str, str] | None = None) -> Markup:
+def mentioned_names(source: str) -> list[str]:
+    """The names written as @[Name], in order, once each (by folded form), outside code and
+    outside quotes."""
+    return [c.text for c in mention_candidates(source) if c.canonical]
+
+
+def render(
+    source: str, mentions: dict[str, str] | None = None, plain: dict[str, str] | None = None
+) -> Markup:
     """Markdown to sanitized HTML. `mentions` maps fold(name) -> display name of the members
-    that exist; other @[Name] stay literal text."""
-    html = _md.render(source or "", {"mentions": mentions or {}})
+    that exist, for @[Name]; `plain` the same for @Name Surname written plainly (only names that
+    stand for exactly one member). Other mentions stay text."""
+    html = _md.render(source or "", {"mentions": mentions or {}, "plain": plain or {}})
     return Markup(_sanitize(html))
 
 
@@ -218,7 +299,7 @@ def excerpt(source: str, length: int = 200) -> str:
     return cut.rstrip(" .,;:!?-") + "…"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&~@])")
 
 
 def quote(source: str, author_name: str) -> str:

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         audit,
         categories,
         kit,
+        mentions,
         models,
         moderation,
         permissions,
@@ -48,4 +49,5 @@ def init_app(app: Flask) -> None:
             "report_reasons": models.REPORT_REASONS,
             "discussions": services,
             "posts_per_page": models.POSTS_PER_PAGE,
+            "mentions_max": mentions.MENTIONS_MAX,
         }

@@ -14,7 +14,8 @@ from solidarna.discussions.models import CATEGORY_VISIBILITIES, REPORT_REASONS
 
 BODY_HELP = _l(
     "Markdown: **bold**, *italic*, [a link](https://…), lists with -, quotes with >. "
-    "Mention a member with @[Name Surname]; they get a notice."
+    "To mention a member, type @ and the first letters of the name and choose from the list, "
+    "or write @Name Surname or @[Name Surname]; they get a notice."
 )
 
 

@@ -5,7 +5,13 @@ about; views ask them through `@require(predicate, obj=loader)` and templates by
 from __future__ import annotations
 
 from solidarna.core import subjects
-from solidarna.core.permissions import can_manage_members, can_moderate, is_member, predicate
+from solidarna.core.permissions import (
+    ROLE_RANK,
+    can_manage_members,
+    can_moderate,
+    is_member,
+    predicate,
+)
 from solidarna.discussions.models import Category, Post, Thread
 
 
@@ -79,6 +85,15 @@ def can_read_thread(user, thread: Thread | None) -> bool:
     if thread.category_id is not None:
         return can_view_category(user, thread.category)
     return thread_subject(thread) is not None
+
+
+def reader_rank(thread: Thread | None = None, category: Category | None = None) -> int:
+    """The role rank an active member needs to read the thread (or a new thread in `category`):
+    admins for an admins' category, any member otherwise. Notices and mention suggestions go
+    only to those."""
+    if thread is not None:
+        category = thread.category
+    return ROLE_RANK["admin"] if category is not None and category.visibility == "admins" else 1
 
 
 #: the rules templates ask by name (Capability.predicates)

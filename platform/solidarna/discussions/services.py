@@ -17,7 +17,7 @@ from solidarna.core.models import utcnow
 from solidarna.core.permissions import ROLE_RANK
 from solidarna.discussions.mentions import render_body
 from solidarna.discussions.models import Category, Post, PostRevision, Subscription, Thread
-from solidarna.discussions.permissions import visible_levels
+from solidarna.discussions.permissions import reader_rank, visible_levels
 from solidarna.discussions.reading import permalink
 from solidarna.extensions import db
 from solidarna.tenants.models import Membership
@@ -123,7 +123,7 @@ def _recipients_who_can_read(thread: Thread, users: list[User]) -> list[User]:
     """Of `users`, the active members of this tenant allowed to read the thread."""
     if not users:
         return []
-    needed = ROLE_RANK["admin"] if thread.category and thread.category.visibility == "admins" else 1
+    needed = reader_rank(thread)
     rows = db.session.execute(
         select(Membership.user_id, Membership.role).where(
             Membership.status == "active", Membership.user_id.in_([u.id for u in users])

@@ -40,6 +40,7 @@ from solidarna.discussions.permissions import (
     can_report_post,
     can_take_part,
     can_view_category,
+    reader_rank,
     thread_subject,
 )
 from solidarna.extensions import db
@@ -124,8 +125,8 @@ def start_thread(form, *, category=None, subject=None):
     if not form.validate_on_submit():
         return _thread_form_page(form, category, subject, status=422 if form.errors else 200)
     if request.form.get("action") == "preview":
-        html, _mentioned = people.render_body(form.body.data or "")
-        return _thread_form_page(form, category, subject, preview=html)
+        preview = people.resolve(form.body.data or "", reader_rank(category=category))
+        return _thread_form_page(form, category, subject, preview=preview)
     try:
         thread, _post = ds.create_thread(
             form.title.data, form.body.data, current_person(), category=category, subject=subject
@@ -220,8 +221,8 @@ def reply(thread: Thread):
         message = _("The form has expired. Please send it again.")
         return _reply_form_again(thread, form, 400, error=message)
     if request.form.get("action") == "preview":
-        html, _mentioned = people.render_body(form.body.data or "")
-        return _reply_form_again(thread, form, 200, preview=html)
+        preview = people.resolve(form.body.data or "", reader_rank(thread))
+        return _reply_form_again(thread, form, 200, preview=preview)
     try:
         post = ds.add_post(thread, form.body.data, current_person())
     except ds.DiscussionError as error:
@@ -251,21 +252,41 @@ def reply(thread: Thread):
     return redirect(reading.post_url(post), 303)
 
 
+def _mention_scope() -> int | None:
+    """The reader rank of the discussion the text is written in, named by `?thread=<id>` or
+    `?category=<id>` (a new thread); None when neither is given. 404 for an id that is not one
+    or names what the person may not see."""
+    for key, load in (("thread", get_thread), ("category", get_category)):
+        if key in request.args:
+            number = id_value(request.args[key])
+            if number is None:
+                abort(404)
+            found = load(number)
+            return reader_rank(found) if key == "thread" else reader_rank(category=found)
+    return None
+
+
 @bp.post("/preview")
 @require(can_take_part)
 def preview():
-    """The live preview of what is being written (htmx), rendered exactly as it will be."""
-    html, _mentioned = people.render_body((request.form.get("body") or "")[: ds.BODY_MAX])
-    return render_template("discussions/_preview.html", preview=html)
+    """The live preview of what is being written (htmx), rendered exactly as it will be, with
+    a note for every @ that notifies nobody."""
+    rank = _mention_scope()
+    body = people.resolve((request.form.get("body") or "")[: ds.BODY_MAX], rank)
+    return render_template("discussions/_preview.html", preview=body, live=True)
 
 
 @bp.get("/mentions")
 @require(can_take_part)
 def mentions():
-    """Members matching the typed name, for the @mention helper next to the text box."""
+    """Members matching the typed name who may read the discussion, for the @mention helper
+    next to the text box and the suggestions in it (static/js/app.js)."""
     query = request.args.get("q", "")
+    rank = _mention_scope() or 1
     return render_template(
-        "discussions/_mentions.html", people=people.mention_suggestions(query), query=query
+        "discussions/_mentions.html",
+        people=people.mention_suggestions(query, min_rank=rank),
+        query=query,
     )
 
 
@@ -303,11 +324,11 @@ def edit_post(post: Post):
     form = PostForm()
     if not form.is_submitted():
         form.body.data = post.body
-    error = preview_html = None
+    error = preview_body = None
     status = 200
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
-            preview_html, _mentioned = people.render_body(form.body.data or "")
+            preview_body = people.resolve(form.body.data or "", reader_rank(post.thread))
         else:
             try:
                 changed = ds.edit_post(post, form.body.data, current_person())
@@ -321,7 +342,7 @@ def edit_post(post: Post):
         status = 400
     return render(
         "discussions/edit_post.html", post=post, form=form, error=error,
-        preview=preview_html, status=status,
+        preview=preview_body, status=status,
     )  # fmt: skip
 
 
