@@ -62,7 +62,8 @@ def _also(column: str, code: str) -> tuple[str, ...]:
         first, last = section_divisions(code)
         span = f"{first:02d}" if first == last else f"{first:02d}–{last:02d}"
         return (str(_l("activity codes %(span)s", span=span)),)
-    return tuple(taxonomy.SYNONYMS.get(column, {}).get(code, ()))
+    locale = current_locale()
+    return tuple(in_script(s, locale) for s in taxonomy.SYNONYMS.get(column, {}).get(code, ()))
 
 
 def _municipalities(tenant) -> tuple[Value, ...]:

@@ -105,7 +105,7 @@ def _accepted_sheet(book: Workbook, tenant, language: str) -> None:
         ]
     )
     sheet.append([])
-    sheet.append([str(_l("Column")), str(_l("Code")), str(_l("Name")), str(_l("Also accepted"))])
+    sheet.append([str(_l("Column")), str(_l("Code")), str(_l("Label")), str(_l("Also accepted"))])
     for cell in sheet[3]:
         cell.font = BOLD
     for code_list in accepted.code_lists(tenant):
