@@ -47,10 +47,6 @@ class CodeList:
     #: several values in one cell, separated by |
     multiple: bool = False
 
-    @property
-    def codes(self) -> list[str]:
-        return [v.code for v in self.values]
-
 
 def _field_choices(form, column: str) -> list[tuple[str, str]]:
     field = form[TAG_COLUMNS.get(column, column)]
