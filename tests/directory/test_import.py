@@ -525,7 +525,7 @@ def test_a_workbook_imports_like_the_csv(admin, space, db):
 def test_the_workbook_template_reads_back_and_its_example_is_refused(admin, space):
     response = admin.get("/rasina/directory/import/template.xlsx", headers=EN)
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
-    assert 'filename="rasina-import-template.xlsx"' in response.headers["Content-Disposition"]
+    assert 'filename="rasina-import-template-en.xlsx"' in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert tuple(rows[0]) == opendata.COLUMNS and rows[1][0].startswith("EXAMPLE")

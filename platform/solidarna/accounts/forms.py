@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from solidarna.accounts.services import MAX_PASSWORD_LENGTH, password_problem
-from solidarna.core.forms import email_check
+from solidarna.core.forms import email_check, stripped
 
 REQUIRED = _l("This field is required.")
 
@@ -17,11 +17,8 @@ REQUIRED = _l("This field is required.")
 def email_field(label=None) -> EmailField:
     return EmailField(
         label or _l("E-mail address"),
-        validators=[
-            InputRequired(REQUIRED),
-            Length(max=320, message=_l("The e-mail address is too long.")),
-            email_check(),
-        ],
+        validators=[InputRequired(REQUIRED), email_check()],
+        filters=[stripped],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 

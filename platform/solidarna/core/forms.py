@@ -45,23 +45,42 @@ class MultiCheckboxField(OfferedChoice, SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+#: the longest address the syntax allows (RFC 5321's path limit, as email-validator checks)
+MAX_EMAIL = 254
+EMAIL_TOO_LONG = _l("The e-mail address is too long.")
+
+
+def stripped(value):
+    """A filter: the spaces a pasted address often brings, before and after, removed."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class EmailCheck(Email):
     """Syntax only: deliverability checks would need the network and reject valid addresses.
-    An address longer than any real one (320 characters) is refused before the syntax check,
-    whose time grows with the square of the length (100,000 characters: a fifth of a second)."""
+
+    A wrong address gets one sentence, in the reader's language: that it is too long, or that
+    it is not valid, with an example; never email-validator's own text (English) and never two
+    messages about the same address (the check stops the field's chain). An address longer
+    than MAX_EMAIL is refused before the syntax check, whose time grows with the square of
+    the length (100,000 characters: a fifth of a second)."""
 
     def __call__(self, form, field) -> None:
-        if len(field.data or "") > 320:
-            raise StopValidation(str(INVALID_EMAIL))
-        super().__call__(form, field)
+        if len(field.data or "") > MAX_EMAIL:
+            raise StopValidation(str(EMAIL_TOO_LONG))
+        try:
+            super().__call__(form, field)
+        except ValidationError as error:
+            raise StopValidation(str(INVALID_EMAIL)) from error
 
 
 def email_check() -> Email:
+    """The one check of every e-mail field (with `filters=[stripped]`): no Length validator
+    beside it, which would add a second message about the same address."""
     return EmailCheck(message=INVALID_EMAIL, check_deliverability=False)
 
 
 def optional_email_field(label) -> EmailField:
-    return EmailField(label, validators=[Optional(), Length(max=320), email_check()])
+    return EmailField(label, validators=[Optional(), email_check()], filters=[stripped])
 
 
 def website_field(label=None) -> StringField:

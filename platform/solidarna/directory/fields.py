@@ -6,6 +6,8 @@ Each rule and its message is written here once."""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, IntegerField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +16,7 @@ from wtforms.validators import Length, StopValidation
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
 from solidarna.core.forms import MultiCheckboxField
+from solidarna.core.script import fold
 from solidarna.core.urls import MAX_ID
 
 #: Serbia's bounding box (WGS 84 degrees), for coordinates typed by people.
@@ -140,10 +143,24 @@ def municipality_options(names) -> list[SelectChoice]:
     ]
 
 
+#: the words a municipality's name is often written after (folded): "Grad Kruševac",
+#: "Opština Brus", "Општина Трстеник", "Gradska opština Palilula"
+_PREFIX = re.compile(r"^(?:gradska opstina|opstina|grad|go|op)\.?\s+")
+
+
+def without_prefix(name: str) -> str:
+    """A municipality's name without "Grad", "Opština" or "Gradska opština" before it (in
+    either script, any case), as people write it; the name itself if it has none."""
+    folded = fold(name)
+    stripped = _PREFIX.sub("", folded)
+    return stripped if stripped != folded else ""
+
+
 class MunicipalityField(SelectField):
     """A municipality of the space's area (`configure(tenant)` sets it). A name in either
     script, any case or without diacritics is read as its Latin name, the space's district
-    first, so a file's "Трстеник" is the form's "Trstenik"."""
+    first, so a file's "Трстеник" is the form's "Trstenik"; "Grad" or "Opština" before the
+    name is left out when the whole is not a name ("Opština Brus" is Brus)."""
 
     known: frozenset[str] = frozenset()
     region: str | None = None
@@ -155,10 +172,13 @@ class MunicipalityField(SelectField):
         region = getattr(tenant, "region", None)
         self.region = None if region in (None, geography.NATIONAL) else region
 
+    def _find(self, name: str) -> geography.Municipality | None:
+        return geography.find(name, self.region) or geography.find(name) if name else None
+
     def pre_validate(self, form) -> None:
         if not self.data:
             raise StopValidation(str(REQUIRED))
-        found = geography.find(self.data, self.region) or geography.find(self.data)
+        found = self._find(self.data) or self._find(without_prefix(self.data))
         if found is not None and found.name_latn in self.known:
             self.data = found.name_latn
             return

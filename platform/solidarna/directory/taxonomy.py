@@ -180,3 +180,72 @@ def actor_types(tenant) -> dict:
     """The platform's actor types plus any the tenant's kit adds (taxonomies.extra_actor_types)."""
     extra = (tenant.taxonomies or {}).get("extra_actor_types", []) if tenant is not None else []
     return {**ACTOR_TYPES, **{code: code.replace("_", " ").capitalize() for code in extra}}
+
+
+# --- what people write instead of a code -------------------------------------------------------
+#
+# Besides a code and its label in any interface language (Latin, Cyrillic, English), a file or a
+# free-text field may say a legal form or a status the way people write it. The keys are written
+# as people type them; whoever reads them folds both sides (script, case, diacritics,
+# punctuation and spaces: `D.O.O.`, `doo`, `Д.О.О.` are one spelling). One table for every reader:
+# the import (opendata/csv_codes.py) and the accepted values it lists.
+
+LEGAL_FORM_SYNONYMS = {
+    "entrepreneur": ("preduzetnik", "preduzetnica", "PR", "SZR", "STR", "SUR", "radnja",
+                     "preduzetnička radnja", "samostalna zanatska radnja",
+                     "samostalna trgovinska radnja", "sole trader"),
+    "doo": ("d.o.o.", "društvo s ograničenom odgovornošću",
+            "društvo sa ograničenom odgovornošću", "LLC", "Ltd"),
+    "ad": ("a.d.", "akcionarsko društvo", "JSC"),
+    "od": ("o.d.", "ortačko društvo"),
+    "kd": ("k.d.", "komanditno društvo"),
+    "cooperative": ("zadruga", "z.z.", "zemljoradnička zadruga", "poljoprivredna zadruga",
+                    "socijalna zadruga", "omladinska zadruga", "studentska zadruga",
+                    "stambena zadruga", "potrošačka zadruga", "zanatska zadruga", "coop"),
+    "association": ("udruženje", "udruženje građana", "UG", "u.g.", "OCD",
+                    "organizacija civilnog društva", "NVO", "NGO", "CSO"),
+    "sports_association": ("sportsko udruženje", "sportski klub", "sportsko društvo"),
+    "foundation": ("fondacija",),
+    "endowment": ("zadužbina", "legat"),
+    "institution": ("ustanova", "javna ustanova"),
+    "public_enterprise": ("javno preduzeće", "JP", "javno komunalno preduzeće", "JKP"),
+    "government_body": ("organ", "državni organ", "lokalna samouprava",
+                        "jedinica lokalne samouprave", "JLS", "opština", "grad"),
+    "informal": ("neformalna grupa", "bez pravnog subjektiviteta", "nije registrovano"),
+    "other": ("drugo", "ostalo"),
+}  # fmt: skip
+
+ACTOR_TYPE_SYNONYMS = {
+    "social_enterprise": ("socijalno preduzeće", "SP"),
+    "cooperative": ("zadruga",),
+    "association": ("udruženje", "udruženje građana", "UG", "OCD", "NVO", "NGO", "CSO"),
+    "foundation": ("fondacija", "zadužbina"),
+    "public_institution": ("ustanova",),
+    "local_government": ("opština", "grad", "JLS", "jedinica lokalne samouprave"),
+    "development_agency": ("razvojna agencija", "regionalna razvojna agencija", "RRA"),
+    "incubator": ("inkubator", "poslovni inkubator"),
+    "network": ("mreža", "savez"),
+    "company_partner": ("kompanija", "preduzeće", "firma"),
+    "informal_group": ("neformalna grupa",),
+}  # fmt: skip
+
+SE_STATUS_SYNONYMS = {
+    "registered": ("da", "yes", "registrovano", "registrovan", "registrovana", "upisano"),
+    "in_progress": ("u toku", "u postupku", "in progress"),
+    "planned": ("planira", "planiramo", "u planu"),
+    "no": ("ne", "nema"),
+}  # fmt: skip
+
+ORG_STATUS_SYNONYMS = {
+    "active": ("aktivna", "aktivno", "radi"),
+    "inactive": ("neaktivna", "neaktivno", "ne radi", "ugašeno"),
+    "planning": ("u pripremi", "u osnivanju", "planira se"),
+}  # fmt: skip
+
+#: field name -> {code: spellings}, for the single-valued code lists
+SYNONYMS = {
+    "legal_form": LEGAL_FORM_SYNONYMS,
+    "actor_type": ACTOR_TYPE_SYNONYMS,
+    "se_status": SE_STATUS_SYNONYMS,
+    "status": ORG_STATUS_SYNONYMS,
+}

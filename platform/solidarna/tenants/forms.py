@@ -25,6 +25,7 @@ from solidarna.core.forms import (
     choices,
     email_check,
     optional_email_field,
+    stripped,
     website_field,
 )
 from solidarna.core.i18n import script_filter
@@ -59,11 +60,8 @@ class ReasonForm(FlaskForm):
 class InviteForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
-        validators=[
-            InputRequired(REQUIRED),
-            Length(max=320),
-            email_check(),
-        ],
+        validators=[InputRequired(REQUIRED), email_check()],
+        filters=[stripped],
     )
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="member")
     note = TextAreaField(_l("Personal note (optional)"), validators=[Optional(), Length(max=1000)])
@@ -127,7 +125,8 @@ class TenantForm(FlaskForm):
     )
     owner_email = EmailField(
         _l("E-mail address of the owner"),
-        validators=[Optional(), Length(max=320), email_check()],
+        validators=[Optional(), email_check()],
+        filters=[stripped],
         description=_l(
             "An existing account; the person is told by e-mail. Empty: you become the owner."
         ),
@@ -211,10 +210,8 @@ class KitUploadForm(FlaskForm):
 class OwnerForm(FlaskForm):
     email = EmailField(
         _l("E-mail address of the new owner"),
-        validators=[
-            InputRequired(REQUIRED),
-            email_check(),
-        ],
+        validators=[InputRequired(REQUIRED), email_check()],
+        filters=[stripped],
     )
 
 
@@ -224,6 +221,7 @@ class AccountStatusForm(FlaskForm):
     email = EmailField(
         _l("E-mail address of the account"),
         validators=[InputRequired(REQUIRED), email_check()],
+        filters=[stripped],
     )
 
 

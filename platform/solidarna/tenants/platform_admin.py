@@ -201,6 +201,7 @@ def reactivate(tenant_id: int):
 def make_owner(tenant_id: int):
     tenant = get_tenant(tenant_id)
     form = OwnerForm()
+    form.email.id = f"owner-{tenant.id}"  # the row's field: where the error summary leads
     if not form.validate():
         return index_page(owner_form=form, status=422)
     user = User.by_email(form.email.data)

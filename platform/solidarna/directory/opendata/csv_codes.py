@@ -1,7 +1,7 @@
 """What a cell of a code list may say: the codes of the organization form's choices, their
-labels in every interface language and common Serbian names, folded into one lookup per list
-and built once per file. The lookup only reads a cell as a code; whether the code is allowed
-is the form's rule (csv_rows.py)."""
+labels in every interface language and the common spellings of taxonomy.SYNONYMS, folded
+into one lookup per list and built once per file. The lookup only reads a cell as a code;
+whether the code is allowed is the form's rule (csv_rows.py)."""
 
 from __future__ import annotations
 
@@ -12,28 +12,17 @@ from flask import current_app
 from flask_babel import force_locale
 
 from solidarna.core.script import fold
-from solidarna.directory.opendata.csv_template import EXAMPLE_NAME
+from solidarna.directory import taxonomy
+from solidarna.directory.opendata.csv_headers import EXAMPLE_NAME
 from solidarna.directory.opendata.services import TAG_COLUMNS
 from solidarna.directory.organizations.forms import OrganizationForm
 
-# Common Serbian names of legal forms, besides the codes and the translated labels.
-LEGAL_FORM_ALIASES = {
-    "preduzetnik": "entrepreneur", "pr": "entrepreneur", "szr": "entrepreneur",
-    "str": "entrepreneur", "zadruga": "cooperative", "udruzenje": "association",
-    "udruzenje gradjana": "association", "sportsko udruzenje": "sports_association",
-    "fondacija": "foundation", "zaduzbina": "endowment", "ustanova": "institution",
-    "javno preduzece": "public_enterprise", "jp": "public_enterprise",
-    "neformalna grupa": "informal",
-}  # fmt: skip
-SE_STATUS_ALIASES = {
-    "da": "registered", "yes": "registered", "registrovan": "registered",
-    "u toku": "in_progress", "planirano": "planned", "planira": "planned", "ne": "no",
-}  # fmt: skip
-#: the single-valued columns that hold a code, and their aliases besides codes and labels
+#: the single-valued columns that hold a code, and how people write their codes besides the
+#: codes and labels (taxonomy.SYNONYMS, none for the turnover bands)
 CODE_COLUMNS = {
-    "legal_form": LEGAL_FORM_ALIASES, "actor_type": None, "se_status": SE_STATUS_ALIASES,
-    "status": None, "turnover_band": None,
-}  # fmt: skip
+    column: taxonomy.SYNONYMS.get(column, {})
+    for column in ("legal_form", "actor_type", "se_status", "status", "turnover_band")
+}
 
 # NACE Rev. 2 / KD 2010: the first division of each section, to read APR activity codes
 # (e.g. 7022 or 70.22) as sections.
@@ -55,10 +44,10 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", fold(text))
 
 
-def code_lookup(codes: dict, extra: dict | None = None) -> dict[str, str]:
+def code_lookup(codes: dict, synonyms: dict | None = None) -> dict[str, str]:
     """Folded alias -> code: the codes, their labels in every interface language (and the
-    parts of a label outside and inside brackets), and extra aliases. Codes always win;
-    a label that would mean two codes is dropped."""
+    parts of a label outside and inside brackets), and synonyms ({code: spellings}) of the
+    codes that are choices. Codes always win; a label that would mean two codes is dropped."""
     lookup = {_key(code): code for code in codes}
     labels: dict[str, set[str]] = defaultdict(set)
     for locale in current_app.config.get("LANGUAGES", ("en",)):
@@ -71,8 +60,10 @@ def code_lookup(codes: dict, extra: dict | None = None) -> dict[str, str]:
                     aliases += [bracketed.group(1), bracketed.group(2)]
                 for alias in aliases:
                     labels[_key(alias)].add(code)
-    for alias, code in (extra or {}).items():
-        labels[_key(alias)].add(code)
+    for code, spellings in (synonyms or {}).items():
+        if code in codes:
+            for spelling in spellings:
+                labels[_key(spelling)].add(code)
     for alias, found in labels.items():
         if alias and alias not in lookup and len(found) == 1:
             lookup[alias] = next(iter(found))
@@ -86,6 +77,12 @@ def kd_section(value: str) -> str | None:
         return None
     division = int(match.group(1))
     return [letter for start, letter in _SECTION_STARTS if division >= start][-1]
+
+
+def section_divisions(letter: str) -> tuple[int, int]:
+    """The first and last KD division (two-digit activity code) of a section."""
+    divisions = [d for d in sorted(_DIVISIONS) if kd_section(f"{d:02d}") == letter]
+    return divisions[0], divisions[-1]
 
 
 def _choices(field) -> dict:

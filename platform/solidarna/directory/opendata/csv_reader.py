@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from solidarna.core.script import fold
-from solidarna.directory.opendata.services import BOM, COLUMNS
+from solidarna.directory.opendata.csv_headers import column_of, display_name
+from solidarna.directory.opendata.services import BOM
 
 MAX_BYTES = 5 * 1024 * 1024
 #: Rows per file. Creating an entry through services.create_organization takes about 5 ms
@@ -26,25 +25,6 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
 REQUIRED_COLUMNS = ("name", "legal_form", "actor_type", "municipality")
 EMPTY = _l("The file is empty.")
-
-# Column names people are likely to use besides ours (folded, words joined with "_").
-HEADER_ALIASES = {
-    "naziv": "name", "ime": "name", "organizacija": "name",
-    "poslovno_ime": "legal_name", "pun_naziv": "legal_name",
-    "pravna_forma": "legal_form", "pravni_oblik": "legal_form",
-    "tip_aktera": "actor_type", "vrsta_aktera": "actor_type",
-    "status_sp": "se_status", "status_socijalnog_preduzeca": "se_status",
-    "maticni_broj": "mb", "godina_osnivanja": "founding_year",
-    "opstina": "municipality", "grad": "municipality", "opstina_grad": "municipality",
-    "adresa": "address", "lat": "latitude", "lon": "longitude", "lng": "longitude",
-    "kd": "kd_sections", "delatnost": "kd_sections", "sifra_delatnosti": "kd_sections",
-    "interest": "general_interest", "group": "vulnerable_groups",
-    "ranjive_grupe": "vulnerable_groups", "broj_zaposlenih": "employees_total",
-    "zaposleni": "employees_total", "volonteri": "volunteers", "promet": "turnover_band",
-    "misija": "mission", "opis": "description", "email": "contact_email",
-    "e_mail": "contact_email", "e_posta": "contact_email", "telefon": "phone",
-    "sajt": "website", "veb_sajt": "website", "web": "website",
-}  # fmt: skip
 
 
 class FileProblem(Exception):
@@ -167,9 +147,9 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def column_key(header: str) -> str:
-    key = re.sub(r"[\W]+", "_", fold(header.replace(BOM, ""))).strip("_")
-    return HEADER_ALIASES.get(key, key)
+def column_key(header: str) -> str | None:
+    """Our column for a header cell (csv_headers.py), or None."""
+    return column_of(header)
 
 
 def check_size(raw: bytes) -> None:
@@ -239,7 +219,7 @@ def table(
     ignored = []
     for index, name in enumerate(header):
         key = column_key(name)
-        if key in COLUMNS:
+        if key is not None:
             if key in columns:
                 raise FileProblem(
                     _l("The column “%(name)s” appears twice in the header.", name=name.strip())
@@ -253,7 +233,7 @@ def table(
             _l(
                 "These required columns are missing: %(columns)s. The first row must hold the "
                 "column names of the template.",
-                columns=", ".join(missing),
+                columns=", ".join(display_name(c) for c in missing),
             )
         )
     if not rows:

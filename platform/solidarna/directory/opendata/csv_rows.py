@@ -33,6 +33,8 @@ class Problem:
     column: str
     value: str
     message: str
+    #: what would be accepted instead (accepted.hint), for a coded column's error
+    hint: str = ""
 
 
 @dataclass

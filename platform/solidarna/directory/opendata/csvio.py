@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core import audit
-from solidarna.directory.opendata import csv_reader, xlsx_reader
+from solidarna.directory.opendata import accepted, csv_reader, xlsx_reader
 from solidarna.directory.opendata.csv_codes import Lookups
 from solidarna.directory.opendata.csv_duplicates import duplicates_in_directory, duplicates_in_file
 from solidarna.directory.opendata.csv_reader import (
@@ -63,7 +63,19 @@ def validate(table: Table, tenant) -> list[Row]:
     rows = [validate_row(number, cells, table, lookups) for number, cells in table.rows]
     duplicates_in_file(rows)
     duplicates_in_directory(rows)
+    _add_hints(rows, tenant)
     return rows
+
+
+def _add_hints(rows: list[Row], tenant) -> None:
+    """An error of a coded column says what is accepted instead (the code list is built only
+    for a file that has such an error)."""
+    lists = None
+    for problem in problems(rows):
+        if problem.column in accepted.CODED and problem.value:
+            if lists is None:
+                lists = {c.column: c for c in accepted.code_lists(tenant)}
+            problem.hint = accepted.hint(lists[problem.column])
 
 
 def problems(rows: list[Row]) -> list[Problem]:

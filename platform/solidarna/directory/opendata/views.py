@@ -27,10 +27,10 @@ from flask_babel import gettext as _
 
 from solidarna.accounts.services import absolute_url
 from solidarna.core import jobs
+from solidarna.core.i18n import current_locale
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
-from solidarna.directory import taxonomy
-from solidarna.directory.opendata import csvio, import_job, uploads
+from solidarna.directory.opendata import accepted, csv_headers, csvio, import_job, uploads
 from solidarna.directory.opendata import services as opendata
 from solidarna.directory.opendata.forms import ConfirmForm, UploadForm
 from solidarna.directory.organizations import search, services
@@ -135,50 +135,57 @@ SAMPLE_ROWS = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _template_download(body, mimetype: str, extension: str) -> Response:
-    filename = f"{g.tenant.slug}-import-template.{extension}"
-    return Response(
+def _template_language() -> str:
+    """The template's language: `?lang=` (sr_Latn, sr_Cyrl or en), else the reader's."""
+    language = request.args.get("lang") or current_locale()
+    if language not in csv_headers.LANGUAGES:
+        abort(404)
+    return language
+
+
+def _template_download(body, mimetype: str, language: str, extension: str) -> Response:
+    suffix = language.lower().replace("_", "-")
+    filename = f"{g.tenant.slug}-import-template-{suffix}.{extension}"
+    response = Response(
         body,
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+    response.vary.add("Cookie")  # without ?lang= the language is the reader's
+    response.vary.add("Accept-Language")
+    return response
 
 
 @import_bp.get("/import/template.csv")
 def template():
-    return _template_download(csvio.template_csv(g.tenant), "text/csv", "csv")
+    language = _template_language()
+    delimiter = opendata.DELIMITERS.get(request.args.get("sep", ""), ",")
+    body = csvio.template_csv(g.tenant, language, delimiter)
+    return _template_download(body, "text/csv", language, "csv")
 
 
 @import_bp.get("/import/template.xlsx")
 def template_xlsx():
-    return _template_download(csvio.template_xlsx(g.tenant), XLSX, "xlsx")
+    language = _template_language()
+    return _template_download(csvio.template_xlsx(g.tenant, language), XLSX, language, "xlsx")
 
 
 def _upload_page(form, error: str | None = None, status: int = 200):
+    serbian = "sr_Cyrl" if current_locale() == "sr_Cyrl" else "sr_Latn"
+    columns = [(c, accepted.heading(c, serbian)) for c in csvio.COLUMNS]
     return render(
         "directory/import.html",
         form=form,
         file_error=error,
         max_rows=csvio.MAX_ROWS,
         max_mb=csvio.MAX_BYTES // 2**20,
-        columns=csvio.COLUMNS,
+        columns=columns,
+        columns_by_name=dict(columns),
         required=csvio.REQUIRED_COLUMNS,
-        code_lists=_code_lists(),
+        code_lists=accepted.code_lists(g.tenant),
+        serbian=serbian,
         status=status,
     )
-
-
-def _code_lists() -> list[tuple[str, dict]]:
-    return [
-        ("legal_form", taxonomy.LEGAL_FORMS),
-        ("actor_type", taxonomy.actor_types(g.tenant)),
-        ("se_status", taxonomy.SE_STATUSES),
-        ("status", taxonomy.ORG_STATUSES),
-        ("kd_sections", taxonomy.KD_SECTIONS),
-        ("general_interest", taxonomy.GENERAL_INTEREST),
-        ("vulnerable_groups", taxonomy.VULNERABLE_GROUPS),
-        ("turnover_band", taxonomy.TURNOVER_BANDS),
-    ]
 
 
 def _preview(table: csvio.Table, upload_id: str, filename: str):
@@ -193,6 +200,10 @@ def _preview(table: csvio.Table, upload_id: str, filename: str):
         form=form,
         filename=filename,
         table=table,
+        # each column as the file names it, for the problems
+        headings={
+            c: table.header[i].replace(opendata.BOM, "").strip() for c, i in table.columns.items()
+        },
         rows=rows,
         errors=errors[:SHOWN_PROBLEMS],
         errors_total=len(errors),
