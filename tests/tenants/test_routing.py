@@ -199,6 +199,21 @@ def test_theme_uses_a_readable_accent(client, make_tenant):
     one(client.get("/alfa/"), 'head link[rel="stylesheet"][href="/alfa/theme.css"]')
 
 
+def test_theme_accent_is_readable_on_the_page_background_and_on_tinted_rows(client, make_tenant):
+    from solidarna.core.colors import HIGHLIGHT_TINT, PAGE_BACKGROUND, contrast, mix
+
+    # 4.53:1 on white, but only 4.34:1 on the page's off-white background: links would fail AA.
+    make_tenant("alfa", accent_color="#2b7bb9")
+    css = client.get("/alfa/theme.css").get_data(as_text=True)
+    accent = css.split("--accent: ")[1][:7]
+    assert accent != "#2b7bb9"
+    assert contrast(accent, PAGE_BACKGROUND) >= 4.5
+    assert contrast(accent, mix(accent, PAGE_BACKGROUND, HIGHLIGHT_TINT)) >= 4.5
+    # An accent that is readable already is kept as it is.
+    make_tenant("beta", accent_color="#0b6e4f")
+    assert "--accent: #0b6e4f;" in client.get("/beta/theme.css").get_data(as_text=True)
+
+
 def test_a_space_made_on_the_form_gets_its_area_expected_types_and_a_told_owner(
     client, make_user, db, outbox
 ):

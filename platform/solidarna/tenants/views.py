@@ -13,7 +13,7 @@ from solidarna.core import geography
 from solidarna.core.activity import recent_activity
 from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
-from solidarna.core.colors import readable_accent
+from solidarna.core.colors import HIGHLIGHT_TINT, PAGE_BACKGROUND, readable_accent
 from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_view_tenant, current_person, require
@@ -63,7 +63,11 @@ def home():
 @bp.get("/theme.css")
 def theme():
     """The space's accent colour (from its kit or settings), darkened where needed for contrast."""
-    accent = readable_accent(g.tenant.accent_color or "#0b6e4f")
+    # Readable where it is used: as text on the page's background, on rows it tints, and
+    # under white text on buttons.
+    accent = readable_accent(
+        g.tenant.accent_color or "#0b6e4f", PAGE_BACKGROUND, tint=HIGHLIGHT_TINT
+    )
     css = f":root {{ --accent: {accent}; }}\n@media (prefers-color-scheme: dark) {{ :root {{ --accent: #4cc99b; }} }}\n"
     response = make_response(css)
     response.mimetype = "text/css"
