@@ -12,7 +12,12 @@ from email import message_from_bytes, policy
 from playwright.sync_api import expect
 
 from tests.e2e.test_accounts_journey import assert_clean
-from tests.e2e.test_tenant_journey import SLUG, TENANT_SHORT_NAME, log_in, make_krusevac_with_owner
+from tests.e2e.test_tenant_journey import (
+    SLUG,
+    TENANT_SHORT_NAME_EN,
+    log_in,
+    make_krusevac_with_owner,
+)
 
 CATEGORY = "Zajednička prodaja"
 TITLE = "Zajednička nabavka ambalaže za med"
@@ -203,8 +208,8 @@ def test_mention_notice_reply_in_place_report_hide_and_daily_digest(
 
     # Until now Bojan got each notice by mail at once; Ana's last reply waits for the summary.
     assert [m.subject for m in live_server.outbox(to=BOJAN[0])] == [
-        f"You were mentioned: {TITLE} · {TENANT_SHORT_NAME}",
-        f"A moderator acted on your post: {TITLE} · {TENANT_SHORT_NAME}",
+        f"You were mentioned: {TITLE} · {TENANT_SHORT_NAME_EN}",
+        f"A moderator acted on your post: {TITLE} · {TENANT_SHORT_NAME_EN}",
     ]
 
     # --- The digest goes out over real SMTP -------------------------------------------------
@@ -223,7 +228,7 @@ def test_mention_notice_reply_in_place_report_hide_and_daily_digest(
     digests = [m for m in received if "new notification" in m["Subject"]]
     assert len(digests) == 1, [m["Subject"] for m in received]
     digest = digests[0]
-    assert digest["Subject"] == f"1 new notification · {TENANT_SHORT_NAME}"
+    assert digest["Subject"] == f"1 new notification · {TENANT_SHORT_NAME_EN}"
     text = digest.get_body(("plain",)).get_content()
     assert f"New reply: {TITLE} ({ANA[1]})" in text, text
     assert f"{base}/notifications/" in text

@@ -13,6 +13,9 @@ from tests.e2e.test_accounts_journey import ACCOUNT_NAV, assert_clean
 SLUG = "krusevac"
 TENANT_NAME = "Kancelarija za razvoj socijalnog preduzetništva Kruševac"
 TENANT_SHORT_NAME = "Kancelarija Kruševac"
+# The English interface shows the kit's English texts (name_en, short_name_en).
+TENANT_NAME_EN = "Office for the Development of Social Entrepreneurship Kruševac"
+TENANT_SHORT_NAME_EN = "Kruševac Office"
 
 OWNER_NAME = "Dragana Milosavljević"
 OWNER_EMAIL = "dragana.milosavljevic@example.org"
@@ -92,9 +95,9 @@ def test_register_ask_to_join_owner_approves_and_member_sees_the_members(
 
     # --- A: the space's home is open, its members' area is not --------------------------
     newcomer.goto(f"/{SLUG}/")
-    expect(newcomer.get_by_role("heading", level=1, name=TENANT_NAME)).to_be_visible()
+    expect(newcomer.get_by_role("heading", level=1, name=TENANT_NAME_EN)).to_be_visible()
     tenant_nav = newcomer.locator(MAIN_NAV)
-    expect(tenant_nav.get_by_role("link", name=TENANT_SHORT_NAME)).to_be_visible()
+    expect(tenant_nav.get_by_role("link", name=TENANT_SHORT_NAME_EN)).to_be_visible()
     expect(tenant_nav.get_by_role("link", name="Members", exact=True)).to_have_count(0)
 
     # Chromium reports every 4xx document on the console: wait for that report and set this
@@ -106,14 +109,14 @@ def test_register_ask_to_join_owner_approves_and_member_sees_the_members(
     browser_log.console_errors.remove(f"{base}/{SLUG}/members: {refused.value.text}")
     # no bare dead end: the space's page says why and offers to join
     expect(newcomer.get_by_role("heading", name="You cannot do this here yet")).to_be_visible()
-    expect(newcomer.get_by_text(f"Only members of {TENANT_NAME} can do this")).to_be_visible()
-    expect(newcomer.get_by_role("heading", name=f"Members of {TENANT_NAME}")).to_have_count(0)
+    expect(newcomer.get_by_text(f"Only members of {TENANT_NAME_EN} can do this")).to_be_visible()
+    expect(newcomer.get_by_role("heading", name=f"Members of {TENANT_NAME_EN}")).to_have_count(0)
 
     # --- A: asks to join ------------------------------------------------------------------
     newcomer.goto(f"/{SLUG}/")
     newcomer.get_by_role("link", name="Ask to join").click()
     expect(newcomer).to_have_url(f"{base}/{SLUG}/join")
-    expect(newcomer.get_by_role("heading", name=f"Ask to join {TENANT_NAME}")).to_be_visible()
+    expect(newcomer.get_by_role("heading", name=f"Ask to join {TENANT_NAME_EN}")).to_be_visible()
     newcomer.get_by_label("Who are you?").fill(INTRODUCTION)
     newcomer.get_by_role("button", name="Send the request").click()
 
@@ -125,7 +128,7 @@ def test_register_ask_to_join_owner_approves_and_member_sees_the_members(
     assert browser_log.requests_to("POST", f"/{SLUG}/join") == ["xhr"]
     # The owner hears about the request by mail.
     assert [m.subject for m in live_server.outbox(to=OWNER_EMAIL)] == [
-        f"New request to join · {TENANT_SHORT_NAME}"
+        f"New request to join · {TENANT_SHORT_NAME_EN}"
     ]
 
     # --- B: the owner approves the request, in a browser of their own -------------------
@@ -157,7 +160,7 @@ def test_register_ask_to_join_owner_approves_and_member_sees_the_members(
     expect(members_link).to_be_visible()
     members_link.click()
     expect(newcomer).to_have_url(f"{base}/{SLUG}/members")
-    expect(newcomer.get_by_role("heading", name=f"Members of {TENANT_NAME}")).to_be_visible()
+    expect(newcomer.get_by_role("heading", name=f"Members of {TENANT_NAME_EN}")).to_be_visible()
     expect(members_link).to_have_attribute("aria-current", "page")
     member_list = newcomer.locator("ul.member-list")
     expect(member_list.get_by_role("heading", name=NAME)).to_be_visible()
@@ -166,7 +169,7 @@ def test_register_ask_to_join_owner_approves_and_member_sees_the_members(
 
     # The approval reached the newcomer by mail, in the language they registered in.
     approval = live_server.outbox(to=EMAIL)[-1]
-    assert approval.subject == f"You are now a member · {TENANT_SHORT_NAME}"
+    assert approval.subject == f"You are now a member · {TENANT_SHORT_NAME_EN}"
     assert f"{base}/{SLUG}/" in approval.body_text
 
     assert_clean(browser_log, base)

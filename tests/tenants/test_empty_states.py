@@ -11,7 +11,6 @@ EMPTY_LISTS = [
     ("/rasina/directory/", "/rasina/directory/new"),
     ("/rasina/resources/", "/rasina/resources/new"),
     ("/rasina/practices/", "/rasina/practices/new"),
-    ("/rasina/", "/rasina/directory/new"),
 ]
 
 
@@ -68,3 +67,16 @@ def test_an_empty_category_invites_members_and_leads_others_to_join(app, db, spa
     assert any(link.endswith("/new") for link in links), text
     text, links = empty_state(app, "outsider@example.org", path)
     assert "/rasina/join" in links, text
+
+
+def test_an_empty_space_home_offers_members_the_first_entry_and_others_one_way_in(app, space):
+    text, links = empty_state(app, "member@example.org", "/rasina/")
+    assert links == ["/rasina/directory/new"], text
+    # Visitors and outsiders are asked once, by the page's head, not again in the empty feed.
+    for email, way_in in ((None, "/auth/login"), ("outsider@example.org", "/rasina/join")):
+        client = Client(app)
+        if email:
+            client.login(email)
+        page = parse(client.get("/rasina/", headers=EN))
+        assert not one(page, "main p.empty").select("a")
+        assert [a for a in page.select("main a") if a["href"].startswith(way_in)], email
