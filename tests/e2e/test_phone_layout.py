@@ -1,0 +1,68 @@
+"""The phone layout (issue 12 items 7 and 8): on an 844-pixel-high phone the header takes at
+most about 15% of the screen, its menu opens the navigation with and without JavaScript, and no
+page is wider than the phone, the platform administration included."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_accessibility import DEMO_PASSWORD
+from tests.e2e.test_tenant_journey import log_in
+
+PHONE = {"width": 390, "height": 844}
+PAGES = [
+    "/",
+    "/krusevac/",
+    "/krusevac/directory/",
+    "/krusevac/discussions/",
+    "/krusevac/ecosystem/",
+]
+
+
+@pytest.fixture
+def demo(live_server):
+    from solidarna.demo import load
+
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        load()
+
+
+def header_height(page) -> float:
+    return page.evaluate("document.querySelector('body > header').getBoundingClientRect().height")
+
+
+def page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_phone_header_is_small_and_its_menu_opens_the_navigation(
+    demo, live_server, new_context, javascript
+):
+    page = new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
+    for path in PAGES:
+        page.goto(path)
+        assert header_height(page) <= 0.15 * PHONE["height"], (path, header_height(page))
+        assert page_width(page) <= PHONE["width"], (path, page_width(page))
+    page.goto("/krusevac/")
+    menu = page.locator("[data-site-menu]")
+    main_nav = page.locator("nav.main-nav")
+    expect(main_nav.get_by_role("link", name="Directory")).to_be_hidden()
+    menu.locator("> summary").click()
+    expect(main_nav.get_by_role("link", name="Directory")).to_be_visible()
+    main_nav.get_by_role("link", name="Directory").click()
+    expect(page).to_have_url(f"{live_server.url}/krusevac/directory/")
+
+
+def test_platform_administration_fits_a_phone(demo, live_server, new_context):
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, live_server.url, "admin@example.org", DEMO_PASSWORD)
+    page.goto("/")
+    page.locator("[data-site-menu] > summary").click()
+    page.get_by_role("link", name="Platform administration").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+    expect(page.get_by_role("heading", level=1, name="Platform administration")).to_be_visible()
+    expect(page.locator("[data-site-menu]")).not_to_have_attribute("open", "")
+    assert page_width(page) <= PHONE["width"], page_width(page)
+    assert header_height(page) <= 0.15 * PHONE["height"]
