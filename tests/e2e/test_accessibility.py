@@ -182,11 +182,20 @@ def log_in(page, base_url: str, email: str) -> None:
     expect(page).to_have_url(f"{base_url}/")
 
 
+def is_map(path: str) -> bool:
+    return path.split("?")[0].endswith("/map")
+
+
+def open_map(page) -> None:
+    """The map pages show the server-drawn overview first; the button loads the interactive map."""
+    page.locator("[data-map-open]").click()
+
+
 def settle(page, path: str) -> None:
     """Wait for what scripts draw after the load event: the maps' markers, once loaded
     (aria-busy gone) and clustered (no zoom or cluster animation running; mid-animation
     markers overlap, which axe would rightly count as too small targets)."""
-    if path.split("?")[0].endswith("/map"):
+    if is_map(path):
         expect(page.locator(".map-canvas .leaflet-marker-icon").first).to_be_visible()
         expect(page.locator(".map-canvas[aria-busy]")).to_have_count(0)
         expect(page.locator(".leaflet-zoom-anim, .leaflet-cluster-anim")).to_have_count(0)
@@ -198,6 +207,10 @@ def walk(page, base_url: str, pages, width: str, *, scripts: bool = True, **chec
         page.context.add_cookies([{"name": LOCALE_COOKIE, "value": language, "url": base_url}])
         for label, path in pages:
             page.goto(path)
+            if scripts and is_map(path):
+                # first as it loads (the overview), then with the interactive map opened
+                problems += check_page(page, f"{label}, overview [{width}, {language}]", **check)
+                open_map(page)
             if scripts:
                 settle(page, path)
                 if width == "phone":
