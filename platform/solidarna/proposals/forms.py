@@ -40,6 +40,7 @@ class ProposalForm(FlaskForm):
     level = ChoiceField(_l("Level"), choices=choices(LEVELS), validators=[InputRequired(REQUIRED)])
     institution_id = ChoiceField(
         _l("Addressed to"),
+        default="",
         description=_l("The institution that decides. The space's administrators keep the list."),
     )
     tags = StringField(
@@ -54,6 +55,8 @@ class ProposalForm(FlaskForm):
         self.institution_id.choices = [SelectChoice("", _l("Not chosen yet"))] + [
             SelectChoice(str(i.id), i.name) for i in institutions
         ]
+        if isinstance(self.tags.data, list):  # from the proposal's tag rows
+            self.tags.data = ", ".join(getattr(t, "value", str(t)) for t in self.tags.data)
 
     def validate_tags(self, field) -> None:
         tags = self.tag_list()
@@ -177,7 +180,8 @@ class MoveForm(FlaskForm):
         description=_l("A published decision, the gazette, a letter."),
     )  # fmt: skip
     ends = DayField(_l("Ends on"), validators=[Optional()])
-    institution_id = ChoiceField(_l("Submitted to"))
+    #: checked by the move itself (workflow.move), which only the submission needs
+    institution_id = ChoiceField(_l("Submitted to"), default="", validate_choice=False)
     reference_number = StringField(_l("Reference number"), validators=[Optional(), at_most(100)])
     gazette_reference = StringField(
         _l("Official gazette"), validators=[Optional(), at_most(200)],
@@ -196,10 +200,17 @@ class MoveForm(FlaskForm):
             "note": self.note.data or "",
             "link": self.link.data or "",
             "ends": self.ends.data,
-            "institution_id": int(self.institution_id.data) if self.institution_id.data else None,
+            "institution_id": _id(self.institution_id.data),
             "reference_number": self.reference_number.data or "",
             "gazette_reference": self.gazette_reference.data or "",
         }
+
+
+def _id(value) -> int | None:
+    """A chosen id; anything that is not one becomes 0, which no row has (the move says so)."""
+    if not value:
+        return None
+    return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 class EndorseForm(FlaskForm):

@@ -65,7 +65,7 @@ def add(proposal: Proposal):
     if form.validate_on_submit():
         try:
             part = text.add_part(
-                proposal, form.kind.data, form.heading.data.strip(), form.body.data.strip(),
+                proposal, form.kind.data, (form.heading.data or "").strip(), (form.body.data or "").strip(),
                 parent, after,
             )  # fmt: skip
             label = _node(proposal, part.code).label
@@ -97,7 +97,7 @@ def edit(proposal: Proposal, part_code: str):
     form = EditPartForm(obj=part, part=part)
     if form.validate_on_submit():
         label = _node(proposal, part.code).label
-        if text.edit_part(part, form.heading.data.strip(), form.body.data.strip()):
+        if text.edit_part(part, (form.heading.data or "").strip(), (form.body.data or "").strip()):
             text.save_version(
                 proposal, current_person(), form.message.data or _("Changed %(part)s", part=label)
             )
