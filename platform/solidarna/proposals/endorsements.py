@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from solidarna.core import audit, representation
 from solidarna.core.models import utcnow
@@ -71,10 +72,14 @@ def endorse(proposal: Proposal, organization_id: int, kind: str, comment: str, a
     return endorsement
 
 
-def may_withdraw(user, endorsement: Endorsement, proposal: Proposal) -> bool:
-    return proposal.state in ENDORSING_STATES and representation.may_act_for(
-        user, endorsement.organization_id
-    )
+def may_withdraw(user, endorsement: Endorsement, proposal: Proposal, acting=None) -> bool:
+    """The organization's representative, until the proposal is submitted. `acting`: the
+    organizations the person may act for, when a page already asked (one question per page)."""
+    if proposal.state not in ENDORSING_STATES:
+        return False
+    if acting is not None:
+        return endorsement.organization_id in {c.id for c in acting}
+    return representation.may_act_for(user, endorsement.organization_id)
 
 
 def withdraw(proposal: Proposal, endorsement: Endorsement, actor) -> None:
@@ -116,6 +121,7 @@ def endorsers(proposal: Proposal) -> Endorsers:
         db.session.scalars(
             select(Endorsement)
             .where(Endorsement.proposal_id == proposal.id)
+            .options(selectinload(Endorsement.acted_by))
             .order_by(Endorsement.organization_name, Endorsement.id)
         )
     )
@@ -126,11 +132,11 @@ def endorsers(proposal: Proposal) -> Endorsers:
     return Endorsers(items, types.most_common(), places.most_common())
 
 
-def endorsable_organizations(user, proposal: Proposal) -> list:
+def endorsable_organizations(user, proposal: Proposal, acting=None) -> list:
     """The organizations this person may endorse for and that have not endorsed yet."""
     if proposal.state not in ENDORSING_STATES:
         return []
-    cards = representation.organizations_represented_by(user)
+    cards = acting if acting is not None else representation.organizations_represented_by(user)
     if not cards:
         return []
     done = set(

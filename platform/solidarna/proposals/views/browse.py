@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from solidarna.core import audit, markdown
+from solidarna.core import audit, markdown, representation
 from solidarna.core.errors import error_page
 from solidarna.core.permissions import can_manage_members, current_person, require
 from solidarna.core.rendering import render
@@ -59,6 +59,7 @@ def detail(proposal_id: int):
     proposal = load_proposal(proposal_id)
     user = current_person()
     types = taxonomy.actor_types(g.tenant)
+    acting = representation.organizations_represented_by(user)
     return render(
         "proposals/detail.html",
         proposal=proposal,
@@ -68,13 +69,13 @@ def detail(proposal_id: int):
         actor_types=[types.get(c, c) for c in proposal.beneficiary_actor_types or []],
         events=workflow.timeline(proposal),
         endorsers=endorsements.endorsers(proposal),
-        endorsable=endorsements.endorsable_organizations(user, proposal),
+        endorsable=endorsements.endorsable_organizations(user, proposal, acting),
         supports=endorsements.supports(proposal, user),
         may_support=can_support_proposal(user, proposal),
         moves=allowed_moves(user, proposal),
         can_edit=can_edit_proposal(user, proposal),
         is_admin=can_manage_members(user),
-        may_withdraw=lambda e: endorsements.may_withdraw(user, e, proposal),
+        may_withdraw=lambda e: endorsements.may_withdraw(user, e, proposal, acting),
     )
 
 
