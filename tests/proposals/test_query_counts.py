@@ -73,7 +73,9 @@ def fill_proposal(space, articles: int, endorsers: int) -> int:
               "organization_name": f"Org {o}", "kind": "support", "acted_by_id": space.rep1.id,
               "created_at": now} for o in orgs],
         )  # fmt: skip
-        db.session.add(Representative(organization_id=orgs[0], user_id=space.rep2.id, status="active"))
+        db.session.add(
+            Representative(organization_id=orgs[0], user_id=space.rep2.id, status="active")
+        )
         db.session.commit()
     return pid
 
@@ -103,6 +105,8 @@ def test_list_statements_do_not_grow_with_proposals(space, login):
 def test_proposal_page_statements_do_not_grow_with_articles_or_endorsers(space, login):
     small = fill_proposal(space, 3, 2)
     large = fill_proposal(space, 120, 40)
-    assert count(space.app, f"/alfa/proposals/{small}", login) == count(
-        space.app, f"/alfa/proposals/{large}", login
-    ) <= CEILING
+    assert (
+        count(space.app, f"/alfa/proposals/{small}", login)
+        == count(space.app, f"/alfa/proposals/{large}", login)
+        <= CEILING
+    )
