@@ -74,3 +74,14 @@ def test_admins_keep_the_institutions(space):
     member = Client(space.app)
     member.login("member@example.org")
     assert member.get("/alfa/proposals/institutions/").status_code == 403
+
+
+def test_a_proposal_has_discussions_like_an_organization(space):
+    public = space.proposal("Javni predlog", state="consultation")
+    draft = space.proposal("Skriveni nacrt")
+    client = Client(space.app)
+    page = client.get(f"/alfa/discussions/about/proposal/{public}")
+    assert page.status_code == 200 and "Javni predlog" in page.get_data(as_text=True)
+    assert client.get(f"/alfa/discussions/about/proposal/{draft}").status_code == 404
+    detail = client.get(f"/alfa/proposals/{public}").get_data(as_text=True)
+    assert "subject-discussions" in detail  # the discussions panel

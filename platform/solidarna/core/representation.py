@@ -27,7 +27,7 @@ class OrganizationCard:
     id: int
     name: str
     municipality: str
-    #: lazy labels of the organization's actor type and legal form (and the codes)
+    #: the actor type's code, and the labels of the actor type and the legal form
     actor_type: str
     actor_type_label: object
     legal_form_label: object

@@ -9,7 +9,7 @@ from solidarna.core.capabilities import Capability, NavItem, register_capability
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.proposals import audit, contributions, models, permissions, text
+    from solidarna.proposals import audit, contributions, models, permissions
     from solidarna.proposals.views import browse, institutions, road
     from solidarna.proposals.views import text as text_views
 
@@ -35,4 +35,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def proposal_labels() -> dict:
-        return {"pm": models, "part_label": text.Node}
+        return {"pm": models}

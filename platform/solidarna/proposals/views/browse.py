@@ -14,7 +14,7 @@ from solidarna.directory import taxonomy
 from solidarna.extensions import db
 from solidarna.proposals import endorsements, services, text, workflow
 from solidarna.proposals.forms import ProposalForm, SectionsForm
-from solidarna.proposals.models import KINDS, LEVELS, SECTIONS, STATES, Proposal
+from solidarna.proposals.models import SECTIONS, Proposal
 from solidarna.proposals.permissions import (
     allowed_moves,
     can_author_proposal,
@@ -27,10 +27,6 @@ from solidarna.proposals.views.common import load_proposal, show_error
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("proposals", __name__, url_prefix="/proposals")
-
-FACET_TITLES = {
-    "kind": KINDS, "level": LEVELS, "state": STATES,
-}  # fmt: skip
 
 
 @bp.get("/")
