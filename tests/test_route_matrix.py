@@ -122,7 +122,7 @@ FREE_ARGS = {
     "number": 1,
     "subject_type": "organization",
     # state: where a proposal moves to (the proposal is the object)
-    "state": "adopted",
+    "state": "endorsement",
 }
 COVERED: dict[str, set[str]] = {}
 
@@ -215,7 +215,7 @@ class World:
                 )  # fmt: skip
                 db.session.add(job)
                 db.session.flush()
-                # a proposal gathering endorsements, with an article and one endorsement
+                # a proposal in consultation (its text forms open), an article, an endorsement
                 institution = Institution(name=f"Tajna institucija {tenant.slug}", level="local")
                 db.session.add(institution)
                 db.session.flush()
@@ -228,7 +228,7 @@ class World:
                     proposal, "article", "", f"tajni.clan.{tenant.slug}", None, None
                 )
                 proposal_text.save_version(proposal, author, "")
-                proposal.state = "endorsement"
+                proposal.state = "consultation"
                 endorsement = Endorsement(
                     proposal_id=proposal.id, organization_id=org.id,
                     organization_name=org.name, acted_by_id=author.id,

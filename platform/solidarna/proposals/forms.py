@@ -11,7 +11,14 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import WEBSITE_PATTERN, ChoiceField, choices
 from solidarna.directory import taxonomy
-from solidarna.directory.fields import CodesField, DayField, WholeNumberField, at_most
+from solidarna.directory.fields import (
+    TOO_LARGE,
+    CodesField,
+    DayField,
+    Refused,
+    WholeNumberField,
+    at_most,
+)
 from solidarna.proposals.models import ENDORSEMENT_KINDS, KINDS, LEVELS, PART_KINDS, SECTIONS
 
 MESSAGE = _l("What changed, in a few words")
@@ -23,6 +30,14 @@ def message_field():
         MESSAGE, validators=[Optional(), at_most(200)],
         description=_l("Shown in the history of versions, e.g. “Article 3: shorter deadline”."),
     )  # fmt: skip
+
+
+class AmountField(WholeNumberField):
+    """Whole dinars, stored in a 64-bit column: a national measure costs billions."""
+
+    def check(self, value) -> None:
+        if abs(value) > 10**15:
+            raise Refused(TOO_LARGE)
 
 
 class ProposalForm(FlaskForm):
@@ -100,7 +115,7 @@ class SectionsForm(FlaskForm):
         _l("Vulnerable groups"), choices=choices(taxonomy.VULNERABLE_GROUPS)
     )
     beneficiary_actor_types = CodesField(_l("Actors of the social economy"))
-    fiscal_cost = WholeNumberField(
+    fiscal_cost = AmountField(
         _l("Estimated cost (RSD)"), validators=[Optional()],
         description=_l("In whole dinars, e.g. 12000000."),
     )  # fmt: skip
