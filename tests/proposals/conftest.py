@@ -1,5 +1,7 @@
 """A space with an owner, an author, two representatives of verified organizations, a plain
-member and an outsider; helpers that make proposals through the services."""
+member and an outsider; helpers that make proposals through the services. Everyone reads
+English (their accounts' language, a visitor's browser), so the assertions hold whatever the
+Serbian catalogs say."""
 
 from __future__ import annotations
 
@@ -13,6 +15,14 @@ from solidarna.directory.organizations.services import create_organization
 from solidarna.extensions import db
 from solidarna.proposals import services, text
 from solidarna.proposals.models import Institution, Proposal
+from tests.conftest import Client
+
+
+def visitor(app) -> Client:
+    """A visitor whose browser asks for English."""
+    client = Client(app)
+    client.raw._client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @dataclass
@@ -68,12 +78,12 @@ def _org(name, actor_type, municipality):
 @pytest.fixture
 def space(app, make_user, make_tenant):
     people = {
-        "owner": make_user(email="owner@example.org", name="Olga Vlasnić"),
-        "author": make_user(email="author@example.org", name="Ana Autorka"),
-        "rep1": make_user(email="rep1@example.org", name="Rade Zadrugar"),
-        "rep2": make_user(email="rep2@example.org", name="Vera Udruženić"),
-        "member": make_user(email="member@example.org", name="Mira Članica"),
-        "outsider": make_user(email="out@example.org", name="Oto Spoljni"),
+        "owner": make_user(email="owner@example.org", name="Olga Vlasnić", locale="en"),
+        "author": make_user(email="author@example.org", name="Ana Autorka", locale="en"),
+        "rep1": make_user(email="rep1@example.org", name="Rade Zadrugar", locale="en"),
+        "rep2": make_user(email="rep2@example.org", name="Vera Udruženić", locale="en"),
+        "member": make_user(email="member@example.org", name="Mira Članica", locale="en"),
+        "outsider": make_user(email="out@example.org", name="Oto Spoljni", locale="en"),
     }
     tenant = make_tenant(
         "alfa",

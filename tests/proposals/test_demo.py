@@ -7,7 +7,8 @@ from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.proposals.models import Proposal
 from solidarna.tenants.models import Tenant
-from tests.conftest import Client, parse
+from tests.conftest import parse
+from tests.proposals.conftest import visitor
 
 
 def only_proposal(slug):
@@ -24,7 +25,7 @@ def test_demo_proposals_load_once_and_answer(runner, app):
     local, national = only_proposal("krusevac"), only_proposal("korse")
     assert (local.state, local.kind) == ("consultation", "local_decision")
     assert (national.state, national.endorsement_count) == ("submitted", 3)
-    client = Client(app)
+    client = visitor(app)
     assert client.get("/krusevac/proposals/").status_code == 200
     page = client.get(f"/krusevac/proposals/{local.id}").get_data(as_text=True)
     assert "Subvencije za zapošljavanje" in page and "Article 3." in page

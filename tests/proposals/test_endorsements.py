@@ -4,17 +4,19 @@ by the directory); members support apart; the public list and its counts."""
 from __future__ import annotations
 
 from flask import g
+from flask_babel import force_locale
 
 from solidarna.core import audit, representation
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Organization
 from solidarna.extensions import db
 from solidarna.proposals.models import Endorsement
-from tests.conftest import Client, parse
+from tests.conftest import parse
+from tests.proposals.conftest import visitor
 
 
 def login(app, email):
-    client = Client(app)
+    client = visitor(app)
     client.login(email)
     return client
 
@@ -27,7 +29,11 @@ def endorse(client, pid, org, kind="support", comment=""):
 
 
 def test_the_registry_answers_for_representatives_only(space):
-    with space.app.test_request_context(), tenant_context(space.tenant.id):
+    with (
+        space.app.test_request_context(),
+        force_locale("en"),
+        tenant_context(space.tenant.id),
+    ):
         g.tenant = space.tenant
         rep1 = db.session.merge(space.rep1)
         member = db.session.merge(space.member)
@@ -49,7 +55,11 @@ def test_the_registry_answers_for_representatives_only(space):
 def test_the_registry_is_silent_where_the_directory_is_off(space):
     space.tenant.modules = ["proposals", "discussions"]
     db.session.commit()
-    with space.app.test_request_context(), tenant_context(space.tenant.id):
+    with (
+        space.app.test_request_context(),
+        force_locale("en"),
+        tenant_context(space.tenant.id),
+    ):
         g.tenant = space.tenant
         assert not representation.may_act_for(db.session.merge(space.rep1), space.org1)
 
@@ -60,14 +70,14 @@ def test_two_representatives_endorse_and_the_list_counts_them(space):
                    "Podržavamo u celosti.").status_code == 303  # fmt: skip
     assert endorse(login(space.app, "rep2@example.org"), pid, space.org2).status_code == 303
     assert space.get(pid).endorsement_count == 2
-    visitor = Client(space.app).get(f"/alfa/proposals/{pid}").get_data(as_text=True)
-    rows = parse(visitor).select("table.endorsers tbody tr")
+    public = visitor(space.app).get(f"/alfa/proposals/{pid}").get_data(as_text=True)
+    rows = parse(public).select("table.endorsers tbody tr")
     assert [r.select_one("td").get_text(" ", strip=True).split(" Podržavamo")[0] for r in rows] == [
         "Udruženje Ruke", "Zadruga Rasinski med",
     ]  # fmt: skip
-    assert "Kruševac: 1" in visitor and "Trstenik: 1" in visitor
+    assert "Kruševac: 1" in public and "Trstenik: 1" in public
     # the acting person is shown to admins only
-    assert "Rade Zadrugar" not in visitor
+    assert "Rade Zadrugar" not in public
     admin = login(space.app, "owner@example.org").get(f"/alfa/proposals/{pid}")
     assert "Rade Zadrugar" in admin.get_data(as_text=True)
     actions = [e.action for e in audit.entries(tenant_id=space.tenant.id).items]
@@ -106,7 +116,7 @@ def test_withdraw_until_submission_and_an_archived_endorser_stays_marked(space):
         db.session.get(Organization, space.org2).moderation = "archived"
         space.get(pid).state = "submitted"
         db.session.commit()
-    page = Client(space.app).get(f"/alfa/proposals/{pid}").get_data(as_text=True)
+    page = visitor(space.app).get(f"/alfa/proposals/{pid}").get_data(as_text=True)
     assert "Udruženje Ruke" in page and "archived in the directory" in page
     rep2 = login(space.app, "rep2@example.org")
     assert rep2.post(f"/alfa/proposals/{pid}/endorsements/{second}/withdraw").status_code == 409

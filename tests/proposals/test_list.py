@@ -3,7 +3,8 @@ institutions the admins keep."""
 
 from __future__ import annotations
 
-from tests.conftest import Client, parse
+from tests.conftest import parse
+from tests.proposals.conftest import visitor
 
 
 def titles(response) -> list[str]:
@@ -17,7 +18,7 @@ def test_search_across_scripts_and_filters(space):
     space.proposal("Odluka o podršci zadrugama", state="consultation")
     space.proposal("Izmena zakona o socijalnom preduzetništvu", state="submitted", kind="amendment")
     space.proposal("Nacrt koji niko ne vidi")
-    client = Client(space.app)
+    client = visitor(space.app)
     assert titles(client.get("/alfa/proposals/?q=задругама")) == ["Odluka o podršci zadrugama"]
     assert titles(client.get("/alfa/proposals/?q=PREDUZETNISTVU")) == [
         "Izmena zakona o socijalnom preduzetništvu"
@@ -35,7 +36,7 @@ def test_search_across_scripts_and_filters(space):
 
 
 def test_bad_input_in_the_draft_form_keeps_what_was_typed(space):
-    client = Client(space.app)
+    client = visitor(space.app)
     client.login("member@example.org")
     response = client.post(
         "/alfa/proposals/new", {"title": "Pre", "kind": "nepostojeća", "level": "local",
@@ -54,7 +55,7 @@ def test_bad_input_in_the_draft_form_keeps_what_was_typed(space):
 
 
 def test_admins_keep_the_institutions(space):
-    admin = Client(space.app)
+    admin = visitor(space.app)
     admin.login("owner@example.org")
     assert (
         admin.post(
@@ -71,7 +72,7 @@ def test_admins_keep_the_institutions(space):
     space.proposal()  # addressed to the space's institution
     used = admin.post(f"/alfa/proposals/institutions/{space.institution}/delete")
     assert used.status_code == 409
-    member = Client(space.app)
+    member = visitor(space.app)
     member.login("member@example.org")
     assert member.get("/alfa/proposals/institutions/").status_code == 403
 
@@ -79,7 +80,7 @@ def test_admins_keep_the_institutions(space):
 def test_a_proposal_has_discussions_like_an_organization(space):
     public = space.proposal("Javni predlog", state="consultation")
     draft = space.proposal("Skriveni nacrt")
-    client = Client(space.app)
+    client = visitor(space.app)
     page = client.get(f"/alfa/discussions/about/proposal/{public}")
     assert page.status_code == 200 and "Javni predlog" in page.get_data(as_text=True)
     assert client.get(f"/alfa/discussions/about/proposal/{draft}").status_code == 404

@@ -11,7 +11,8 @@ from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Organization, Representative
 from solidarna.extensions import db
 from solidarna.proposals.models import Endorsement, Proposal, ProposalPart, ProposalTag
-from tests.conftest import Client, statements
+from tests.conftest import statements
+from tests.proposals.conftest import visitor
 
 CEILING = 24
 
@@ -81,7 +82,7 @@ def fill_proposal(space, articles: int, endorsers: int) -> int:
 
 
 def count(app, url: str, login: str | None) -> int:
-    client = Client(app)
+    client = visitor(app)
     if login:
         client.login(login)
     assert client.get(url).status_code == 200  # warm up

@@ -3,15 +3,22 @@ the place rules; the pages that add, edit (plain and in place with htmx), move a
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.proposals import text
 from solidarna.proposals.models import ProposalPart
-from tests.conftest import Client, parse
+from tests.conftest import parse
+from tests.proposals.conftest import visitor
 
 
 def labels(space, pid):
-    with space.app.test_request_context(), tenant_context(space.tenant.id):
+    with (
+        space.app.test_request_context(),
+        force_locale("en"),
+        tenant_context(space.tenant.id),
+    ):
         proposal = space.get(pid)
         return [(n.label, n.body) for n in text.tree(text.live_parts(proposal))]
 
@@ -25,14 +32,18 @@ def codes(space, pid):
 
 
 def author(app):
-    client = Client(app)
+    client = visitor(app)
     client.login("author@example.org")
     return client
 
 
 def test_articles_are_numbered_through_chapters_and_paragraphs_within_articles(space):
     pid = space.proposal(articles=())
-    with space.app.test_request_context(), tenant_context(space.tenant.id):
+    with (
+        space.app.test_request_context(),
+        force_locale("en"),
+        tenant_context(space.tenant.id),
+    ):
         proposal = space.get(pid)
         one = text.add_part(proposal, "chapter", "Osnovne odredbe", "", None, None)
         a1 = text.add_part(proposal, "article", "", "Prvi", one, None)
@@ -125,7 +136,7 @@ def test_editing_without_javascript_redirects_to_the_part(space):
 
 def test_the_page_shows_the_text_as_a_legal_act_in_the_readers_script(space):
     pid = space.proposal(articles=("Grad podržava zadruge.",), state="consultation")
-    client = Client(space.app)
+    client = visitor(space.app)
     client.post("/language", {"locale": "sr_Cyrl", "next": "/"})
     page = client.get(f"/alfa/proposals/{pid}").get_data(as_text=True)
     assert "Град подржава задруге." in page
@@ -134,7 +145,7 @@ def test_the_page_shows_the_text_as_a_legal_act_in_the_readers_script(space):
 def test_others_may_not_edit_and_a_fixed_text_answers_409(space):
     pid = space.proposal(articles=("Tekst",), state="consultation")
     code = codes(space, pid)["Tekst"]
-    member = Client(space.app)
+    member = visitor(space.app)
     member.login("member@example.org")
     assert member.post(f"/alfa/proposals/{pid}/parts/{code}/edit", {"body": "x"}).status_code == 403
     pid2 = space.proposal(articles=("Tekst 2",), state="endorsement")
@@ -146,7 +157,7 @@ def test_others_may_not_edit_and_a_fixed_text_answers_409(space):
 
 def test_a_draft_is_hidden_from_other_members(space):
     pid = space.proposal(articles=("Tajni nacrt",))
-    member = Client(space.app)
+    member = visitor(space.app)
     member.login("member@example.org")
     assert member.get(f"/alfa/proposals/{pid}").status_code == 404
     assert "Tajni" not in member.get("/alfa/proposals/").get_data(as_text=True)

@@ -3,11 +3,14 @@ codes); a version is restored as a new one."""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.proposals import text
 from solidarna.proposals.models import ProposalVersion
-from tests.conftest import Client, parse
+from tests.conftest import parse
+from tests.proposals.conftest import visitor
 
 
 def numbers(space, pid):
@@ -22,13 +25,17 @@ def numbers(space, pid):
 
 
 def author(app):
-    client = Client(app)
+    client = visitor(app)
     client.login("author@example.org")
     return client
 
 
 def first_code(space, pid):
-    with space.app.test_request_context(), tenant_context(space.tenant.id):
+    with (
+        space.app.test_request_context(),
+        force_locale("en"),
+        tenant_context(space.tenant.id),
+    ):
         return text.tree(text.live_parts(space.get(pid)))[0].code
 
 
@@ -73,7 +80,7 @@ def test_compare_shows_word_changes_per_article_and_section(space):
 
 def test_compare_of_unknown_versions_answers_404_and_bad_numbers_fall_back(space):
     pid = space.proposal(articles=("A",), state="consultation")
-    client = Client(space.app)
+    client = visitor(space.app)
     assert client.get(f"/alfa/proposals/{pid}/compare?from=1&to=99").status_code == 404
     assert client.get(f"/alfa/proposals/{pid}/compare?from=x&to=abc").status_code == 200
 
@@ -96,7 +103,11 @@ def test_restore_brings_back_text_and_sections_as_a_new_version(space):
     response = client.post(f"/alfa/proposals/{pid}/versions/2/restore")
     assert response.status_code == 303
     assert numbers(space, pid) == [1, 2, 3, 4, 5]
-    with space.app.test_request_context(), tenant_context(space.tenant.id):
+    with (
+        space.app.test_request_context(),
+        force_locale("en"),
+        tenant_context(space.tenant.id),
+    ):
         proposal = space.get(pid)
         nodes = text.tree(text.live_parts(proposal))
         assert [(n.code, n.body) for n in nodes] == [(code, "Izvorni tekst.")]

@@ -11,11 +11,12 @@ from solidarna.extensions import db
 from solidarna.proposals.models import ProposalEvent
 from solidarna.proposals.permissions import TRANSITIONS
 from solidarna.proposals.workflow import today
-from tests.conftest import Client, field_error
+from tests.conftest import field_error
+from tests.proposals.conftest import visitor
 
 
 def login(app, email):
-    client = Client(app)
+    client = visitor(app)
     client.login(email)
     return client
 
@@ -42,7 +43,7 @@ def test_the_author_opens_consultation_with_an_end_date(space):
     )
     assert response.status_code == 303
     assert state_of(space, pid) == "consultation"
-    page = Client(space.app).get(f"/alfa/proposals/{pid}").get_data(as_text=True)
+    page = visitor(space.app).get(f"/alfa/proposals/{pid}").get_data(as_text=True)
     assert "Otvaramo raspravu" in page and "https://example.org/poziv" in page
 
 
@@ -103,5 +104,5 @@ def test_the_whole_road_is_on_the_timeline_and_in_the_audit_log(space):
         ("endorsement", "adopted"), ("adopted", "submitted"), ("submitted", "in_assembly"),
         ("in_assembly", "adopted_by_institution"), ("adopted_by_institution", "implemented"),
     }  # fmt: skip
-    page = Client(space.app).get(f"/alfa/proposals/{pid}").get_data(as_text=True)
+    page = visitor(space.app).get(f"/alfa/proposals/{pid}").get_data(as_text=True)
     assert "Sl. list grada Kruševca 7/2026" in page and "06-123/2026" in page
