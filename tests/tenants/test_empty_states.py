@@ -21,9 +21,7 @@ def space(app, db, make_user, make_tenant):
     member = make_user(email="member@example.org")
     waiting = make_user(email="waiting@example.org")
     make_user(email="outsider@example.org")
-    tenant = make_tenant(
-        "rasina", name="Prostor Rasina", members={owner: "owner", member: "member"}
-    )
+    tenant = make_tenant("rasina", name="Prostor Rasina", members={owner: "owner", member: "member"})
     with tenant_context(tenant.id):
         db.session.add(Membership(user_id=waiting.id, role="member", status="pending"))
         db.session.commit()
