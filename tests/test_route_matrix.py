@@ -18,6 +18,9 @@ from solidarna.directory.relationships.services import add_relationship
 from solidarna.directory.resources.services import create_resource
 from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
+from solidarna.proposals import services as proposal_services
+from solidarna.proposals import text as proposal_text
+from solidarna.proposals.models import Endorsement, Institution
 from solidarna.tenants import services
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
@@ -73,6 +76,10 @@ PUBLIC = {
     "notifications.unsubscribe": "the link in every notification mail; the signed token is the proof",
     "notifications.unsubscribe_one_click": "RFC 8058 one-click unsubscribe that mail clients POST",
     "notifications.resubscribe": "undo on the unsubscribe page, reached from a mail without login",
+    "proposals.index": "proposals past their draft are the space's public advocacy",
+    "proposals.detail": "a proposal past its draft, its endorsers and its public timeline",
+    "proposals.versions": "the complete history of a public proposal",
+    "proposals.compare": "what changed between two versions of a public proposal",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -80,7 +87,7 @@ CSRF_EXEMPT = {
     "token; the signed token in the URL is the proof (tests/notifications/test_mail.py)",
 }
 # Blueprints whose every route is for moderators or admins (matrix d: members get 403).
-MODERATORS_ONLY = {"discussion_moderation", "discussion_categories"}
+MODERATORS_ONLY = {"discussion_moderation", "discussion_categories", "proposal_institutions"}
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {
     "membership_id",
@@ -96,6 +103,10 @@ OBJECT_ARGS = {
     "post_id",
     "subject_id",
     "job_id",
+    "proposal_id",
+    "part_code",
+    "endorsement_id",
+    "institution_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -116,6 +127,8 @@ FREE_ARGS = {
     "x": 0,
     "y": 0,
     "ext": "png",
+    # state: where a proposal moves to (the proposal is the object)
+    "state": "endorsement",
 }
 COVERED: dict[str, set[str]] = {}
 
@@ -208,7 +221,31 @@ class World:
                 )  # fmt: skip
                 db.session.add(job)
                 db.session.flush()
+                # a proposal in consultation (its text forms open), an article, an endorsement
+                institution = Institution(name=f"Tajna institucija {tenant.slug}", level="local")
+                db.session.add(institution)
+                db.session.flush()
+                proposal = proposal_services.create(
+                    {"title": f"Tajni predlog {tenant.slug}", "kind": "local_decision",
+                     "level": "local", "institution_id": institution.id, "tags": []},
+                    author,
+                )  # fmt: skip
+                part = proposal_text.add_part(
+                    proposal, "article", "", f"tajni.clan.{tenant.slug}", None, None
+                )
+                proposal_text.save_version(proposal, author, "")
+                proposal.state = "consultation"
+                endorsement = Endorsement(
+                    proposal_id=proposal.id, organization_id=org.id,
+                    organization_name=org.name, acted_by_id=author.id,
+                )  # fmt: skip
+                db.session.add(endorsement)
+                db.session.flush()
                 self.objects[tenant.slug] = {
+                    "proposal_id": proposal.id,
+                    "part_code": part.code,
+                    "endorsement_id": endorsement.id,
+                    "institution_id": institution.id,
                     "job_id": job.id,
                     "membership_id": (pending or any_membership).id,
                     "invitation_id": invitation.id,
@@ -238,6 +275,9 @@ class World:
             "Tajna kategorija beta",
             "Tajna tema beta",
             "tajna.poruka.beta",
+            "Tajna institucija beta",
+            "Tajni predlog beta",
+            "tajni.clan.beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

@@ -76,7 +76,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     backup.init_app(app)
     search_index.init_app(app)
 
-    from solidarna import accounts, demo, directory, discussions, pages, tenants
+    from solidarna import accounts, demo, directory, discussions, pages, proposals, tenants
     from solidarna import notifications as notification_views
     from solidarna.core import permissions
 
@@ -85,6 +85,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     tenants.init_app(app)
     directory.init_app(app)
     discussions.init_app(app)
+    proposals.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)
     demo.init_app(app)

@@ -21,6 +21,7 @@ MESSAGES = {
     403: (_l("Access denied"), _l("You do not have permission to see this page.")),
     404: (_l("Page not found"), _l("The page you asked for does not exist or is not available to you.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Not possible now"), _l("This cannot be done in the present state of things.")),
     413: (_l("File too large"), _l("What you sent is larger than the allowed size.")),
     429: (_l("Too many attempts"), _l("You have tried too many times. Please wait a little and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error happened on our side. It has been logged; please try again later.")),

@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.representation import register_provider
 
 
 def init_app(app: Flask) -> None:
@@ -83,6 +84,8 @@ def init_app(app: Flask) -> None:
             ),
         ),
     )
+
+    register_provider(app, contributions.REPRESENTATION)
 
     @app.context_processor
     def directory_labels() -> dict:

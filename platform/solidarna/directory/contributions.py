@@ -1,18 +1,28 @@
 """What the directory offers other capabilities through core registries: organizations as
-subjects others can attach to (discussions about an entry), the home page figure and newly
-verified entries in the tenant activity feed (declared in directory/__init__.py)."""
+subjects others can attach to (discussions about an entry), the home page figure, newly
+verified entries in the tenant activity feed (declared in directory/__init__.py), and who may
+act for which organization (core/representation.py)."""
 
 from __future__ import annotations
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import noload
 
 from solidarna.core.activity import ActivityItem
 from solidarna.core.registry import Figure
+from solidarna.core.representation import OrganizationCard, Provider
 from solidarna.core.subjects import Subject, SubjectType
-from solidarna.directory.organizations.models import Organization
-from solidarna.directory.organizations.services import represented_ids, viewer_level, visible_clause
+from solidarna.directory import taxonomy
+from solidarna.directory.organizations.models import Organization, Representative
+from solidarna.directory.organizations.services import (
+    is_visible,
+    represented_ids,
+    viewer_level,
+    visible_clause,
+)
 from solidarna.extensions import db
 
 
@@ -45,3 +55,65 @@ def newly_verified(tenant, limit: int) -> list[ActivityItem]:
                      url=org.url)
         for org in orgs
     ]  # fmt: skip
+
+
+# --- representation (core/representation.py): who may act for which organization -------------
+
+
+def _card(org: Organization, level: str, own: set[int]) -> OrganizationCard:
+    types = taxonomy.actor_types(g.get("tenant"))
+    return OrganizationCard(
+        id=org.id,
+        name=org.name,
+        municipality=org.municipality,
+        actor_type=org.actor_type,
+        actor_type_label=types.get(org.actor_type, org.actor_type),
+        legal_form_label=taxonomy.LEGAL_FORMS.get(org.legal_form, org.legal_form),
+        url=org.url if is_visible(org, level, own) else None,
+        active=org.moderation == "verified",
+    )
+
+
+def _acting_clause(user):
+    """Verified entries the user actively represents."""
+    return and_(
+        Organization.moderation == "verified",
+        Organization.id.in_(
+            select(Representative.organization_id).where(
+                Representative.user_id == user.id, Representative.status == "active"
+            )
+        ),
+    )
+
+
+def may_act_for(user, organization_id: int) -> bool:
+    found = db.session.scalar(
+        select(Organization.id).where(Organization.id == organization_id, _acting_clause(user))
+    )
+    return found is not None
+
+
+def represented_by(user) -> list[OrganizationCard]:
+    orgs = db.session.scalars(
+        select(Organization).where(_acting_clause(user)).order_by(Organization.sort_name)
+    ).unique()
+    level, own = viewer_level(), represented_ids()
+    return [_card(org, level, own) for org in orgs]
+
+
+def describe_organizations(ids: list[int]) -> dict[int, OrganizationCard]:
+    """Every entry among `ids`, whatever its state (a record keeps an archived endorser, marked);
+    the profile link only where the viewer may open it. One query."""
+    orgs = db.session.scalars(
+        select(Organization).where(Organization.id.in_(ids)).options(noload(Organization.tags))
+    ).unique()
+    level, own = viewer_level(), represented_ids()
+    return {org.id: _card(org, level, own) for org in orgs}
+
+
+REPRESENTATION = Provider(
+    capability="directory",
+    may_act_for=may_act_for,
+    represented_by=represented_by,
+    describe=describe_organizations,
+)

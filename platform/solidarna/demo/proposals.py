@@ -1,0 +1,145 @@
+"""Demo proposals (fictional, like everything in the demo): in krusevac a local decision on
+support for social enterprises in consultation; in korse a national amendment to the Law on
+Social Entrepreneurship, endorsed by member organizations and submitted to the ministry.
+Made through the services, so they have versions, a timeline and audit entries like real ones."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, g
+from sqlalchemy import func, select
+
+from solidarna.accounts.models import User
+from solidarna.directory.organizations.models import Organization, Representative
+from solidarna.extensions import db
+from solidarna.proposals import endorsements, services, text, workflow
+from solidarna.proposals.models import Institution, Proposal
+
+FICTIONAL = "*Demo predlog: izmišljen tekst, za upoznavanje sa platformom.*"
+
+DEMO = {
+    "krusevac": {
+        "institutions": [("Skupština grada Kruševca", "local"), ("Gradsko veće grada Kruševca", "local")],
+        "author": "marko@example.org",
+        "title": "Odluka o podršci socijalnim preduzećima na teritoriji grada Kruševca",
+        "kind": "local_decision", "level": "local", "tags": ["socijalna preduzeća", "budžet"],
+        "parts": [
+            ("chapter", "Osnovne odredbe", "", []),
+            ("article", "Predmet odluke", "Ovom odlukom uređuju se mere podrške socijalnim preduzećima koja posluju na teritoriji grada Kruševca.", []),
+            ("article", "Korisnici", "Korisnici mera su socijalna preduzeća upisana u registar APR-a i zadruge koje zapošljavaju pripadnike osetljivih grupa.",
+             ["Najmanje 30% zaposlenih pripada osetljivim grupama.", "Sedište je na teritoriji grada Kruševca."]),
+            ("chapter", "Mere podrške", "", []),
+            ("article", "Subvencije za zapošljavanje", "Grad dodeljuje subvencije za novo zapošljavanje pripadnika osetljivih grupa u trajanju do 12 meseci.", []),
+            ("article", "Rezervisane javne nabavke", "Grad najmanje 5% vrednosti javnih nabavki male vrednosti rezerviše za socijalna preduzeća.", []),
+        ],
+        "sections": {
+            "summary": "Predlog lokalne odluke kojom grad uvodi subvencije i rezervisane nabavke za socijalna preduzeća. " + FICTIONAL,
+            "problem": "Socijalna preduzeća u Rasinskom okrugu nemaju stabilnu lokalnu podršku.",
+            "legal_basis": "Zakon o socijalnom preduzetništvu („Sl. glasnik RS”, br. 14/2022) i Statut grada Kruševca.",
+            "memorandum": "Odluka sprovodi zakonsku mogućnost da jedinice lokalne samouprave podrže socijalna preduzeća.",
+            "fiscal_cost": 12_000_000, "fiscal_source": "Budžet grada Kruševca",
+            "fiscal_budget_line": "Program 1501, projekat 0003", "fiscal_period": "2027–2029",
+            "beneficiary_groups": ["disability", "long_term_unemployed"],
+            "beneficiary_actor_types": ["social_enterprise", "cooperative"],
+        },
+        "edits": [("Grad najmanje 5%", "Grad najmanje 10% vrednosti javnih nabavki male vrednosti rezerviše za socijalna preduzeća i zadruge.", "Član 4: veći udeo rezervisanih nabavki, predlog sa sastanka")],
+        "road": [("consultation", 21, "Otvorena rasprava među članovima Kancelarije.")],
+        "representatives": [("marko@example.org", "Zadruga Rasinski med")],
+        "endorse": [],
+    },
+    "korse": {
+        "institutions": [("Ministarstvo za rad, zapošljavanje, boračka i socijalna pitanja", "national"),
+                         ("Narodna skupština Republike Srbije", "national")],
+        "author": "ivana@example.org",
+        "title": "Izmene i dopune Zakona o socijalnom preduzetništvu",
+        "kind": "amendment", "level": "national", "tags": ["zakon", "zadruge"],
+        "parts": [
+            ("article", "", "U Zakonu o socijalnom preduzetništvu („Službeni glasnik RS”, broj 14/22) u članu 4. posle stava 2. dodaje se novi stav 3. koji glasi:", []),
+            ("article", "", "Zadruge koje ostvaruju cilj od opšteg interesa stiču status socijalnog preduzeća bez dodatnih uslova u pogledu raspodele dobiti.", []),
+            ("article", "", "Ovaj zakon stupa na snagu osmog dana od dana objavljivanja u „Službenom glasniku Republike Srbije”.", []),
+        ],
+        "sections": {
+            "summary": "Predlog koalicije da zadruge lakše steknu status socijalnog preduzeća. " + FICTIONAL,
+            "problem": "Zadruge ispunjavaju ciljeve zakona, a uslovi za status su im teško dostižni.",
+            "memorandum": "Izmena usklađuje zakon sa praksom zadruga u Srbiji.",
+            "beneficiary_actor_types": ["cooperative", "social_enterprise"],
+        },
+        "road": [("consultation", 14, "Rasprava u koaliciji."), ("endorsement", 14, "Poziv organizacijama da podrže predlog."),
+                 ("adopted", None, "Upravni odbor koalicije usvojio je predlog kao stav koalicije."),
+                 ("submitted", None, "Predato Ministarstvu.")],
+        "representatives": [("marko@example.org", "Zadruga Rasinski med — član koalicije"),
+                            ("ivana@example.org", "Zadruga Zemlja i ljudi"),
+                            ("ivana@example.org", "Zadružni savez Šumadije (demo)")],
+        "endorse": [("marko@example.org", "Zadruga Rasinski med — član koalicije", "support"),
+                    ("ivana@example.org", "Zadruga Zemlja i ljudi", "cosponsor"),
+                    ("ivana@example.org", "Zadružni savez Šumadije (demo)", "support")],
+    },
+}  # fmt: skip
+
+
+def load_proposals(tenant) -> int:
+    """The space's demo proposal (current tenant set). Returns how many were made (0 or 1)."""
+    plan = DEMO.get(tenant.slug)
+    if plan is None or db.session.scalar(select(func.count(Proposal.id))):
+        return 0
+    # The services ask who is acting and where (the request's space), as on a page.
+    with current_app.test_request_context("/"):
+        g.tenant = tenant
+        try:
+            _load(plan)
+        finally:
+            g.pop("tenant", None)
+    return 1
+
+
+def _load(plan: dict) -> None:
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    orgs = {o.name: o for o in db.session.scalars(select(Organization))}
+    institutions = []
+    for name, level in plan["institutions"]:
+        institution = Institution(name=name, level=level)
+        db.session.add(institution)
+        institutions.append(institution)
+    for email, org_name in plan["representatives"]:
+        if org_name in orgs:
+            db.session.add(Representative(organization_id=orgs[org_name].id,
+                                          user_id=users[email].id, status="active"))  # fmt: skip
+    db.session.flush()
+    author = users[plan["author"]]
+    proposal = services.create(
+        {"title": plan["title"], "kind": plan["kind"], "level": plan["level"],
+         "institution_id": institutions[0].id, "tags": plan["tags"]},
+        author,
+    )  # fmt: skip
+    chapter = None
+    for kind, heading, body, paragraphs in plan["parts"]:
+        parent = None if kind == "chapter" else chapter
+        part = text.add_part(proposal, kind, heading, body, parent, None)
+        chapter = part if kind == "chapter" else chapter
+        for paragraph in paragraphs:
+            text.add_part(proposal, "paragraph", "", paragraph, part, None)
+    text.save_version(proposal, author, "Tekst po članovima")
+    data = dict.fromkeys(("summary", "problem", "measure", "legal_basis", "memorandum", "impact", "references", "fiscal_source", "fiscal_budget_line", "fiscal_period"), "")  # fmt: skip
+    data.update(beneficiary_groups=[], beneficiary_actor_types=[], fiscal_cost=None)
+    data.update(plan["sections"])
+    services.update_sections(proposal, data, author, "Obrazloženje i finansijski efekti")
+    nodes = text.tree(text.live_parts(proposal))
+    for starts, body, message in plan.get("edits", []):
+        node = next(n for n in nodes if n.body.startswith(starts))
+        text.edit_part(text.find_part(proposal, node.code), node.heading, body)
+        text.save_version(proposal, author, message)
+    admin = users["jelena@example.org" if plan is DEMO["krusevac"] else "ivana@example.org"]
+    for state, days, note in plan["road"]:
+        if state == "submitted":
+            for email, org_name, kind in plan["endorse"]:
+                if org_name in orgs:
+                    endorsements.endorse(proposal, orgs[org_name].id, kind, "", users[email])
+        ends = workflow.today() + timedelta(days=days) if days else None
+        workflow.move(
+            proposal, state,
+            {"ends": ends, "note": note, "institution_id": institutions[0].id,
+             "reference_number": "011-00-123/2026-24" if state == "submitted" else ""},
+            author if state in ("consultation", "endorsement") else admin,
+        )  # fmt: skip
+    db.session.flush()

@@ -1,0 +1,38 @@
+"""Proposals capability: legal and financial measures drafted together by article, with every
+save a version, compared word by word, moved along a named road to the institution and
+endorsed by the directory's organizations through their representatives."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from solidarna.core.capabilities import Capability, NavItem, register_capability
+
+
+def init_app(app: Flask) -> None:
+    from solidarna.proposals import audit, contributions, models, permissions
+    from solidarna.proposals.views import browse, institutions, road
+    from solidarna.proposals.views import text as text_views
+
+    register_capability(
+        app,
+        Capability(
+            name="proposals",
+            module="proposals",
+            label=_l("Proposals"),
+            description=_l(
+                "Proposals of legal and financial measures, drafted together article by "
+                "article, endorsed by organizations and followed to the institution's decision."
+            ),
+            blueprints=(browse.bp, text_views.bp, road.bp, institutions.bp),
+            nav=(NavItem("proposals.index", _l("Proposals"), current=("proposal",), order=400),),
+            figures=contributions.proposal_figures,
+            activity=contributions.road_activity,
+            subjects=(contributions.PROPOSAL_SUBJECT,),
+            predicates=permissions.TEMPLATE_PREDICATES,
+            audit_actions=audit.ACTIONS,
+        ),
+    )
+
+    @app.context_processor
+    def proposal_labels() -> dict:
+        return {"pm": models}

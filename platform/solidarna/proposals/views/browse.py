@@ -1,0 +1,218 @@
+"""The list of proposals, a proposal's page, its metadata and sections, and its versions (the
+history, the comparison of two versions, restoring one)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from solidarna.core import audit, markdown, representation
+from solidarna.core.errors import error_page
+from solidarna.core.permissions import can_manage_members, current_person, require
+from solidarna.core.rendering import render
+from solidarna.directory import taxonomy
+from solidarna.extensions import db
+from solidarna.proposals import endorsements, services, text, workflow
+from solidarna.proposals.forms import ProposalForm, SectionsForm
+from solidarna.proposals.models import SECTIONS, Proposal
+from solidarna.proposals.permissions import (
+    allowed_moves,
+    can_author_proposal,
+    can_draft_proposal,
+    can_edit_proposal,
+    can_support_proposal,
+    text_is_open,
+)
+from solidarna.proposals.views.common import load_proposal, show_error
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("proposals", __name__, url_prefix="/proposals")
+
+
+@bp.get("/")
+def index():
+    filters = services.ProposalFilters.from_args(request.args)
+    user = current_person()
+    return render(
+        "proposals/index.html",
+        block="results",
+        filters=filters,
+        page=services.search(filters, user),
+        facets=services.facets(filters, user),
+    )
+
+
+def _sections(proposal: Proposal) -> list[tuple[str, object, object]]:
+    return [
+        (name, label, markdown.render(getattr(proposal, name)))
+        for name, label in SECTIONS.items()
+        if getattr(proposal, name)
+    ]
+
+
+@bp.get("/<int:proposal_id>")
+def detail(proposal_id: int):
+    proposal = load_proposal(proposal_id)
+    user = current_person()
+    types = taxonomy.actor_types(g.tenant)
+    acting = representation.organizations_represented_by(user)
+    return render(
+        "proposals/detail.html",
+        proposal=proposal,
+        nodes=text.tree(text.live_parts(proposal)),
+        sections=_sections(proposal),
+        groups=[taxonomy.VULNERABLE_GROUPS.get(c, c) for c in proposal.beneficiary_groups or []],
+        actor_types=[types.get(c, c) for c in proposal.beneficiary_actor_types or []],
+        events=workflow.timeline(proposal),
+        endorsers=endorsements.endorsers(proposal),
+        endorsable=endorsements.endorsable_organizations(user, proposal, acting),
+        supports=endorsements.supports(proposal, user),
+        may_support=can_support_proposal(user, proposal),
+        moves=allowed_moves(user, proposal),
+        can_edit=can_edit_proposal(user, proposal),
+        is_admin=can_manage_members(user),
+        may_withdraw=lambda e: endorsements.may_withdraw(user, e, proposal, acting),
+    )
+
+
+def _form_page(form, proposal=None, status=200):
+    return render("proposals/form.html", form=form, proposal=proposal, status=status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(can_draft_proposal)
+def create():
+    form = ProposalForm(institutions=services.institutions())
+    if form.validate_on_submit():
+        try:
+            proposal = services.create(form.data_dict(), current_person(), form.message.data)
+        except text.TextError as error:
+            return show_error(form, error, "title") or _form_page(form, status=422)
+        db.session.commit()
+        flash(_("The draft is saved. Add its articles and sections."), "success")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id), 303)
+    return _form_page(form, status=422 if form.errors else 200)
+
+
+def _text_open_or_409(proposal: Proposal):
+    if not text_is_open(current_person(), proposal):
+        return error_page(
+            409,
+            detail=_("The text is fixed from the endorsements on: organizations sign this text."),
+        )
+    return None
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@require(can_author_proposal, obj=load_proposal)
+def edit(proposal: Proposal):
+    closed = _text_open_or_409(proposal)
+    if closed:
+        return closed
+    form = ProposalForm(obj=proposal, institutions=services.institutions())
+    if not form.is_submitted():
+        form.fill_from(proposal)
+    if form.validate_on_submit():
+        try:
+            changed = services.update_meta(
+                proposal, form.data_dict(), current_person(), form.message.data
+            )
+        except text.TextError as error:
+            return show_error(form, error, "title") or _form_page(form, proposal, 422)
+        db.session.commit()
+        flash(_("The changes are saved.") if changed else _("Nothing was changed."), "success")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id), 303)
+    return _form_page(form, proposal, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:proposal_id>/sections", methods=["GET", "POST"])
+@require(can_author_proposal, obj=load_proposal)
+def sections(proposal: Proposal):
+    closed = _text_open_or_409(proposal)
+    if closed:
+        return closed
+    form = SectionsForm(obj=proposal, tenant=g.tenant)
+    if form.validate_on_submit():
+        changed = services.update_sections(
+            proposal, form.data_dict(), current_person(), form.message.data
+        )
+        db.session.commit()
+        flash(_("The changes are saved.") if changed else _("Nothing was changed."), "success")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#sections", 303)
+    return render(
+        "proposals/sections.html", form=form, proposal=proposal,
+        status=422 if form.errors else 200,
+    )  # fmt: skip
+
+
+# --- versions -------------------------------------------------------------------------------------
+
+
+@bp.get("/<int:proposal_id>/versions")
+def versions(proposal_id: int):
+    proposal = load_proposal(proposal_id)
+    return render(
+        "proposals/versions.html",
+        proposal=proposal,
+        versions=text.versions(proposal),
+        can_restore=can_edit_proposal(current_person(), proposal),
+    )
+
+
+def _version_arg(proposal: Proposal, name: str, default: int):
+    raw = request.args.get(name, "")
+    number = int(raw) if raw.isdigit() and len(raw) < 9 else default
+    return text.find_version(proposal, number)
+
+
+def _field_labels() -> dict:
+    return {
+        "meta": {"title": _("Title"), "kind": _("Kind of measure"), "level": _("Level"),
+                 "institution": _("Addressed to"), "tags": _("Tags")},
+        "sections": SECTIONS,
+        "beneficiaries": {"beneficiary_groups": _("Vulnerable groups"),
+                          "beneficiary_actor_types": _("Actors of the social economy")},
+        "fiscal": {"fiscal_cost": _("Estimated cost (RSD)"), "fiscal_source": _("Source of funding"),
+                   "fiscal_budget_line": _("Budget line"), "fiscal_period": _("Period")},
+    }  # fmt: skip
+
+
+@bp.get("/<int:proposal_id>/compare")
+def compare(proposal_id: int):
+    proposal = load_proposal(proposal_id)
+    newest = proposal.version_count or 1
+    new = _version_arg(proposal, "to", newest)
+    old = _version_arg(proposal, "from", max(1, (new.number if new else newest) - 1))
+    if old is None or new is None:
+        return error_page(404)
+    view = (
+        request.args.get("view") if request.args.get("view") in ("unified", "side") else "unified"
+    )
+    return render(
+        "proposals/compare.html",
+        proposal=proposal,
+        old=old,
+        new=new,
+        view=view,
+        fields=[
+            f for f in text.compare_fields(old.snapshot, new.snapshot, _field_labels()) if f.changed
+        ],
+        parts=text.compare_parts(old.snapshot, new.snapshot),
+        numbers=list(range(1, newest + 1)),
+    )
+
+
+@bp.post("/<int:proposal_id>/versions/<int:number>/restore")
+@require(can_author_proposal, obj=load_proposal)
+def restore(proposal: Proposal, number: int):
+    closed = _text_open_or_409(proposal)
+    if closed:
+        return closed
+    version = text.find_version(proposal, number)
+    if version is None:
+        abort(404)
+    text.restore(proposal, version, current_person())
+    audit.record("proposal.restored", target=proposal, number=number)
+    db.session.commit()
+    flash(_("Version %(number)d is restored as a new version.", number=number), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id), 303)
