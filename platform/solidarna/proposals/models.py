@@ -11,6 +11,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
+from solidarna.core import search_index
 from solidarna.core.models import TenantScoped, TimestampMixin, one_of, utcnow
 from solidarna.core.script import fold
 from solidarna.extensions import db
@@ -101,6 +102,14 @@ class Proposal(TenantScoped, TimestampMixin, db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
         Index("ix_proposals_tenant_state_activity", "tenant_id", "state", "last_activity_at"),
+        # the text search: PostgreSQL's trigram index; SQLite's FTS5 table (core/search_index)
+        Index(
+            "ix_proposals_tenant_search_trgm",
+            "tenant_id",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         one_of("kind", KINDS),
         one_of("level", LEVELS),
         one_of("state", STATES),
@@ -176,6 +185,9 @@ class Proposal(TenantScoped, TimestampMixin, db.Model):
     def refresh_search(self) -> None:
         parts = (self.title, self.summary, " ".join(self.tag_values))
         self.search_text = " ".join(fold(p) for p in parts if p)
+
+
+search_index.register(Proposal.__table__)
 
 
 class ProposalTag(TenantScoped, db.Model):

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from solidarna.core import audit
+from solidarna.core import audit, search_index
 from solidarna.core.facets import (
     choice_arg,
     facet_values,
-    like_patterns,
     many_arg,
     paginate,
     text_arg,
@@ -94,8 +93,7 @@ class ProposalFilters:
 
 def _filtered(query, filters: ProposalFilters, user, skip: str | None = None):
     query = query.where(visible_clause(user))
-    for pattern in like_patterns(filters.q):
-        query = query.where(Proposal.search_text.like(pattern, escape="\\"))
+    query = query.where(*search_index.matching(Proposal.__table__, filters.q))
     for name in ("kind", "level", "state"):
         values = getattr(filters, name)
         if values and name != skip:
