@@ -135,6 +135,14 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 24 * 3600)
     CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 512)
 
+    # The visitors' page cache (core/pagecache.py), kept in the cache above: on unless
+    # PAGE_CACHE=0; how long a page is kept at most (a write in the space replaces it at
+    # once: the key carries the space's change marker); PAGE_CACHE_RELEASE names the
+    # deployment (default: a digest of the code, templates and catalogs).
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    PAGE_CACHE_TIMEOUT = _env_int("PAGE_CACHE_TIMEOUT", 300)
+    PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
+
     # Base map of the directory's map pages: a tile URL template ({z}/{x}/{y}, optionally {s}
     # and {r}). Its origin is the only third-party origin the platform allows, in img-src of
     # the map pages only. Empty: markers without a base map, no third-party request at all.
