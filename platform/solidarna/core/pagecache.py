@@ -6,7 +6,7 @@ with `cached_view`. For a visitor (no logged-in account, no pending flashed mess
 is looked up in the shared cache (`extensions.cache`: Redis in production) under
 
     the space (id and creation time) + its change marker + the release
-    + locale (language and script) + the htmx variant + host + path and sorted query
+    + locale (language and script) + the htmx variant + path and sorted query
 
 and served from there; otherwise the view renders it and a 200 that set no cookie and changed
 nothing in the session is kept. Every answer carries an ETag; `If-None-Match` gets a 304.
@@ -162,9 +162,11 @@ def _variant() -> str:
 
 
 def _key(state: tuple) -> str:
-    # the query sorted by name (a name's values keep their order): ?a=1&b=2 is ?b=2&a=1
+    # the query sorted by name (a name's values keep their order): ?a=1&b=2 is ?b=2&a=1.
+    # Not the host: pages link by path only (no url_for(_external=True)), so every server
+    # and address of the platform may serve the same page.
     query = sorted(request.args.items(multi=True), key=lambda item: item[0])
-    where = repr((request.scheme, request.host, request.path, query))
+    where = repr((request.script_root, request.path, query))
     digest = hashlib.blake2b(where.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     scope = ".".join(str(part) for part in state)
     return f"{KEY_PREFIX}:{current_app.config['PAGE_CACHE_RELEASE']}:{scope}:{_variant()}:{digest}"
