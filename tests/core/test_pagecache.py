@@ -343,3 +343,25 @@ def test_a_hit_costs_one_statement_the_space_s_row(client, rasina, db):
         hit = client.get("/rasina/ecosystem/")
     assert status(hit) == "hit"
     assert len(seen) == 1 and "FROM tenants" in seen[0], seen
+
+
+def test_platform_writes_leave_the_spaces_alone_but_a_rename_reaches_them_all(
+    app,
+    make_space,  # noqa: F811 - a fixture
+    make_user,
+    db,
+    client,
+):
+    with make_space("owner", slug="alfa") as alfa:
+        pass
+    with make_space(slug="beta") as beta:
+        pass
+    markers = lambda: (pagecache.marker_of(alfa), pagecache.marker_of(beta))  # noqa: E731
+    before = markers()
+    someone = make_user(email="someone@example.org", name="Neko Novi")  # with an audit entry
+    client.login("someone@example.org")  # last_login_at, an audit entry without a space
+    assert markers() == before
+    user = db.session.get(type(someone), someone.id)
+    user.name = "Neko Preimenovan"
+    db.session.commit()
+    assert all(after > was for after, was in zip(markers(), before, strict=True))

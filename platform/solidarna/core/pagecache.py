@@ -262,10 +262,13 @@ def _exempt(obj) -> bool:
 
 
 def _tenant_of(obj):
-    """The tenant id of a written row (ALL when it cannot be told without a query)."""
-    value = inspect(obj).dict.get("tenant_id")
-    if value is None:
-        value = current_tenant_id()
+    """The tenant id of a written row: None for a platform row (an audit entry of an account,
+    tenant_id NULL), ALL when it cannot be told without a query (an expired deleted row
+    outside any space)."""
+    loaded = inspect(obj).dict
+    if "tenant_id" in loaded:
+        return loaded["tenant_id"]
+    value = current_tenant_id()
     return value if value is not None else ALL
 
 
@@ -288,7 +291,9 @@ def _note_flushed_rows(session_: Session, flush_context) -> None:
             continue
         if obj in session_.dirty and not session_.is_modified(obj, include_collections=False):
             continue
-        marks.add(_tenant_of(obj))
+        tenant_id = _tenant_of(obj)
+        if tenant_id is not None:
+            marks.add(tenant_id)
 
 
 @event.listens_for(Session, "do_orm_execute")
