@@ -37,11 +37,11 @@ from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, abort, current_app, g, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from solidarna.core.models import Base
@@ -118,7 +118,8 @@ def cached_view(view: Callable, marker: Callable[[], tuple | None]) -> Callable:
         if state is None:
             return view(*args, **kwargs)
         key = _key(state)
-        entry = _get(key)
+        # looked up already by _answer_early (a miss), unless the state moved since
+        entry = None if g.pop("pagecache_missed", None) == key else _get(key)
         if entry is not None:
             return _serve(entry, "hit")
         before = _session_snapshot()
@@ -131,6 +132,71 @@ def cached_view(view: Callable, marker: Callable[[], tuple | None]) -> Callable:
 
     wrapper.pagecache_marker = marker
     return wrapper
+
+
+# --- answering a hit early ------------------------------------------------------------------------
+
+
+def _answer_early(endpoint: str | None, values: dict | None) -> None:
+    """An app-level URL value preprocessor (after the request id and the NUL check, before
+    the space is loaded): a visitor's hit is answered here, with `abort(response)`, so that
+    neither the space's ORM object, nor the account, nor the guards are loaded for it; the
+    after_request hooks (headers, the log line) and the session still run. Equivalent to the
+    view's own lookup: a page is kept only if a visitor's request went through every guard at
+    that very marker, and every guard reads the space's row (its marker) and the visitor
+    (anonymous). Undecided cases go on to the view, whose wrapper looks again."""
+    view = current_app.view_functions.get(endpoint or "")
+    marker = getattr(view, "pagecache_marker", None)
+    if marker is None or not _eligible_early():
+        return
+    if marker is tenant_marker:
+        slug = (values or {}).get("tenant_slug")
+        state = _tenant_state(slug) if slug else None
+        if state is None:
+            return  # no such space: the view answers (404)
+    else:
+        state = marker()
+    entry = _get(_key(state))
+    if entry is not None:
+        abort(_serve(entry, "hit"))
+    g.pagecache_missed = _key(state)
+
+
+@functools.cache
+def _state_statement():
+    """Built once: its cache key (SQLAlchemy's and the tenancy walk's) is memoized on it."""
+    tenants = Base.metadata.tables["tenants"]
+    columns = (tenants.c.id, tenants.c.created_at, tenants.c.content_version)
+    return select(*columns, tenants.c.default_locale).where(tenants.c.slug == bindparam("slug"))
+
+
+def _tenant_state(slug: str) -> tuple | None:
+    from solidarna.extensions import db
+
+    if len(slug) > 40:
+        return None
+    # a plain row on the session's connection: no ORM object, one indexed statement
+    row = db.session.connection().execute(_state_statement(), {"slug": slug}).first()
+    if row is None:
+        return None
+    # what tenants/routing.py would set: the locale falls back to the space's language
+    g.tenant_default_locale = row.default_locale
+    g.tenant_slug = slug
+    created = row.created_at.timestamp() if row.created_at else 0
+    return ("t", row.id, f"{created:.6f}", row.content_version or 0)
+
+
+def _eligible_early() -> bool:
+    """A visitor, decided from the signed session and the cookies alone."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return (
+        enabled()
+        and request.method in ("GET", "HEAD")
+        and len(request.query_string) <= MAX_QUERY
+        and "_flashes" not in session
+        and "_user_id" not in session
+        and remember not in request.cookies
+    )
 
 
 # --- serving -----------------------------------------------------------------------------------
@@ -371,9 +437,12 @@ def configuration(config) -> str:
 
 def init_app(app: Flask, root: Path) -> None:
     """The release in every key: PAGE_CACHE_RELEASE when set (say, the deployed commit),
-    else a digest of the code, templates, catalogs and settings at start-up."""
+    else a digest of the code, templates, catalogs and settings at start-up. Hits are answered
+    by `_answer_early`, registered after the request id and the NUL check (core/logging.py,
+    core/security.py: their init_app runs first)."""
     if not app.config.get("PAGE_CACHE_RELEASE"):
         app.config["PAGE_CACHE_RELEASE"] = f"{release(root)}{configuration(app.config)}"
+    app.url_value_preprocessor(_answer_early)
 
 
 def marker_of(tenant) -> int:
