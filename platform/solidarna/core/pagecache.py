@@ -15,10 +15,10 @@ nothing in the session is kept. Every answer carries an ETag; `If-None-Match` ge
 in the same transaction as any write in the space: a flush of a row that has a `tenant_id`
 (every `TenantScoped` model, the audit log), a change of the `Tenant` row, an UPDATE / DELETE
 / INSERT statement on such a table through the session, and — for every space at once —
-a change of what a space's pages show of an account (its name). The space's row is read for
-every request anyway (tenants/routing.py), so a hit costs no extra statement, every process
-and server reads the same marker, and a write is visible on the next request everywhere,
-whatever cache backend (a process's own SimpleCache or a shared Redis) holds the pages.
+a change of what a space's pages show of an account (its name). A hit reads it as one plain
+row (`_answer_early`, before the space's ORM object would be loaded), so every process and
+server reads the same marker, and a write is visible on the next request everywhere, whatever
+cache backend (a process's own SimpleCache or a shared Redis) holds the pages.
 Models whose rows no visitor's page shows (notifications, jobs, uploads waiting for an
 import, thread subscriptions) say `pagecache_exempt = True`.
 
