@@ -48,6 +48,12 @@ def stored_pages() -> list[bytes]:
     return [kept[2] for kept in map(backend.get, keys) if kept]
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(app):
+    """These tests are of the cache itself: on even when the suite runs with PAGE_CACHE=0."""
+    app.config["PAGE_CACHE"] = True
+
+
 @pytest.fixture
 def rasina(make_space, entry):  # noqa: F811
     with make_space("owner", "member") as tenant:
