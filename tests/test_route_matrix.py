@@ -9,6 +9,7 @@ import re
 import pytest
 
 from solidarna import create_app
+from solidarna.core import pagecache
 from solidarna.core.jobs import Job
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Representative
@@ -357,6 +358,34 @@ def test_matrix_a_objects_of_another_tenant_answer_404(app, world):
     assert not failures, "\n".join(failures)
     assert_checked("a: cross-tenant objects -> 404")
     assert_checked("a: tenant pages show no other tenant's data")
+
+
+def test_matrix_a_visitors_cached_pages_show_no_other_tenant_s_data(app, world):
+    """The same as visitors, twice: the second answer of a cacheable page comes from the page
+    cache (core/pagecache.py), and neither shows anything of tenant B."""
+    if not app.config["PAGE_CACHE"]:
+        pytest.skip("the suite runs with PAGE_CACHE=0")
+    failures, hits = [], 0
+    for rule in filter(is_tenant_rule, RULES):
+        if "GET" not in methods(rule):
+            continue
+        # a new browser for each page: a refused page's "Please log in" waiting in the session
+        # would keep the next page from the cache (as it must)
+        visitor = Client(app)
+        path = url(app, rule, world.values(rule, "alfa"))
+        for attempt in (1, 2):
+            response = call(visitor, "GET", path)
+            html = response.get_data().decode("utf-8", "replace")
+            leaked = [m for m in world.b_markers if m in html]
+            if leaked or response.status_code >= 500:
+                failures.append(f"GET {path} ({attempt}): {response.status_code} leaks {leaked}")
+            cached = pagecache.is_cacheable(app, rule.endpoint) and response.status_code == 200
+            if attempt == 2 and cached:
+                hits += 1
+                if response.headers.get(pagecache.STATUS_HEADER) != "hit":
+                    failures.append(f"GET {path}: a cacheable page not served from the cache")
+    assert not failures, "\n".join(failures)
+    assert hits >= 10, hits
 
 
 def test_matrix_b_state_changing_routes_refuse_missing_csrf(app, world, make_user):

@@ -200,11 +200,17 @@ def test_what_one_server_does_the_other_sees(db, space, servers):
     status, headers, page = login(guesser, b, "member@example.org", "wrong-4")
     assert status == 429 and headers["Retry-After"], status
 
-    # The cache of the directory list is shared, and a change made on one server is seen on
-    # the other at once.
+    # The visitors' page cache (core/pagecache.py) is shared: the directory list drawn by one
+    # server is served by the other. A change made on one server is seen on the other at once.
     visitor = Browser()
-    status, _, html = visitor.get(b, "/rasina/directory/")
+    status, headers, html = visitor.get(b, "/rasina/directory/")
     assert status == 200 and "Brus" not in facet_counts(html, "municipality")
+    assert headers["X-Page-Cache"] == "miss"
+    for port in (a, b, a, b):  # both workers of both servers: kept once, served by all
+        status, headers, again = visitor.get(port, "/rasina/directory/")
+        assert headers["X-Page-Cache"] == "hit" and "Brus" not in facet_counts(
+            again, "municipality"
+        )
     with tenant_context(space.id):
         pending = db.session.scalar(
             db.select(Organization.id).where(Organization.moderation == "pending")
@@ -215,7 +221,24 @@ def test_what_one_server_does_the_other_sees(db, space, servers):
         token_from="/rasina/directory/moderation",
     )  # fmt: skip
     assert moderated[0] == 303, moderated[2][:500]
-    assert facet_counts(visitor.get(b, "/rasina/directory/")[2], "municipality").get("Brus") == 1
+    status, headers, html = visitor.get(b, "/rasina/directory/")
+    assert headers["X-Page-Cache"] == "miss" and facet_counts(html, "municipality").get("Brus") == 1
+    for port in (a, b, a):
+        status, headers, html = visitor.get(port, "/rasina/directory/")
+        assert headers["X-Page-Cache"] == "hit", port
+        assert facet_counts(html, "municipality").get("Brus") == 1
+    # the profile of the entry just verified, and the ETag of one server is good on the other
+    profile = f"/rasina/directory/{pending}-zadruga-na-cekanju"
+    status, headers, _ = visitor.get(a, profile)
+    assert status == 200, status
+    etag = headers["ETag"]
+    connection = http.client.HTTPConnection("127.0.0.1", b, timeout=60)
+    connection.request(
+        "GET", profile, headers={"If-None-Match": etag, "Accept-Language": "en",
+                                 "Cookie": "; ".join(f"{k}={v}" for k, v in visitor.cookies.items())},
+    )  # fmt: skip
+    assert connection.getresponse().status == 304
+    connection.close()
 
     # A CSV import previewed on one server is confirmed on the other; the worker imports it.
     csv = (

@@ -43,11 +43,12 @@ def create_app(config: dict | str | None = None) -> Flask:
     assets.init_app(app)
     database.init_app(app)
 
-    from solidarna.core import jobs
+    from solidarna.core import jobs, pagecache
     from solidarna.extensions import cache
 
     jobs.init_app(app)
     cache.init_app(app)
+    pagecache.init_app(app, ROOT)
 
     from solidarna.core import (
         audit_text,

@@ -162,6 +162,15 @@ class Config:
     STATIC_AUTOREFRESH = (
         _env_bool("STATIC_AUTOREFRESH", False) if os.environ.get("STATIC_AUTOREFRESH") else None
     )
+
+    # The visitors' page cache (core/pagecache.py), kept in the cache above: on unless
+    # PAGE_CACHE=0; how long a page is kept at most (a write in the space replaces it at
+    # once: the key carries the space's change marker); PAGE_CACHE_RELEASE names the
+    # deployment (default: a digest of the code, templates and catalogs).
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    PAGE_CACHE_TIMEOUT = _env_int("PAGE_CACHE_TIMEOUT", 300)
+    PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
+
     # Compress HTML and JSON answers (brotli or gzip, as the client accepts); turn it off
     # behind a proxy that compresses. Streamed exports (CSV, JSON-LD) are sent as they are.
     COMPRESS_HTML = _env_bool("COMPRESS_HTML", True)

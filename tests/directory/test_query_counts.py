@@ -75,6 +75,9 @@ def measure(app, db, make_user, make_tenant):
     space `slug` with `count` entries; without `cached`, the per-tenant aggregates
     (search.cached) are dropped before the measured request, so it computes them."""
     owner = make_user(email="owner@example.org")
+    # The statements of a render: a visitor's page served from the page cache costs one
+    # (tests/core/test_pagecache.py), which would hide what the render does.
+    app.config["PAGE_CACHE"] = False
 
     def run(slug: str, count: int, page: str, cached: bool = False) -> dict[str, list[str]]:
         tenant = make_tenant(

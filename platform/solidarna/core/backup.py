@@ -20,6 +20,7 @@ table with the manifest.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shlex
 import shutil
@@ -35,6 +36,8 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.engine import URL, Connection, Engine
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -284,7 +287,19 @@ def restore(archive: str | Path, force: bool = False) -> dict:
     if wrong:
         details = ", ".join(f"{n}: {got} rows, expected {want}" for n, (want, got) in wrong.items())
         raise BackupError(f"restored, but the row counts differ from the manifest: {details}")
+    _forget_cached_pages()
     return manifest
+
+
+def _forget_cached_pages() -> None:
+    """The restored spaces' change markers (core/pagecache.py) are the archive's: counting
+    up from there again would meet pages kept before the restore under the same markers."""
+    from solidarna.extensions import cache
+
+    try:
+        cache.clear()
+    except Exception:  # a cache that does not answer keeps nothing worth clearing
+        log.warning("Cache not reachable; not cleared after the restore", exc_info=True)
 
 
 def init_app(app: Flask) -> None:

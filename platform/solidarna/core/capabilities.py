@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, abort, current_app, g, has_app_context, request
 
+from solidarna.core import pagecache
 from solidarna.core.permissions import register_predicates
 
 EXTENSION = "solidarna.capabilities"
@@ -106,6 +107,9 @@ class Capability:
     audit_actions: dict = field(default_factory=dict)
     #: the capability's rules that templates ask by name (`can_edit_post(current_user, post)`)
     predicates: tuple = ()
+    #: endpoints of GET pages that visitors are served from the page cache
+    #: (core/pagecache.py): pages that show a visitor only what the space's rows say
+    cacheable: tuple[str, ...] = ()
 
 
 class CapabilityError(RuntimeError):
@@ -243,6 +247,10 @@ def register_capability(app: Flask, capability: Capability) -> Capability:
     for blueprint in capability.blueprints:
         app.register_blueprint(blueprint)
     register_predicates(app, *capability.predicates)
+    try:
+        pagecache.cache_pages(app, capability.cacheable)
+    except KeyError as error:
+        raise CapabilityError(f"capability {capability.name!r}: {error.args[0]}") from None
     return capability
 
 

@@ -76,6 +76,8 @@ class Job(TimestampMixin, db.Model):
     """Work a person waits for: what it is, whose, how far it got, and what came of it."""
 
     __tablename__ = "jobs"
+    #: never on a page a visitor sees (core/pagecache.py)
+    pagecache_exempt = True
     __table_args__ = (one_of("state", JOB_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -51,7 +51,8 @@ def request_fields() -> dict[str, str]:
     """Request id, tenant slug, user id and route of the current request ("-" when unknown).
     Reads only what is already loaded: logging never queries the database."""
     tenant = g.get("tenant")
-    slug = inspect(tenant).dict.get("slug") if tenant is not None else None
+    # (a page answered from the page cache names its space without loading it)
+    slug = inspect(tenant).dict.get("slug") if tenant is not None else g.get("tenant_slug")
     user = g.get("_login_user")  # Flask-Login's user, if the request looked at it
     user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
     rule = request.url_rule

@@ -57,6 +57,8 @@ def kind_label(kind: str):
 
 class Notification(db.Model):
     __tablename__ = "notifications"
+    #: never on a page a visitor sees (core/pagecache.py)
+    pagecache_exempt = True
     __table_args__ = (
         Index("ix_notifications_user_created", "user_id", "created_at"),
         one_of("email_status", EMAIL_STATUSES),

@@ -62,6 +62,13 @@ def init_app(app: Flask) -> None:
             subjects=(contributions.ORGANIZATION_SUBJECT,),
             predicates=organization_rules.TEMPLATE_PREDICATES,
             audit_actions=audit.DIRECTORY_ACTIONS,
+            cacheable=(
+                "directory.index",
+                "directory.profile",
+                "directory_map.page",
+                "directory_map.geojson",
+                "ecosystem.index",
+            ),
         ),
     )
     register_capability(
@@ -81,6 +88,14 @@ def init_app(app: Flask) -> None:
                 NavItem(
                     "practices.index", _l("Good practices"), current=("practices.",), order=210
                 ),
+            ),
+            cacheable=(
+                "resources.index",
+                "resources.detail",
+                "resources_map.page",
+                "resources_map.geojson",
+                "practices.index",
+                "practices.detail",
             ),
         ),
     )

@@ -39,6 +39,12 @@ def init_app(app: Flask) -> None:
             notification_kinds=services.NOTIFICATION_KINDS,
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
+            cacheable=(
+                "discussions.index",
+                "discussions.category",
+                "discussions.thread",
+                "discussion_subjects.index",
+            ),
         ),
     )
 

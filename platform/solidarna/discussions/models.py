@@ -189,6 +189,8 @@ class Subscription(TenantScoped, db.Model):
     again does not follow the thread behind the person's back."""
 
     __tablename__ = "discussion_subscriptions"
+    #: only its follower sees it (core/pagecache.py)
+    pagecache_exempt = True
     __table_args__ = (UniqueConstraint("thread_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

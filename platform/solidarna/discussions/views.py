@@ -234,7 +234,7 @@ def reply(thread: Thread):
         if on_page == reading.page_of(post.number):
             response = make_response(
                 render_template(
-                    "discussions/_post.html",
+                    "discussions/_fresh_post.html",
                     post=post,
                     thread=thread,
                     can_reply=True,

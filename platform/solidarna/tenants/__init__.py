@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
             ),
             figures=views.membership_figures,
             audit_actions=AUDIT_ACTIONS,
+            cacheable=("tenant.home",),
         ),
     )
     cli.init_app(app)

@@ -93,6 +93,9 @@ class Tenant(TimestampMixin, db.Model):
     #: starter content from the kit (e.g. a survey questionnaire), kept for export
     starter: Mapped[dict] = mapped_column(JSON, default=dict)
     suspended_at: Mapped[datetime | None]
+    #: the change marker of the page cache (core/pagecache.py): raised in the same
+    #: transaction as every write in the space, never set by hand
+    content_version: Mapped[int] = mapped_column(server_default="0")
 
     # No `memberships` relationship: loaded under a tenant it would silently hold only the
     # current space's rows. Ask for them: db.select(Membership) inside tenant_context().

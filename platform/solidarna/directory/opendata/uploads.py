@@ -30,6 +30,8 @@ KEEP = timedelta(days=1)
 
 class ImportUpload(TenantScoped, db.Model):
     __tablename__ = "import_uploads"
+    #: a file waiting for its import: on no visitor's page (core/pagecache.py)
+    pagecache_exempt = True
     __table_args__ = (UniqueConstraint("tenant_id", "token"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

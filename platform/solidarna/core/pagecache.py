@@ -1,0 +1,467 @@
+"""The whole-page cache for visitors (DESIGN §9; docs/architecture.md "Page cache").
+
+A capability declares which of its GET pages a visitor may be served from the cache
+(`Capability(cacheable=("directory.index", ...))`); `register_capability` wraps those views
+with `cached_view`. For a visitor (no logged-in account, no pending flashed message) the page
+is looked up in the shared cache (`extensions.cache`: Redis in production) under
+
+    the space (id and creation time) + its change marker + the release
+    + locale (language and script) + the htmx variant + path and sorted query
+
+and served from there; otherwise the view renders it and a 200 that set no cookie and changed
+nothing in the session is kept. Every answer carries an ETag; `If-None-Match` gets a 304.
+
+**The change marker** is `tenants.content_version`, a counter in the space's own row, raised
+in the same transaction as any write in the space: a flush of a row that has a `tenant_id`
+(every `TenantScoped` model, the audit log), a change of the `Tenant` row, an UPDATE / DELETE
+/ INSERT statement on such a table through the session, and — for every space at once —
+a change of what a space's pages show of an account (its name). A hit reads it as one plain
+row (`_answer_early`, before the space's ORM object would be loaded), so every process and
+server reads the same marker, and a write is visible on the next request everywhere, whatever
+cache backend (a process's own SimpleCache or a shared Redis) holds the pages.
+Models whose rows no visitor's page shows (notifications, jobs, uploads waiting for an
+import, thread subscriptions) say `pagecache_exempt = True`.
+
+**Per visitor**: the CSRF token (the header's language switch, `hx-headers`) is the one part
+of a visitor's page that is theirs; it is stored as a placeholder and the visitor's own token
+is put in when the page is served, so no token is ever shared and the forms work without
+JavaScript. The ETag then includes a digest of the session's token secret.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+from itertools import chain
+from pathlib import Path
+
+from flask import Flask, Response, abort, current_app, g, request, session
+from flask.globals import request_ctx
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, event, func, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from solidarna.core.models import Base
+from solidarna.core.tenancy import current_tenant_id
+
+log = logging.getLogger(__name__)
+
+#: session.info key: the tenant ids whose marker this transaction raises (ALL: every space)
+MARKS = "solidarna.pagecache.marks"
+ALL = "*"
+#: execution option of the marker's own UPDATE, so it does not count as a write
+_BUMP = "pagecache_bump"
+#: what stands for the visitor's CSRF token in a stored page (NUL never appears in a page:
+#: requests carrying one are refused, core/security.py)
+PLACEHOLDER = b"\x00csrf-token\x00"
+KEY_PREFIX = "page"
+#: account columns that a space's pages show (authors, members, mentions)
+USER_SHOWN = ("name", "email", "active")
+#: longer query strings are served without the cache (nobody bookmarks them; no key flood)
+MAX_QUERY = 512
+STATUS_HEADER = "X-Page-Cache"
+
+
+# --- declaring cacheable pages -----------------------------------------------------------------
+
+
+def tenant_marker() -> tuple | None:
+    """The current space, and what changes when anything in it does."""
+    tenant = g.get("tenant")
+    if tenant is None:
+        return None
+    created = tenant.created_at.timestamp() if tenant.created_at else 0
+    return ("t", tenant.id, f"{created:.6f}", tenant.content_version or 0)
+
+
+def platform_marker() -> tuple:
+    """For platform pages that list spaces (the platform home): changes when a space is
+    created, changed (name, kind, visibility, status) or deleted. One statement."""
+    from solidarna.extensions import db
+
+    tenants = Base.metadata.tables["tenants"]
+    row = db.session.execute(
+        select(func.count(), func.max(tenants.c.id), func.max(tenants.c.updated_at))
+    ).one()
+    return ("platform", *row)
+
+
+def cache_pages(app: Flask, endpoints, marker: Callable[[], tuple | None] = tenant_marker):
+    """Serve the views of `endpoints` to visitors from the page cache (see the module doc).
+    `marker()` names the state the page shows; None means: not cacheable this time."""
+    for endpoint in endpoints:
+        view = app.view_functions.get(endpoint)
+        if view is None:
+            raise KeyError(f"cacheable endpoint {endpoint!r} is not a registered view")
+        if getattr(view, "pagecache_marker", None) is None:
+            app.view_functions[endpoint] = cached_view(view, marker)
+
+
+def is_cacheable(app: Flask, endpoint: str) -> bool:
+    return getattr(app.view_functions.get(endpoint), "pagecache_marker", None) is not None
+
+
+def skip() -> None:
+    """Called by a view (or anything it renders): this answer is not to be kept."""
+    g.pagecache_skip = True
+
+
+def cached_view(view: Callable, marker: Callable[[], tuple | None]) -> Callable:
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not _eligible():
+            return view(*args, **kwargs)
+        state = marker()
+        if state is None:
+            return view(*args, **kwargs)
+        key = _key(state)
+        # looked up already by _answer_early (a miss), unless the state moved since
+        entry = None if g.pop("pagecache_missed", None) == key else _get(key)
+        if entry is not None:
+            return _serve(entry, "hit")
+        before = _session_snapshot()
+        response = current_app.make_response(view(*args, **kwargs))
+        entry = _entry(response, before)
+        if entry is None:
+            return response
+        _set(key, entry)
+        return _serve(entry, "miss")
+
+    wrapper.pagecache_marker = marker
+    return wrapper
+
+
+# --- answering a hit early ------------------------------------------------------------------------
+
+
+def _answer_early(endpoint: str | None, values: dict | None) -> None:
+    """An app-level URL value preprocessor (after the request id and the NUL check, before
+    the space is loaded): a visitor's hit is answered here, with `abort(response)`, so that
+    neither the space's ORM object, nor the account, nor the guards are loaded for it; the
+    after_request hooks (headers, the log line) and the session still run. Equivalent to the
+    view's own lookup: a page is kept only if a visitor's request went through every guard at
+    that very marker, and every guard reads the space's row (its marker) and the visitor
+    (anonymous). Undecided cases go on to the view, whose wrapper looks again."""
+    view = current_app.view_functions.get(endpoint or "")
+    marker = getattr(view, "pagecache_marker", None)
+    if marker is None or not _eligible_early():
+        return
+    if marker is tenant_marker:
+        slug = (values or {}).get("tenant_slug")
+        state = _tenant_state(slug) if slug else None
+        if state is None:
+            return  # no such space: the view answers (404)
+    else:
+        state = marker()
+    entry = _get(_key(state))
+    if entry is not None:
+        abort(_serve(entry, "hit"))
+    g.pagecache_missed = _key(state)
+
+
+@functools.cache
+def _state_statement():
+    """Built once: its cache key (SQLAlchemy's and the tenancy walk's) is memoized on it."""
+    tenants = Base.metadata.tables["tenants"]
+    columns = (tenants.c.id, tenants.c.created_at, tenants.c.content_version)
+    return select(*columns, tenants.c.default_locale).where(tenants.c.slug == bindparam("slug"))
+
+
+def _tenant_state(slug: str) -> tuple | None:
+    from solidarna.extensions import db
+
+    if len(slug) > 40:
+        return None
+    # a plain row on the session's connection: no ORM object, one indexed statement
+    row = db.session.connection().execute(_state_statement(), {"slug": slug}).first()
+    if row is None:
+        return None
+    # what tenants/routing.py would set: the locale falls back to the space's language
+    g.tenant_default_locale = row.default_locale
+    g.tenant_slug = slug
+    created = row.created_at.timestamp() if row.created_at else 0
+    return ("t", row.id, f"{created:.6f}", row.content_version or 0)
+
+
+def _eligible_early() -> bool:
+    """A visitor, decided from the signed session and the cookies alone."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return (
+        enabled()
+        and request.method in ("GET", "HEAD")
+        and len(request.query_string) <= MAX_QUERY
+        and "_flashes" not in session
+        and "_user_id" not in session
+        and remember not in request.cookies
+    )
+
+
+# --- serving -----------------------------------------------------------------------------------
+
+
+def enabled(app: Flask | None = None) -> bool:
+    return bool((app or current_app).config.get("PAGE_CACHE"))
+
+
+def _eligible() -> bool:
+    return (
+        enabled()
+        and request.method in ("GET", "HEAD")
+        and len(request.query_string) <= MAX_QUERY
+        and "_flashes" not in session
+        and not current_user.is_authenticated
+    )
+
+
+def _variant() -> str:
+    from solidarna.core.i18n import current_locale
+
+    headers = request.headers
+    htmx = "".join(
+        "1" if headers.get(name) == "true" else "0"
+        for name in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+    )
+    return f"{current_locale()}:{htmx}"
+
+
+def _key(state: tuple) -> str:
+    # the query sorted by name (a name's values keep their order): ?a=1&b=2 is ?b=2&a=1.
+    # Not the host: pages link by path only (no url_for(_external=True)), so every server
+    # and address of the platform may serve the same page.
+    query = sorted(request.args.items(multi=True), key=lambda item: item[0])
+    where = repr((request.script_root, request.path, query))
+    digest = hashlib.blake2b(where.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    scope = ".".join(str(part) for part in state)
+    return f"{KEY_PREFIX}:{current_app.config['PAGE_CACHE_RELEASE']}:{scope}:{_variant()}:{digest}"
+
+
+def _get(key: str):
+    from solidarna.extensions import cache
+
+    try:
+        entry = cache.get(key)
+    except Exception:  # a cache is never a reason to fail the page
+        log.warning("Cache not reachable; rendering %s", request.path, exc_info=True)
+        return None
+    return entry if isinstance(entry, tuple) and len(entry) == 4 else None
+
+
+def _set(key: str, entry: tuple) -> None:
+    from solidarna.extensions import cache
+
+    try:
+        cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
+    except Exception:
+        log.warning("Cache not reachable; not keeping %s", request.path, exc_info=True)
+
+
+def _session_snapshot() -> dict:
+    return {k: v for k, v in session.items() if k != _token_name()}
+
+
+def _token_name() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def _entry(response: Response, session_before: dict) -> tuple | None:
+    """What to keep of a freshly rendered answer, or None when it must not be kept: anything
+    but a plain 200, a cookie, a change to the session (a login, a flashed message shown or
+    left), an account that logged in meanwhile, or a view that said `skip()`."""
+    if (
+        response.status_code != 200
+        or response.is_streamed
+        or response.direct_passthrough
+        or "Set-Cookie" in response.headers
+        or g.get("pagecache_skip")
+        or (request_ctx.flashes or [])
+        or _session_snapshot() != session_before
+        or current_user.is_authenticated
+    ):
+        return None
+    body = response.get_data()
+    token = g.get(_token_name())
+    if token:
+        body = body.replace(token.encode(), PLACEHOLDER)
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in ("content-length", "set-cookie", "etag")
+    ]
+    etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+    return (etag, headers, body, PLACEHOLDER in body)
+
+
+def _serve(entry: tuple, status: str) -> Response:
+    etag, headers, body, personal = entry
+    if personal:
+        token = generate_csrf()  # this visitor's, made (with their session) if they have none
+        secret = str(session.get(_token_name(), ""))
+        etag = f"{etag}-{hashlib.blake2b(secret.encode(), digest_size=6).hexdigest()}"
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        if personal:
+            body = body.replace(PLACEHOLDER, token.encode())
+        response = Response(body, status=200, headers=headers)
+    response.set_etag(etag, weak=True)
+    # the browser keeps it and asks again each time (If-None-Match); no shared cache may keep
+    # it, it carries the visitor's token
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
+    response.headers[STATUS_HEADER] = status
+    return response
+
+
+# --- the change marker -------------------------------------------------------------------------
+
+
+def _marks(session_: Session) -> set:
+    return session_.info.setdefault(MARKS, set())
+
+
+def _exempt(obj) -> bool:
+    return bool(getattr(type(obj), "pagecache_exempt", False))
+
+
+def _tenant_of(obj):
+    """The tenant id of a written row: None for a platform row (an audit entry of an account,
+    tenant_id NULL), ALL when it cannot be told without a query (an expired deleted row
+    outside any space)."""
+    loaded = inspect(obj).dict
+    if "tenant_id" in loaded:
+        return loaded["tenant_id"]
+    value = current_tenant_id()
+    return value if value is not None else ALL
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_rows(session_: Session, flush_context) -> None:
+    marks = _marks(session_)
+    for obj in chain(session_.new, session_.dirty, session_.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table == "tenants":
+            if obj not in session_.new and session_.is_modified(obj, include_collections=False):
+                marks.add(obj.id)
+            continue
+        if table == "users":
+            state = inspect(obj)
+            shown = any(state.attrs[name].history.has_changes() for name in USER_SHOWN)
+            if obj not in session_.new and (obj in session_.deleted or shown):
+                marks.add(ALL)
+            continue
+        if _exempt(obj) or "tenant_id" not in inspect(type(obj)).columns:
+            continue
+        if obj in session_.dirty and not session_.is_modified(obj, include_collections=False):
+            continue
+        tenant_id = _tenant_of(obj)
+        if tenant_id is not None:
+            marks.add(tenant_id)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    if state.execution_options.get(_BUMP):
+        return
+    table = getattr(state.statement, "table", None)
+    columns = getattr(table, "c", None)
+    if columns is None:
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and getattr(mapper.class_, "pagecache_exempt", False):
+        return
+    if table.name in ("tenants", "users"):
+        _marks(state.session).add(ALL)
+    elif "tenant_id" in columns:
+        tenant_id = current_tenant_id()
+        _marks(state.session).add(tenant_id if tenant_id is not None else ALL)
+
+
+@event.listens_for(Session, "before_commit")
+def _raise_markers(session_: Session) -> None:
+    """In the committing transaction: raise the marker of every space written in."""
+    if session_.new or session_.dirty or session_.deleted:
+        session_.flush()
+    marks = session_.info.pop(MARKS, None)
+    if not marks:
+        return
+    tenants = Base.metadata.tables["tenants"]
+    statement = update(tenants).values(
+        content_version=tenants.c.content_version + 1,
+        updated_at=tenants.c.updated_at,  # not a change of the space itself (platform_marker)
+    )
+    if ALL not in marks:
+        statement = statement.where(tenants.c.id.in_(sorted(marks)))
+    session_.execute(statement, execution_options={_BUMP: True, "all_tenants": True})
+
+
+# --- set up --------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def release(root: Path) -> str:
+    """What tells one deployment's pages from another's: the code, templates and catalogs
+    (names, sizes and times), so pages drawn by an older release are not served by a new
+    one."""
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in ("platform/solidarna", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".mo"):
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
+    return digest.hexdigest()
+
+
+def configuration(config) -> str:
+    """A digest of the settings a page may depend on (MAP_TILE_URL ...): a server started
+    with other settings does not serve the pages drawn under the old ones. Secrets and
+    addresses with credentials are left out."""
+    digest = hashlib.blake2b(digest_size=6)
+    for name in sorted(config):
+        value = config[name]
+        if any(word in name for word in ("SECRET", "PASSWORD", "DSN", "PAGE_CACHE_RELEASE")):
+            continue
+        if isinstance(value, str) and "@" in value and "://" in value:
+            continue
+        if value is None or isinstance(value, str | int | float | bool):
+            digest.update(f"{name}={value!r};".encode())
+    return digest.hexdigest()
+
+
+def init_app(app: Flask, root: Path) -> None:
+    """The release in every key: PAGE_CACHE_RELEASE when set (say, the deployed commit),
+    else a digest of the code, templates, catalogs and settings at start-up. Hits are answered
+    by `_answer_early`, registered after the request id and the NUL check (core/logging.py,
+    core/security.py: their init_app runs first)."""
+    if not app.config.get("PAGE_CACHE_RELEASE"):
+        app.config["PAGE_CACHE_RELEASE"] = f"{release(root)}{configuration(app.config)}"
+    app.url_value_preprocessor(_answer_early)
+
+
+def marker_of(tenant) -> int:
+    """The space's change marker as the database has it now (tests, diagnostics)."""
+    from solidarna.extensions import db
+
+    tenants = Base.metadata.tables["tenants"]
+    return db.session.execute(
+        select(tenants.c.content_version).where(tenants.c.id == tenant.id)
+    ).scalar_one()
+
+
+__all__ = [
+    "cache_pages",
+    "cached_view",
+    "enabled",
+    "is_cacheable",
+    "marker_of",
+    "platform_marker",
+    "skip",
+    "tenant_marker",
+]
