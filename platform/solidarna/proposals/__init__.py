@@ -30,6 +30,13 @@ def init_app(app: Flask) -> None:
             subjects=(contributions.PROPOSAL_SUBJECT,),
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
+            # visitors' pages served whole from the shared cache (core/pagecache.py)
+            cacheable=(
+                "proposals.index",
+                "proposals.detail",
+                "proposals.versions",
+                "proposals.compare",
+            ),
         ),
     )
 
