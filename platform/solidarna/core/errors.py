@@ -133,6 +133,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.response is not None:
+            # abort(response), e.g. a page cache hit: the response itself, not a WSGI wrapper
+            # around it (which Flask would turn into a streamed response nothing compresses)
+            return error.response
         if error.code is None or error.code < 400:
             return error
         response = space_refusal() if error.code == 403 else None

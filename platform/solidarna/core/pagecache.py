@@ -37,12 +37,13 @@ from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
+from werkzeug.exceptions import HTTPException
 
 from solidarna.core.models import Base
 from solidarna.core.tenancy import current_tenant_id
@@ -137,9 +138,21 @@ def cached_view(view: Callable, marker: Callable[[], tuple | None]) -> Callable:
 # --- answering a hit early ------------------------------------------------------------------------
 
 
+class EarlyAnswer(HTTPException):
+    """A hit answered from the URL value preprocessor. It has a code, so that Flask hands it to
+    the app's HTTPException handler (core/errors.py), which returns the response itself: with
+    `abort(response)` (no code) Flask would wrap the exception as a WSGI app into a streamed
+    response, which the compression after it leaves alone."""
+
+    code = 200
+
+    def __init__(self, response: Response):
+        super().__init__(response=response)
+
+
 def _answer_early(endpoint: str | None, values: dict | None) -> None:
     """An app-level URL value preprocessor (after the request id and the NUL check, before
-    the space is loaded): a visitor's hit is answered here, with `abort(response)`, so that
+    the space is loaded): a visitor's hit is answered here, by raising `EarlyAnswer`, so that
     neither the space's ORM object, nor the account, nor the guards are loaded for it; the
     after_request hooks (headers, the log line) and the session still run. Equivalent to the
     view's own lookup: a page is kept only if a visitor's request went through every guard at
@@ -158,7 +171,7 @@ def _answer_early(endpoint: str | None, values: dict | None) -> None:
         state = marker()
     entry = _get(_key(state))
     if entry is not None:
-        abort(_serve(entry, "hit"))
+        raise EarlyAnswer(_serve(entry, "hit"))
     g.pagecache_missed = _key(state)
 
 
@@ -176,7 +189,7 @@ def _tenant_state(slug: str) -> tuple | None:
     if len(slug) > 40:
         return None
     # a plain row on the session's connection: no ORM object, one indexed statement
-    row = db.session.connection().execute(_state_statement(), {"slug": slug}).first()
+    row = db.session.execute(_state_statement(), {"slug": slug}).first()
     if row is None:
         return None
     # what tenants/routing.py would set: the locale falls back to the space's language
