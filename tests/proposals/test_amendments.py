@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from solidarna.core import audit
 from solidarna.core.notifications import Notification
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
@@ -94,6 +95,10 @@ def test_a_member_proposes_and_the_author_accepts_it_as_a_new_version(space):
     # a second one gets the next number
     again = propose(member, pid, second, body="Rok je 20 dana.")
     assert amendment(space, amendment_id(again)).number == 2
+    with space.app.app_context():
+        actions = [e.action for e in audit.entries(tenant_id=space.tenant.id).items]
+    assert actions.count("proposal.amendment_opened") == 2
+    assert "proposal.amendment_accepted" in actions
 
 
 def test_the_conflict_shows_both_diffs_and_nothing_is_overwritten_silently(space):

@@ -200,8 +200,7 @@ can_promote_amendment = ((is_member & is_amender) | can_manage_members).named(
 
 
 def can_see_amendment(user, amendment) -> bool:
-    """A draft amendment is its author's alone (and the admins'); once open, it is public
-    with its proposal."""
+    """A draft amendment is its author's alone; once open, it is public with its proposal."""
     return amendment.state != "draft" or is_amender(user, amendment)
 
 
