@@ -287,3 +287,14 @@ def test_the_sheet_is_numbered_and_readable_without_javascript(space):
     assert "Article 2." in html and second in html and "Mira Članica" in html
     assert "Rok je 15 dana." in html and "Kraći rok je pravedniji." in html
     assert "Prekratko." in html and "Suvišno." in html and "<script" not in html.split("<main")[-1]
+
+
+def test_the_form_starts_from_the_current_text(space):
+    pid = space.proposal(articles=ARTICLES, state="consultation")
+    second = codes(space, pid)[1]
+    member = login(space.app, "member@example.org")
+    page = member.get(f"/alfa/proposals/{pid}/amendments/new?target={second}")
+    assert page.status_code == 200 and ARTICLES[1] in page.get_data(as_text=True)
+    unchanged = propose(member, pid, second, body=ARTICLES[1])
+    assert unchanged.status_code == 422
+    assert "same as the current one" in unchanged.get_data(as_text=True)

@@ -12,10 +12,10 @@ from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
 from solidarna.extensions import db
-from solidarna.proposals import amendments
+from solidarna.proposals import amendments, text
 from solidarna.proposals.amendment_forms import AmendmentForm, DecisionForm, DraftAmendmentForm
 from solidarna.proposals.amendments import NOT_IN_CONSULTATION, Amendment
-from solidarna.proposals.models import Proposal
+from solidarna.proposals.models import SECTIONS, Proposal
 from solidarna.proposals.permissions import (
     amendments_open,
     can_amend,
@@ -78,6 +78,15 @@ def create(proposal_id: int):
         form.target.data = request.args.get("target", "")[:40]
         if request.args.get("kind") in amendments.AMENDMENT_KINDS:
             form.kind.data = request.args["kind"]
+        if form.kind.data == "change" and form.target.data:
+            # start from the current text: the amender edits it rather than retyping it
+            if form.target.data.startswith("section:"):
+                name = form.target.data.split(":", 1)[1]
+                form.body.data = getattr(proposal, name, "") if name in SECTIONS else ""
+            else:
+                part = text.find_part(proposal, form.target.data[:12])
+                if part is not None:
+                    form.heading.data, form.body.data = part.heading, part.body
     if form.validate_on_submit():
         try:
             amendment = amendments.create(proposal, user, form.data_dict())
