@@ -21,6 +21,8 @@ from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
+from solidarna.proposals.amendments import Amendment
+from solidarna.proposals.coauthors import ProposalAuthor
 from solidarna.proposals.models import Endorsement, Institution
 from solidarna.tenants import services
 from solidarna.tenants.models import Invitation, Membership
@@ -81,6 +83,8 @@ PUBLIC = {
     "proposals.detail": "a proposal past its draft, its endorsers and its public timeline",
     "proposals.versions": "the complete history of a public proposal",
     "proposals.compare": "what changed between two versions of a public proposal",
+    "proposal_amendments.sheet": "the numbered amendments sheet, the consultation's public record",
+    "proposal_amendments.show": "one submitted amendment of a public proposal (drafts: 404)",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -108,6 +112,8 @@ OBJECT_ARGS = {
     "part_code",
     "endorsement_id",
     "institution_id",
+    "amendment_id",
+    "coauthor_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -241,8 +247,21 @@ class World:
                     organization_name=org.name, acted_by_id=author.id,
                 )  # fmt: skip
                 db.session.add(endorsement)
+                # an open amendment to the article, and an invited co-author
+                amendment = Amendment(
+                    proposal_id=proposal.id, author_id=author.id, kind="change", state="open",
+                    number=1, part_code=part.code, part_kind="article", base_version=1,
+                    base_body=part.body, body=f"tajni.amandman.{tenant.slug}",
+                    justification="Obrazloženje.",
+                )  # fmt: skip
+                coauthor = ProposalAuthor(
+                    proposal_id=proposal.id, user_id=self.member_a.id, state="invited"
+                )
+                db.session.add_all([amendment, coauthor])
                 db.session.flush()
                 self.objects[tenant.slug] = {
+                    "amendment_id": amendment.id,
+                    "coauthor_id": coauthor.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -279,6 +298,7 @@ class World:
             "Tajna institucija beta",
             "Tajni predlog beta",
             "tajni.clan.beta",
+            "tajni.amandman.beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

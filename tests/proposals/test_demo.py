@@ -31,6 +31,29 @@ def test_demo_proposals_load_once_and_answer(runner, app):
     assert "Subvencije za zapošljavanje" in page and "Article 3." in page
     korse = parse(client.get(f"/korse/proposals/{national.id}").get_data(as_text=True))
     assert len(korse.select("table.endorsers tbody tr")) == 3
-    diff = parse(client.get(f"/krusevac/proposals/{local.id}/compare").get_data(as_text=True))
+    # the member's edit of article 4 (the version before the accepted amendment)
+    edit = f"/krusevac/proposals/{local.id}/compare?to={local.version_count - 1}"
+    diff = parse(client.get(edit).get_data(as_text=True))
     assert [d.get_text() for d in diff.select(".diff-changed del")] == ["5%", "preduzeća."]
     assert diff.select(".diff-changed ins")
+
+
+def test_demo_consultation_has_a_coauthor_and_amendments(runner, app):
+    from solidarna.proposals.amendments import Amendment
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    local = only_proposal("krusevac")
+    with tenant_context(local.tenant_id):
+        states = db.session.scalars(
+            db.select(Amendment.state).where(Amendment.proposal_id == local.id)
+            .order_by(Amendment.number)
+        ).all()  # fmt: skip
+    assert states == ["accepted", "rejected", "open", "open"]
+    client = visitor(app)
+    sheet = parse(client.get(f"/krusevac/proposals/{local.id}/amendments/").get_data(as_text=True))
+    assert len(sheet.select("li.amendment-entry")) == 4
+    page = client.get(f"/krusevac/proposals/{local.id}").get_data(as_text=True)
+    assert "Vesna Moderatorić" in page and "1 open amendment" in page
+    assert "i zadrugama" in page  # the accepted amendment is in the text
+    versions = client.get(f"/krusevac/proposals/{local.id}/versions").get_data(as_text=True)
+    assert "Amendment 1 by Vesna Moderatorić accepted" in versions

@@ -1,5 +1,6 @@
 """Demo proposals (fictional, like everything in the demo): in krusevac a local decision on
-support for social enterprises in consultation; in korse a national amendment to the Law on
+support for social enterprises in consultation, with a co-author and amendments (one accepted,
+one rejected, two open); in korse a national amendment to the Law on
 Social Entrepreneurship, endorsed by member organizations and submitted to the ministry.
 Made through the services, so they have versions, a timeline and audit entries like real ones."""
 
@@ -13,7 +14,8 @@ from sqlalchemy import func, select
 from solidarna.accounts.models import User
 from solidarna.directory.organizations.models import Organization, Representative
 from solidarna.extensions import db
-from solidarna.proposals import endorsements, services, text, workflow
+from solidarna.proposals import amendments, coauthors, endorsements, services, text, workflow
+from solidarna.proposals.coauthors import ProposalAuthor
 from solidarna.proposals.models import Institution, Proposal
 
 FICTIONAL = "*Demo predlog: izmišljen tekst, za upoznavanje sa platformom.*"
@@ -47,6 +49,24 @@ DEMO = {
         "road": [("consultation", 21, "Otvorena rasprava među članovima Kancelarije.")],
         "representatives": [("marko@example.org", "Zadruga Rasinski med")],
         "endorse": [],
+        "coauthors": ["vesna@example.org"],
+        # (amender, the start of the part's text or "section:<name>", kind, heading, new text,
+        #  justification, decision: None (open) / "accept" / the reason of a rejection)
+        "amendments": [
+            ("vesna@example.org", "Ovom odlukom", "change", "Predmet odluke",
+             "Ovom odlukom uređuju se mere podrške socijalnim preduzećima i zadrugama koja posluju na teritoriji grada Kruševca.",
+             "Zadruge su u Rasinskom okrugu najbrojniji oblik socijalne ekonomije; treba da budu izričito navedene.", "accept"),
+            ("milan@example.org", "Najmanje 30%", "change", "",
+             "Najmanje 40% zaposlenih pripada osetljivim grupama.",
+             "Veći udeo osetljivih grupa usmerava podršku tamo gde je najpotrebnija.",
+             "Zakon o socijalnom preduzetništvu već propisuje prag; viši lokalni prag isključio bi većinu zadruga."),
+            ("milan@example.org", "Grad dodeljuje subvencije", "change", "Subvencije za zapošljavanje",
+             "Grad dodeljuje subvencije za novo zapošljavanje pripadnika osetljivih grupa u trajanju do 24 meseca.",
+             "Iskustvo programa radne integracije pokazuje da je godinu dana prekratko za stabilno zaposlenje.", None),
+            ("jelena@example.org", "Grad najmanje 10%", "insert_after", "Praćenje sprovođenja",
+             "Gradsko veće jednom godišnje Skupštini grada podnosi izveštaj o sprovođenju ove odluke.",
+             "Bez izveštaja nećemo znati da li mere deluju.", None),
+        ],
     },
     "korse": {
         "institutions": [("Ministarstvo za rad, zapošljavanje, boračka i socijalna pitanja", "national"),
@@ -142,4 +162,31 @@ def _load(plan: dict) -> None:
              "reference_number": "011-00-123/2026-24" if state == "submitted" else ""},
             author if state in ("consultation", "endorsement") else admin,
         )  # fmt: skip
+    _collaborate(plan, proposal, author, users)
     db.session.flush()
+
+
+def _collaborate(plan: dict, proposal: Proposal, author: User, users: dict) -> None:
+    """Co-authors (recorded as having accepted, no mail) and amendments made and decided
+    through the services, as in a consultation."""
+    for email in plan.get("coauthors", []):
+        db.session.add(ProposalAuthor(proposal_id=proposal.id, user_id=users[email].id,
+                                      state="accepted", invited_by_id=author.id))  # fmt: skip
+    db.session.flush()
+    coauthors.forget(proposal)
+    for email, starts, kind, heading, body, why, decision in plan.get("amendments", []):
+        if starts.startswith("section:"):
+            target = starts
+        else:
+            nodes = text.tree(text.live_parts(proposal))
+            target = next(n.code for n in nodes if n.body.startswith(starts))
+        amendment = amendments.create(
+            proposal, users[email],
+            {"target": target, "kind": kind, "heading": heading, "body": body,
+             "justification": why},
+        )  # fmt: skip
+        amendments.open_(amendment, users[email])
+        if decision == "accept":
+            amendments.accept(amendment, author)
+        elif decision:
+            amendments.reject(amendment, author, decision)

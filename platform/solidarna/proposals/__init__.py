@@ -9,8 +9,9 @@ from solidarna.core.capabilities import Capability, NavItem, register_capability
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.proposals import audit, contributions, models, permissions
-    from solidarna.proposals.views import browse, institutions, road
+    from solidarna.proposals import amendments, audit, coauthors, contributions, models, permissions
+    from solidarna.proposals.views import amendments as amendment_views
+    from solidarna.proposals.views import authors, browse, institutions, road
     from solidarna.proposals.views import text as text_views
 
     register_capability(
@@ -23,23 +24,36 @@ def init_app(app: Flask) -> None:
                 "Proposals of legal and financial measures, drafted together article by "
                 "article, endorsed by organizations and followed to the institution's decision."
             ),
-            blueprints=(browse.bp, text_views.bp, road.bp, institutions.bp),
+            blueprints=(
+                browse.bp,
+                text_views.bp,
+                road.bp,
+                institutions.bp,
+                amendment_views.bp,
+                authors.bp,
+            ),  # fmt: skip
             nav=(NavItem("proposals.index", _l("Proposals"), current=("proposal",), order=400),),
             figures=contributions.proposal_figures,
             activity=contributions.road_activity,
             subjects=(contributions.PROPOSAL_SUBJECT,),
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
+            notification_kinds=amendments.NOTIFICATION_KINDS,
             # visitors' pages served whole from the shared cache (core/pagecache.py)
             cacheable=(
                 "proposals.index",
                 "proposals.detail",
                 "proposals.versions",
                 "proposals.compare",
+                "proposal_amendments.sheet",
+                "proposal_amendments.show",
             ),
         ),
     )
 
     @app.context_processor
     def proposal_labels() -> dict:
-        return {"pm": models}
+        return {"pm": models, "amendment_states": amendments.AMENDMENT_STATES,
+                "amendment_kinds": amendments.AMENDMENT_KINDS,
+                "author_states": coauthors.AUTHOR_STATES,
+                "proposal_page_info": amendments.page_info}  # fmt: skip

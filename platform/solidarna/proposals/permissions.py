@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from solidarna.core import representation
 from solidarna.core.permissions import can_manage_members, is_member, predicate
+from solidarna.proposals import coauthors
 from solidarna.proposals.models import EDITABLE_STATES, ENDORSING_STATES, SUPPORT_STATES
 
 
@@ -23,21 +24,32 @@ def is_lead_author(user, proposal) -> bool:
 
 
 @predicate
+def is_author(user, proposal) -> bool:
+    """The lead author or a co-author who accepted the invitation (proposals/coauthors.py)."""
+    return coauthors.is_author(user, proposal)
+
+
+@predicate
 def can_view_proposal(user, proposal) -> bool:
-    """A draft is seen by its author and the space's admins; from consultation on, by everyone
-    who may read the space (the routing already checked that)."""
+    """A draft is seen by its authors (and those invited to co-author it) and the space's
+    admins; from consultation on, by everyone who may read the space (the routing already
+    checked that)."""
     if proposal is None:
         return False
     if proposal.state != "draft":
         return True
-    return is_lead_author(user, proposal) or can_manage_members(user, proposal)
+    return coauthors.sees_draft(user, proposal) or can_manage_members(user, proposal)
 
 
 can_draft_proposal = (is_member | can_manage_members).named(
     "can_draft_proposal", "Members draft proposals; admins too."
 )
-can_author_proposal = ((is_member & is_lead_author) | can_manage_members).named(
-    "can_author_proposal", "The lead author (while a member) and the space's admins."
+can_author_proposal = ((is_member & is_author) | can_manage_members).named(
+    "can_author_proposal",
+    "The authors (the lead and accepted co-authors, while members) and the space's admins.",
+)
+can_invite_coauthors = ((is_member & is_lead_author) | can_manage_members).named(
+    "can_invite_coauthors", "The lead author invites co-authors (and takes invitations back)."
 )
 
 
@@ -151,10 +163,54 @@ def allowed_moves(user, proposal) -> list[str]:
     ]
 
 
+# --- amendments (proposals/amendments.py) ----------------------------------------------------
+
+
+@predicate
+def amendments_open(user, proposal) -> bool:
+    """Amendments are proposed and decided while the proposal is in consultation."""
+    return proposal is not None and proposal.state == "consultation"
+
+
+can_amend = (is_member & amendments_open).named(
+    "can_amend", "Members propose amendments while the proposal is in consultation."
+)
+can_decide_amendment = (can_author_proposal & amendments_open).named(
+    "can_decide_amendment", "The authors and the space's admins accept or reject amendments."
+)
+
+
+@predicate
+def is_amender(user, amendment) -> bool:
+    return bool(
+        amendment is not None
+        and user is not None
+        and user.is_authenticated
+        and amendment.author_id == user.id
+    )
+
+
+can_withdraw_amendment = (is_member & is_amender).named(
+    "can_withdraw_amendment", "The amender changes, submits and withdraws their own amendment."
+)
+can_promote_amendment = ((is_member & is_amender) | can_manage_members).named(
+    "can_promote_amendment",
+    "The amender (or an admin) turns a rejected amendment into a proposal of its own.",
+)
+
+
+def can_see_amendment(user, amendment) -> bool:
+    """A draft amendment is its author's alone; once open, it is public with its proposal."""
+    return amendment.state != "draft" or is_amender(user, amendment)
+
+
 TEMPLATE_PREDICATES = (
     can_draft_proposal,
     can_author_proposal,
     can_edit_proposal,
     can_manage_institutions,
     can_support_proposal,
+    can_amend,
+    can_decide_amendment,
+    can_withdraw_amendment,
 )

@@ -47,11 +47,18 @@ class ProposalError(TextError):
 
 
 def visible_clause(user):
-    """Drafts are seen by their lead author and the admins; the rest by every reader."""
+    """Drafts are seen by their authors (and invited co-authors) and the admins; the rest by
+    every reader."""
     if can_manage_members(user):
         return Proposal.state.is_not(None)
     if user is not None and user.is_authenticated:
-        return or_(Proposal.state != "draft", Proposal.lead_author_id == user.id)
+        from solidarna.proposals import coauthors
+
+        return or_(
+            Proposal.state != "draft",
+            Proposal.lead_author_id == user.id,
+            Proposal.id.in_(coauthors.draft_ids_seen_by(user)),
+        )
     return Proposal.state != "draft"
 
 
