@@ -3,6 +3,8 @@ submitted with endorsements in korse; their pages answer."""
 
 from __future__ import annotations
 
+import re
+
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.proposals.models import Proposal
@@ -56,4 +58,6 @@ def test_demo_consultation_has_a_coauthor_and_amendments(runner, app):
     assert "Vesna Moderatorić" in page and "1 open amendment" in page
     assert "i zadrugama" in page  # the accepted amendment is in the text
     versions = client.get(f"/krusevac/proposals/{local.id}/versions").get_data(as_text=True)
-    assert "Amendment 1 by Vesna Moderatorić accepted" in versions
+    # a version's message is stored as written, in the language of whoever saved it (here the
+    # demo loader, in the platform's default language)
+    assert re.search(r"(Amendment|amandman) 1.{0,20}Vesna Moderatorić", versions)
