@@ -228,3 +228,21 @@ def test_the_level_comes_from_the_predicates(space, as_user):  # noqa: F811
             assert len(new) == 1, new
             levels.add(new.pop().split(":")[-2])
     assert len(levels) == 4
+
+
+def test_a_kept_form_carries_each_requests_own_token(db, make_user, make_tenant, as_user):  # noqa: F811
+    """The set-up form of an empty discussions index, kept for the admins' level."""
+    first, second = make_user(email="prva@example.org"), make_user(email="druga@example.org")
+    make_tenant("nova", members={first: "owner", second: "owner"})
+    clients = [as_user("prva@example.org"), as_user("druga@example.org")]
+    pages = [client.get("/nova/discussions/", headers=EN) for client in clients]
+    assert [status(page, "discussion-categories") for page in pages] == ["miss", "hit"]
+    for client, page in zip(clients, pages, strict=True):
+        assert TOKEN.findall(html(page)) and set(TOKEN.findall(html(page))) == {client.token()}
+    (text,) = kept().values()
+    assert fragments.PLACEHOLDER in text
+    assert not any(client.token() in text for client in clients)
+    token = TOKEN.findall(html(pages[1]))[-1]
+    done = clients[1].raw.post("/nova/discussions/categories/set-up", data={"csrf_token": token})
+    assert done.status_code == 303
+    assert "/nova/discussions/c/" in html(clients[0].get("/nova/discussions/", headers=EN))

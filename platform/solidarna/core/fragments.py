@@ -218,7 +218,7 @@ class Lazy:
 
 
 def init_app(app: Flask) -> None:
-    """After CSRFProtect (which sets the `csrf_token` global)."""
+    """After CSRFProtect (which sets the `csrf_token` global and context variable)."""
     app.config.setdefault("FRAGMENT_CACHE", True)
     app.jinja_env.globals.update(
         cached_fragment=cached_fragment,
@@ -226,6 +226,9 @@ def init_app(app: Flask) -> None:
         fragment_slot=fragment_slot,
         csrf_token=csrf_token,
     )
+    # Flask-WTF also gives templates `csrf_token` as a context variable: this one, later,
+    # wins
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
     @app.after_request
     def say_what_was_kept(response):
