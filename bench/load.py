@@ -303,6 +303,13 @@ def pages(t: Targets) -> list[tuple[str, str, str]]:
         ("discussions index", "visitor", f"{base}/discussions/"),
         ("discussion category", "visitor", f"{base}/discussions/c/{t.category}"),
         ("thread page", "visitor", f"{base}/discussions/t/{t.thread}"),
+        # a logged-in member (one of the mix's accounts): never the visitors' page cache
+        ("space home", "member", f"{base}/"),
+        ("directory list", "member", f"{base}/directory/"),
+        ("filtered search (q + facet)", "member", f"{base}/directory/?q=zadruga&kd=A"),
+        ("discussions index", "member", f"{base}/discussions/"),
+        ("thread page", "member", f"{base}/discussions/t/{t.thread}"),
+        ("thread page", "admin", f"{base}/discussions/t/{t.thread}"),
     ]
 
 
@@ -851,12 +858,14 @@ class Report:
     mix: dict | None = None
 
 
-def measure_pages(app_port: int, bare_port: int, t: Targets, admin: dict, args, say=print):
+def measure_pages(
+    app_port: int, bare_port: int, t: Targets, admin: dict, member: dict, args, say=print
+):
     rows = []
     for page, viewer, path in pages(t):
-        if args.only and not any(word in page for word in args.only):
+        if args.only and not any(word in f"{page} {viewer}" for word in args.only):
             continue
-        cookies = admin if viewer == "admin" else None
+        cookies = {"admin": admin, "member": member}.get(viewer)
         status, _c, body = request(app_port, "GET", path, cookies=cookies)
         if status != 200:
             raise RuntimeError(f"{path} as {viewer} answered {status}")
@@ -980,7 +989,9 @@ def main(argv=None) -> int:
     parser.add_argument("--mix-processes", type=int, default=4)
     parser.add_argument("--no-pages", action="store_true")
     parser.add_argument("--no-mix", action="store_true")
-    parser.add_argument("--only", nargs="*", help="only the pages whose name contains a word")
+    parser.add_argument(
+        "--only", nargs="*", help="only the pages whose name or viewer contains a word"
+    )
     parser.add_argument("--quick", action="store_true", help="2 s per page, a 10 s mix")
     parser.add_argument("--output", type=Path, help="also write the Markdown here")
     args = parser.parse_args(argv)
@@ -1023,7 +1034,10 @@ def main(argv=None) -> int:
         say(f"app on :{app_server.port}, bare on :{bare_server.port}, {workers} workers each")
         if not args.no_pages:
             admin = login(app_server.port, ADMIN_EMAIL, ADMIN_PASSWORD)
-            report.rows = measure_pages(app_server.port, bare_server.port, t, admin, args, say)
+            member = login(app_server.port, t.accounts[0][0], ACCOUNT_PASSWORD)
+            report.rows = measure_pages(
+                app_server.port, bare_server.port, t, admin, member, args, say
+            )
         if not args.no_mix:
             report.mix = mix(
                 app_server.port, url, t, clients=args.mix_clients, seconds=args.mix_duration,

@@ -1,6 +1,8 @@
 """Where a page's time goes: SQL (per statement) against Python (routing, ORM, templates).
 
     python bench/profile_page.py --database-url ... /bench-rs/directory/ [--cprofile] [--admin]
+    python bench/profile_page.py --database-url sqlite:///instance/bench-load.sqlite3 \
+        --member --accept-language sr-Cyrl /bench-rs/discussions/t/1
 
 Uses the data of bench/generate.py as it is (run bench/run.py or generate.py first). Prints the
 median wall time of the request, the median time spent executing each SQL statement (from
@@ -34,13 +36,28 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--admin", action="store_true", help="as the administrator")
+    parser.add_argument(
+        "--member", action="store_true", help="as a member (bench/load.py's first account)"
+    )
+    parser.add_argument("--accept-language", default="", help="e.g. sr-Cyrl, en")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="PAGE_CACHE off: pages and fragments drawn"
+    )
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args(argv)
     app = make_app(normalise_url(args.database_url))
+    if args.no_cache:
+        app.config["PAGE_CACHE"] = False
     web = client(app)
+    if args.accept_language:
+        web.environ_base["HTTP_ACCEPT_LANGUAGE"] = args.accept_language
     if args.admin:
         login(web)
+    elif args.member:
+        from load import ACCOUNT_EMAIL, ACCOUNT_PASSWORD
+
+        login(web, ACCOUNT_EMAIL.format(n=0), ACCOUNT_PASSWORD)
     with app.app_context():
         engine = db.engine
     started: dict = {}

@@ -89,12 +89,12 @@ def client(app):
     return client
 
 
-def login(client) -> None:
+def login(client, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
     html = client.get("/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     response = client.post(
         "/auth/login",
-        data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "csrf_token": token},
+        data={"email": email, "password": password, "csrf_token": token},
         headers={"Referer": "https://localhost/"},
     )
     assert response.status_code == 303, response.status_code

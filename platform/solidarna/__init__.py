@@ -55,6 +55,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         backup,
         capabilities,
         errors,
+        fragments,
         i18n,
         mail,
         notifications,
@@ -67,6 +68,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     audit_text.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    fragments.init_app(app)  # after csrf: its csrf_token() global knows fragments
     htmx.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)

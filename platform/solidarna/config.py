@@ -170,6 +170,9 @@ class Config:
     PAGE_CACHE = _env_bool("PAGE_CACHE", True)
     PAGE_CACHE_TIMEOUT = _env_int("PAGE_CACHE_TIMEOUT", 300)
     PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
+    # The fragment cache for logged-in people's pages (core/fragments.py): on with the page
+    # cache unless FRAGMENT_CACHE=0.
+    FRAGMENT_CACHE = _env_bool("FRAGMENT_CACHE", True)
 
     # Compress HTML and JSON answers (brotli or gzip, as the client accepts); turn it off
     # behind a proxy that compresses. Streamed exports (CSV, JSON-LD) are sent as they are.

@@ -124,20 +124,42 @@ def fold(text: str | None) -> str:
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
+#: the longest text whose conversion is kept (a post's body, a mission); longer ones are
+#: converted each time (rare, and they would crowd the others out)
+LONG_TEXT = 20_000
+
+
 @lru_cache(maxsize=8192)
 def _cached_cyrillic(text: str) -> str:
     return to_cyrillic(text)
 
 
+@lru_cache(maxsize=1024)
+def _cached_cyrillic_long(text: str) -> str:
+    return to_cyrillic(text)
+
+
+@lru_cache(maxsize=4096)
+def _cached_latin(text: str) -> str:
+    return to_latin(text)
+
+
 def in_script(text: str | None, locale: str) -> str:
     """Show user content in the reader's script.
 
-    Pages repeat the same short strings (names, places, labels), so conversions to Cyrillic
-    are cached; Latin text needs no conversion to Latin at all."""
+    Pages repeat the same strings (names, places, labels, the posts of a thread page read
+    by many), so a conversion is computed on first read and kept, per process: short strings
+    in one LRU, long ones (post bodies, up to LONG_TEXT characters) in a smaller one, so a
+    thread's posts do not push the names out. Latin text needs no conversion to Latin. The
+    fragment cache (core/fragments.py) keeps whole converted lists on top of this."""
     if not text:
         return text or ""
     if locale == "sr_Cyrl":
-        return _cached_cyrillic(text) if len(text) <= 300 else to_cyrillic(text)
+        if len(text) <= 300:
+            return _cached_cyrillic(text)
+        return _cached_cyrillic_long(text) if len(text) <= LONG_TEXT else to_cyrillic(text)
     if locale == "sr_Latn":
-        return to_latin(text) if _CYRILLIC.search(text) else text
+        if not _CYRILLIC.search(text):
+            return text
+        return _cached_latin(text) if len(text) <= LONG_TEXT else to_latin(text)
     return text

@@ -56,4 +56,5 @@ def init_app(app: Flask) -> None:
             "discussions": services,
             "posts_per_page": models.POSTS_PER_PAGE,
             "mentions_max": mentions.MENTIONS_MAX,
+            "post_ref": permissions.PostRef,
         }

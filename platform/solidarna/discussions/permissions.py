@@ -61,6 +61,23 @@ def can_edit_post(user, post: Post) -> bool:
 can_delete_post = can_edit_post.named("can_delete_post")
 
 
+class PostRef:
+    """What `can_edit_post` and `can_report_post` read of a post, from the slot of a kept
+    posts list (core/fragments.py: templates/discussions/_post_slots.html), so each request
+    asks the same predicates without loading the posts. Only for posts shown undeleted."""
+
+    is_deleted = False
+
+    def __init__(self, post_id: int, author_id: int, hidden: bool, thread: Thread):
+        self.id, self.author_id, self.is_hidden, self.thread = (
+            post_id,
+            author_id or None,
+            hidden,
+            thread,
+        )
+        self.thread_id, self.tenant_id = thread.id, thread.tenant_id
+
+
 @predicate
 def can_report_post(user, post: Post) -> bool:
     """Members report what they can read."""

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from solidarna.core import notifications
+from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import (
     can_manage_members,
     can_moderate,
@@ -86,12 +87,13 @@ def get_post(post_id: int) -> Post:
 
 @bp.get("/")
 def index():
-    categories = ds.categories_for(current_user)
+    categories = Lazy(ds.categories_for, current_user)  # read only when drawn
+    manages = can_manage_members(current_user)
     return render(
         "discussions/index.html",
         categories=categories,
         about=reading.recent_subject_threads(limit=10),
-        can_set_up=not categories and can_manage_members(current_user),
+        can_set_up=Lazy(lambda: manages and not categories),
     )
 
 
@@ -170,7 +172,7 @@ def thread_page(thread, page, form, error=None, preview=None, status=200):
         thread=thread,
         subject=thread_subject(thread),
         page=page,
-        posts=reading.thread_posts(thread, page),
+        posts=Lazy(reading.thread_posts, thread, page),  # read only when the posts are drawn
         form=form,
         error=error,
         preview=preview,

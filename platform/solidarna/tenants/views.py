@@ -14,6 +14,7 @@ from solidarna.core.activity import recent_activity
 from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
 from solidarna.core.colors import HIGHLIGHT_TINT, PAGE_BACKGROUND, readable_accent
+from solidarna.core.fragments import Lazy
 from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_view_tenant, current_person, require
@@ -56,7 +57,7 @@ def home():
         offered=registry().offered(tenant),
         region=geography.region_name(tenant.region),
         municipalities=[m for m in municipalities if m],
-        activity=recent_activity(tenant, limit=10),
+        activity=Lazy(recent_activity, tenant, 10),  # read only when drawn
     )
 
 

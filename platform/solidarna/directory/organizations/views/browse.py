@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from flask import abort, g, redirect, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import search, services
@@ -41,18 +44,24 @@ def index():
     filters = Filters.from_args(request.args)
     level = services.viewer_level()
     own = services.represented_ids()
-    # The facet counts first: they also give the number of matches (no count query).
-    facets, total = search.facets_and_total(filters, level, own)
-    page = search.search(filters, level, own, total=total)
+    # Read only when the results are drawn, not when the fragment cache has them.
+    results = Lazy(_results, filters, level, own)
     return render(
         "directory/index.html",
         block="results",
         filters=filters,
-        page=page,
-        facets=facets,
-        labels=search.facet_labels(g.tenant),
+        page=Lazy(itemgetter(1), results),
+        facets=Lazy(itemgetter(0), results),
+        labels=Lazy(search.facet_labels, g.tenant),
         level=level,
+        own=tuple(sorted(own)),
     )
+
+
+def _results(filters, level, own):
+    # The facet counts first: they also give the number of matches (no count query).
+    facets, total = search.facets_and_total(filters, level, own)
+    return facets, search.search(filters, level, own, total=total)
 
 
 @bp.get("/<int:organization_id>")

@@ -1,0 +1,241 @@
+"""The fragment cache: the shared, expensive part of a logged-in person's page, drawn once per
+change and viewer level (DESIGN §9; docs/architecture.md "Fragment cache").
+
+Members and administrators never get a whole page from the page cache (core/pagecache.py):
+their header (the bell's count), follow buttons and own posts' controls are theirs. The part
+of the page that is the same for everyone who may see the same things (the list of posts, the
+entries and their facets, the categories, the activity feed) is kept instead:
+
+    {% call cached_fragment("thread-posts", thread.id, page, fill={"post": post_slot}) %}
+      ... {{ fragment_slot("post", post.id, post.author_id) }} ...
+    {% endcall %}
+
+The key is `frag:<release>:<space id>.<creation time>.<marker>:<name>:<locale>:<level>:<digest
+of the arguments and the script root>`. The **viewer level** is what the tenant-level
+permission predicates (core/permissions.py `PREDICATES`) answer for the viewer in this space,
+as a bit string: a visitor, a member, a moderator, an admin, a platform admin are different
+levels whenever some predicate tells them apart, and a predicate added later makes its own
+difference without a list here. Anything else a fragment shows that depends on the person
+(which entries they represent, ...) must be one of its arguments; what is theirs alone (the
+controls of their own post) is a **slot**: `fragment_slot(name, *args)` leaves a marker in
+the kept HTML, and each request fills it by calling `fill[name](*args)` (a small macro).
+
+Inside a fragment `csrf_token()` gives a placeholder that each request replaces with its own
+token; a rendering that contains the real token anyway (a form's `hidden_tag()`) is not kept
+(and raises in tests). PAGE_CACHE=0 or FRAGMENT_CACHE=0 turns the cache off: the same code
+then renders the body every time (slots and placeholders included), so what is shown is the
+same either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+
+from flask import Flask, current_app, g, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from solidarna.core import pagecache
+from solidarna.core.permissions import PREDICATES, current_person
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "frag"
+STATUS_HEADER = "X-Fragment-Cache"
+#: stands for the request's CSRF token in a kept fragment (the same text the page cache uses;
+#: NUL never appears in content: requests carrying one are refused, core/security.py)
+PLACEHOLDER = pagecache.PLACEHOLDER.decode()
+_SLOT = re.compile("\x00slot:([\\w-]+)((?::[^\x00:]*)*)\x00")
+
+
+class FragmentLeak(AssertionError):
+    """A fragment's rendering carried something of the person who drew it."""
+
+
+def enabled(app: Flask | None = None) -> bool:
+    config = (app or current_app).config
+    return bool(config.get("PAGE_CACHE") and config.get("FRAGMENT_CACHE", True))
+
+
+def viewer_level() -> str:
+    """What the tenant-level predicates say of the viewer here, one bit each (sorted by the
+    predicate's name): two people with the same bits are shown the same by every fragment."""
+    level = g.get("fragment_level")
+    if level is None:
+        person, tenant = current_person(), g.get("tenant")
+        bits = []
+        for name in sorted(PREDICATES):
+            try:
+                bits.append("1" if PREDICATES[name](person, tenant) else "0")
+            except Exception:  # a predicate that cannot be asked this way tells nobody apart
+                bits.append("-")
+        level = ("p" if person is not None else "v") + "".join(bits)
+        g.fragment_level = level
+    return level
+
+
+def fragment_key(name: str, parts: tuple) -> str | None:
+    state = pagecache.tenant_marker()
+    if state is None:
+        return None
+    from solidarna.core.i18n import current_locale
+
+    where = repr((request.script_root, parts))
+    digest = hashlib.blake2b(where.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    scope = ".".join(str(part) for part in state[1:])
+    release = current_app.config["PAGE_CACHE_RELEASE"]
+    return f"{KEY_PREFIX}:{release}:{scope}:{name}:{current_locale()}:{viewer_level()}:{digest}"
+
+
+def _rendering() -> bool:
+    return bool(g.get("fragment_depth"))
+
+
+def csrf_token() -> str:
+    """The template global `csrf_token()`: inside a fragment the placeholder."""
+    return PLACEHOLDER if _rendering() else generate_csrf()
+
+
+def fragment_slot(name: str, *args) -> Markup:
+    """A per-request hole in a fragment, filled by the `fill` the fragment is called with."""
+    text = ":".join(str(arg) for arg in args)
+    if "\x00" in text or (args and any(":" in str(arg) for arg in args)):
+        raise ValueError("slot arguments are plain values without ':'")
+    return Markup(f"\x00slot:{name}{':' + text if args else ''}\x00")
+
+
+def _draw(caller: Callable) -> str:
+    g.fragment_depth = g.get("fragment_depth", 0) + 1
+    try:
+        return str(caller())
+    finally:
+        g.fragment_depth -= 1
+
+
+def _personal(html: str) -> bool:
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return bool(token and token in html)
+
+
+def cached_fragment(name: str, *parts, caller: Callable, fill: dict | None = None) -> Markup:
+    """`{% call cached_fragment(name, *parts, fill={...}) %}body{% endcall %}`: the body drawn
+    once per key and kept; each request fills the slots and the CSRF placeholder."""
+    if _rendering():
+        raise RuntimeError(f"fragment {name!r} inside another fragment")
+    key = fragment_key(name, parts) if enabled() else None
+    html = _get(key) if key else None
+    status = "hit"
+    if html is None:
+        status = "miss" if key else "off"
+        html = _draw(caller)
+        if _personal(html):
+            if current_app.testing:
+                raise FragmentLeak(f"fragment {name!r} carries the viewer's CSRF token")
+            log.warning("Fragment %s carries the viewer's CSRF token; not kept", name)
+        elif key:
+            _set(key, html)
+    g.setdefault("fragments", []).append((name, status))
+    return Markup(_fill(html, fill or {}))
+
+
+def fragment(*, caller: Callable, fill: dict | None = None) -> Markup:
+    """`{% call fragment(fill={...}) %}`: a body with slots drawn and filled at once, never
+    kept (the same template drawn alone, like a reply just posted)."""
+    if _rendering():
+        return Markup(caller())
+    return Markup(_fill(_draw(caller), fill or {}))
+
+
+def _fill(html: str, fill: dict) -> str:
+    def slot(match: re.Match) -> str:
+        name, args = match.group(1), match.group(2)
+        filler = fill.get(name)
+        if filler is None:
+            raise KeyError(f"no filler for the fragment slot {name!r}")
+        return str(filler(*args[1:].split(":")) if args else filler())
+
+    if "\x00slot:" in html:
+        html = _SLOT.sub(slot, html)
+    if PLACEHOLDER in html:
+        html = html.replace(PLACEHOLDER, generate_csrf())
+    return html
+
+
+def _get(key: str) -> str | None:
+    from solidarna.extensions import cache
+
+    try:
+        value = cache.get(key)
+    except Exception:  # a cache is never a reason to fail the page
+        log.warning("Cache not reachable; drawing %s", key, exc_info=True)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _set(key: str, html: str) -> None:
+    from solidarna.extensions import cache
+
+    try:
+        cache.set(key, html, timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
+    except Exception:
+        log.warning("Cache not reachable; not keeping %s", key, exc_info=True)
+
+
+class Lazy:
+    """A view's value computed when a template first uses it, and not at all when the
+    fragment that uses it comes from the cache: `posts=Lazy(reading.thread_posts, t, page)`."""
+
+    __slots__ = ("_args", "_done", "_fn", "_value")
+
+    def __init__(self, fn: Callable, *args):
+        self._fn, self._args, self._done, self._value = fn, args, False, None
+
+    def value(self):
+        if not self._done:
+            self._value, self._done = self._fn(*self._args), True
+        return self._value
+
+    def __getattr__(self, name):
+        return getattr(self.value(), name)
+
+    def __getitem__(self, item):
+        return self.value()[item]
+
+    def __iter__(self):
+        return iter(self.value())
+
+    def __len__(self):
+        return len(self.value())
+
+    def __bool__(self):
+        return bool(self.value())
+
+    def __contains__(self, item):
+        return item in self.value()
+
+
+def init_app(app: Flask) -> None:
+    """After CSRFProtect (which sets the `csrf_token` global and context variable)."""
+    app.config.setdefault("FRAGMENT_CACHE", True)
+    app.jinja_env.globals.update(
+        cached_fragment=cached_fragment,
+        fragment=fragment,
+        fragment_slot=fragment_slot,
+        csrf_token=csrf_token,
+    )
+    # Flask-WTF also gives templates `csrf_token` as a context variable: this one, later,
+    # wins
+    app.context_processor(lambda: {"csrf_token": csrf_token})
+
+    @app.after_request
+    def say_what_was_kept(response):
+        drawn = g.get("fragments")
+        if drawn:
+            response.headers[STATUS_HEADER] = ", ".join(f"{n}={s}" for n, s in drawn)
+        return response
+
+
+__all__ = ["Lazy", "cached_fragment", "enabled", "fragment_slot", "viewer_level"]
