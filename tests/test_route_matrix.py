@@ -81,6 +81,9 @@ PUBLIC = {
     "proposals.detail": "a proposal past its draft, its endorsers and its public timeline",
     "proposals.versions": "the complete history of a public proposal",
     "proposals.compare": "what changed between two versions of a public proposal",
+    "proposal_documents.print_view": "a public proposal as a legal act, for print",
+    "proposal_documents.docx": "a public proposal as a legal act, the DOCX people hand over",
+    "proposal_documents.redline": "the changes between two versions of a public proposal, DOCX",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {

@@ -11,6 +11,7 @@ from solidarna.core.capabilities import Capability, NavItem, register_capability
 def init_app(app: Flask) -> None:
     from solidarna.proposals import audit, contributions, models, permissions
     from solidarna.proposals.views import browse, institutions, road
+    from solidarna.proposals.views import documents as document_views
     from solidarna.proposals.views import text as text_views
 
     register_capability(
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
                 "Proposals of legal and financial measures, drafted together article by "
                 "article, endorsed by organizations and followed to the institution's decision."
             ),
-            blueprints=(browse.bp, text_views.bp, road.bp, institutions.bp),
+            blueprints=(browse.bp, text_views.bp, road.bp, institutions.bp, document_views.bp),
             nav=(NavItem("proposals.index", _l("Proposals"), current=("proposal",), order=400),),
             figures=contributions.proposal_figures,
             activity=contributions.road_activity,
