@@ -5,12 +5,12 @@ endorsed by the directory's organizations through their representatives."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from solidarna.core.capabilities import Capability, NavItem, register_capability
+from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.proposals import audit, contributions, models, permissions
-    from solidarna.proposals.views import browse, institutions, road
+    from solidarna.proposals import audit, contributions, kit, models, permissions
+    from solidarna.proposals.views import browse, institutions, road, starting
     from solidarna.proposals.views import documents as document_views
     from solidarna.proposals.views import text as text_views
 
@@ -24,8 +24,16 @@ def init_app(app: Flask) -> None:
                 "Proposals of legal and financial measures, drafted together article by "
                 "article, endorsed by organizations and followed to the institution's decision."
             ),
-            blueprints=(browse.bp, text_views.bp, road.bp, institutions.bp, document_views.bp),
+            blueprints=(
+                browse.bp,
+                text_views.bp,
+                road.bp,
+                institutions.bp,
+                document_views.bp,
+                starting.bp,
+            ),
             nav=(NavItem("proposals.index", _l("Proposals"), current=("proposal",), order=400),),
+            kit_keys=(KitKey("starter", kit.KIT_KEY, kit.validate_templates),),
             figures=contributions.proposal_figures,
             activity=contributions.road_activity,
             subjects=(contributions.PROPOSAL_SUBJECT,),
