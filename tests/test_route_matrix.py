@@ -21,6 +21,7 @@ from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
+from solidarna.proposals.evidence import ProposalEvidence
 from solidarna.proposals.models import Endorsement, Institution
 from solidarna.tenants import services
 from solidarna.tenants.models import Invitation, Membership
@@ -111,6 +112,7 @@ OBJECT_ARGS = {
     "part_code",
     "endorsement_id",
     "institution_id",
+    "evidence_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -244,11 +246,18 @@ class World:
                     organization_name=org.name, acted_by_id=author.id,
                 )  # fmt: skip
                 db.session.add(endorsement)
+                figure = ProposalEvidence(
+                    proposal_id=proposal.id, key="directory.vulnerable_employees",
+                    params={"item": "all"}, label=f"Tajna brojka {tenant.slug}", value=7,
+                    as_of=proposal.created_at.date(),
+                )  # fmt: skip
+                db.session.add(figure)
                 db.session.flush()
                 self.objects[tenant.slug] = {
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
+                    "evidence_id": figure.id,
                     "institution_id": institution.id,
                     "job_id": job.id,
                     "membership_id": (pending or any_membership).id,
@@ -282,6 +291,7 @@ class World:
             "Tajna institucija beta",
             "Tajni predlog beta",
             "tajni.clan.beta",
+            "Tajna brojka beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from solidarna.proposals import audit, contributions, kit, models, permissions
     from solidarna.proposals.views import browse, institutions, road, starting
     from solidarna.proposals.views import documents as document_views
+    from solidarna.proposals.views import evidence as evidence_views
     from solidarna.proposals.views import text as text_views
 
     register_capability(
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
                 institutions.bp,
                 document_views.bp,
                 starting.bp,
+                evidence_views.bp,
             ),
             nav=(NavItem("proposals.index", _l("Proposals"), current=("proposal",), order=400),),
             kit_keys=(KitKey("starter", kit.KIT_KEY, kit.validate_templates),),

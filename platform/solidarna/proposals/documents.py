@@ -18,7 +18,7 @@ from solidarna.core import diffs, documents, markdown
 from solidarna.core.i18n import HTML_LANG, current_locale
 from solidarna.core.script import in_script
 from solidarna.directory import taxonomy
-from solidarna.proposals import endorsements, text
+from solidarna.proposals import endorsements, evidence, text
 from solidarna.proposals.models import (
     ENDORSEMENT_KINDS,
     KINDS,
@@ -61,6 +61,8 @@ class LegalAct:
     #: (label, value) of the fiscal impact that is filled in
     fiscal: list[tuple[str, str]]
     endorsers: endorsements.Endorsers
+    #: the figures cited from the ecosystem map (proposals/evidence.py)
+    figures: list
     groups: list[str]
     actor_types: list[str]
 
@@ -90,6 +92,7 @@ def legal_act(proposal: Proposal) -> LegalAct:
         ],
         fiscal=fiscal,
         endorsers=endorsements.endorsers(proposal),
+        figures=evidence.shown(proposal),
         groups=[
             str(taxonomy.VULNERABLE_GROUPS.get(c, c)) for c in proposal.beneficiary_groups or []
         ],
@@ -155,6 +158,10 @@ def act_docx(proposal: Proposal, locale: str) -> bytes:
         documents.heading(document, _("Fiscal impact"), 1, convert)
         for label, value in act.fiscal:
             documents.plain(document, f"{label}: {value}", convert)
+    if act.figures:
+        documents.heading(document, _("Figures from the ecosystem map"), 1, convert)
+        for figure in act.figures:
+            documents.plain(document, figure.sentence(), convert)
     documents.heading(document, _("Endorsing organizations"), 1, convert)
     if act.endorsers.items:
         documents.table(
