@@ -200,7 +200,9 @@ def redline_docx(
         convert,
         bold=False,
     )
-    documents.plain(document, _("Inserted words are underlined, deleted words struck through."))
+    documents.plain(
+        document, _("Inserted words are underlined, deleted words struck through."), convert
+    )
     changes = text.compare_parts(old.snapshot, new.snapshot)
     for change in changes:
         node = change.new or change.old
