@@ -171,3 +171,15 @@ def test_template_pages_refuse_bad_input_and_outsiders(with_templates):
     assert bad.status_code == 422 and 'value="Kr"' in bad.get_data(as_text=True)
     with tenant_context(space.tenant.id):
         assert db.session.scalar(db.select(db.func.count(Proposal.id))) == 0
+
+
+def test_the_export_command_writes_the_templates(runner, db, tmp_path):
+    kits = KIT_DIR
+    created = runner.invoke(args=["tenants", "create", "--kit", str(kits / "korse.toml")])
+    assert created.exit_code == 0, created.output
+    out = tmp_path / "korse.toml"
+    assert runner.invoke(args=["tenants", "export", "korse", "-o", str(out)]).exit_code == 0
+    written = out.read_text(encoding="utf-8")
+    assert '[[starter.proposal_templates]]\nkey = "rezervisane-javne-nabavke"' in written
+    again = parse_kit(written, str(out)).starter["proposal_templates"]
+    assert again == load_kit(kits / "korse.toml").starter["proposal_templates"]
