@@ -23,6 +23,7 @@ from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
 from solidarna.proposals.amendments import Amendment
 from solidarna.proposals.coauthors import ProposalAuthor
+from solidarna.proposals.evidence import ProposalEvidence
 from solidarna.proposals.models import Endorsement, Institution
 from solidarna.tenants import services
 from solidarna.tenants.models import Invitation, Membership
@@ -85,6 +86,9 @@ PUBLIC = {
     "proposals.compare": "what changed between two versions of a public proposal",
     "proposal_amendments.sheet": "the numbered amendments sheet, the consultation's public record",
     "proposal_amendments.show": "one submitted amendment of a public proposal (drafts: 404)",
+    "proposal_documents.print_view": "a public proposal as a legal act, for print",
+    "proposal_documents.docx": "a public proposal as a legal act, the DOCX people hand over",
+    "proposal_documents.redline": "the changes between two versions of a public proposal, DOCX",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -114,6 +118,7 @@ OBJECT_ARGS = {
     "institution_id",
     "amendment_id",
     "coauthor_id",
+    "evidence_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -258,6 +263,12 @@ class World:
                     proposal_id=proposal.id, user_id=self.member_a.id, state="invited"
                 )
                 db.session.add_all([amendment, coauthor])
+                figure = ProposalEvidence(
+                    proposal_id=proposal.id, key="directory.vulnerable_employees",
+                    params={"item": "all"}, label=f"Tajna brojka {tenant.slug}", value=7,
+                    as_of=proposal.created_at.date(),
+                )  # fmt: skip
+                db.session.add(figure)
                 db.session.flush()
                 self.objects[tenant.slug] = {
                     "amendment_id": amendment.id,
@@ -265,6 +276,7 @@ class World:
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
+                    "evidence_id": figure.id,
                     "institution_id": institution.id,
                     "job_id": job.id,
                     "membership_id": (pending or any_membership).id,
@@ -299,6 +311,7 @@ class World:
             "Tajni predlog beta",
             "tajni.clan.beta",
             "tajni.amandman.beta",
+            "Tajna brojka beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

@@ -487,7 +487,9 @@ def with_cached_formulas(raw: bytes, value: str) -> bytes:
         for info in source.infolist():
             data = source.read(info)
             if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"(</f>)<v\s*/>", rb"\1<v>" + value.encode() + b"</v>", data)
+                data = re.sub(
+                    rb"(</f>)<v\s*(?:/>|></v>)", rb"\1<v>" + value.encode() + b"</v>", data
+                )
             target.writestr(info, data)
     return buffer.getvalue()
 

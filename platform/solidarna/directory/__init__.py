@@ -6,6 +6,7 @@ subpackage with the same few files (models, forms, views, services, permissions)
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from solidarna.core import evidence
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
 from solidarna.core.representation import register_provider
 
@@ -101,6 +102,10 @@ def init_app(app: Flask) -> None:
     )
 
     register_provider(app, contributions.REPRESENTATION)
+    from solidarna.directory.ecosystem.evidence import PROVIDERS
+
+    for figure_provider in PROVIDERS:
+        evidence.register(app, figure_provider)
 
     @app.context_processor
     def directory_labels() -> dict:

@@ -5,13 +5,23 @@ endorsed by the directory's organizations through their representatives."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from solidarna.core.capabilities import Capability, NavItem, register_capability
+from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.proposals import amendments, audit, coauthors, contributions, models, permissions
+    from solidarna.proposals import (
+        amendments,
+        audit,
+        coauthors,
+        contributions,
+        kit,
+        models,
+        permissions,
+    )
     from solidarna.proposals.views import amendments as amendment_views
-    from solidarna.proposals.views import authors, browse, institutions, road
+    from solidarna.proposals.views import authors, browse, institutions, road, starting
+    from solidarna.proposals.views import documents as document_views
+    from solidarna.proposals.views import evidence as evidence_views
     from solidarna.proposals.views import text as text_views
 
     register_capability(
@@ -31,8 +41,12 @@ def init_app(app: Flask) -> None:
                 institutions.bp,
                 amendment_views.bp,
                 authors.bp,
+                document_views.bp,
+                starting.bp,
+                evidence_views.bp,
             ),  # fmt: skip
             nav=(NavItem("proposals.index", _l("Proposals"), current=("proposal",), order=400),),
+            kit_keys=(KitKey("starter", kit.KIT_KEY, kit.validate_templates),),
             figures=contributions.proposal_figures,
             activity=contributions.road_activity,
             subjects=(contributions.PROPOSAL_SUBJECT,),

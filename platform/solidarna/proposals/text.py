@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import defer
 
 from solidarna.core import diffs, markdown
 from solidarna.core.models import utcnow
@@ -310,10 +311,13 @@ def save_version(proposal: Proposal, author, message: str) -> ProposalVersion:
 
 
 def versions(proposal: Proposal) -> list[ProposalVersion]:
+    """The history, newest first, without the snapshots (the list shows who, when and why;
+    200 snapshots of a long text are megabytes of JSON: bench/proposals.py)."""
     return list(
         db.session.scalars(
             select(ProposalVersion)
             .where(ProposalVersion.proposal_id == proposal.id)
+            .options(defer(ProposalVersion.snapshot, raiseload=True))
             .order_by(ProposalVersion.number.desc())
         )
     )

@@ -75,6 +75,11 @@ def move(proposal: Proposal, to: str, data: dict, actor) -> ProposalEvent:
     proposal.last_activity_at = utcnow()
     db.session.add(event)
     db.session.flush()
+    # Evidence (proposals/evidence.py): the cited figures are stored when the text closes and
+    # frozen into a version on submission.
+    from solidarna.proposals import evidence
+
+    evidence.after_move(proposal, event.from_state, to, actor)
     return event
 
 

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from flask_babel import force_locale
 
 from solidarna.core import geography
+from solidarna.core.documents import BOM, safe_cell
 from solidarna.directory import taxonomy
 from solidarna.directory.organizations.models import Organization
 from solidarna.directory.organizations.services import field_visible
 
-BOM = "\ufeff"
 CHUNK = 200  # rows per chunk written to the response
 
 # --- the CSV columns ------------------------------------------------------------------------------
@@ -58,17 +58,6 @@ DELIMITERS = {"comma": ",", "semicolon": ";"}
 def visible(org: Organization, column: str, level: str) -> bool:
     guard = GUARDED.get(column)
     return guard is None or field_visible(org, guard, level)
-
-
-def safe_cell(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection): a text
-    that starts with = + - @ or a control character gets a leading apostrophe, unless it
-    is plainly a number or a phone number such as +381 37 123 456."""
-    if not value or value[0] not in "=+-@\t\r":
-        return value
-    if value[0] in "+-" and all(c.isdigit() or c in " ()/.-+" for c in value[1:]):
-        return value
-    return "'" + value
 
 
 def _cell(value) -> str:

@@ -1,0 +1,242 @@
+"""Generated documents people hand over (DESIGN §12): the shared helpers.
+
+- DOCX with python-docx: an A4 document with a title, headings, centred article labels,
+  paragraphs from markdown (bold, italic and code kept as run formatting, lists as prefixed
+  paragraphs; links keep their text), and runs of a word diff (insertions underlined,
+  deletions struck through: `w:u` and `w:strike`, readable in any word processor and in print).
+- CSV cells: a UTF-8 BOM so spreadsheet programs read the file as UTF-8, and formula-like
+  cells escaped (CSV injection); the directory's open-data exports use them.
+- Attachment responses with a safe ASCII file name made from a title.
+
+Every text passes through `convert` (the reader's script, core/script.in_script) on its way
+into the document, so one builder writes Latin or Cyrillic.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt, RGBColor
+from flask import Response
+from markdown_it import MarkdownIt
+
+from solidarna.core.script import fold
+
+BOM = "\ufeff"
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+Convert = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def safe_cell(value: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection): a text
+    that starts with = + - @ or a control character gets a leading apostrophe, unless it
+    is plainly a number or a phone number such as +381 37 123 456."""
+    if not value or value[0] not in "=+-@\t\r":
+        return value
+    if value[0] in "+-" and all(c.isdigit() or c in " ()/.-+" for c in value[1:]):
+        return value
+    return "'" + value
+
+
+# --- file names and responses ------------------------------------------------------------------
+
+
+def ascii_slug(text: str | None, fallback: str, limit: int = 60) -> str:
+    """A file name part from a title, in either script: `Odluka o podršci` -> `odluka-o-podrsci`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text or "")).strip("-")
+    slug = slug[:limit].rstrip("-")
+    return slug or fallback
+
+
+def attachment(data: bytes, filename: str, mimetype: str = DOCX_MIMETYPE) -> Response:
+    """A download: `filename` must be ASCII (ascii_slug); the content is never sniffed."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- DOCX -----------------------------------------------------------------------------------------
+
+
+def new_document(title: str, convert: Convert = _same, language: str = "sr-Latn"):
+    """An A4 document with 2.5 cm margins, a readable body font and the title."""
+    document = Document()
+    for section in document.sections:
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.0)
+    style = document.styles["Normal"]
+    style.font.name = "Liberation Serif"
+    style.font.size = Pt(12)
+    document.core_properties.title = convert(title)
+    document.core_properties.language = language
+    heading = document.add_heading(convert(title), level=0)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return document
+
+
+def heading(document, text: str, level: int = 1, convert: Convert = _same, center=False):
+    paragraph = document.add_heading(convert(text), level=level)
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return paragraph
+
+
+def label(document, text: str, convert: Convert = _same, bold: bool = True):
+    """A centred line: an article's "Član 1.", its heading, a chapter's "Glava I"."""
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(convert(text))
+    run.bold = bold
+    return paragraph
+
+
+def indent(paragraph, cm: float):
+    paragraph.paragraph_format.left_indent = Cm(cm)
+    return paragraph
+
+
+def center(paragraph):
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return paragraph
+
+
+def plain(document, text: str, convert: Convert = _same, indent: float = 0.0):
+    paragraph = document.add_paragraph(convert(text))
+    if indent:
+        paragraph.paragraph_format.left_indent = Cm(indent)
+    return paragraph
+
+
+_MD = MarkdownIt("commonmark").enable("strikethrough")
+
+
+def _inline(paragraph, children, convert: Convert) -> None:
+    bold = italic = strike = 0
+    for token in children or ():
+        kind = token.type
+        if kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "s_open":
+            strike += 1
+        elif kind == "s_close":
+            strike -= 1
+        elif kind in ("softbreak", "hardbreak"):
+            paragraph.add_run().add_break()
+        elif kind in ("text", "code_inline"):
+            run = paragraph.add_run(
+                token.content if kind == "code_inline" else convert(token.content)
+            )
+            run.bold = bool(bold) or None
+            run.italic = bool(italic) or None
+            run.font.strike = bool(strike) or None
+            if kind == "code_inline":
+                run.font.name = "Liberation Mono"
+        elif kind == "image":
+            paragraph.add_run(convert(token.content))
+
+
+def markdown(
+    document, text: str, convert: Convert = _same, prefix: str = "", indent: float = 0.0
+) -> list:
+    """Markdown as paragraphs of the document; `prefix` ("(1)", "1)") starts the first one.
+    Returns the paragraphs written."""
+    written = []
+    lists: list[list[int | None]] = []  # per open list: the next number, None when bulleted
+    tokens = _MD.parse(text or "")
+    pending_heading = False
+    for index, token in enumerate(tokens):
+        if token.type == "bullet_list_open":
+            lists.append([None])
+        elif token.type == "ordered_list_open":
+            lists.append([int(token.attrGet("start") or 1)])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "heading_open":
+            pending_heading = True
+        elif token.type in ("fence", "code_block"):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(token.content.rstrip("\n")).font.name = "Liberation Mono"
+            written.append(paragraph)
+        elif token.type == "inline":
+            paragraph = document.add_paragraph()
+            left = indent
+            if lists and tokens[index - 1].type == "paragraph_open" and _opens_item(tokens, index):
+                number = lists[-1][0]
+                marker = "–" if number is None else f"{number}."
+                if number is not None:
+                    lists[-1][0] = number + 1
+                paragraph.add_run(marker + "\u00a0")
+                left = indent + 0.6 * len(lists)
+            elif lists:
+                left = indent + 0.6 * len(lists)
+            if left:
+                paragraph.paragraph_format.left_indent = Cm(left)
+            if prefix and not written:
+                paragraph.add_run(prefix + " ")
+            _inline(paragraph, token.children, convert)
+            if pending_heading:
+                for run in paragraph.runs:
+                    run.bold = True
+                pending_heading = False
+            written.append(paragraph)
+    if not written and prefix:
+        written.append(plain(document, prefix, indent=indent))
+    return written
+
+
+def _opens_item(tokens, index: int) -> bool:
+    """The inline token is the first paragraph of a list item."""
+    return index >= 2 and tokens[index - 2].type == "list_item_open"
+
+
+def diff_runs(paragraph, runs: Iterable, convert: Convert = _same) -> None:
+    """A word diff (core/diffs.changes) as runs: inserted words underlined (and green),
+    deleted ones struck through (and red); the colours only help on screen."""
+    for change in runs:
+        run = paragraph.add_run(convert(change.text))
+        if change.op == "insert":
+            run.font.underline = True
+            run.font.color.rgb = RGBColor(0x1A, 0x6B, 0x2F)
+        elif change.op == "delete":
+            run.font.strike = True
+            run.font.color.rgb = RGBColor(0xA1, 0x1B, 0x1B)
+
+
+def table(document, head: list[str], rows: Iterable[list[str]], convert: Convert = _same):
+    grid = document.add_table(rows=1, cols=len(head))
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, head, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(convert(text)).bold = True
+    for values in rows:
+        cells = grid.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = convert(text or "")
+    return grid
+
+
+def to_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

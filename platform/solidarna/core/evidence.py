@@ -1,0 +1,88 @@
+"""Evidence (DESIGN §12): figures a capability offers for others to cite, e.g. the directory's
+"verified social enterprises per municipality", which a proposal quotes with its date.
+
+A capability registers `FigureProvider`s from its own `init_app` (`register`); a provider has a
+stable `key`, a `label` and a function `(tenant) -> [Figure]`, each figure with a stable `item`
+(what it counts within the provider: a municipality, an actor type, "all"), its label, a whole
+number and the day it holds for. Providers answer only in spaces that have their capability's
+module switched on (like every capability provider), run in the current tenant, and show only
+what a visitor of the space may see (a cited figure goes into public documents). Within a
+request each provider runs at most once (`figures` keeps its answer on `g`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g
+
+from solidarna.core.capabilities import registry
+
+EXTENSION = "solidarna.evidence"
+
+
+@dataclass(frozen=True)
+class Figure:
+    item: str
+    label: str
+    value: int
+    as_of: date
+
+
+@dataclass(frozen=True)
+class FigureProvider:
+    key: str
+    label: object
+    #: the capability whose module must be on for the provider to answer
+    capability: str
+    #: tenant -> [Figure]
+    figures: Callable[[object], list[Figure]]
+
+
+def register(app: Flask, provider: FigureProvider) -> None:
+    providers = app.extensions.setdefault(EXTENSION, {})
+    if provider.key in providers:
+        raise RuntimeError(f"figure provider {provider.key!r} registered twice")
+    providers[provider.key] = provider
+
+
+def today() -> date:
+    """The day in Belgrade: what "as of" means to the people who read the figure."""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Belgrade")
+    return datetime.now(ZoneInfo(name)).date()
+
+
+def providers(tenant) -> list[FigureProvider]:
+    """The providers that answer in this space, in registration order."""
+    known = current_app.extensions.get(EXTENSION, {})
+    caps = registry()
+    found = []
+    for provider in known.values():
+        capability = caps.capabilities.get(provider.capability)
+        if capability is not None and caps.is_enabled(capability, tenant):
+            found.append(provider)
+    return found
+
+
+def provider(tenant, key: str) -> FigureProvider | None:
+    return next((p for p in providers(tenant) if p.key == key), None)
+
+
+def figures(tenant, key: str) -> list[Figure]:
+    """The provider's figures now (once per request and space); [] for an unknown key or a
+    provider that does not answer here."""
+    found = provider(tenant, key)
+    if found is None:
+        return []
+    memo = g.setdefault("_evidence_figures", {})
+    slot = (getattr(tenant, "id", None), key)
+    if slot not in memo:
+        memo[slot] = list(found.figures(tenant))
+    return memo[slot]
+
+
+def find(tenant, key: str, item: str) -> Figure | None:
+    return next((f for f in figures(tenant, key) if f.item == item), None)
