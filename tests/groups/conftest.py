@@ -74,14 +74,15 @@ class Space:
 
     def get(self, group_id):
         with tenant_context(self.tenant.id):
-            return db.session.get(WorkingGroup, group_id)
+            # the requests committed in sessions of their own: read what they wrote
+            return db.session.get(WorkingGroup, group_id, populate_existing=True)
 
     def membership(self, group_id, user):
         with tenant_context(self.tenant.id):
             return db.session.scalar(
-                db.select(GroupMembership).where(
-                    GroupMembership.group_id == group_id, GroupMembership.user_id == user.id
-                )
+                db.select(GroupMembership)
+                .where(GroupMembership.group_id == group_id, GroupMembership.user_id == user.id)
+                .execution_options(populate_existing=True)
             )
 
 
