@@ -19,6 +19,8 @@ from solidarna.directory.relationships.services import add_relationship
 from solidarna.directory.resources.services import create_resource
 from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
+from solidarna.groups import services as group_services
+from solidarna.groups.models import GroupMembership
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
 from solidarna.proposals.models import Endorsement, Institution
@@ -81,6 +83,8 @@ PUBLIC = {
     "proposals.detail": "a proposal past its draft, its endorsers and its public timeline",
     "proposals.versions": "the complete history of a public proposal",
     "proposals.compare": "what changed between two versions of a public proposal",
+    "groups.index": "the working groups a visitor may see (public ones only)",
+    "groups.detail": "a public working group, its mandate, members and organizations",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -108,6 +112,8 @@ OBJECT_ARGS = {
     "part_code",
     "endorsement_id",
     "institution_id",
+    "group_id",
+    "member_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -242,7 +248,22 @@ class World:
                 )  # fmt: skip
                 db.session.add(endorsement)
                 db.session.flush()
+                # a public working group of the space's owner, with a member for an organization
+                group = group_services.create(
+                    {"name": f"Tajna radna grupa {tenant.slug}", "theme": "finance",
+                     "mandate": f"tajni.mandat.{tenant.slug}", "goals": "", "ends_on": None,
+                     "visibility": "public", "join_policy": "request", "parent_id": None},
+                    author,
+                )  # fmt: skip
+                group_member = GroupMembership(
+                    group_id=group.id, user_id=claimant.id, role="member", status="pending",
+                    organization_id=org.id, organization_name=org.name,
+                )  # fmt: skip
+                db.session.add(group_member)
+                db.session.flush()
                 self.objects[tenant.slug] = {
+                    "group_id": group.id,
+                    "member_id": group_member.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -279,6 +300,8 @@ class World:
             "Tajna institucija beta",
             "Tajni predlog beta",
             "tajni.clan.beta",
+            "Tajna radna grupa beta",
+            "tajni.mandat.beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

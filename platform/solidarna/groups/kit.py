@@ -75,5 +75,5 @@ def themes(tenant) -> dict:
     """{code: label} of the space's themes, in the kit's order, in the reader's language."""
     items = (tenant.taxonomies or {}).get(KEY) if tenant is not None else None
     if not items:
-        return dict(DEFAULT_THEMES)
+        return {code: str(label) for code, label in DEFAULT_THEMES.items()}
     return {item["code"]: localized(item, "name") for item in items}
