@@ -5,6 +5,7 @@ exempt, with the reason; otherwise the matrix fails and names it."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -20,7 +21,7 @@ from solidarna.directory.resources.services import create_resource
 from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
 from solidarna.groups import services as group_services
-from solidarna.groups.models import GroupMembership
+from solidarna.groups.models import GroupMeeting, GroupMembership
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
 from solidarna.proposals.models import Endorsement, Institution
@@ -114,6 +115,7 @@ OBJECT_ARGS = {
     "institution_id",
     "group_id",
     "member_id",
+    "meeting_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -259,11 +261,16 @@ class World:
                     group_id=group.id, user_id=claimant.id, role="member", status="pending",
                     organization_id=org.id, organization_name=org.name,
                 )  # fmt: skip
-                db.session.add(group_member)
+                meeting = GroupMeeting(
+                    group_id=group.id, title=f"Tajni sastanak {tenant.slug}",
+                    starts_at=datetime.now(UTC) + timedelta(days=7), place="Brus",
+                )  # fmt: skip
+                db.session.add_all([group_member, meeting])
                 db.session.flush()
                 self.objects[tenant.slug] = {
                     "group_id": group.id,
                     "member_id": group_member.id,
+                    "meeting_id": meeting.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -302,6 +309,7 @@ class World:
             "tajni.clan.beta",
             "Tajna radna grupa beta",
             "tajni.mandat.beta",
+            "Tajni sastanak beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

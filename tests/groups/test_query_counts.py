@@ -1,7 +1,10 @@
 """The list and a group's page render with the same number of SQL statements at two data
-sizes (DESIGN §9: no N+1): 5 and 120 groups; 3 and 90 members, most for organizations."""
+sizes (DESIGN §9: no N+1): 5 and 120 groups; 3 and 90 members, most for organizations, with
+1 and 30 upcoming and as many past meetings."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert
@@ -10,7 +13,7 @@ from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Organization
 from solidarna.extensions import db
-from solidarna.groups.models import GroupMembership, WorkingGroup
+from solidarna.groups.models import GroupMeeting, GroupMembership, WorkingGroup
 from tests.conftest import statements
 from tests.groups.conftest import visitor
 
@@ -78,6 +81,16 @@ def fill_group(space, members: int) -> int:
                  "organization_name": f"Org {orgs[n]}" if n % 4 else "", "role": "member",
                  "status": "active", "message": "", "created_at": now}
                 for n, uid in enumerate(ids)
+            ],
+        )  # fmt: skip
+        db.session.execute(
+            insert(GroupMeeting),
+            [
+                {"tenant_id": space.tenant.id, "group_id": gid, "title": f"Sastanak {n}",
+                 "starts_at": now + timedelta(days=n - max(1, members // 3), hours=1), "place": "Brus",
+                 "online_url": "", "agenda": "1. Dnevni red", "yes_count": 0,
+                 "maybe_count": 0, "no_count": 0, "created_at": now, "updated_at": now}
+                for n in range(2 * max(1, members // 3))
             ],
         )  # fmt: skip
         db.session.commit()

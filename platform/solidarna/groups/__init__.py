@@ -10,7 +10,7 @@ from solidarna.core.capabilities import Capability, KitKey, NavItem, register_ca
 
 def init_app(app: Flask) -> None:
     from solidarna.groups import audit, contributions, kit, models, permissions
-    from solidarna.groups.views import browse, members
+    from solidarna.groups.views import browse, meetings, members
 
     register_capability(
         app,
@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
                 "Working groups on the space's themes, where people and the organizations they "
                 "represent build capacity and work together."
             ),
-            blueprints=(browse.bp, members.bp),
+            blueprints=(browse.bp, members.bp, meetings.bp),
             nav=(NavItem("groups.index", _l("Working groups"), current=("group",), order=450),),
             kit_keys=(KitKey("taxonomies", kit.KEY, kit.validate_themes),),
             figures=contributions.group_figures,

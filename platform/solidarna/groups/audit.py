@@ -14,6 +14,11 @@ def _fields() -> dict:
     return field_labels(GroupForm)
 
 
+def _meeting_fields() -> dict:
+    return {"title": _l("Title"), "starts_at": _l("Starts at"), "ends_at": _l("Ends at"),
+            "place": _l("Place"), "online_url": _l("Online link"), "agenda": _l("Agenda")}  # fmt: skip
+
+
 ACTIONS = {
     "group.created": AuditAction(_l("%(actor)s started the working group %(target)s")),
     "group.changed": AuditAction(
@@ -40,6 +45,13 @@ ACTIONS = {
     "group.left": AuditAction(_l("%(actor)s left the working group %(target)s")),
     "group.member_removed": AuditAction(
         _l("%(actor)s took %(person)s out of the working group %(target)s")
+    ),
+    "group.meeting_scheduled": AuditAction(
+        _l("%(actor)s scheduled the meeting “%(meeting)s” of %(target)s")
+    ),
+    "group.meeting_changed": AuditAction(
+        _l("%(actor)s changed the meeting “%(meeting)s” of %(target)s: %(fields)s"),
+        fields=_meeting_fields,
     ),
     "group.role_changed": AuditAction(
         _l("%(actor)s changed the role of %(person)s in %(target)s from “%(old)s” to “%(new)s”"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField, ValidationError
+from wtforms import StringField, TextAreaField, TimeField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from solidarna.accounts.forms import REQUIRED
-from solidarna.core.forms import ChoiceField, RadioChoiceField, choices
-from solidarna.directory.fields import DayField, at_most
-from solidarna.groups.models import JOIN_POLICIES, ROLES, VISIBILITIES
+from solidarna.core.forms import WEBSITE_PATTERN, ChoiceField, RadioChoiceField, choices
+from solidarna.directory.fields import DayField, _Parsed, at_most
+from solidarna.groups.models import JOIN_POLICIES, ROLES, RSVP_ANSWERS, VISIBILITIES
 
 NONE = ""
 
@@ -136,3 +136,58 @@ class DecisionForm(FlaskForm):
     def validate_decision(self, field) -> None:
         if field.data not in ("accept", "decline"):
             raise ValidationError(_l("Choose to accept or to decline."))
+
+
+class TimeOfDayField(_Parsed, TimeField):
+    """A time of day from <input type=time> (17:30), or typed with a dot (17.30)."""
+
+    invalid = _l("Enter a time, like 17:30.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%H:%M", "%H.%M", "%H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[InputRequired(REQUIRED),
+                    Length(min=3, max=200, message=_l("Use 3 to 200 characters."))],
+        description=_l("E.g. “Second meeting: the guarantee fund”."),
+    )  # fmt: skip
+    day = DayField(_l("Day"), validators=[InputRequired(REQUIRED)])
+    starts = TimeOfDayField(
+        _l("Starts at"), validators=[InputRequired(REQUIRED)],
+        description=_l("Time in Serbia (Belgrade)."),
+    )  # fmt: skip
+    ends = TimeOfDayField(_l("Ends at"), validators=[Optional()])
+    place = StringField(
+        _l("Place"), validators=[Optional(), at_most(300)],
+        description=_l("An address or a room, e.g. “Kancelarija, Vidovdanska 12, sala 2”."),
+    )  # fmt: skip
+    online_url = StringField(
+        _l("Online link"),
+        validators=[Optional(), at_most(500), Regexp(
+            WEBSITE_PATTERN, message=_l("Enter an address that starts with https:// or http://."))],
+        description=_l("The link of the video call, when there is one."),
+    )  # fmt: skip
+    agenda = TextAreaField(
+        _l("Agenda"), validators=[Optional(), at_most(5000)],
+        description=_l("The items, e.g. as a numbered list. Markdown is allowed."),
+    )  # fmt: skip
+
+    def data_dict(self, to_utc) -> dict:
+        starts_at = to_utc(self.day.data, self.starts.data)
+        return {
+            "title": self.title.data.strip(),
+            "starts_at": starts_at,
+            "ends_at": to_utc(self.day.data, self.ends.data) if self.ends.data else None,
+            "place": (self.place.data or "").strip(),
+            "online_url": (self.online_url.data or "").strip(),
+            "agenda": (self.agenda.data or "").strip(),
+        }
+
+
+class RsvpForm(FlaskForm):
+    answer = ChoiceField(_l("Your answer"), choices=choices(RSVP_ANSWERS),
+                         validators=[InputRequired(REQUIRED)])  # fmt: skip

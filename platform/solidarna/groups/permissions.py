@@ -105,6 +105,23 @@ def can_leave_group(user, group) -> bool:
     return _status(user, group) in ("active", "pending") and _person(user)
 
 
+@predicate
+def can_answer_meeting(user, group) -> bool:
+    """Active members answer a meeting's invitation; observers read."""
+    membership = own_membership(user, group)
+    return bool(
+        membership is not None
+        and membership.status == "active"
+        and membership.role != "observer"
+        and is_member(user, group)
+    )
+
+
+can_schedule_meeting = can_manage_group.named(
+    "can_schedule_meeting", "The group's coordinators and the space's admins schedule meetings."
+)
+
+
 def may_represent(user, organization_id: int | None) -> bool:
     """Nobody represents an organization in a group unless the directory says they are its
     verified representative in this space (core/representation.py)."""
@@ -117,4 +134,6 @@ TEMPLATE_PREDICATES = (
     can_join_group,
     can_answer_invitation,
     can_leave_group,
+    can_answer_meeting,
+    can_schedule_meeting,
 )

@@ -9,11 +9,12 @@ from solidarna.core import markdown, representation
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.extensions import db
-from solidarna.groups import kit, services
+from solidarna.groups import kit, meetings, services
 from solidarna.groups.forms import AnswerForm, GroupForm, JoinForm
-from solidarna.groups.models import WorkingGroup
+from solidarna.groups.models import RSVP_ANSWERS, WorkingGroup
 from solidarna.groups.permissions import (
     can_answer_invitation,
+    can_answer_meeting,
     can_create_group,
     can_join_group,
     can_leave_group,
@@ -46,6 +47,7 @@ def detail(group_id: int):
     group = load_group(group_id)
     user = current_person()
     acting = representation.organizations_represented_by(user)
+    agenda = meetings.of_group(group, user)
     return render(
         "groups/detail.html",
         group=group,
@@ -62,6 +64,10 @@ def detail(group_id: int):
         else None,
         may_leave=can_leave_group(user, group),
         may_manage=can_manage_group(user, group),
+        agenda=agenda,
+        agenda_html={m.id: markdown.render(m.agenda) for m in agenda.upcoming if m.agenda},
+        may_answer=can_answer_meeting(user, group),
+        rsvp_answers=RSVP_ANSWERS,
     )
 
 
