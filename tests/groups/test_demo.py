@@ -39,4 +39,5 @@ def test_demo_groups_load_once_and_answer(runner, app):
     page = parse(client.get(f"/krusevac/groups/{group_id}").get_data(as_text=True))
     assert len(page.select("table.group-members tbody tr")) == 4
     assert len(page.select("table.group-organizations tbody tr")) == 3
+    assert "Drugi sastanak: lokalni garantni fond" in page.get_text()
     assert client.get("/korse/groups/").status_code == 200

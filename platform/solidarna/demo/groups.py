@@ -1,10 +1,12 @@
 """Demo working groups (fictional, like everything in the demo): in krusevac "Pristup
 finansijama" with members on behalf of the directory's organizations and a sub-group, and an
-open group on public procurement; in korse a cooperatives group. Made through the services
+open group on public procurement, and an upcoming meeting; in korse a cooperatives group. Made through the services
 (invitations accepted for the organizations the people represent), so they have audit entries
 like real ones."""
 
 from __future__ import annotations
+
+from datetime import time, timedelta
 
 from flask import current_app, g
 from sqlalchemy import func, select
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 from solidarna.accounts.models import User
 from solidarna.directory.organizations.models import Organization, Representative
 from solidarna.extensions import db
-from solidarna.groups import services
+from solidarna.groups import meetings, services
 from solidarna.groups.models import WorkingGroup
 
 FICTIONAL = "*Demo grupa: izmišljena, za upoznavanje sa platformom.*"
@@ -108,5 +110,16 @@ def _load(slug: str, plan: list) -> int:
                 continue
             services.invite(group, person, role, lead)
             services.answer_invitation(group, person, True, org.id if org else None)
+    if slug == "krusevac":
+        group = made["Pristup finansijama"]
+        day = services.today() + timedelta(days=10)
+        meetings.schedule(
+            group,
+            {"title": "Drugi sastanak: lokalni garantni fond", "place": "Kancelarija, sala 2",
+             "starts_at": meetings.to_utc(day, time(17, 30)),
+             "ends_at": meetings.to_utc(day, time(19, 0)), "online_url": "",
+             "agenda": "1. Pregled izvora finansiranja\n2. Predlog garantnog fonda\n3. Razno"},
+            users["jelena@example.org"],
+        )  # fmt: skip
     db.session.flush()  # inside the space (the caller commits)
     return len(made)
