@@ -5,6 +5,7 @@ exempt, with the reason; otherwise the matrix fails and names it."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,6 +20,8 @@ from solidarna.directory.relationships.services import add_relationship
 from solidarna.directory.resources.services import create_resource
 from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
+from solidarna.groups import services as group_services
+from solidarna.groups.models import GroupMeeting, GroupMembership
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
 from solidarna.proposals.amendments import Amendment
@@ -89,6 +92,8 @@ PUBLIC = {
     "proposal_documents.print_view": "a public proposal as a legal act, for print",
     "proposal_documents.docx": "a public proposal as a legal act, the DOCX people hand over",
     "proposal_documents.redline": "the changes between two versions of a public proposal, DOCX",
+    "groups.index": "the working groups a visitor may see (public ones only)",
+    "groups.detail": "a public working group, its mandate, members and organizations",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -119,6 +124,9 @@ OBJECT_ARGS = {
     "amendment_id",
     "coauthor_id",
     "evidence_id",
+    "group_id",
+    "member_id",
+    "meeting_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -270,9 +278,29 @@ class World:
                 )  # fmt: skip
                 db.session.add(figure)
                 db.session.flush()
+                # a public working group of the space's owner, with a member for an organization
+                group = group_services.create(
+                    {"name": f"Tajna radna grupa {tenant.slug}", "theme": "finance",
+                     "mandate": f"tajni.mandat.{tenant.slug}", "goals": "", "ends_on": None,
+                     "visibility": "public", "join_policy": "request", "parent_id": None},
+                    author,
+                )  # fmt: skip
+                group_member = GroupMembership(
+                    group_id=group.id, user_id=claimant.id, role="member", status="pending",
+                    organization_id=org.id, organization_name=org.name,
+                )  # fmt: skip
+                meeting = GroupMeeting(
+                    group_id=group.id, title=f"Tajni sastanak {tenant.slug}",
+                    starts_at=datetime.now(UTC) + timedelta(days=7), place="Brus",
+                )  # fmt: skip
+                db.session.add_all([group_member, meeting])
+                db.session.flush()
                 self.objects[tenant.slug] = {
                     "amendment_id": amendment.id,
                     "coauthor_id": coauthor.id,
+                    "group_id": group.id,
+                    "member_id": group_member.id,
+                    "meeting_id": meeting.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -312,6 +340,9 @@ class World:
             "tajni.clan.beta",
             "tajni.amandman.beta",
             "Tajna brojka beta",
+            "Tajna radna grupa beta",
+            "tajni.mandat.beta",
+            "Tajni sastanak beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

@@ -37,6 +37,7 @@ class Demo:
     category: int
     thread: int
     reset_path: str
+    group: int  # a working group with members for organizations and a meeting ahead
 
 
 def load_demo(live_server) -> Demo:
@@ -52,6 +53,7 @@ def load_demo(live_server) -> Demo:
     from solidarna.discussions import services as ds
     from solidarna.discussions.models import Category, Thread
     from solidarna.extensions import db
+    from solidarna.groups.models import WorkingGroup
     from solidarna.tenants import services as ts
     from solidarna.tenants.models import Membership, Tenant
 
@@ -86,6 +88,9 @@ def load_demo(live_server) -> Demo:
                 or db.session.scalar(select(Category.id).order_by(Category.id)),
                 thread=thread.id,
                 reset_path=f"/auth/reset/{make_reset_token(users['nikola@example.org'])}",
+                group=db.session.scalar(
+                    select(WorkingGroup.id).where(WorkingGroup.name == "Pristup finansijama")
+                ),
             )
             db.session.commit()
         db.session.remove()
@@ -120,6 +125,8 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("discussions", f"{s}/discussions/"),
             ("category", f"{s}/discussions/c/{demo.category}"),
             ("thread", f"{s}/discussions/t/{demo.thread}"),
+            ("working groups", f"{s}/groups/"),
+            ("working group", f"{s}/groups/{demo.group}"),
             ("not found", "/nema-takve-stranice/"),
             ("not found in a space", f"{s}/directory/999999"),
         ]
@@ -132,6 +139,7 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("discussions", f"{s}/discussions/"),
             ("thread with the reply form", f"{s}/discussions/t/{demo.thread}"),
             ("new thread", f"{s}/discussions/c/{demo.category}/new"),
+            ("working group with the answer form", f"{s}/groups/{demo.group}"),
             ("notifications", "/notifications/"),
             ("notification settings", "/notifications/settings"),
             ("profile", "/auth/profile"),
@@ -156,6 +164,9 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("discussion moderation", f"{s}/discussions/moderation"),
             ("resource edit", f"{s}/resources/{demo.resource}/edit"),
             ("practice edit", f"{s}/practices/{demo.practice}/edit"),
+            ("start a working group", f"{s}/groups/new"),
+            ("working group's members", f"{s}/groups/{demo.group}/members"),
+            ("schedule a meeting", f"{s}/groups/{demo.group}/meetings/new"),
         ]
     if viewer == "platform admin":
         return [

@@ -13,6 +13,7 @@ from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.demo.directory import load_directory
 from solidarna.demo.discussions import load_discussions
+from solidarna.demo.groups import load_groups
 from solidarna.demo.proposals import load_proposals
 from solidarna.extensions import db
 from solidarna.tenants.cli import create_from_kit
@@ -86,7 +87,7 @@ ROLE_NOTES = {
 
 def load() -> dict[str, int]:
     created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0, "discussions": 0,
-               "proposals": 0}  # fmt: skip
+               "proposals": 0, "groups": 0}  # fmt: skip
     users = {}
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
@@ -125,6 +126,8 @@ def load() -> dict[str, int]:
             created["discussions"] += load_discussions(tenant)
             if "proposals" in (tenant.modules or []):
                 created["proposals"] += load_proposals(tenant)
+            if "groups" in (tenant.modules or []):
+                created["groups"] += load_groups(tenant)
     db.session.commit()
     return created
 

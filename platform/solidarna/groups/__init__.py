@@ -1,0 +1,40 @@
+"""Working groups capability: groups on the space's themes where people — each optionally on
+behalf of an organization they represent — build capacity and work together; joining by the
+group's policy, coordinators deciding on members, the group's discussion and sub-groups."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+
+
+def init_app(app: Flask) -> None:
+    from solidarna.groups import audit, contributions, kit, models, permissions
+    from solidarna.groups.views import browse, meetings, members
+
+    register_capability(
+        app,
+        Capability(
+            name="groups",
+            module="groups",
+            label=_l("Working groups"),
+            description=_l(
+                "Working groups on the space's themes, where people and the organizations they "
+                "represent build capacity and work together."
+            ),
+            blueprints=(browse.bp, members.bp, meetings.bp),
+            nav=(NavItem("groups.index", _l("Working groups"), current=("group",), order=450),),
+            kit_keys=(KitKey("taxonomies", kit.KEY, kit.validate_themes),),
+            figures=contributions.group_figures,
+            activity=contributions.new_groups,
+            subjects=(contributions.GROUP_SUBJECT,),
+            predicates=permissions.TEMPLATE_PREDICATES,
+            audit_actions=audit.ACTIONS,
+            # visitors' pages served whole from the shared cache (core/pagecache.py)
+            cacheable=("groups.index", "groups.detail"),
+        ),
+    )
+
+    @app.context_processor
+    def group_labels() -> dict:
+        return {"gm": models}

@@ -1,0 +1,60 @@
+"""What the audit log says about working groups (core/audit_text.py). The organization a
+person represents, when there is one, is shown beside the sentence."""
+
+from flask_babel import lazy_gettext as _l
+
+from solidarna.core.audit_text import AuditAction
+from solidarna.groups.models import ROLES
+
+
+def _fields() -> dict:
+    from solidarna.core.forms import field_labels
+    from solidarna.groups.forms import GroupForm
+
+    return field_labels(GroupForm)
+
+
+def _meeting_fields() -> dict:
+    return {"title": _l("Title"), "starts_at": _l("Starts at"), "ends_at": _l("Ends at"),
+            "place": _l("Place"), "online_url": _l("Online link"), "agenda": _l("Agenda")}  # fmt: skip
+
+
+ACTIONS = {
+    "group.created": AuditAction(_l("%(actor)s started the working group %(target)s")),
+    "group.changed": AuditAction(
+        _l("%(actor)s changed the working group %(target)s: %(fields)s"), fields=_fields
+    ),
+    "group.joined": AuditAction(_l("%(actor)s joined the working group %(target)s")),
+    "group.join_requested": AuditAction(_l("%(actor)s asked to join the working group %(target)s")),
+    "group.invited": AuditAction(
+        _l("%(actor)s invited %(person)s to the working group %(target)s as %(role)s"),
+        values={"role": ROLES},
+    ),
+    "group.invitation_accepted": AuditAction(
+        _l("%(actor)s accepted the invitation to the working group %(target)s")
+    ),
+    "group.invitation_declined": AuditAction(
+        _l("%(actor)s declined the invitation to the working group %(target)s")
+    ),
+    "group.request_approved": AuditAction(
+        _l("%(actor)s accepted %(person)s into the working group %(target)s")
+    ),
+    "group.request_declined": AuditAction(
+        _l("%(actor)s declined the request of %(person)s to join the working group %(target)s")
+    ),
+    "group.left": AuditAction(_l("%(actor)s left the working group %(target)s")),
+    "group.member_removed": AuditAction(
+        _l("%(actor)s took %(person)s out of the working group %(target)s")
+    ),
+    "group.meeting_scheduled": AuditAction(
+        _l("%(actor)s scheduled the meeting “%(meeting)s” of %(target)s")
+    ),
+    "group.meeting_changed": AuditAction(
+        _l("%(actor)s changed the meeting “%(meeting)s” of %(target)s: %(fields)s"),
+        fields=_meeting_fields,
+    ),
+    "group.role_changed": AuditAction(
+        _l("%(actor)s changed the role of %(person)s in %(target)s from “%(old)s” to “%(new)s”"),
+        values={"old": ROLES, "new": ROLES},
+    ),
+}

@@ -1,0 +1,141 @@
+"""A group's meetings: scheduling and changing one (the day and time typed in Europe/Belgrade,
+stored in UTC; a place, an online link or both; an agenda in markdown), the members' answers
+(coming, maybe, not coming) and the upcoming and past meetings of a group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from solidarna.core import audit
+from solidarna.core.models import utcnow
+from solidarna.extensions import db
+from solidarna.groups.models import RSVP_ANSWERS, GroupMeeting, MeetingRsvp, WorkingGroup
+from solidarna.groups.services import GroupError
+
+PAST_SHOWN = 10
+FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "agenda")
+
+
+def zone() -> ZoneInfo:
+    name = "Europe/Belgrade"
+    if has_app_context():
+        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", name)
+    return ZoneInfo(name)
+
+
+def to_utc(day: date, at: time) -> datetime:
+    """A day and time typed in Belgrade as a moment in UTC (a time that does not exist on the
+    day the clocks go forward is taken as the same time after the change, like a wall clock)."""
+    local = datetime.combine(day, at, tzinfo=zone())
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def local_parts(moment: datetime | None) -> tuple[date | None, time | None]:
+    if moment is None:
+        return None, None
+    local = moment.astimezone(zone())
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
+def check(data: dict, meeting: GroupMeeting | None) -> None:
+    """A new meeting (or a moved one) lies ahead; it ends after it starts; it has a place or a
+    link."""
+    now = utcnow()
+    moved = meeting is None or meeting.starts_at != data["starts_at"]
+    if moved and data["starts_at"] < now:
+        raise GroupError(_l("A meeting is scheduled ahead: this time has passed."), "day")
+    if data.get("ends_at") is not None and data["ends_at"] <= data["starts_at"]:
+        raise GroupError(_l("The meeting ends after it starts."), "ends")
+    if data.get("ends_at") is not None and data["ends_at"] - data["starts_at"] > timedelta(days=3):
+        raise GroupError(_l("A meeting lasts at most three days."), "ends")
+    if not data.get("place") and not data.get("online_url"):
+        raise GroupError(_l("Give a place, an online link or both."), "place")
+
+
+def schedule(group: WorkingGroup, data: dict, by) -> GroupMeeting:
+    check(data, None)
+    meeting = GroupMeeting(group_id=group.id, created_by_id=by.id)
+    for name in FIELDS:
+        setattr(meeting, name, data.get(name))
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record("group.meeting_scheduled", target=group, meeting=meeting.title)
+    return meeting
+
+
+def change(group: WorkingGroup, meeting: GroupMeeting, data: dict) -> list[str]:
+    check(data, meeting)
+    changed = [name for name in FIELDS if getattr(meeting, name) != data.get(name)]
+    for name in changed:
+        setattr(meeting, name, data.get(name))
+    if changed:
+        audit.record("group.meeting_changed", target=group, meeting=meeting.title, fields=changed)
+    return changed
+
+
+def answer(meeting: GroupMeeting, user, value: str) -> None:
+    """The person's answer to an upcoming meeting (changed as often as they like)."""
+    if value not in RSVP_ANSWERS:
+        raise GroupError(_l("Answer coming, maybe or not coming."), "answer")
+    if meeting.starts_at < utcnow():
+        raise GroupError(_l("The meeting has taken place: answers are closed."), status=409)
+    rsvp = db.session.scalar(
+        select(MeetingRsvp).where(
+            MeetingRsvp.meeting_id == meeting.id, MeetingRsvp.user_id == user.id
+        )
+    )
+    if rsvp is not None:
+        if rsvp.answer == value:
+            return
+        setattr(
+            meeting, f"{rsvp.answer}_count", max(0, getattr(meeting, f"{rsvp.answer}_count") - 1)
+        )
+        rsvp.answer = value
+        rsvp.answered_at = utcnow()
+    else:
+        db.session.add(MeetingRsvp(meeting_id=meeting.id, user_id=user.id, answer=value))
+    setattr(meeting, f"{value}_count", getattr(meeting, f"{value}_count") + 1)
+
+
+@dataclass
+class Agenda:
+    upcoming: list
+    past: list
+    #: {meeting id: the viewer's answer}
+    mine: dict
+
+
+def of_group(group: WorkingGroup, user) -> Agenda:
+    now = utcnow()
+    upcoming = list(
+        db.session.scalars(
+            select(GroupMeeting)
+            .where(GroupMeeting.group_id == group.id, GroupMeeting.starts_at >= now)
+            .order_by(GroupMeeting.starts_at)
+        )
+    )
+    past = list(
+        db.session.scalars(
+            select(GroupMeeting)
+            .where(GroupMeeting.group_id == group.id, GroupMeeting.starts_at < now)
+            .order_by(GroupMeeting.starts_at.desc())
+            .limit(PAST_SHOWN)
+        )
+    )
+    mine = {}
+    if upcoming and user is not None and user.is_authenticated:
+        mine = dict(
+            db.session.execute(
+                select(MeetingRsvp.meeting_id, MeetingRsvp.answer).where(
+                    MeetingRsvp.user_id == user.id,
+                    MeetingRsvp.meeting_id.in_([m.id for m in upcoming]),
+                )
+            ).all()
+        )
+    return Agenda(upcoming, past, mine)

@@ -1,0 +1,112 @@
+"""The list of working groups, a group's page, and starting or changing a group."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from solidarna.core import markdown, representation
+from solidarna.core.permissions import current_person, require
+from solidarna.core.rendering import render
+from solidarna.extensions import db
+from solidarna.groups import kit, meetings, services
+from solidarna.groups.forms import AnswerForm, GroupForm, JoinForm
+from solidarna.groups.models import RSVP_ANSWERS, WorkingGroup
+from solidarna.groups.permissions import (
+    can_answer_invitation,
+    can_answer_meeting,
+    can_create_group,
+    can_join_group,
+    can_leave_group,
+    can_manage_group,
+    own_membership,
+)
+from solidarna.groups.views.common import load_group, show_error
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("groups", __name__, url_prefix="/groups")
+
+
+@bp.get("/")
+def index():
+    filters = services.GroupFilters.from_args(request.args)
+    user = current_person()
+    themes = kit.themes(g.tenant)
+    return render(
+        "groups/index.html",
+        block="results",
+        filters=filters,
+        themes=themes,
+        page=services.search(filters, user),
+        theme_facet=services.theme_facet(filters, user, themes),
+    )
+
+
+@bp.get("/<int:group_id>")
+def detail(group_id: int):
+    group = load_group(group_id)
+    user = current_person()
+    acting = representation.organizations_represented_by(user)
+    agenda = meetings.of_group(group, user)
+    return render(
+        "groups/detail.html",
+        group=group,
+        themes=kit.themes(g.tenant),
+        mandate=markdown.render(group.mandate),
+        goals=markdown.render(group.goals),
+        roster=services.roster(group),
+        children=services.sub_groups(group, user) if group.parent_id is None else [],
+        mine=own_membership(user, group),
+        ended=group.has_ended(services.today()),
+        join_form=JoinForm(organizations=acting) if can_join_group(user, group) else None,
+        answer_form=AnswerForm(organizations=acting)
+        if can_answer_invitation(user, group)
+        else None,
+        may_leave=can_leave_group(user, group),
+        may_manage=can_manage_group(user, group),
+        agenda=agenda,
+        agenda_html={m.id: markdown.render(m.agenda) for m in agenda.upcoming if m.agenda},
+        may_answer=can_answer_meeting(user, group),
+        rsvp_answers=RSVP_ANSWERS,
+    )
+
+
+def _form_page(form, group=None, status=200):
+    return render("groups/form.html", form=form, group=group, status=status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(can_create_group)
+def create():
+    user = current_person()
+    form = GroupForm(themes=kit.themes(g.tenant), parents=services.possible_parents(user))
+    if not form.is_submitted() and request.args.get("parent", "").isdigit():
+        form.parent_id.data = request.args["parent"]
+    if form.validate_on_submit():
+        try:
+            group = services.create(form.data_dict(), user)
+        except services.GroupError as error:
+            return show_error(form, error, "name") or _form_page(form, status=422)
+        db.session.commit()
+        flash(_("The working group is started. You are its first coordinator."), "success")
+        return redirect(url_for("groups.detail", group_id=group.id), 303)
+    return _form_page(form, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
+@require(can_manage_group, obj=load_group)
+def edit(group: WorkingGroup):
+    user = current_person()
+    themes = kit.themes(g.tenant)
+    if group.theme not in themes:  # a theme the kit no longer names stays choosable here
+        themes = {**themes, group.theme: group.theme}
+    form = GroupForm(obj=group, themes=themes, parents=services.possible_parents(user, group))
+    if form.validate_on_submit():
+        try:
+            changed = services.update(group, form.data_dict())
+        except services.GroupError as error:
+            return show_error(form, error, "name") or _form_page(form, group, 422)
+        db.session.commit()
+        flash(_("The changes are saved.") if changed else _("Nothing was changed."), "success")
+        return redirect(url_for("groups.detail", group_id=group.id), 303)
+    return _form_page(form, group, status=422 if form.errors else 200)

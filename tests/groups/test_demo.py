@@ -1,0 +1,43 @@
+"""The demo's working groups: in krusevac "Pristup finansijama" with members on behalf of the
+directory's organizations and a sub-group; their pages answer."""
+
+from __future__ import annotations
+
+from solidarna.core.tenancy import tenant_context
+from solidarna.extensions import db
+from solidarna.groups.models import GroupMembership, WorkingGroup
+from solidarna.tenants.models import Tenant
+from tests.conftest import parse
+from tests.groups.conftest import visitor
+
+
+def test_demo_groups_load_once_and_answer(runner, app):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "4 new groups" in first.output
+    assert "0 new groups" in runner.invoke(args=["demo", "load"]).output
+    tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == "krusevac"))
+    with tenant_context(tenant.id):
+        group = db.session.scalar(
+            db.select(WorkingGroup).where(WorkingGroup.name == "Pristup finansijama")
+        )
+        represented = db.session.scalars(
+            db.select(GroupMembership.organization_name).where(
+                GroupMembership.group_id == group.id, GroupMembership.organization_id.is_not(None)
+            )
+        ).all()
+        group_id, members = group.id, group.member_count
+    assert members == 4
+    assert sorted(represented) == [
+        "Regionalna razvojna agencija Rasina (demo)", "Udruženje Ruke za Kruševac",
+        "Zadruga Rasinski med",
+    ]  # fmt: skip
+    client = visitor(app)
+    listing = client.get("/krusevac/groups/").get_data(as_text=True)
+    assert "Pristup finansijama" in listing and "Javne nabavke" in listing
+    assert "Mikrokrediti za zadruge" not in listing  # for the space's members only
+    page = parse(client.get(f"/krusevac/groups/{group_id}").get_data(as_text=True))
+    assert len(page.select("table.group-members tbody tr")) == 4
+    assert len(page.select("table.group-organizations tbody tr")) == 3
+    assert "Drugi sastanak: lokalni garantni fond" in page.get_text()
+    assert client.get("/korse/groups/").status_code == 200

@@ -1,0 +1,140 @@
+"""The list and a group's page render with the same number of SQL statements at two data
+sizes (DESIGN §9: no N+1): 5 and 120 groups; 3 and 90 members, most for organizations, with
+1 and 30 upcoming and as many past meetings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from solidarna.core.models import utcnow
+from solidarna.core.tenancy import tenant_context
+from solidarna.directory.organizations.models import Organization
+from solidarna.extensions import db
+from solidarna.groups.models import GroupMeeting, GroupMembership, WorkingGroup
+from tests.conftest import statements
+from tests.groups.conftest import visitor
+
+CEILING = 24
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(app):
+    app.config["PAGE_CACHE"] = False  # the render's statements, not the cache's one
+
+
+def fill_list(space, count: int, parent: int) -> None:
+    now = utcnow()
+    with tenant_context(space.tenant.id):
+        db.session.execute(
+            insert(WorkingGroup),
+            [
+                {"tenant_id": space.tenant.id, "name": f"Grupa {n}", "theme": "finance",
+                 "mandate": "Mandat.", "goals": "", "visibility": "public",
+                 "join_policy": "open", "parent_id": parent if n % 3 == 0 else None,
+                 "member_count": 1, "search_text": f"grupa {n}", "created_at": now,
+                 "updated_at": now}
+                for n in range(count)
+            ],
+        )  # fmt: skip
+        db.session.commit()
+
+
+def fill_group(space, members: int) -> int:
+    gid = space.group(name=f"Grupa sa {members}")
+    now = utcnow()
+    with tenant_context(space.tenant.id):
+        db.session.execute(
+            insert(Organization),
+            [
+                {"tenant_id": space.tenant.id, "name": f"Org {gid}-{n}", "legal_form": "association",
+                 "actor_type": "association", "municipality": ("Brus", "Trstenik")[n % 2],
+                 "district_iso": "RS-19", "moderation": "verified", "se_status": "no",
+                 "status": "active", "source": "office", "field_visibility": {},
+                 "created_at": now, "updated_at": now}
+                for n in range(members)
+            ],
+        )  # fmt: skip
+        orgs = db.session.scalars(
+            db.select(Organization.id).where(Organization.name.like(f"Org {gid}-%"))
+        ).all()
+        users = []
+        for n in range(members):
+            users.append(
+                {"email": f"g{gid}u{n}@example.org", "name": f"Osoba {n}", "locale": "en",
+                 "password_hash": "", "created_at": now, "updated_at": now}
+            )  # fmt: skip
+    from solidarna.accounts.models import User
+
+    db.session.execute(insert(User), users)
+    ids = db.session.scalars(
+        db.select(User.id).where(User.email.like(f"g{gid}u%@example.org"))
+    ).all()
+    with tenant_context(space.tenant.id):
+        db.session.execute(
+            insert(GroupMembership),
+            [
+                {"tenant_id": space.tenant.id, "group_id": gid, "user_id": uid,
+                 "organization_id": orgs[n] if n % 4 else None,
+                 "organization_name": f"Org {orgs[n]}" if n % 4 else "", "role": "member",
+                 "status": "active", "message": "", "created_at": now}
+                for n, uid in enumerate(ids)
+            ],
+        )  # fmt: skip
+        db.session.execute(
+            insert(GroupMeeting),
+            [
+                {"tenant_id": space.tenant.id, "group_id": gid, "title": f"Sastanak {n}",
+                 "starts_at": now + timedelta(days=n - max(1, members // 3), hours=1), "place": "Brus",
+                 "online_url": "", "agenda": "1. Dnevni red", "yes_count": 0,
+                 "maybe_count": 0, "no_count": 0, "created_at": now, "updated_at": now}
+                for n in range(2 * max(1, members // 3))
+            ],
+        )  # fmt: skip
+        db.session.commit()
+    return gid
+
+
+def count(app, url: str, login: str | None) -> int:
+    client = visitor(app)
+    if login:
+        client.login(login)
+    assert client.get(url).status_code == 200  # warm up
+    with statements(db.engine) as seen:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(seen)
+
+
+@pytest.mark.parametrize("login", [None, "member@example.org", "owner@example.org"])
+def test_list_statements_do_not_grow_with_groups(space, login):
+    parent = space.group(name="Roditeljska grupa")
+    fill_list(space, 5, parent)
+    small = count(space.app, "/alfa/groups/", login)
+    fill_list(space, 120, parent)
+    large = count(space.app, "/alfa/groups/", login)
+    filtered = count(space.app, "/alfa/groups/?q=grupa&theme=finance&mine=1", login)
+    assert small == large <= CEILING and filtered <= CEILING
+
+
+@pytest.mark.parametrize("login", [None, "rep1@example.org", "coord@example.org"])
+def test_group_page_statements_do_not_grow_with_members(space, login):
+    small = fill_group(space, 3)
+    large = fill_group(space, 90)
+    assert (
+        count(space.app, f"/alfa/groups/{small}", login)
+        == count(space.app, f"/alfa/groups/{large}", login)
+        <= CEILING
+    )
+
+
+def test_members_page_statements_do_not_grow_with_members(space):
+    small = fill_group(space, 3)
+    large = fill_group(space, 90)
+    assert (
+        count(space.app, f"/alfa/groups/{small}/members", "owner@example.org")
+        == count(space.app, f"/alfa/groups/{large}/members", "owner@example.org")
+        <= CEILING
+    )
