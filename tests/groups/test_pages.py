@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
@@ -219,7 +220,7 @@ name_en = "Housing"
         bad = kit_text.replace('code = "housing"', 'code = "Housing!"') + (
             '\n[[taxonomies.group_themes]]\ncode = "x1"\nname = ""\nextra = 1\n'
         )
-        with pytest.raises(KitError) as error:
+        with pytest.raises(KitError) as error, force_locale("en"):
             parse_kit(bad, "proba.toml")
         message = str(error.value)
         assert "proba.toml: taxonomies.group_themes: item 1 needs a code" in message
