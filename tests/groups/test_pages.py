@@ -220,9 +220,10 @@ name_en = "Housing"
         bad = kit_text.replace('code = "housing"', 'code = "Housing!"') + (
             '\n[[taxonomies.group_themes]]\ncode = "x1"\nname = ""\nextra = 1\n'
         )
-        with pytest.raises(KitError) as error, force_locale("en"):
-            parse_kit(bad, "proba.toml")
-        message = str(error.value)
+        with force_locale("en"):
+            with pytest.raises(KitError) as error:
+                parse_kit(bad, "proba.toml")
+            message = str(error.value)
         assert "proba.toml: taxonomies.group_themes: item 1 needs a code" in message
         assert "'extra'" in message
         assert "item 2: name must be a text" in message
