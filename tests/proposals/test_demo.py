@@ -9,7 +9,7 @@ from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.proposals.models import Proposal
 from solidarna.tenants.models import Tenant
-from tests.conftest import parse
+from tests.conftest import Client, parse
 from tests.proposals.conftest import visitor
 
 
@@ -31,6 +31,13 @@ def test_demo_proposals_load_once_and_answer(runner, app):
     assert client.get("/krusevac/proposals/").status_code == 200
     page = client.get(f"/krusevac/proposals/{local.id}").get_data(as_text=True)
     assert "Subvencije za zapošljavanje" in page and "Article 3." in page
+    # In Cyrillic the labels come from the Cyrillic catalog; the chapters' Roman numerals stay
+    # Latin letters (they are numbers, not words to transliterate).
+    cyrillic = Client(app)
+    cyrillic.raw._client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sr-Cyrl"
+    text = parse(cyrillic.get(f"/krusevac/proposals/{local.id}").get_data(as_text=True))
+    chapters = [h.get_text(" ", strip=True) for h in text.select("h3.part-label")]
+    assert chapters and chapters[0].startswith("Глава I ") and chapters[1].startswith("Глава II ")
     korse = parse(client.get(f"/korse/proposals/{national.id}").get_data(as_text=True))
     assert len(korse.select("table.endorsers tbody tr")) == 3
     # the member's edit of article 4 (the version before the accepted amendment)
