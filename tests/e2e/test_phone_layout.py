@@ -17,7 +17,14 @@ PAGES = [
     "/krusevac/directory/",
     "/krusevac/discussions/",
     "/krusevac/ecosystem/",
+    "/krusevac/proposals/",
+    "/krusevac/groups/",
 ]
+# and the first proposals and working groups linked from their lists (pages with wide tables)
+LINKED = {
+    "/krusevac/proposals/": "main a[href^='/krusevac/proposals/']",
+    "/krusevac/groups/": "main a[href^='/krusevac/groups/']",
+}
 
 
 @pytest.fixture
@@ -41,9 +48,18 @@ def test_phone_header_is_small_and_its_menu_opens_the_navigation(
     demo, live_server, new_context, javascript
 ):
     page = new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
+    paths = list(PAGES)
     for path in PAGES:
         page.goto(path)
         assert header_height(page) <= 0.15 * PHONE["height"], (path, header_height(page))
+        assert page_width(page) <= PHONE["width"], (path, page_width(page))
+        if path in LINKED:
+            hrefs = page.eval_on_selector_all(
+                LINKED[path], "links => links.map(a => a.getAttribute('href'))"
+            )
+            paths += [h for h in hrefs if h.rstrip("/").split("/")[-1].isdigit()][:4]
+    for path in paths[len(PAGES) :]:
+        page.goto(path)
         assert page_width(page) <= PHONE["width"], (path, page_width(page))
     page.goto("/krusevac/")
     menu = page.locator("[data-site-menu]")
