@@ -514,3 +514,15 @@ def declare_notification_kinds(app, kinds: dict) -> None:
     if missing:
         name = "tests:" + ",".join(sorted(missing))
         register_capability(app, Capability(name=name, label=name, notification_kinds=missing))
+
+
+def verified_organization(name, actor_type, municipality):
+    """A verified directory entry entered by the office (inside a tenant context): the
+    organization a representative acts for in the proposals' and groups' tests."""
+    from solidarna.directory.organizations.services import create_organization
+
+    return create_organization(
+        {"name": name, "legal_form": "cooperative" if actor_type == "cooperative" else "association",
+         "actor_type": actor_type, "municipality": municipality},
+        {}, None, source="office", moderation="verified",
+    )  # fmt: skip

@@ -11,11 +11,10 @@ import pytest
 
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Representative
-from solidarna.directory.organizations.services import create_organization
 from solidarna.extensions import db
 from solidarna.proposals import services, text
 from solidarna.proposals.models import Institution, Proposal
-from tests.conftest import Client
+from tests.conftest import Client, verified_organization
 
 
 def visitor(app) -> Client:
@@ -67,14 +66,6 @@ class Space:
             return db.session.get(Proposal, proposal_id)
 
 
-def _org(name, actor_type, municipality):
-    return create_organization(
-        {"name": name, "legal_form": "cooperative" if actor_type == "cooperative" else "association",
-         "actor_type": actor_type, "municipality": municipality},
-        {}, None, source="office", moderation="verified",
-    )  # fmt: skip
-
-
 @pytest.fixture
 def space(app, make_user, make_tenant):
     people = {
@@ -91,8 +82,8 @@ def space(app, make_user, make_tenant):
                  people["rep2"]: "member", people["member"]: "member"},
     )  # fmt: skip
     with app.test_request_context(), tenant_context(tenant.id):
-        org1 = _org("Zadruga Rasinski med", "cooperative", "Kruševac")
-        org2 = _org("Udruženje Ruke", "association", "Trstenik")
+        org1 = verified_organization("Zadruga Rasinski med", "cooperative", "Kruševac")
+        org2 = verified_organization("Udruženje Ruke", "association", "Trstenik")
         db.session.add_all([
             Representative(organization_id=org1.id, user_id=people["rep1"].id, status="active"),
             Representative(organization_id=org2.id, user_id=people["rep2"].id, status="active"),
