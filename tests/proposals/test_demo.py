@@ -28,7 +28,11 @@ def test_demo_proposals_load_once_and_answer(runner, app):
     assert (local.state, local.kind) == ("consultation", "local_decision")
     assert (national.state, national.endorsement_count) == ("submitted", 3)
     client = visitor(app)
-    assert client.get("/krusevac/proposals/").status_code == 200
+    listing = client.get("/krusevac/proposals/")
+    assert listing.status_code == 200
+    # the English interface names the space in English (the kit's name_en), as every page does
+    title = parse(listing.get_data(as_text=True)).title.get_text()
+    assert "Office for the Development of Social Entrepreneurship Kruševac" in title
     page = client.get(f"/krusevac/proposals/{local.id}").get_data(as_text=True)
     assert "Subvencije za zapošljavanje" in page and "Article 3." in page
     # In Cyrillic the labels come from the Cyrillic catalog; the chapters' Roman numerals stay
