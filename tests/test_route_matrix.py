@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from solidarna import create_app
-from solidarna.core import pagecache
+from solidarna.core import pagecache, storage
+from solidarna.core.links import Link
 from solidarna.core.jobs import Job
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Representative
@@ -20,6 +21,7 @@ from solidarna.directory.relationships.services import add_relationship
 from solidarna.directory.resources.services import create_resource
 from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
+from solidarna.groups import documents as group_documents
 from solidarna.groups import services as group_services
 from solidarna.groups.models import GroupMeeting, GroupMembership
 from solidarna.proposals import services as proposal_services
@@ -94,6 +96,9 @@ PUBLIC = {
     "proposal_documents.redline": "the changes between two versions of a public proposal, DOCX",
     "groups.index": "the working groups a visitor may see (public ones only)",
     "groups.detail": "a public working group, its mandate, members and organizations",
+    "group_documents.index": "a public group's documents (a private group's answer 404)",
+    "group_documents.show": "a document of a public group and its versions",
+    "group_documents.download": "a file of a public group's document, through the group's rules",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -127,6 +132,8 @@ OBJECT_ARGS = {
     "group_id",
     "member_id",
     "meeting_id",
+    "document_id",
+    "version_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -295,12 +302,25 @@ class World:
                 )  # fmt: skip
                 db.session.add_all([group_member, meeting])
                 db.session.flush()
+                # a document of the group (a PDF), and the group working on the proposal
+                pdf = storage.Checked(b"%PDF-1.4\n%%EOF\n", "pdf", f"tajni.fajl.{tenant.slug}.pdf")
+                document = group_documents.add(
+                    group, f"Tajni dokument {tenant.slug}", "", pdf, author
+                )
+                version = group_documents.versions(document)[0]
+                db.session.add(
+                    Link(from_type="group", from_id=group.id, relation="works_on",
+                         to_type="proposal", to_id=proposal.id)
+                )  # fmt: skip
+                db.session.flush()
                 self.objects[tenant.slug] = {
                     "amendment_id": amendment.id,
                     "coauthor_id": coauthor.id,
                     "group_id": group.id,
                     "member_id": group_member.id,
                     "meeting_id": meeting.id,
+                    "document_id": document.id,
+                    "version_id": version.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -343,6 +363,8 @@ class World:
             "Tajna radna grupa beta",
             "tajni.mandat.beta",
             "Tajni sastanak beta",
+            "Tajni dokument beta",
+            "tajni.fajl.beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

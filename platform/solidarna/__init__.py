@@ -57,10 +57,12 @@ def create_app(config: dict | str | None = None) -> Flask:
         errors,
         fragments,
         i18n,
+        links,
         mail,
         notifications,
         rendering,
         search_index,
+        storage,  # noqa: F401 (its StoredFile model)
     )
     from solidarna.extensions import csrf, db, htmx, limiter, migrate
 
@@ -78,6 +80,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     notifications.init_app(app)
     backup.init_app(app)
     search_index.init_app(app)
+    links.init_app(app)
 
     from solidarna import accounts, demo, directory, discussions, groups, pages, proposals, tenants
     from solidarna import notifications as notification_views

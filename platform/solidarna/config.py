@@ -54,6 +54,14 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    # Uploads (core/storage.py). UPLOAD_ROOT empty: <instance>/uploads. UPLOAD_MAX_BYTES is
+    # checked on the form (a clear message, what was typed kept), so keep it below
+    # MAX_CONTENT_LENGTH; UPLOAD_MAX_BYTES_<USE> (e.g. _DOCUMENTS) overrides it for one use.
+    UPLOAD_BACKEND = os.environ.get("UPLOAD_BACKEND", "local")
+    UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", "")
+    UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    UPLOAD_MAX_BYTES_DOCUMENTS = _env_int("UPLOAD_MAX_BYTES_DOCUMENTS", 0)
+    UPLOAD_MAX_PIXELS = _env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_CSRF_SSL_STRICT = True

@@ -33,6 +33,9 @@ class SubjectType:
     label: object
     #: ids -> {id: Subject} for those that exist in the current tenant and the viewer may see
     resolve: Callable[[list[int]], dict[int, Subject]]
+    #: limit -> [Subject]: the objects the viewer may pick when linking one (core/links.py),
+    #: newest first; None: this type is not offered for picking
+    choices: Callable[[int], list[Subject]] | None = None
 
 
 def subject_type(name: str) -> SubjectType | None:
@@ -51,6 +54,14 @@ def resolve(name: str, ids: Iterable[int]) -> dict[int, Subject]:
 
 def resolve_one(name: str, subject_id: int) -> Subject | None:
     return resolve(name, [subject_id]).get(subject_id)
+
+
+def choices(name: str, limit: int = 200) -> list[Subject]:
+    """The visible subjects of one type a person may pick from (e.g. to link one)."""
+    kind = subject_type(name)
+    if kind is None or kind.choices is None:
+        return []
+    return kind.choices(limit)
 
 
 def panels(name: str, subject_id: int) -> list[Markup]:

@@ -9,8 +9,16 @@ from solidarna.core.capabilities import Capability, KitKey, NavItem, register_ca
 
 
 def init_app(app: Flask) -> None:
+    from solidarna.core import links
     from solidarna.groups import audit, contributions, kit, models, permissions
     from solidarna.groups.views import browse, meetings, members
+    from solidarna.groups.views import documents as document_views
+    from solidarna.groups.views import links as link_views
+
+    links.register_relation(
+        app,
+        links.Relation("works_on", "group", "proposal", _l("Works on"), _l("Working groups on it")),
+    )
 
     register_capability(
         app,
@@ -22,14 +30,15 @@ def init_app(app: Flask) -> None:
                 "Working groups on the space's themes, where people and the organizations they "
                 "represent build capacity and work together."
             ),
-            blueprints=(browse.bp, members.bp, meetings.bp),
+            blueprints=(browse.bp, members.bp, meetings.bp, document_views.bp, link_views.bp),
             nav=(NavItem("groups.index", _l("Working groups"), current=("group",), order=450),),
             kit_keys=(KitKey("taxonomies", kit.KEY, kit.validate_themes),),
             figures=contributions.group_figures,
-            activity=contributions.new_groups,
+            activity=contributions.group_activity,
+            panel=contributions.proposal_panel,
             subjects=(contributions.GROUP_SUBJECT,),
             predicates=permissions.TEMPLATE_PREDICATES,
-            audit_actions=audit.ACTIONS,
+            audit_actions={**audit.ACTIONS, **audit.DOCUMENT_ACTIONS},
             # visitors' pages served whole from the shared cache (core/pagecache.py)
             cacheable=("groups.index", "groups.detail"),
         ),

@@ -58,3 +58,22 @@ ACTIONS = {
         values={"old": ROLES, "new": ROLES},
     ),
 }
+
+#: documents and the proposals a group works on (groups/documents.py, views/links.py)
+DOCUMENT_ACTIONS = {
+    "group.document_added": AuditAction(
+        _l("%(actor)s added the document “%(document)s” to %(target)s")
+    ),
+    "group.document_version_added": AuditAction(
+        _l("%(actor)s added version %(number)s of the document “%(document)s” of %(target)s")
+    ),
+    "group.document_deleted": AuditAction(
+        _l("%(actor)s deleted the document “%(document)s” of %(target)s")
+    ),
+    "group.proposal_linked": AuditAction(
+        _l("%(actor)s noted that %(target)s works on the proposal “%(proposal)s”")
+    ),
+    "group.proposal_unlinked": AuditAction(
+        _l("%(actor)s noted that %(target)s no longer works on the proposal “%(proposal)s”")
+    ),
+}

@@ -54,3 +54,35 @@ def new_groups(tenant, limit: int) -> list[ActivityItem]:
         )
         for group in rows
     ]  # fmt: skip
+
+
+def group_activity(tenant, limit: int) -> list[ActivityItem]:
+    """New public groups and new documents (and versions) in public groups, newest first."""
+    from solidarna.groups import documents
+
+    items = new_groups(tenant, limit)
+    for version, document, group in documents.public_activity(limit):
+        items.append(ActivityItem(
+            when=version.created_at,
+            label=str(_l("New document") if version.number == 1 else _l("New version of a document")),
+            title=f"{document.title} · {group.name}",
+            url=url_for("group_documents.show", group_id=group.id, document_id=document.id),
+            excerpt=document.description[:200],
+        ))  # fmt: skip
+    items.sort(key=lambda item: item.when, reverse=True)
+    return items[:limit]
+
+
+def proposal_panel(subject_type: str, subject_id: int):
+    """On a proposal's page: the working groups that work on it (those the reader may see)."""
+    if subject_type != "proposal":
+        return None
+    from flask import render_template
+    from markupsafe import Markup
+
+    from solidarna.core import links
+
+    groups = links.sources("works_on", subject_id)
+    if not groups:
+        return None
+    return Markup(render_template("groups/_proposal_panel.html", groups=groups))

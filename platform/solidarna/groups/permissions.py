@@ -137,3 +137,26 @@ TEMPLATE_PREDICATES = (
     can_answer_meeting,
     can_schedule_meeting,
 )
+
+
+@predicate
+def can_add_document(user, group) -> bool:
+    """Active members other than observers add documents and their new versions; so do the
+    space's admins."""
+    return can_answer_meeting(user, group) or can_manage_members(user, group)
+
+
+can_delete_document = can_manage_group.named(
+    "can_delete_document", "The group's coordinators and the space's admins delete documents."
+)
+can_link_proposal = can_manage_group.named(
+    "can_link_proposal",
+    "The group's coordinators and the space's admins say which proposals the group works on.",
+)
+
+TEMPLATE_PREDICATES = (
+    *TEMPLATE_PREDICATES,
+    can_add_document,
+    can_delete_document,
+    can_link_proposal,
+)

@@ -28,7 +28,23 @@ def resolve_proposals(ids: list[int]) -> dict[int, Subject]:
     }
 
 
-PROPOSAL_SUBJECT = SubjectType("proposal", _l("Proposal"), resolve_proposals)
+def proposal_choices(limit: int) -> list[Subject]:
+    """The proposals the viewer may see, newest first: what a working group may link to."""
+    rows = db.session.execute(
+        select(Proposal.id, Proposal.title)
+        .where(visible_clause(current_user))
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        .limit(limit)
+    )
+    return [
+        Subject("proposal", pid, title, url_for("proposals.detail", proposal_id=pid))
+        for pid, title in rows
+    ]
+
+
+PROPOSAL_SUBJECT = SubjectType(
+    "proposal", _l("Proposal"), resolve_proposals, choices=proposal_choices
+)
 
 
 def proposal_figures(tenant) -> list[Figure]:

@@ -68,7 +68,25 @@ def detail(group_id: int):
         agenda_html={m.id: markdown.render(m.agenda) for m in agenda.upcoming if m.agenda},
         may_answer=can_answer_meeting(user, group),
         rsvp_answers=RSVP_ANSWERS,
+        **_documents_and_proposals(group, user),
     )
+
+
+def _documents_and_proposals(group: WorkingGroup, user) -> dict:
+    """The group page's latest documents and the proposals the group works on."""
+    from solidarna.core import links
+    from solidarna.groups import documents
+    from solidarna.groups.permissions import can_link_proposal
+    from solidarna.groups.views.links import RELATION, link_form
+
+    rows = documents.of_group(group, limit=documents.ON_GROUP_PAGE + 1)
+    works_on = links.targets(RELATION, group.id)
+    return {
+        "document_rows": rows[: documents.ON_GROUP_PAGE],
+        "more_documents": len(rows) > documents.ON_GROUP_PAGE,
+        "works_on": works_on,
+        "link_form": link_form(group, works_on) if can_link_proposal(user, group) else None,
+    }
 
 
 def _form_page(form, group=None, status=200):

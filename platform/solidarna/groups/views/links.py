@@ -1,0 +1,66 @@
+"""The proposals a group works on: its coordinators (and the space's admins) link one of the
+space's proposals they may see, or take a link away. Links go through core/links.py, so groups
+never import proposals; a proposal of another space resolves to nothing here (404)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+
+from solidarna.core import audit, links, subjects
+from solidarna.core.errors import error_page
+from solidarna.core.permissions import current_person, require
+from solidarna.extensions import db
+from solidarna.groups.document_forms import LinkForm
+from solidarna.groups.models import WorkingGroup
+from solidarna.groups.permissions import can_link_proposal
+from solidarna.groups.views.common import load_group
+from solidarna.tenants.routing import TenantBlueprint
+
+RELATION = "works_on"
+bp = TenantBlueprint("group_links", __name__, url_prefix="/groups/<int:group_id>/proposals")
+
+
+def _back(group: WorkingGroup):
+    return redirect(url_for("groups.detail", group_id=group.id) + "#proposals", 303)
+
+
+def link_form(group: WorkingGroup, linked_subjects=None) -> LinkForm:
+    """The form offering the space's proposals the person may see, less those linked."""
+    if linked_subjects is None:
+        linked_subjects = links.targets(RELATION, group.id)
+    linked = {s.id for s in linked_subjects}
+    offered = [s for s in subjects.choices("proposal") if s.id not in linked]
+    return LinkForm(proposals=offered)
+
+
+@bp.post("/")
+@require(can_link_proposal, obj=load_group)
+def link(group: WorkingGroup):
+    form = LinkForm(proposals=subjects.choices("proposal"))
+    if not form.validate_on_submit():
+        return error_page(400, detail=_("Choose one of the space's proposals."))
+    proposal_id = int(form.proposal_id.data)
+    try:
+        _link, created = links.add(RELATION, group.id, proposal_id, current_person())
+    except links.LinkError:
+        abort(404)
+    if created:
+        title = subjects.resolve_one("proposal", proposal_id).title
+        audit.record("group.proposal_linked", target=group, proposal=title)
+    db.session.commit()
+    flash(_("The group works on this proposal.") if created
+          else _("The group already works on this proposal."), "success")  # fmt: skip
+    return _back(group)
+
+
+@bp.post("/<int:proposal_id>/remove")
+@require(can_link_proposal, obj=load_group)
+def unlink(group: WorkingGroup, proposal_id: int):
+    subject = subjects.resolve_one("proposal", proposal_id)
+    if subject is None or not links.remove(RELATION, group.id, proposal_id):
+        abort(404)
+    audit.record("group.proposal_unlinked", target=group, proposal=subject.title)
+    db.session.commit()
+    flash(_("The proposal is no longer on the group's list."), "success")
+    return _back(group)
