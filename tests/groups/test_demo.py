@@ -41,3 +41,26 @@ def test_demo_groups_load_once_and_answer(runner, app):
     assert len(page.select("table.group-organizations tbody tr")) == 3
     assert "Drugi sastanak: lokalni garantni fond" in page.get_text()
     assert client.get("/korse/groups/").status_code == 200
+
+
+def test_demo_documents_and_the_proposal_the_group_works_on(runner, app):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == "krusevac"))
+    with tenant_context(tenant.id):
+        group_id = db.session.scalar(
+            db.select(WorkingGroup.id).where(WorkingGroup.name == "Pristup finansijama")
+        )
+    client = visitor(app)
+    page = parse(client.get(f"/krusevac/groups/{group_id}").get_data(as_text=True))
+    rows = page.select("#documents table tbody tr")
+    assert len(rows) == 2
+    assert "Zapisnik sa prvog sastanka" in page.select_one("#documents").get_text()
+    download = page.select_one("#documents a[download]")["href"]
+    answer = client.get(download)
+    assert answer.status_code == 200 and answer.headers["Content-Disposition"].startswith(
+        "attachment;"
+    )
+    proposal = page.select_one("#proposals li a")
+    assert "Odluka o podršci" in proposal.get_text()
+    proposal_page = parse(client.get(proposal["href"]).get_data(as_text=True))
+    assert "Pristup finansijama" in proposal_page.select_one("#working-groups").get_text()

@@ -12,6 +12,7 @@ from flask import current_app, g
 from sqlalchemy import func, select
 
 from solidarna.accounts.models import User
+from solidarna.demo import group_documents
 from solidarna.directory.organizations.models import Organization, Representative
 from solidarna.extensions import db
 from solidarna.groups import meetings, services
@@ -119,6 +120,13 @@ def _load(slug: str, plan: list) -> int:
              "starts_at": meetings.to_utc(day, time(17, 30)),
              "ends_at": meetings.to_utc(day, time(19, 0)), "online_url": "",
              "agenda": "1. Pregled izvora finansiranja\n2. Predlog garantnog fonda\n3. Razno"},
+            users["jelena@example.org"],
+        )  # fmt: skip
+        group_documents.load_documents(
+            group, users["jelena@example.org"], users["vesna@example.org"]
+        )
+        group_documents.link_proposal(
+            group, "Odluka o podršci socijalnim preduzećima na teritoriji grada Kruševca",
             users["jelena@example.org"],
         )  # fmt: skip
     db.session.flush()  # inside the space (the caller commits)
