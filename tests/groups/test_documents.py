@@ -218,3 +218,40 @@ def test_coordinators_delete_softly_and_the_log_says_who(space):
     assert "Za brisanje" not in page
     log = client_of(space, "owner@example.org").get("/alfa/admin/audit").get_data(as_text=True)
     assert "Za brisanje" in log and "Ceca Koordinatorka" in log
+
+
+def fill_documents(space, group_id, count: int) -> None:
+    from solidarna.core import storage
+    from solidarna.groups import documents
+    from solidarna.groups.models import WorkingGroup
+
+    with space.app.test_request_context(), tenant_context(space.tenant.id):
+        group = db.session.get(WorkingGroup, group_id)
+        author = db.session.merge(space.coordinator)
+        for n in range(count):
+            checked = storage.Checked(PDF, "pdf", f"dokument-{n}.pdf")
+            document = documents.add(group, f"Dokument {n}", "", checked, author)
+            documents.add_version(group, document, checked, author)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("login", [None, "coord@example.org"])
+def test_document_pages_statements_do_not_grow_with_documents(space, login):
+    from tests.conftest import statements
+
+    space.app.config["PAGE_CACHE"] = False
+
+    def count(url):
+        client = client_of(space, login)
+        assert client.get(url).status_code == 200
+        with statements(db.engine) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+
+    small, large = space.group(name="Mala grupa"), space.group(name="Velika grupa")
+    fill_documents(space, small, 2)
+    fill_documents(space, large, 30)
+    for page in ("", "/documents/"):
+        assert count(f"/alfa/groups/{small}{page}") == count(f"/alfa/groups/{large}{page}") <= 26
+    page = parse(client_of(space, login).get(f"/alfa/groups/{large}").get_data(as_text=True))
+    assert len(page.select("#documents tbody tr")) == 5  # the latest five, then "All documents"
