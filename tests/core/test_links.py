@@ -13,7 +13,8 @@ from solidarna.extensions import db
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals.models import Institution
 from tests.conftest import parse
-from tests.groups.conftest import space, visitor  # noqa: F401 (the fixture)
+from tests.groups.conftest import space as space
+from tests.groups.conftest import visitor
 
 
 def make_proposal(app, tenant, author, title, state="consultation") -> int:

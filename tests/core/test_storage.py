@@ -74,7 +74,7 @@ def upload(data: bytes, name: str) -> FileStorage:
         (png_bytes(), "slika.png", "png"),
         (png_bytes(), "prerusena.pdf", "png"),  # a PNG named .pdf is a PNG
         ("Beleška: ćčžšđ\n".encode(), "beleska.txt", "txt"),
-        ("naziv;iznos\nZadruga;100\n".encode(), "budzet.csv", "csv"),
+        (b"naziv;iznos\nZadruga;100\n", "budzet.csv", "csv"),
         (jpeg_with_exif(), "foto.jpeg", "jpg"),
     ],
 )
