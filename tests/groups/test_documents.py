@@ -255,3 +255,24 @@ def test_document_pages_statements_do_not_grow_with_documents(space, login):
         assert count(f"/alfa/groups/{small}{page}") == count(f"/alfa/groups/{large}{page}") <= 26
     page = parse(client_of(space, login).get(f"/alfa/groups/{large}").get_data(as_text=True))
     assert len(page.select("#documents tbody tr")) == 5  # the latest five, then "All documents"
+
+
+def test_no_file_chosen_is_answered_on_the_form(space):
+    group_id = space.group()
+    coordinator = client_of(space, "coord@example.org")
+    response = coordinator.post(
+        f"/alfa/groups/{group_id}/documents/new", {"title": "Bez datoteke", "description": ""}
+    )
+    assert response.status_code == 422
+    assert "Choose a file." in response.get_data(as_text=True)
+    assert documents_of(space) == []
+
+
+def test_new_documents_of_public_groups_are_in_the_home_s_activity(space):
+    public = space.group(name="Javna grupa")
+    private = space.group(name="Zatvorena grupa", visibility="private", join_policy="invitation")
+    coordinator = client_of(space, "coord@example.org")
+    send(coordinator, public, PDF, "a.pdf", title="Javni zapisnik")
+    send(coordinator, private, PDF, "b.pdf", title="Tajni zapisnik")
+    home = visitor(space.app).get("/alfa/").get_data(as_text=True)
+    assert "Javni zapisnik" in home and "Tajni zapisnik" not in home
