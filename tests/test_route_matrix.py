@@ -11,8 +11,8 @@ import pytest
 
 from solidarna import create_app
 from solidarna.core import pagecache, storage
-from solidarna.core.links import Link
 from solidarna.core.jobs import Job
+from solidarna.core.links import Link
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Representative
 from solidarna.directory.organizations.services import create_organization
