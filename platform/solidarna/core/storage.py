@@ -163,8 +163,7 @@ def _detect(data: bytes, original_name: str) -> str | None:
     """The kind of file the bytes are (a key of KINDS), or None."""
     guess = filetype.guess(data)
     if guess is not None:
-        extension = "jpg" if guess.extension == "jpg" else guess.extension
-        return extension if extension in KINDS else None
+        return guess.extension if guess.extension in KINDS else None
     if _is_text(data):
         return "csv" if original_name.lower().endswith(".csv") else "txt"
     return None
