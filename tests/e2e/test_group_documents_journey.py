@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.e2e.axe import check_page
 from tests.e2e.test_accounts_journey import assert_clean
 from tests.e2e.test_tenant_journey import (
     OWNER_EMAIL,
@@ -67,6 +68,8 @@ def test_add_a_document_a_version_and_download_them(live_server, new_context, br
     expect(admin.locator("tbody tr")).to_have_count(2)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     admin.screenshot(path=str(ARTIFACTS / "group-document-desktop.png"), full_page=True)
+    problems = check_page(admin, "a document's versions (coordinator)")
+    document_url = admin.url
     with admin.expect_download() as first:
         admin.get_by_role("link", name="plan-rada.png").click()
     assert first.value.suggested_filename == "plan-rada.png"
@@ -78,6 +81,10 @@ def test_add_a_document_a_version_and_download_them(live_server, new_context, br
     expect(documents).to_contain_text("Plan rada")
     expect(documents).to_contain_text("plan-rada-2.txt")
     visitor.screenshot(path=str(ARTIFACTS / "group-documents-phone.png"), full_page=True)
+    problems += check_page(visitor, "a group with documents (visitor, phone)")
+    admin.goto(document_url.rsplit("/", 1)[0] + "/")
+    problems += check_page(admin, "a group's documents with the upload form (coordinator)")
+    assert not problems, "\n".join(problems)
     with visitor.expect_download() as latest:
         documents.get_by_role("link", name="plan-rada-2.txt").click()
     assert Path(latest.value.path()).read_bytes() == b"Plan, druga verzija."
