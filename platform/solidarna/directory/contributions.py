@@ -111,9 +111,28 @@ def describe_organizations(ids: list[int]) -> dict[int, OrganizationCard]:
     return {org.id: _card(org, level, own) for org in orgs}
 
 
+def representatives_of(ids: list[int]) -> dict[int, list]:
+    """The active representatives of the verified entries among `ids` (one query)."""
+    rows = db.session.scalars(
+        select(Representative)
+        .join(Organization, Organization.id == Representative.organization_id)
+        .where(
+            Representative.organization_id.in_(ids),
+            Representative.status == "active",
+            Organization.moderation == "verified",
+        )
+        .order_by(Representative.organization_id, Representative.id)
+    ).unique()
+    found: dict[int, list] = {}
+    for row in rows:
+        found.setdefault(row.organization_id, []).append(row.user)
+    return found
+
+
 REPRESENTATION = Provider(
     capability="directory",
     may_act_for=may_act_for,
     represented_by=represented_by,
     describe=describe_organizations,
+    representatives=representatives_of,
 )

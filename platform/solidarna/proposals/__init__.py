@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         audit,
         coauthors,
         contributions,
+        following,
         kit,
         models,
         permissions,
@@ -52,7 +53,7 @@ def init_app(app: Flask) -> None:
             subjects=(contributions.PROPOSAL_SUBJECT,),
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
-            notification_kinds=amendments.NOTIFICATION_KINDS,
+            notification_kinds={**amendments.NOTIFICATION_KINDS, **following.NOTIFICATION_KINDS},
             # visitors' pages served whole from the shared cache (core/pagecache.py)
             cacheable=(
                 "proposals.index",

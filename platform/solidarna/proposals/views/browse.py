@@ -12,7 +12,7 @@ from solidarna.core.permissions import can_manage_members, current_person, requi
 from solidarna.core.rendering import render
 from solidarna.directory import taxonomy
 from solidarna.extensions import db
-from solidarna.proposals import endorsements, services, text, workflow
+from solidarna.proposals import endorsements, following, services, text, workflow
 from solidarna.proposals.forms import ProposalForm, SectionsForm
 from solidarna.proposals.models import SECTIONS, Proposal
 from solidarna.proposals.permissions import (
@@ -20,6 +20,7 @@ from solidarna.proposals.permissions import (
     can_author_proposal,
     can_draft_proposal,
     can_edit_proposal,
+    can_follow_proposal,
     can_support_proposal,
     text_is_open,
 )
@@ -68,6 +69,8 @@ def detail(proposal_id: int):
         endorsable=endorsements.endorsable_organizations(user, proposal, acting),
         supports=endorsements.supports(proposal, user),
         may_support=can_support_proposal(user, proposal),
+        may_follow=can_follow_proposal(user, proposal),
+        is_following=following.is_following(user, proposal),
         moves=allowed_moves(user, proposal),
         can_edit=can_edit_proposal(user, proposal),
         is_admin=can_manage_members(user),
