@@ -33,6 +33,9 @@ class SubjectType:
     label: object
     #: ids -> {id: Subject} for those that exist in the current tenant and the viewer may see
     resolve: Callable[[list[int]], dict[int, Subject]]
+    #: id -> None: told that something attached to the subject happened (a comment posted),
+    #: so the owner can keep its "latest activity" without asking the one who attaches
+    touched: Callable[[int], None] | None = None
 
 
 def subject_type(name: str) -> SubjectType | None:
@@ -51,6 +54,14 @@ def resolve(name: str, ids: Iterable[int]) -> dict[int, Subject]:
 
 def resolve_one(name: str, subject_id: int) -> Subject | None:
     return resolve(name, [subject_id]).get(subject_id)
+
+
+def touch(name: str, subject_id: int | None) -> None:
+    """Tell the owner of subject `name` that something attached to `subject_id` happened (a
+    capability that attaches calls this, e.g. discussions on every post)."""
+    kind = subject_type(name)
+    if kind is not None and kind.touched is not None and subject_id is not None:
+        kind.touched(int(subject_id))
 
 
 def panels(name: str, subject_id: int) -> list[Markup]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from solidarna.core.activity import ActivityItem
+from solidarna.core.models import utcnow
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType
 from solidarna.extensions import db
@@ -28,7 +29,15 @@ def resolve_proposals(ids: list[int]) -> dict[int, Subject]:
     }
 
 
-PROPOSAL_SUBJECT = SubjectType("proposal", _l("Proposal"), resolve_proposals)
+def touch_proposal(proposal_id: int) -> None:
+    """A comment in a discussion about the proposal is activity on it (the list's sort)."""
+    db.session.execute(
+        update(Proposal).where(Proposal.id == proposal_id).values(last_activity_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+
+
+PROPOSAL_SUBJECT = SubjectType("proposal", _l("Proposal"), resolve_proposals, touch_proposal)
 
 
 def proposal_figures(tenant) -> list[Figure]:
