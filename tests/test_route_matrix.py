@@ -84,6 +84,7 @@ PUBLIC = {
     "notifications.unsubscribe_one_click": "RFC 8058 one-click unsubscribe that mail clients POST",
     "notifications.resubscribe": "undo on the unsubscribe page, reached from a mail without login",
     "proposals.index": "proposals past their draft are the space's public advocacy",
+    "proposals.scorecard": "the advocacy scorecard counts only submitted (public) proposals",
     "proposals.detail": "a proposal past its draft, its endorsers and its public timeline",
     "proposals.versions": "the complete history of a public proposal",
     "proposals.compare": "what changed between two versions of a public proposal",

@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
             # visitors' pages served whole from the shared cache (core/pagecache.py)
             cacheable=(
                 "proposals.index",
+                "proposals.scorecard",
                 "proposals.detail",
                 "proposals.versions",
                 "proposals.compare",

@@ -24,6 +24,7 @@ from solidarna.proposals.permissions import (
     can_support_proposal,
     text_is_open,
 )
+from solidarna.proposals.scorecard import scorecard as scorecard_of
 from solidarna.proposals.views.common import load_proposal, show_error
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -41,6 +42,13 @@ def index():
         page=services.search(filters, user),
         facets=services.facets(filters, user),
     )
+
+
+@bp.get("/scorecard")
+def scorecard():
+    """The advocacy scorecard: per institution, what became of the proposals submitted to it."""
+    rows, total = scorecard_of(current_person())
+    return render("proposals/scorecard.html", rows=rows, total=total)
 
 
 def _sections(proposal: Proposal) -> list[tuple[str, object, object]]:
