@@ -35,6 +35,9 @@ class OrganizationCard:
     url: str | None
     #: False once the entry is archived (or no longer verified): kept in records, marked
     active: bool
+    #: (lat, lon) where the viewer may see the entry's address, else None (core/maps.py draws
+    #: an overview of organizations by municipality from these)
+    point: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

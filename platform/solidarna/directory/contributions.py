@@ -17,6 +17,7 @@ from solidarna.core.representation import OrganizationCard, Provider
 from solidarna.core.subjects import Subject, SubjectType
 from solidarna.directory import taxonomy
 from solidarna.directory.organizations.models import Organization, Representative
+from solidarna.directory.organizations.search import position
 from solidarna.directory.organizations.services import (
     is_visible,
     represented_ids,
@@ -71,6 +72,7 @@ def _card(org: Organization, level: str, own: set[int]) -> OrganizationCard:
         legal_form_label=taxonomy.LEGAL_FORMS.get(org.legal_form, org.legal_form),
         url=org.url if is_visible(org, level, own) else None,
         active=org.moderation == "verified",
+        point=position(org, level),
     )
 
 

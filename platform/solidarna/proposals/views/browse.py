@@ -65,6 +65,11 @@ def detail(proposal_id: int):
     user = current_person()
     types = taxonomy.actor_types(g.tenant)
     acting = representation.organizations_represented_by(user)
+    endorsers = endorsements.endorsers(proposal)
+    anchors = {
+        place: f"endorsers-{n}"
+        for n, place in enumerate(sorted({i.card.municipality for i in endorsers.items if i.card}))
+    }
     return render(
         "proposals/detail.html",
         proposal=proposal,
@@ -73,7 +78,9 @@ def detail(proposal_id: int):
         groups=[taxonomy.VULNERABLE_GROUPS.get(c, c) for c in proposal.beneficiary_groups or []],
         actor_types=[types.get(c, c) for c in proposal.beneficiary_actor_types or []],
         events=workflow.timeline(proposal),
-        endorsers=endorsements.endorsers(proposal),
+        endorsers=endorsers,
+        endorser_anchor=anchors.get,
+        endorser_link=lambda place: "#" + anchors.get(place, "endorsements"),
         endorsable=endorsements.endorsable_organizations(user, proposal, acting),
         supports=endorsements.supports(proposal, user),
         may_support=can_support_proposal(user, proposal),
