@@ -92,6 +92,7 @@ PUBLIC = {
     "proposal_amendments.show": "one submitted amendment of a public proposal (drafts: 404)",
     "proposal_documents.print_view": "a public proposal as a legal act, for print",
     "proposal_documents.docx": "a public proposal as a legal act, the DOCX people hand over",
+    "proposal_documents.amendments_docx": "the numbered amendments sheet of a public proposal, DOCX",
     "proposal_documents.redline": "the changes between two versions of a public proposal, DOCX",
     "groups.index": "the working groups a visitor may see (public ones only)",
     "groups.detail": "a public working group, its mandate, members and organizations",
