@@ -27,6 +27,16 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class Attached:
+    """What one capability attached to an object: how many (e.g. comments), and where to read
+    them or add one."""
+
+    capability: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
 class SubjectType:
     name: str
     #: a lazy label for the kind of thing, e.g. "Organization"
@@ -62,6 +72,13 @@ def touch(name: str, subject_id: int | None) -> None:
     kind = subject_type(name)
     if kind is not None and kind.touched is not None and subject_id is not None:
         kind.touched(int(subject_id))
+
+
+def attached(name: str, ids: Iterable[int]) -> dict[int, list[Attached]]:
+    """{id: [Attached]} from every capability switched on here that attaches to `name`; one
+    call per capability whatever the number of ids. The caller checked the viewer sees them."""
+    wanted = sorted({int(i) for i in ids})
+    return registry().attached(current_tenant(), name, wanted)
 
 
 def panels(name: str, subject_id: int) -> list[Markup]:

@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
             kit_keys=(KitKey("starter", kit.KIT_KEY, kit.validate_templates),),
             figures=contributions.proposal_figures,
             activity=contributions.road_activity,
-            subjects=(contributions.PROPOSAL_SUBJECT,),
+            subjects=(contributions.PROPOSAL_SUBJECT, contributions.PART_SUBJECT),
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
             notification_kinds={**amendments.NOTIFICATION_KINDS, **following.NOTIFICATION_KINDS},
