@@ -62,6 +62,8 @@ def test_a_move_is_told_to_authors_followers_and_endorsers_representatives(space
     assert all("A proposal moved on its road" in m.subject for m in mails)
     body = next(m for m in mails if m.to_address == "member@example.org").body_text
     assert "Usvojeno na skupštini" in body and "/notifications/" in body
+    assert "From “Gathering endorsements” to “Adopted as the space's position”." in body
+    assert "Recorded by: Olga Vlasnić" in body and "/unsubscribe/" in body
 
 
 def test_each_reader_gets_it_in_their_language_and_by_their_settings(space, outbox):
@@ -87,7 +89,10 @@ def test_each_reader_gets_it_in_their_language_and_by_their_settings(space, outb
     assert said.split("x")[0] in rows[space.author.id].excerpt
     assert "Adopted as the space" in rows[space.member.id].excerpt
     assert rows[space.member.id].email_status == "skipped"  # "never": in the list, no mail
-    assert [m.to_address for m in outbox()[before:]] == ["author@example.org"]
+    mails = outbox()[before:]
+    assert [m.to_address for m in mails] == ["author@example.org"]
+    assert serbian in mails[0].body_text  # the mail in the reader's language, from the catalog
+    assert "Adopted as the space" not in mails[0].body_text
 
 
 def test_following_and_unfollowing(space):

@@ -138,6 +138,8 @@ def notify_move(proposal: Proposal, event: ProposalEvent, actor) -> int:
                 actor=actor,
                 subject_type="proposal_road",
                 subject_id=proposal.id,
-            )  # fmt: skip
+                mail_template="mail/proposals/moved.txt",
+                mail_context={"event": event, "states": STATES, "proposal_title": proposal.title},
+            )
         )
     return told
