@@ -1,13 +1,17 @@
 """The proposals journey in Chromium: an author drafts a local decision article by article and
-edits one article in place, opens the consultation and then the endorsements; two
+edits one article in place, opens the consultation; a member proposes an amendment to article 3
+and the author accepts it (a new version); the author opens the endorsements; two
 representatives endorse for their organizations; an admin adds the institution, adopts the
 proposal as the space's position and submits it; the public page shows the road and the
-endorsers."""
+endorsers, and a visitor downloads the DOCX, which python-docx opens with the amended article
+and the endorsers in it."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
+from docx import Document
 from playwright.sync_api import expect
 
 from tests.e2e.test_accounts_journey import assert_clean
@@ -23,9 +27,12 @@ from tests.e2e.test_tenant_journey import (
 AUTHOR = ("jovana.autor@example.org", "Jovana Autorić", "jovana piše odluke")
 REP1 = ("rade.zadruga@example.org", "Rade Zadrugić", "rade predstavlja zadrugu")
 REP2 = ("vera.udruzenje@example.org", "Vera Udruženić", "vera predstavlja udruženje")
+MEMBER = ("milica.clan@example.org", "Milica Članić", "milica predlaže amandmane")
 TITLE = "Odluka o podršci socijalnim preduzećima"
 ARTICLE_1 = "Ovom odlukom uređuju se mere podrške socijalnim preduzećima."
 ARTICLE_2 = "Grad rezerviše 5% javnih nabavki male vrednosti za socijalna preduzeća."
+ARTICLE_3 = "Ova odluka stupa na snagu osmog dana od dana objavljivanja."
+ARTICLE_3_AMENDED = "Ova odluka stupa na snagu danom objavljivanja u Službenom listu grada."
 INSTITUTION = "Skupština grada Kruševca"
 
 
@@ -66,7 +73,7 @@ def move(page, state_label: str, **fields) -> None:
 
 def test_draft_by_articles_consult_endorse_and_submit(live_server, new_context, browser_log):
     make_krusevac_with_owner(live_server)
-    for person in (AUTHOR, REP1, REP2):
+    for person in (AUTHOR, REP1, REP2, MEMBER):
         add_member(live_server, person)
     add_representative(live_server, REP1, "Zadruga Rasinski med", "cooperative")
     add_representative(live_server, REP2, "Udruženje Ruke za Kruševac", "association")
@@ -83,14 +90,16 @@ def test_draft_by_articles_consult_endorse_and_submit(live_server, new_context, 
     author.get_by_label("Level").select_option(label="Local")
     author.get_by_role("button", name="Save").click()
     expect(author.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
-    for body in (ARTICLE_1, ARTICLE_2):
+    for body in (ARTICLE_1, ARTICLE_2, ARTICLE_3):
         author.get_by_role("link", name="Add an article").click()
         expect(author.get_by_role("heading", level=1, name="Add a part")).to_be_visible()
         author.get_by_label("Text", exact=True).fill(body)
         author.get_by_role("button", name="Add").click()
         expect(author.get_by_role("status")).to_contain_text("is added.")
     text = author.locator("#text")
-    expect(text.locator(".part-article .part-label")).to_have_text(["Article 1.", "Article 2."])
+    expect(text.locator(".part-article .part-label")).to_have_text(
+        ["Article 1.", "Article 2.", "Article 3."]
+    )
 
     # --- one article edited in place (htmx): no reload --------------------------------------
     author.evaluate("window.__marker = 1")
@@ -105,6 +114,30 @@ def test_draft_by_articles_consult_endorse_and_submit(live_server, new_context, 
 
     # --- consultation, then endorsements ----------------------------------------------------
     move(author, "In consultation", Ends_on=ends)
+    proposal_url = author.url.split("#")[0]
+
+    # --- a member proposes an amendment to article 3; the author accepts it ------------------
+    member = member_page(new_context, live_server, MEMBER)
+    member.goto(proposal_url)
+    member.get_by_role("link", name="Propose an amendment · Article 3.", exact=True).click()
+    expect(member.get_by_role("heading", level=1)).to_contain_text("amendment")
+    expect(member.get_by_label("What it amends").locator("option:checked")).to_contain_text(
+        "Article 3."
+    )
+    member.get_by_label("Proposed text").fill(ARTICLE_3_AMENDED)
+    member.get_by_label("Justification").fill("Rok od osam dana odlaže primenu bez razloga.")
+    member.get_by_role("button", name="Submit the amendment").click()
+    expect(member.get_by_role("status")).to_contain_text("Amendment 1 is submitted")
+
+    author.goto(proposal_url + "/amendments/")
+    author.get_by_role("link", name="Amendment 1").click()
+    author.get_by_role("link", name="Decide").click()
+    author.get_by_label("Accept").check()
+    author.get_by_role("button", name="Decide").click()
+    expect(author.get_by_role("status")).to_contain_text("Amendment 1 is applied as version")
+    author.goto(proposal_url)
+    expect(author.locator("#text .part-article").nth(2)).to_contain_text(ARTICLE_3_AMENDED)
+
     move(author, "Gathering endorsements", Ends_on=ends)
 
     # --- two representatives endorse for their organizations --------------------------------
@@ -138,4 +171,16 @@ def test_draft_by_articles_consult_endorse_and_submit(live_server, new_context, 
     # the acting representatives are for admins only
     expect(visitor.get_by_text(REP1[1])).to_have_count(0)
     expect(admin.locator("table.endorsers")).to_contain_text(REP1[1])
+
+    # --- a visitor downloads the text as a legal act and opens it ---------------------------
+    with visitor.expect_download() as download:
+        visitor.get_by_role("link", name="DOCX", exact=True).click()
+    path = download.value.path()
+    with open(path, "rb") as handle:
+        document = Document(io.BytesIO(handle.read()))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Article 3." in paragraphs
+    assert ARTICLE_3_AMENDED in paragraphs and ARTICLE_3 not in paragraphs
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Zadruga Rasinski med" in cells and "Udruženje Ruke za Kruševac" in cells
     assert_clean(browser_log, live_server.url)

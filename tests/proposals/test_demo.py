@@ -44,6 +44,14 @@ def test_demo_proposals_load_once_and_answer(runner, app):
     assert chapters and chapters[0].startswith("Глава I ") and chapters[1].startswith("Глава II ")
     korse = parse(client.get(f"/korse/proposals/{national.id}").get_data(as_text=True))
     assert len(korse.select("table.endorsers tbody tr")) == 3
+    # the submitted proposal is on korse's scorecard; the endorsers' overview is drawn
+    card = parse(client.get("/korse/proposals/scorecard").get_data(as_text=True))
+    assert "Ministarstvo za rad" in card.select_one("table.scorecard-table tbody").get_text()
+    assert korse.select_one("section.map-overview") is not None
+    # krusevac: a discussion anchored to the article on reserved procurement, and a follower
+    local_page = parse(client.get(f"/krusevac/proposals/{local.id}").get_data(as_text=True))
+    counts = [b.get_text(strip=True) for b in local_page.select(".part-comments .badge")]
+    assert counts == ["1 comment"]
     # the member's edit of article 4 (the version before the accepted amendment)
     edit = f"/krusevac/proposals/{local.id}/compare?to={local.version_count - 1}"
     diff = parse(client.get(edit).get_data(as_text=True))

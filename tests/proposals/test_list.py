@@ -86,3 +86,42 @@ def test_a_proposal_has_discussions_like_an_organization(space):
     assert client.get(f"/alfa/discussions/about/proposal/{draft}").status_code == 404
     detail = client.get(f"/alfa/proposals/{public}").get_data(as_text=True)
     assert "subject-discussions" in detail  # the discussions panel
+
+
+def test_sort_by_endorsements_and_by_activity_including_comments(space):
+    def login(email):
+        client = visitor(space.app)
+        client.login(email)
+        return client
+
+    quiet = space.proposal("Tiha odluka", state="endorsement")
+    endorsed = space.proposal("Podržana odluka", state="endorsement")
+    commented = space.proposal("Komentarisana odluka", state="consultation")
+    for email, org in (("rep1@example.org", space.org1), ("rep2@example.org", space.org2)):
+        rep = login(email)
+        assert rep.post(f"/alfa/proposals/{endorsed}/endorse",
+                        {"organization_id": str(org), "kind": "support"}).status_code == 303  # fmt: skip
+    login("rep1@example.org").post(
+        f"/alfa/proposals/{quiet}/endorse", {"organization_id": str(space.org1), "kind": "support"}
+    )
+    client = visitor(space.app)
+    assert titles(client.get("/alfa/proposals/?sort=endorsements")) == [
+        "Podržana odluka", "Tiha odluka", "Komentarisana odluka",
+    ]  # fmt: skip
+    assert titles(client.get("/alfa/proposals/"))[0] == "Komentarisana odluka"  # newest
+    assert titles(client.get("/alfa/proposals/?sort=activity"))[0] == "Tiha odluka"
+    # a comment in a discussion about the proposal is activity on it
+    member = login("member@example.org")
+    started = member.post(
+        f"/alfa/discussions/about/proposal/{commented}/new",
+        {"title": "Pitanje o članu 1", "body": "Da li je rok realan?"},
+    )
+    assert started.status_code == 303
+    assert titles(client.get("/alfa/proposals/?sort=activity"))[0] == "Komentarisana odluka"
+    # the sort survives live filtering: the fragment keeps it and the links carry it
+    fragment = client.get("/alfa/proposals/?sort=endorsements&state=endorsement",
+                          headers={"HX-Request": "true"})  # fmt: skip
+    assert titles(fragment) == ["Podržana odluka", "Tiha odluka"]
+    page = parse(client.get("/alfa/proposals/?sort=endorsements"))
+    assert page.find("option", value="endorsements").has_attr("selected")
+    assert client.get("/alfa/proposals/?sort=nonsense").status_code == 200

@@ -94,10 +94,13 @@ def count(app, url: str, login: str | None) -> int:
 
 @pytest.mark.parametrize("login", [None, "member@example.org", "owner@example.org"])
 def test_list_statements_do_not_grow_with_proposals(space, login):
+    sorts = ("", "?sort=activity", "?sort=endorsements")
     fill_list(space, 5)
     small = count(space.app, "/alfa/proposals/", login)
+    small_sorted = [count(space.app, f"/alfa/proposals/{s}", login) for s in sorts]
     fill_list(space, 150)
     large = count(space.app, "/alfa/proposals/", login)
+    assert [count(space.app, f"/alfa/proposals/{s}", login) for s in sorts] == small_sorted
     filtered = count(space.app, "/alfa/proposals/?q=predlog&tag=oznaka+1&sort=activity", login)
     assert small == large <= CEILING and filtered <= CEILING
 

@@ -101,6 +101,9 @@ class Capability:
     subjects: tuple = ()
     #: (subject_type, subject_id) -> Markup | None: a panel shown on attachable objects' pages
     panel: Callable | None = None
+    #: (subject_type, ids) -> {id: core.subjects.Attached}: what it attached to each of those
+    #: objects (how many, and where to read or add one), e.g. comments about one article
+    attached: Callable | None = None
     #: notification kind -> lazy label
     notification_kinds: dict = field(default_factory=dict)
     #: audit action -> core.audit_text.AuditAction (what the log says, as a sentence)
@@ -205,6 +208,16 @@ class Registry:
                 panel = capability.panel(subject_type, subject_id)
                 if panel:
                     found.append(panel)
+        return found
+
+    def attached(self, tenant, subject_type: str, ids: list[int]) -> dict[int, list]:
+        if self.subject_type(tenant, subject_type) is None or not ids:
+            return {}
+        found: dict[int, list] = {}
+        for capability in self.enabled(tenant):
+            if capability.attached:
+                for subject_id, item in capability.attached(subject_type, ids).items():
+                    found.setdefault(subject_id, []).append(item)
         return found
 
     # --- subjects, kits, notifications -------------------------------------------------------

@@ -237,7 +237,13 @@ def queue_mail(user, locale: str, subject, template: str, **context) -> None:
     )
 
 
-def _mail_now(user, notification: Notification, tenant, actor) -> None:
+DEFAULT_TEMPLATE = "mail/notifications/notification.txt"
+
+
+def _mail_now(
+    user, notification: Notification, tenant, actor, template: str | None = None,
+    context: dict | None = None,
+) -> None:  # fmt: skip
     locale = locale_for(user, tenant)
     space = space_name(tenant, locale)
 
@@ -249,12 +255,13 @@ def _mail_now(user, notification: Notification, tenant, actor) -> None:
         user,
         locale,
         subject,
-        "mail/notifications/notification.txt",
+        template or DEFAULT_TEMPLATE,
         notification=notification,
         label=kind_label(notification.kind),
         actor=actor,
         space=space,
         link=absolute_url("notifications.open_notification", notification_id=notification.id),
+        **(context or {}),
     )
 
 
@@ -299,8 +306,12 @@ def notify(
     subject_type: str | None = None,
     subject_id: int | None = None,
     tenant_id: int | None = None,
+    mail_template: str | None = None,
+    mail_context: dict | None = None,
 ) -> list[Notification]:
     """Notify each recipient (User objects) once, never the actor; queue mail by their settings.
+    A kind may have its own mail (`mail_template`, rendered in each reader's locale with the
+    shared context and `mail_context`; it includes the shared footer).
 
     Adds the rows and mails to the session; the caller commits with the change itself."""
     if not url.startswith("/") or url.startswith("//") or len(url) > 500:
@@ -345,7 +356,7 @@ def notify(
         db.session.flush()  # the mail links to /notifications/<id>
         tenant = db.session.get(tenant_model(), tenant_id) if tenant_id is not None else None
         for row in to_mail:
-            _mail_now(people[row.user_id], row, tenant, actor)
+            _mail_now(people[row.user_id], row, tenant, actor, mail_template, mail_context)
     return rows
 
 

@@ -35,6 +35,9 @@ class OrganizationCard:
     url: str | None
     #: False once the entry is archived (or no longer verified): kept in records, marked
     active: bool
+    #: (lat, lon) where the viewer may see the entry's address, else None (core/maps.py draws
+    #: an overview of organizations by municipality from these)
+    point: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class Provider:
     represented_by: Callable[[object], list[OrganizationCard]]
     #: ids -> {id: OrganizationCard} for the ids that exist in the current tenant
     describe: Callable[[list[int]], dict[int, OrganizationCard]]
+    #: ids -> {id: [user, ...]}: the active representatives of those organizations (users of
+    #: the current space's verified entries), for telling them about what the organization did
+    representatives: Callable[[list[int]], dict[int, list]] | None = None
 
 
 def register_provider(app: Flask, provider: Provider) -> None:
@@ -90,3 +96,13 @@ def describe(ids: Iterable[int | None]) -> dict[int, OrganizationCard]:
     if provider is None or not wanted:
         return {}
     return provider.describe(wanted)
+
+
+def representatives(ids: Iterable[int | None]) -> dict[int, list]:
+    """{organization id: [user, ...]}: who represents each of those organizations now (verified
+    representatives of verified entries). Nobody where no provider answers."""
+    provider = _provider()
+    wanted = sorted({int(i) for i in ids if i is not None})
+    if provider is None or provider.representatives is None or not wanted:
+        return {}
+    return provider.representatives(wanted)

@@ -27,12 +27,25 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class Attached:
+    """What one capability attached to an object: how many (e.g. comments), and where to read
+    them or add one."""
+
+    capability: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
 class SubjectType:
     name: str
     #: a lazy label for the kind of thing, e.g. "Organization"
     label: object
     #: ids -> {id: Subject} for those that exist in the current tenant and the viewer may see
     resolve: Callable[[list[int]], dict[int, Subject]]
+    #: id -> None: told that something attached to the subject happened (a comment posted),
+    #: so the owner can keep its "latest activity" without asking the one who attaches
+    touched: Callable[[int], None] | None = None
     #: limit -> [Subject]: the objects the viewer may pick when linking one (core/links.py),
     #: newest first; None: this type is not offered for picking
     choices: Callable[[int], list[Subject]] | None = None
@@ -62,6 +75,21 @@ def choices(name: str, limit: int = 200) -> list[Subject]:
     if kind is None or kind.choices is None:
         return []
     return kind.choices(limit)
+
+
+def touch(name: str, subject_id: int | None) -> None:
+    """Tell the owner of subject `name` that something attached to `subject_id` happened (a
+    capability that attaches calls this, e.g. discussions on every post)."""
+    kind = subject_type(name)
+    if kind is not None and kind.touched is not None and subject_id is not None:
+        kind.touched(int(subject_id))
+
+
+def attached(name: str, ids: Iterable[int]) -> dict[int, list[Attached]]:
+    """{id: [Attached]} from every capability switched on here that attaches to `name`; one
+    call per capability whatever the number of ids. The caller checked the viewer sees them."""
+    wanted = sorted({int(i) for i in ids})
+    return registry().attached(current_tenant(), name, wanted)
 
 
 def panels(name: str, subject_id: int) -> list[Markup]:

@@ -12,9 +12,18 @@ from flask import current_app, g
 from sqlalchemy import func, select
 
 from solidarna.accounts.models import User
+from solidarna.core import subjects
 from solidarna.directory.organizations.models import Organization, Representative
 from solidarna.extensions import db
-from solidarna.proposals import amendments, coauthors, endorsements, services, text, workflow
+from solidarna.proposals import (
+    amendments,
+    coauthors,
+    endorsements,
+    following,
+    services,
+    text,
+    workflow,
+)
 from solidarna.proposals.coauthors import ProposalAuthor
 from solidarna.proposals.models import Institution, Proposal
 
@@ -52,6 +61,14 @@ DEMO = {
         "coauthors": ["vesna@example.org"],
         # (amender, the start of the part's text or "section:<name>", kind, heading, new text,
         #  justification, decision: None (open) / "accept" / the reason of a rejection)
+        # members who follow the road, and a discussion anchored to one article
+        # (email, the start of the article's text, title, first post)
+        "followers": ["milan@example.org"],
+        "article_comments": [
+            ("milan@example.org", "Grad najmanje", "Koje nabavke se rezervišu?",
+             "Da li se rezervacija odnosi i na usluge održavanja, ili samo na robu? "
+             "Predlažem da obrazloženje navede primere."),
+        ],
         "amendments": [
             ("vesna@example.org", "Ovom odlukom", "change", "Predmet odluke",
              "Ovom odlukom uređuju se mere podrške socijalnim preduzećima i zadrugama koja posluju na teritoriji grada Kruševca.",
@@ -190,3 +207,15 @@ def _collaborate(plan: dict, proposal: Proposal, author: User, users: dict) -> N
             amendments.accept(amendment, author)
         elif decision:
             amendments.reject(amendment, author, decision)
+    for email in plan.get("followers", []):
+        following.set_following(users[email], proposal, True)
+    if "discussions" in (g.tenant.modules or []):
+        from solidarna.discussions import services as discussions
+
+        nodes = text.tree(text.live_parts(proposal))
+        for email, starts, title, body in plan.get("article_comments", []):
+            node = next(n for n in nodes if n.kind == "article" and n.body.startswith(starts))
+            subject = subjects.resolve_one("proposal_part", node.id)
+            if subject is not None:
+                discussions.create_thread(title, body, users[email], subject=subject,
+                                          notify=False, rate_check=False)  # fmt: skip

@@ -17,6 +17,7 @@ from solidarna.core.representation import OrganizationCard, Provider
 from solidarna.core.subjects import Subject, SubjectType
 from solidarna.directory import taxonomy
 from solidarna.directory.organizations.models import Organization, Representative
+from solidarna.directory.organizations.search import position
 from solidarna.directory.organizations.services import (
     is_visible,
     represented_ids,
@@ -71,6 +72,7 @@ def _card(org: Organization, level: str, own: set[int]) -> OrganizationCard:
         legal_form_label=taxonomy.LEGAL_FORMS.get(org.legal_form, org.legal_form),
         url=org.url if is_visible(org, level, own) else None,
         active=org.moderation == "verified",
+        point=position(org, level),
     )
 
 
@@ -111,9 +113,28 @@ def describe_organizations(ids: list[int]) -> dict[int, OrganizationCard]:
     return {org.id: _card(org, level, own) for org in orgs}
 
 
+def representatives_of(ids: list[int]) -> dict[int, list]:
+    """The active representatives of the verified entries among `ids` (one query)."""
+    rows = db.session.scalars(
+        select(Representative)
+        .join(Organization, Organization.id == Representative.organization_id)
+        .where(
+            Representative.organization_id.in_(ids),
+            Representative.status == "active",
+            Organization.moderation == "verified",
+        )
+        .order_by(Representative.organization_id, Representative.id)
+    ).unique()
+    found: dict[int, list] = {}
+    for row in rows:
+        found.setdefault(row.organization_id, []).append(row.user)
+    return found
+
+
 REPRESENTATION = Provider(
     capability="directory",
     may_act_for=may_act_for,
     represented_by=represented_by,
     describe=describe_organizations,
+    representatives=representatives_of,
 )

@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
             kit_keys=(KitKey("starter", "discussion_categories", kit.validate_categories),),
             activity=activity.discussion_activity,
             panel=attached.discussion_panel,
+            attached=attached.attached_posts,
             notification_kinds=services.NOTIFICATION_KINDS,
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,

@@ -3,17 +3,20 @@ proposals later) through core/subjects.py: one mechanism, no copies per object t
 
 from __future__ import annotations
 
-from flask import abort, g, render_template
+from flask import abort, g, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import func, select
 
 from solidarna.core import subjects
 from solidarna.core.permissions import can_view_tenant, require
 from solidarna.core.rendering import render
 from solidarna.discussions import reading
 from solidarna.discussions.forms import ThreadForm
+from solidarna.discussions.models import Thread
 from solidarna.discussions.permissions import can_post, can_take_part
 from solidarna.discussions.views import start_thread
+from solidarna.extensions import db
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("discussion_subjects", __name__, url_prefix="/discussions/about")
@@ -64,3 +67,29 @@ def discussion_panel(subject_type: str, subject_id: int) -> Markup | None:
             can_start=can_post(current_user),
         )
     )
+
+
+def attached_posts(subject_type: str, ids: list[int]) -> dict[int, subjects.Attached]:
+    """For each object among `ids`: how many posts its discussions hold and where to read them
+    or start one (core/subjects.attached; one query). Nothing for who may not read the space."""
+    if not can_view_tenant(current_user, g.get("tenant")):
+        return {}
+    counts = dict(
+        db.session.execute(
+            select(Thread.subject_id, func.sum(Thread.post_count))
+            .where(
+                Thread.subject_type == subject_type,
+                Thread.subject_id.in_(ids),
+                Thread.deleted_at.is_(None),
+            )
+            .group_by(Thread.subject_id)
+        ).all()
+    )
+    return {
+        subject_id: subjects.Attached(
+            "discussions",
+            int(counts.get(subject_id) or 0),
+            url_for("discussion_subjects.index", subject_type=subject_type, subject_id=subject_id),
+        )
+        for subject_id in ids
+    }

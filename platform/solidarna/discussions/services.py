@@ -172,6 +172,8 @@ def add_post(
     if notify:
         _notify_about(thread, post, author, mentioned)
     set_following(thread, author, True, automatic=True)
+    if thread.subject_type is not None:
+        subjects.touch(thread.subject_type, thread.subject_id)  # the subject's latest activity
     return post
 
 

@@ -11,7 +11,7 @@ amender. When the part or section has changed since the amendment's base version
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import url_for
@@ -22,11 +22,11 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from solidarna.accounts.models import User
-from solidarna.core import audit, diffs, markdown, notifications
+from solidarna.core import audit, diffs, markdown, notifications, subjects
 from solidarna.core.models import TenantScoped, one_of, utcnow
 from solidarna.extensions import db
 from solidarna.proposals import coauthors, text
-from solidarna.proposals.models import SECTIONS, Proposal
+from solidarna.proposals.models import SECTIONS, Proposal, ProposalPart
 from solidarna.proposals.text import TextError
 
 AMENDMENT_KINDS = {
@@ -508,6 +508,9 @@ class PageInfo:
     origin: Amendment | None
     #: the viewer may manage the authors (the page with invitations)
     manages_authors: bool
+    #: article id -> [core.subjects.Attached]: the comments anchored to each article and where
+    #: to read or add one (discussions, where they are on)
+    comments: dict = field(default_factory=dict)
 
 
 def page_info(proposal: Proposal) -> PageInfo:
@@ -524,4 +527,17 @@ def page_info(proposal: Proposal) -> PageInfo:
         manages_authors=bool(
             can_author_proposal(user, proposal) or coauthors.invitation_for(user, proposal)
         ),
+        comments=article_comments(proposal),
     )
+
+
+def article_comments(proposal: Proposal) -> dict:
+    """The comments anchored to each article (core/subjects.attached; two statements)."""
+    if proposal.state == "draft":
+        return {}
+    ids = db.session.scalars(
+        select(ProposalPart.id).where(
+            ProposalPart.proposal_id == proposal.id, ProposalPart.kind == "article"
+        )
+    ).all()
+    return subjects.attached("proposal_part", ids) if ids else {}

@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from solidarna.core.activity import ActivityItem
+from solidarna.core.models import utcnow
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType
 from solidarna.extensions import db
-from solidarna.proposals.models import STATES, Proposal, ProposalEvent
+from solidarna.proposals.models import STATES, Proposal, ProposalEvent, ProposalPart
 from solidarna.proposals.services import visible_clause
 
 
@@ -42,9 +43,55 @@ def proposal_choices(limit: int) -> list[Subject]:
     ]
 
 
+def touch_proposal(proposal_id: int) -> None:
+    """A comment in a discussion about the proposal is activity on it (the list's sort)."""
+    db.session.execute(
+        update(Proposal).where(Proposal.id == proposal_id).values(last_activity_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+
+
 PROPOSAL_SUBJECT = SubjectType(
-    "proposal", _l("Proposal"), resolve_proposals, choices=proposal_choices
+    "proposal", _l("Proposal"), resolve_proposals, touch_proposal, choices=proposal_choices
 )
+
+
+def resolve_parts(ids: list[int]) -> dict[int, Subject]:
+    """Articles (and other parts) of the proposals the viewer may see, named by their current
+    number: “Article 3. · <the proposal>”. Two statements per proposal they belong to."""
+    from solidarna.proposals import text
+
+    rows = db.session.execute(
+        select(ProposalPart.id, ProposalPart.code, Proposal)
+        .join(Proposal, Proposal.id == ProposalPart.proposal_id)
+        .where(ProposalPart.id.in_(ids), visible_clause(current_user))
+    ).all()
+    labels: dict[int, dict[str, str]] = {}
+    found = {}
+    for part_id, code, proposal in rows:
+        if proposal.id not in labels:
+            nodes = text.tree(text.live_parts(proposal))
+            labels[proposal.id] = {n.code: n.label for n in nodes}
+        label = labels[proposal.id].get(code, "")
+        url = url_for("proposals.detail", proposal_id=proposal.id) + f"#part-{code}"
+        found[part_id] = Subject("proposal_part", part_id, f"{label} · {proposal.title}", url)
+    return found
+
+
+def touch_part(part_id: int) -> None:
+    """A comment on one article is activity on its proposal."""
+    db.session.execute(
+        update(Proposal)
+        .where(Proposal.id == select(ProposalPart.proposal_id).where(ProposalPart.id == part_id)
+               .scalar_subquery())
+        .values(last_activity_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )  # fmt: skip
+
+
+#: one part of a proposal's text (an article): discussions anchored to it (“Comment on this
+#: article”); its id stays when the text is renumbered or a version restored
+PART_SUBJECT = SubjectType("proposal_part", _l("Article of a proposal"), resolve_parts, touch_part)
 
 
 def proposal_figures(tenant) -> list[Figure]:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import g, request
-from flask_babel import force_locale, format_decimal
+from flask_babel import force_locale, format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 
 from solidarna.core import diffs, documents, markdown
@@ -249,3 +249,75 @@ def redline_docx(
     if not fields and all(c.status == "unchanged" for c in changes):
         documents.plain(document, _("These two versions are the same."), convert)
     return documents.to_bytes(document)
+
+
+# --- the amendments sheet -----------------------------------------------------------------------
+
+
+def amendments_docx(proposal: Proposal, locale: str) -> bytes:
+    """The consultation's record as a document: every numbered amendment with who proposed it,
+    which part (its current number, or its label then when it is gone) or section, the change,
+    the text, the justification and the decision."""
+    from solidarna.proposals import amendments
+
+    convert = converter(locale)
+    document = documents.new_document(proposal.title, convert, HTML_LANG.get(locale, "sr-Latn"))
+    documents.label(document, _("Amendments"), convert)
+    items = amendments.sheet(proposal)
+    current = amendments.labels(proposal)
+    documents.plain(
+        document,
+        ngettext(
+            "%(num)d amendment on the record of the consultation.",
+            "%(num)d amendments on the record of the consultation.",
+            len(items),
+        ),
+        convert,
+    )
+    for item in items:
+        documents.heading(document, item.title, 1, convert)
+        who = item.author.name if item.author else _("a former member")
+        if item.opened_at:
+            who = f"{who}, {format_date(item.opened_at)}"
+        if item.section:
+            what = str(SECTIONS[item.section])
+        elif item.part_code in current:
+            what = current[item.part_code]
+        else:
+            what = _("%(label)s (no longer in the text)", label=item.base_label)
+        facts = [
+            (_("Proposed by"), who),
+            (_("What it amends"), what),
+            (_("The change"), str(amendments.AMENDMENT_KINDS[item.kind])),
+        ]
+        for name, value in facts:
+            documents.plain(document, f"{name}: {value}", convert)
+        if item.kind != "delete":
+            documents.heading(document, _("Proposed text"), 2, convert)
+            if item.heading:
+                documents.plain(document, item.heading, convert)
+            documents.markdown(document, item.body, convert)
+        documents.heading(document, _("Justification"), 2, convert)
+        documents.markdown(document, item.justification, convert)
+        documents.heading(document, _("Decision"), 2, convert)
+        documents.plain(document, _decision(item, amendments), convert)
+        if item.reason:
+            documents.plain(document, item.reason, convert)
+    if not items:
+        documents.plain(document, _("No amendments yet."), convert)
+    return documents.to_bytes(document)
+
+
+def _decision(item, amendments) -> str:
+    if item.state == "open":
+        return _("Not decided yet.")
+    if item.state == "withdrawn":
+        return _("Withdrawn by its author.")
+    said = [str(amendments.AMENDMENT_STATES[item.state])]
+    if item.decided_at:
+        said.append(format_date(item.decided_at))
+    if item.decided_by:
+        said.append(item.decided_by.name)
+    if item.applied_version:
+        said.append(_("version %(number)d", number=item.applied_version))
+    return " · ".join(said)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from solidarna.core import audit, representation
+from solidarna.core import audit, maps, representation
 from solidarna.core.models import utcnow
 from solidarna.extensions import db
 from solidarna.proposals.models import (
@@ -103,6 +103,11 @@ class Endorser:
     card: representation.OrganizationCard | None
 
     @property
+    def point(self):
+        """Where the overview may draw it (the directory says, by the viewer's rights)."""
+        return self.card.point if self.card else None
+
+    @property
     def marked(self) -> bool:
         """Archived since, or gone from the directory: kept in the record, marked."""
         return self.card is None or not self.card.active
@@ -113,6 +118,13 @@ class Endorsers:
     items: list[Endorser]
     by_actor_type: list[tuple[str, int]]
     by_municipality: list[tuple[str, int]]
+
+    def overview(self, link) -> maps.Overview:
+        """The endorsers by municipality drawn on the server (core/maps.py, the directory's
+        overview): a dot per municipality, sized by how many endorse from there, and the
+        table. `link(municipality)`: where a dot and a row lead."""
+        placed = [i for i in self.items if i.card and i.card.municipality]
+        return maps.overview(maps.by_municipality(placed, lambda i: i.card.municipality), link)
 
 
 def endorsers(proposal: Proposal) -> Endorsers:

@@ -64,6 +64,9 @@ can_edit_proposal = (can_author_proposal & text_is_open).named(
 can_manage_institutions = can_manage_members.named(
     "can_manage_institutions", "The space's admins keep the list of institutions."
 )
+can_follow_proposal = is_member.named(
+    "can_follow_proposal", "Members follow a proposal to hear of every move on its road."
+)
 can_endorse = is_member.named(
     "can_endorse", "Members who represent an organization endorse on its behalf."
 )
@@ -210,6 +213,7 @@ TEMPLATE_PREDICATES = (
     can_edit_proposal,
     can_manage_institutions,
     can_support_proposal,
+    can_follow_proposal,
     can_amend,
     can_decide_amendment,
     can_withdraw_amendment,

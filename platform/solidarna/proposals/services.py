@@ -35,7 +35,9 @@ from solidarna.proposals.models import (
 from solidarna.proposals.text import TextError
 
 PER_PAGE = 20
-SORTS = ("newest", "activity")
+#: newest first; latest activity first (a version, a move, an endorsement, an amendment or a
+#: comment in its discussions, proposals/contributions.touch_proposal); most endorsed first
+SORTS = ("newest", "activity", "endorsements")
 META_FIELDS = ("title", "kind", "level", "institution_id")
 
 
@@ -120,6 +122,10 @@ def search(filters: ProposalFilters, user):
     query = _filtered(select(Proposal), filters, user)
     if filters.sort == "activity":
         query = query.order_by(Proposal.last_activity_at.desc(), Proposal.id.desc())
+    elif filters.sort == "endorsements":
+        query = query.order_by(
+            Proposal.endorsement_count.desc(), Proposal.last_activity_at.desc(), Proposal.id.desc()
+        )
     else:
         query = query.order_by(Proposal.created_at.desc(), Proposal.id.desc())
     return paginate(query, filters.page, PER_PAGE)

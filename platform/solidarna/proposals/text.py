@@ -351,21 +351,29 @@ def restore(proposal: Proposal, version: ProposalVersion, author) -> ProposalVer
     for name in FISCAL_FIELDS:
         setattr(proposal, name, data.get("fiscal", {}).get(name))
     proposal.refresh_search()
+    # A part that is in both keeps its row (and so its id: discussions anchored to an article,
+    # core/subjects.py, stay with it); the others are added or deleted.
     db.session.execute(
         update(ProposalPart).where(ProposalPart.proposal_id == proposal.id).values(parent_id=None)
     )
-    db.session.execute(delete(ProposalPart).where(ProposalPart.proposal_id == proposal.id))
+    kept = {part.code: part for part in live_parts(proposal)}
+    wanted = {item["code"] for item in data.get("parts", [])}
+    gone = [part.id for code, part in kept.items() if code not in wanted]
+    if gone:
+        db.session.execute(delete(ProposalPart).where(ProposalPart.id.in_(gone)))
     ids: dict[str, int] = {}
     positions: dict[str | None, int] = defaultdict(int)
     for item in data.get("parts", []):
         parent = item.get("parent")
-        part = ProposalPart(
-            proposal_id=proposal.id, code=item["code"], parent_id=ids.get(parent),
-            position=positions[parent], kind=item["kind"], heading=item.get("heading", ""),
-            body=item.get("body", ""), body_html=str(markdown.render(item.get("body", ""))),
-        )  # fmt: skip
+        body = item.get("body", "")
+        part = kept.get(item["code"])
+        if part is None:
+            part = ProposalPart(proposal_id=proposal.id, code=item["code"])
+            db.session.add(part)
+        part.parent_id, part.position = ids.get(parent), positions[parent]
+        part.kind, part.heading = item["kind"], item.get("heading", "")
+        part.body, part.body_html = body, str(markdown.render(body))
         positions[parent] += 1
-        db.session.add(part)
         db.session.flush()
         ids[item["code"]] = part.id
     return save_version(proposal, author, _("Restored version %(number)d", number=version.number))

@@ -77,9 +77,10 @@ def move(proposal: Proposal, to: str, data: dict, actor) -> ProposalEvent:
     db.session.flush()
     # Evidence (proposals/evidence.py): the cited figures are stored when the text closes and
     # frozen into a version on submission.
-    from solidarna.proposals import evidence
+    from solidarna.proposals import evidence, following
 
     evidence.after_move(proposal, event.from_state, to, actor)
+    following.notify_move(proposal, event, actor)
     return event
 
 

@@ -12,7 +12,7 @@ from solidarna.core.permissions import can_manage_members, current_person, requi
 from solidarna.core.rendering import render
 from solidarna.directory import taxonomy
 from solidarna.extensions import db
-from solidarna.proposals import endorsements, services, text, workflow
+from solidarna.proposals import endorsements, following, services, text, workflow
 from solidarna.proposals.forms import ProposalForm, SectionsForm
 from solidarna.proposals.models import SECTIONS, Proposal
 from solidarna.proposals.permissions import (
@@ -20,9 +20,11 @@ from solidarna.proposals.permissions import (
     can_author_proposal,
     can_draft_proposal,
     can_edit_proposal,
+    can_follow_proposal,
     can_support_proposal,
     text_is_open,
 )
+from solidarna.proposals.scorecard import scorecard as scorecard_of
 from solidarna.proposals.views.common import load_proposal, show_error
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -42,6 +44,13 @@ def index():
     )
 
 
+@bp.get("/scorecard")
+def scorecard():
+    """The advocacy scorecard: per institution, what became of the proposals submitted to it."""
+    rows, total = scorecard_of(current_person())
+    return render("proposals/scorecard.html", rows=rows, total=total)
+
+
 def _sections(proposal: Proposal) -> list[tuple[str, object, object]]:
     return [
         (name, label, markdown.render(getattr(proposal, name)))
@@ -56,6 +65,11 @@ def detail(proposal_id: int):
     user = current_person()
     types = taxonomy.actor_types(g.tenant)
     acting = representation.organizations_represented_by(user)
+    endorsers = endorsements.endorsers(proposal)
+    anchors = {
+        place: f"endorsers-{n}"
+        for n, place in enumerate(sorted({i.card.municipality for i in endorsers.items if i.card}))
+    }
     return render(
         "proposals/detail.html",
         proposal=proposal,
@@ -64,10 +78,14 @@ def detail(proposal_id: int):
         groups=[taxonomy.VULNERABLE_GROUPS.get(c, c) for c in proposal.beneficiary_groups or []],
         actor_types=[types.get(c, c) for c in proposal.beneficiary_actor_types or []],
         events=workflow.timeline(proposal),
-        endorsers=endorsements.endorsers(proposal),
+        endorsers=endorsers,
+        endorser_anchor=anchors.get,
+        endorser_link=lambda place: "#" + anchors.get(place, "endorsements"),
         endorsable=endorsements.endorsable_organizations(user, proposal, acting),
         supports=endorsements.supports(proposal, user),
         may_support=can_support_proposal(user, proposal),
+        may_follow=can_follow_proposal(user, proposal),
+        is_following=following.is_following(user, proposal),
         moves=allowed_moves(user, proposal),
         can_edit=can_edit_proposal(user, proposal),
         is_admin=can_manage_members(user),

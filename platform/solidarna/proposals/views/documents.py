@@ -77,3 +77,16 @@ def redline(proposal_id: int):
         data = documents.redline_docx(proposal, old, new, _field_labels(), locale)
     suffix = f"-redline-v{old.number}-v{new.number}"
     return core_documents.attachment(data, documents.filename(proposal, suffix, script))
+
+
+@bp.get("/<int:proposal_id>/amendments.docx")
+def amendments_docx(proposal_id: int):
+    """The numbered amendments sheet as DOCX: the consultation's record."""
+    proposal = load_proposal(proposal_id)
+    refused = _bad_script()
+    if refused:
+        return refused
+    script = documents.asked_script()
+    with documents.in_document_locale(script) as locale:
+        data = documents.amendments_docx(proposal, locale)
+    return core_documents.attachment(data, documents.filename(proposal, "-amendments", script))

@@ -4,7 +4,7 @@ and the members' own support."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -12,10 +12,15 @@ from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.extensions import db
-from solidarna.proposals import endorsements, services, workflow
+from solidarna.proposals import endorsements, following, services, workflow
 from solidarna.proposals.forms import EndorseForm, MoveForm
 from solidarna.proposals.models import ENDORSING_STATES, STATES, Endorsement, Proposal
-from solidarna.proposals.permissions import TRANSITIONS, can_endorse, can_support_proposal
+from solidarna.proposals.permissions import (
+    TRANSITIONS,
+    can_endorse,
+    can_follow_proposal,
+    can_support_proposal,
+)
 from solidarna.proposals.text import TextError
 from solidarna.proposals.views.common import load_proposal, show_error
 from solidarna.tenants.routing import TenantBlueprint
@@ -118,3 +123,21 @@ def support(proposal_id: int):
     db.session.commit()
     flash(_("Your support is counted.") if now else _("Your support is taken back."), "success")
     return _detail(proposal, "#endorsements")
+
+
+@bp.post("/<int:proposal_id>/follow")
+@require(can_follow_proposal)
+def follow(proposal_id: int):
+    """Follow (follow=1) or stop following (follow=0) the proposal's road."""
+    proposal = load_proposal(proposal_id)
+    wanted = request.form.get("follow", "")
+    if wanted not in ("0", "1"):
+        return error_page(400, detail=_("Choose whether to follow the proposal."))
+    now = following.set_following(current_person(), proposal, wanted == "1")
+    db.session.commit()
+    flash(
+        _("You follow this proposal: you will hear of every move on its road.")
+        if now else _("You no longer follow this proposal."),
+        "success",
+    )  # fmt: skip
+    return _detail(proposal, "#timeline")
