@@ -9,8 +9,17 @@ from solidarna.core.capabilities import Capability, KitKey, NavItem, register_ca
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.groups import audit, contributions, kit, models, permissions
-    from solidarna.groups.views import browse, meetings, members
+    from solidarna.groups import (  # noqa: F401
+        audit,
+        contributions,
+        kit,
+        models,
+        permissions,
+        records,
+        reminders,
+        work,
+    )
+    from solidarna.groups.views import browse, meetings, members, record
 
     register_capability(
         app,
@@ -22,13 +31,14 @@ def init_app(app: Flask) -> None:
                 "Working groups on the space's themes, where people and the organizations they "
                 "represent build capacity and work together."
             ),
-            blueprints=(browse.bp, members.bp, meetings.bp),
+            blueprints=(browse.bp, members.bp, meetings.bp, record.bp),
             nav=(NavItem("groups.index", _l("Working groups"), current=("group",), order=450),),
             kit_keys=(KitKey("taxonomies", kit.KEY, kit.validate_themes),),
             figures=contributions.group_figures,
             activity=contributions.new_groups,
             subjects=(contributions.GROUP_SUBJECT,),
             predicates=permissions.TEMPLATE_PREDICATES,
+            notification_kinds=work.NOTIFICATION_KINDS,
             audit_actions=audit.ACTIONS,
             # visitors' pages served whole from the shared cache (core/pagecache.py)
             cacheable=("groups.index", "groups.detail"),

@@ -66,6 +66,9 @@ def schedule(group: WorkingGroup, data: dict, by) -> GroupMeeting:
     db.session.add(meeting)
     db.session.flush()
     audit.record("group.meeting_scheduled", target=group, meeting=meeting.title)
+    from solidarna.groups import work  # work builds on this module
+
+    work.meeting_scheduled(group, meeting, by)
     return meeting
 
 
