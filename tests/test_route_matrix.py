@@ -22,6 +22,7 @@ from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
 from solidarna.groups import services as group_services
 from solidarna.groups.models import GroupMeeting, GroupMembership
+from solidarna.groups.records import GroupDecision, GroupTask, MeetingMinutes
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
 from solidarna.proposals.amendments import Amendment
@@ -94,6 +95,11 @@ PUBLIC = {
     "proposal_documents.redline": "the changes between two versions of a public proposal, DOCX",
     "groups.index": "the working groups a visitor may see (public ones only)",
     "groups.detail": "a public working group, its mandate, members and organizations",
+    "group_meetings.show": "a meeting of a public working group and its minutes, decisions, tasks",
+    "group_meetings.meeting_ics": "a public group's meeting as an .ics file (calendar programs)",
+    "group_tasks.group_ics": "a public group's meetings as a feed calendar programs poll",
+    "group_tasks.decision": "a numbered decision of a public group, linked from proposals",
+    "group_tasks.calendar": "upcoming meetings of the groups a visitor may see (public ones)",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -127,6 +133,7 @@ OBJECT_ARGS = {
     "group_id",
     "member_id",
     "meeting_id",
+    "task_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -149,6 +156,8 @@ FREE_ARGS = {
     "ext": "png",
     # state: where a proposal moves to (the proposal is the object)
     "state": "endorsement",
+    # year: a group decision's year, with `number` its number (the group is the object)
+    "year": datetime.now(UTC).year,
 }
 COVERED: dict[str, set[str]] = {}
 
@@ -293,7 +302,25 @@ class World:
                     group_id=group.id, title=f"Tajni sastanak {tenant.slug}",
                     starts_at=datetime.now(UTC) + timedelta(days=7), place="Brus",
                 )  # fmt: skip
-                db.session.add_all([group_member, meeting])
+                past_meeting = GroupMeeting(
+                    group_id=group.id, title=f"Tajni prošli sastanak {tenant.slug}",
+                    starts_at=datetime.now(UTC) - timedelta(days=2), place="Brus",
+                )  # fmt: skip
+                db.session.add_all([group_member, meeting, past_meeting])
+                db.session.flush()
+                # the past meeting's record: minutes, a decision (1 of this year) and a task
+                db.session.add_all([
+                    MeetingMinutes(meeting_id=past_meeting.id, body=f"tajni.zapisnik.{tenant.slug}",
+                                   published_at=datetime.now(UTC)),
+                    GroupDecision(group_id=group.id, meeting_id=past_meeting.id,
+                                  year=datetime.now(UTC).year, number=1,
+                                  title=f"Tajna odluka {tenant.slug}"),
+                ])  # fmt: skip
+                task = GroupTask(
+                    group_id=group.id, meeting_id=past_meeting.id, assignee_id=author.id,
+                    title=f"Tajni zadatak {tenant.slug}", due_on=datetime.now(UTC).date(),
+                )  # fmt: skip
+                db.session.add(task)
                 db.session.flush()
                 self.objects[tenant.slug] = {
                     "amendment_id": amendment.id,
@@ -301,6 +328,7 @@ class World:
                     "group_id": group.id,
                     "member_id": group_member.id,
                     "meeting_id": meeting.id,
+                    "task_id": task.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -343,6 +371,10 @@ class World:
             "Tajna radna grupa beta",
             "tajni.mandat.beta",
             "Tajni sastanak beta",
+            "Tajni prošli sastanak beta",
+            "tajni.zapisnik.beta",
+            "Tajna odluka beta",
+            "Tajni zadatak beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:
