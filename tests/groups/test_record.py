@@ -346,3 +346,15 @@ def test_reminders_go_once(space, setup):
     assert kinds(space, space.member).count("groups.task_due") == 1  # the overdue one
     assert "groups.meeting_reminder" not in kinds(space, space.coordinator)
     assert len(rows(space, GroupReminder)) == 4
+
+
+def test_the_job_and_the_notification_kinds_are_declared(app):
+    from solidarna.core import jobs
+    from solidarna.core.capabilities import registry
+
+    spec = jobs.SPECS["groups.send_reminders"]
+    assert spec.schedule is not None and spec.func is reminders.send_reminders_hourly
+    with app.app_context():
+        declared = registry().notification_kinds()
+    assert {"groups.meeting", "groups.minutes", "groups.decision", "groups.task_assigned",
+            "groups.meeting_reminder", "groups.task_due"} <= set(declared)  # fmt: skip
