@@ -113,7 +113,9 @@ def test_ask_for_an_organization_accept_schedule_and_answer(live_server, new_con
     admin.get_by_role("button", name="Save the attendance").click()
     expect(admin.get_by_role("status")).to_contain_text("The attendance is saved.")
     expect(admin.locator("#attendance table")).to_contain_text(ORG)
-    admin.get_by_role("textbox", name="Decision", exact=True).fill("Grupa priprema predlog garantnog fonda")
+    admin.get_by_role("textbox", name="Decision", exact=True).fill(
+        "Grupa priprema predlog garantnog fonda"
+    )
     admin.get_by_role("button", name="Record the decision").click()
     expect(admin.get_by_role("status")).to_contain_text("Decision 1/")
     admin.get_by_role("textbox", name="Task", exact=True).fill("Prikupiti podatke o kreditima")
