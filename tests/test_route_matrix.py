@@ -24,6 +24,7 @@ from solidarna.discussions.services import create_thread
 from solidarna.groups import documents as group_documents
 from solidarna.groups import services as group_services
 from solidarna.groups.models import GroupMeeting, GroupMembership
+from solidarna.groups.records import GroupDecision, GroupTask, MeetingMinutes
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
 from solidarna.proposals.amendments import Amendment
@@ -101,6 +102,11 @@ PUBLIC = {
     "group_documents.index": "a public group's documents (a private group's answer 404)",
     "group_documents.show": "a document of a public group and its versions",
     "group_documents.download": "a file of a public group's document, through the group's rules",
+    "group_meetings.show": "a meeting of a public working group and its minutes, decisions, tasks",
+    "group_meetings.meeting_ics": "a public group's meeting as an .ics file (calendar programs)",
+    "group_tasks.group_ics": "a public group's meetings as a feed calendar programs poll",
+    "group_tasks.decision": "a numbered decision of a public group, linked from proposals",
+    "group_tasks.calendar": "upcoming meetings of the groups a visitor may see (public ones)",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -136,6 +142,7 @@ OBJECT_ARGS = {
     "meeting_id",
     "document_id",
     "version_id",
+    "task_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -158,6 +165,8 @@ FREE_ARGS = {
     "ext": "png",
     # state: where a proposal moves to (the proposal is the object)
     "state": "endorsement",
+    # year: a group decision's year, with `number` its number (the group is the object)
+    "year": datetime.now(UTC).year,
 }
 COVERED: dict[str, set[str]] = {}
 
@@ -302,7 +311,25 @@ class World:
                     group_id=group.id, title=f"Tajni sastanak {tenant.slug}",
                     starts_at=datetime.now(UTC) + timedelta(days=7), place="Brus",
                 )  # fmt: skip
-                db.session.add_all([group_member, meeting])
+                past_meeting = GroupMeeting(
+                    group_id=group.id, title=f"Tajni prošli sastanak {tenant.slug}",
+                    starts_at=datetime.now(UTC) - timedelta(days=2), place="Brus",
+                )  # fmt: skip
+                db.session.add_all([group_member, meeting, past_meeting])
+                db.session.flush()
+                # the past meeting's record: minutes, a decision (1 of this year) and a task
+                db.session.add_all([
+                    MeetingMinutes(meeting_id=past_meeting.id, body=f"tajni.zapisnik.{tenant.slug}",
+                                   published_at=datetime.now(UTC)),
+                    GroupDecision(group_id=group.id, meeting_id=past_meeting.id,
+                                  year=datetime.now(UTC).year, number=1,
+                                  title=f"Tajna odluka {tenant.slug}"),
+                ])  # fmt: skip
+                task = GroupTask(
+                    group_id=group.id, meeting_id=past_meeting.id, assignee_id=author.id,
+                    title=f"Tajni zadatak {tenant.slug}", due_on=datetime.now(UTC).date(),
+                )  # fmt: skip
+                db.session.add(task)
                 db.session.flush()
                 # a document of the group (a PDF), and the group working on the proposal
                 pdf = storage.Checked(b"%PDF-1.4\n%%EOF\n", "pdf", f"tajni.fajl.{tenant.slug}.pdf")
@@ -323,6 +350,7 @@ class World:
                     "meeting_id": meeting.id,
                     "document_id": document.id,
                     "version_id": version.id,
+                    "task_id": task.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -367,6 +395,10 @@ class World:
             "Tajni sastanak beta",
             "Tajni dokument beta",
             "tajni.fajl.beta",
+            "Tajni prošli sastanak beta",
+            "tajni.zapisnik.beta",
+            "Tajna odluka beta",
+            "Tajni zadatak beta",
         ]
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

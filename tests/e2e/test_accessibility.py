@@ -38,6 +38,8 @@ class Demo:
     thread: int
     reset_path: str
     group: int  # a working group with members for organizations and a meeting ahead
+    meeting: int = 0  # its past meeting, with minutes, attendance, decisions and tasks
+    decision: str = ""  # the path of one of its decisions
 
 
 def load_demo(live_server) -> Demo:
@@ -92,6 +94,21 @@ def load_demo(live_server) -> Demo:
                     select(WorkingGroup.id).where(WorkingGroup.name == "Pristup finansijama")
                 ),
             )
+            from solidarna.groups.models import GroupMeeting
+            from solidarna.groups.records import GroupDecision
+
+            past = db.session.scalar(
+                select(GroupMeeting).where(
+                    GroupMeeting.group_id == demo.group, GroupMeeting.title.like("Prvi%")
+                )
+            )
+            decision = db.session.scalar(
+                select(GroupDecision).where(GroupDecision.meeting_id == past.id)
+            )
+            demo.meeting = past.id
+            demo.decision = (
+                f"/{SLUG}/groups/{demo.group}/decisions/{decision.year}/{decision.number}"
+            )
             db.session.commit()
         db.session.remove()
     return demo
@@ -127,6 +144,9 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("thread", f"{s}/discussions/t/{demo.thread}"),
             ("working groups", f"{s}/groups/"),
             ("working group", f"{s}/groups/{demo.group}"),
+            ("a meeting's record", f"{s}/groups/{demo.group}/meetings/{demo.meeting}"),
+            ("a group decision", demo.decision),
+            ("meetings calendar", f"{s}/groups/calendar/"),
             ("not found", "/nema-takve-stranice/"),
             ("not found in a space", f"{s}/directory/999999"),
         ]
@@ -140,6 +160,7 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("thread with the reply form", f"{s}/discussions/t/{demo.thread}"),
             ("new thread", f"{s}/discussions/c/{demo.category}/new"),
             ("working group with the answer form", f"{s}/groups/{demo.group}"),
+            ("my tasks", f"{s}/groups/tasks/"),
             ("notifications", "/notifications/"),
             ("notification settings", "/notifications/settings"),
             ("profile", "/auth/profile"),
@@ -167,6 +188,10 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("start a working group", f"{s}/groups/new"),
             ("working group's members", f"{s}/groups/{demo.group}/members"),
             ("schedule a meeting", f"{s}/groups/{demo.group}/meetings/new"),
+            (
+                "a meeting's record with its forms",
+                f"{s}/groups/{demo.group}/meetings/{demo.meeting}",
+            ),
         ]
     if viewer == "platform admin":
         return [

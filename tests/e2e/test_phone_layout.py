@@ -19,6 +19,7 @@ PAGES = [
     "/krusevac/ecosystem/",
     "/krusevac/proposals/",
     "/krusevac/groups/",
+    "/krusevac/groups/calendar/",
 ]
 # and the first proposals and working groups linked from their lists (pages with wide tables)
 LINKED = {

@@ -64,3 +64,50 @@ def test_demo_documents_and_the_proposal_the_group_works_on(runner, app):
     assert "Odluka o podršci" in proposal.get_text()
     proposal_page = parse(client.get(proposal["href"]).get_data(as_text=True))
     assert "Pristup finansijama" in proposal_page.select_one("#working-groups").get_text()
+
+
+def test_demo_past_meetings_have_a_record(runner, app):
+    from datetime import date
+
+    import icalendar
+
+    from solidarna.groups.models import GroupMeeting
+    from solidarna.groups.records import GroupDecision, GroupTask, MeetingAttendance
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == "krusevac"))
+    with tenant_context(tenant.id):
+        group = db.session.scalar(
+            db.select(WorkingGroup).where(WorkingGroup.name == "Pristup finansijama")
+        )
+        past = db.session.scalar(
+            db.select(GroupMeeting).where(
+                GroupMeeting.group_id == group.id, GroupMeeting.title.like("Prvi sastanak%")
+            )
+        )
+        upcoming = db.session.scalar(
+            db.select(GroupMeeting.id).where(GroupMeeting.title.like("Drugi sastanak%"))
+        )
+        present = db.session.scalars(
+            db.select(MeetingAttendance.organization_name).where(
+                MeetingAttendance.meeting_id == past.id
+            )
+        ).all()
+        decisions = db.session.scalars(
+            db.select(GroupDecision).where(GroupDecision.group_id == group.id)
+        ).all()
+        tasks = db.session.scalars(db.select(GroupTask).where(GroupTask.done_at.is_(None))).all()
+        group_id, past_id = group.id, past.id
+        year, overdue = decisions[0].year, [t for t in tasks if t.due_on < date.today()]
+    assert len(present) == 4 and "Zadruga Rasinski med" in present
+    assert sorted(d.number for d in decisions) == [1, 2]
+    assert len(overdue) == 1 and len(tasks) >= 3
+    client = visitor(app)
+    page = client.get(f"/krusevac/groups/{group_id}/meetings/{past_id}").get_data(as_text=True)
+    assert "lokalni garantni fond je najizvodljiviji" in page and f"Decision 1/{year}" in page
+    group_page = client.get(f"/krusevac/groups/{group_id}").get_data(as_text=True)
+    assert "Overdue" in group_page and "Prikupiti podatke o kreditima članica" in group_page
+    assert client.get(f"/krusevac/groups/{group_id}/decisions/{year}/2").status_code == 200
+    ics = client.get(f"/krusevac/groups/{group_id}/meetings/{upcoming}/calendar.ics")
+    (event,) = icalendar.Calendar.from_ical(ics.data).walk("VEVENT")
+    assert str(event["SUMMARY"]).startswith("Drugi sastanak: lokalni garantni fond")

@@ -138,3 +138,72 @@ def test_members_page_statements_do_not_grow_with_members(space):
         == count(space.app, f"/alfa/groups/{large}/members", "owner@example.org")
         <= CEILING
     )
+
+
+def fill_work(space, gid: int, assignee, count: int) -> int:
+    """A past meeting of the group with minutes, `count` decisions, attendance of every
+    member and `count` tasks for `assignee` (some overdue, some done); the meeting's id."""
+    from solidarna.groups.records import GroupDecision, GroupTask, MeetingAttendance, MeetingMinutes
+
+    now = utcnow()
+    with tenant_context(space.tenant.id):
+        meeting = GroupMeeting(group_id=gid, title="Prošli sastanak", place="Brus",
+                               starts_at=now - timedelta(days=3))  # fmt: skip
+        db.session.add(meeting)
+        db.session.flush()
+        db.session.add(MeetingMinutes(meeting_id=meeting.id, body="Zapisnik.", published_at=now))
+        members = db.session.execute(
+            db.select(
+                GroupMembership.id, GroupMembership.user_id, GroupMembership.organization_id
+            ).where(GroupMembership.group_id == gid)
+        ).all()
+        db.session.execute(
+            insert(MeetingAttendance),
+            [{"tenant_id": space.tenant.id, "meeting_id": meeting.id, "membership_id": m.id,
+              "user_id": m.user_id, "organization_id": m.organization_id,
+              "organization_name": "", "recorded_at": now} for m in members],
+        )  # fmt: skip
+        db.session.execute(
+            insert(GroupDecision),
+            [{"tenant_id": space.tenant.id, "group_id": gid, "meeting_id": meeting.id,
+              "year": 2026, "number": n + 1, "title": f"Odluka {n}", "body": "Obrazloženje.",
+              "created_at": now} for n in range(count)],
+        )  # fmt: skip
+        db.session.execute(
+            insert(GroupTask),
+            [{"tenant_id": space.tenant.id, "group_id": gid, "meeting_id": meeting.id,
+              "title": f"Zadatak {n}", "assignee_id": assignee.id,
+              "due_on": (now + timedelta(days=n % 7 - 3)).date(),
+              "done_at": now if n % 5 == 0 else None, "created_at": now}
+             for n in range(count)],
+        )  # fmt: skip
+        db.session.commit()
+        return meeting.id
+
+
+@pytest.mark.parametrize("login", [None, "rep1@example.org", "coord@example.org"])
+def test_group_and_meeting_pages_do_not_grow_with_tasks(space, login):
+    small, large = fill_group(space, 3), fill_group(space, 60)
+    for gid in (small, large):
+        space.add(gid, space.rep1)
+    small_meeting = fill_work(space, small, space.rep1, 3)
+    large_meeting = fill_work(space, large, space.rep1, 60)
+    for template in ("/alfa/groups/{}", "/alfa/groups/{}/meetings/{}"):
+        assert (
+            count(space.app, template.format(small, small_meeting), login)
+            == count(space.app, template.format(large, large_meeting), login)
+            <= CEILING
+        ), template
+
+
+def test_my_tasks_statements_do_not_grow_with_tasks(space):
+    first = fill_group(space, 3)
+    space.add(first, space.rep1)
+    fill_work(space, first, space.rep1, 3)
+    small = count(space.app, "/alfa/groups/tasks/", "rep1@example.org")
+    for n in range(4):
+        gid = space.group(name=f"Još jedna grupa {n}")
+        space.add(gid, space.rep1)
+        fill_work(space, gid, space.rep1, 40)
+    large = count(space.app, "/alfa/groups/tasks/", "rep1@example.org")
+    assert small == large <= CEILING

@@ -7,6 +7,7 @@
 - CSV cells: a UTF-8 BOM so spreadsheet programs read the file as UTF-8, and formula-like
   cells escaped (CSV injection); the directory's open-data exports use them.
 - Attachment responses with a safe ASCII file name made from a title.
+- iCalendar files (`icalendar`): events in UTC with a stable UID and their URL (`ics`).
 
 Every text passes through `convert` (the reader's script, core/script.in_script) on its way
 into the document, so one builder writes Latin or Cyrillic.
@@ -17,11 +18,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 from flask import Response
+from icalendar import Calendar, Event
 from markdown_it import MarkdownIt
 
 from solidarna.core.script import fold
@@ -240,3 +244,62 @@ def to_bytes(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# --- iCalendar ------------------------------------------------------------------------------------
+
+ICS_MIMETYPE = "text/calendar; charset=utf-8"
+
+
+@dataclass
+class CalendarEvent:
+    """One event of an .ics file: `uid` stays the same for the same thing (calendar programs
+    update the event instead of adding a second one), times are aware (written in UTC)."""
+
+    uid: str
+    summary: str
+    starts_at: datetime
+    url: str
+    ends_at: datetime | None = None
+    location: str = ""
+    description: str = ""
+    stamp: datetime | None = None
+    sequence: int = 0
+
+
+def ics(events: Iterable[CalendarEvent], name: str = "") -> bytes:
+    """An iCalendar (RFC 5545) file of the events, times in UTC ("Z"), each with its URL also
+    in the description (many calendar programs show only that)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Solidarna//solidarna//SR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if name:
+        calendar.add("x-wr-calname", name)
+    now = datetime.now(UTC)
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", (item.stamp or now).astimezone(UTC))
+        event.add("dtstart", item.starts_at.astimezone(UTC))
+        if item.ends_at is not None:
+            event.add("dtend", item.ends_at.astimezone(UTC))
+        event.add("summary", item.summary)
+        if item.location:
+            event.add("location", item.location)
+        event.add("url", item.url)
+        description = "\n\n".join(p for p in (item.description.strip(), item.url) if p)
+        event.add("description", description)
+        event.add("sequence", item.sequence)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def ics_response(data: bytes, filename: str, download: bool = True) -> Response:
+    """An .ics answer: a download (one meeting) or inline (a feed calendar programs poll)."""
+    if download:
+        return attachment(data, filename, ICS_MIMETYPE)
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Type"] = ICS_MIMETYPE
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

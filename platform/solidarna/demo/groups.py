@@ -1,12 +1,13 @@
 """Demo working groups (fictional, like everything in the demo): in krusevac "Pristup
 finansijama" with members on behalf of the directory's organizations and a sub-group, and an
-open group on public procurement, and an upcoming meeting; in korse a cooperatives group. Made through the services
+open group on public procurement, and an upcoming meeting; in korse a cooperatives group; past
+meetings with minutes, attendance, decisions and open tasks (one overdue). Made through the services
 (invitations accepted for the organizations the people represent), so they have audit entries
 like real ones."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from flask import current_app, g
 from sqlalchemy import func, select
@@ -16,7 +17,8 @@ from solidarna.demo import group_documents
 from solidarna.directory.organizations.models import Organization, Representative
 from solidarna.extensions import db
 from solidarna.groups import meetings, services
-from solidarna.groups.models import WorkingGroup
+from solidarna.groups.models import GroupMeeting, GroupMembership, WorkingGroup
+from solidarna.groups.records import GroupDecision, GroupTask, MeetingAttendance, MeetingMinutes
 
 FICTIONAL = "*Demo grupa: izmišljena, za upoznavanje sa platformom.*"
 
@@ -120,7 +122,7 @@ def _load(slug: str, plan: list) -> int:
              "starts_at": meetings.to_utc(day, time(17, 30)),
              "ends_at": meetings.to_utc(day, time(19, 0)), "online_url": "",
              "agenda": "1. Pregled izvora finansiranja\n2. Predlog garantnog fonda\n3. Razno"},
-            users["jelena@example.org"],
+            users["jelena@example.org"], notify=False,
         )  # fmt: skip
         group_documents.load_documents(
             group, users["jelena@example.org"], users["vesna@example.org"]
@@ -129,5 +131,85 @@ def _load(slug: str, plan: list) -> int:
             group, "Odluka o podršci socijalnim preduzećima na teritoriji grada Kruševca",
             users["jelena@example.org"],
         )  # fmt: skip
+    for name, record in RECORDS.get(slug, {}).items():
+        _past_meeting(made[name], record, users)
     db.session.flush()  # inside the space (the caller commits)
     return len(made)
+
+
+# group name -> a past meeting: (title, days ago, place, minutes, decisions [(title, body)],
+#                                 tasks [(title, assignee email, due in days: < 0 is overdue)])
+RECORDS = {
+    "krusevac": {
+        "Pristup finansijama": (
+            "Prvi sastanak: izvori finansiranja", 21, "Kancelarija, sala 2",
+            "## Prisutni i dnevni red\n\nSastanak je otvorila koordinatorka. Razmotreni su "
+            "postojeći izvori finansiranja za socijalna preduzeća u Rasinskom okrugu.\n\n"
+            "## Zaključci\n\n- banke traže obezbeđenje koje male zadruge nemaju\n"
+            "- lokalni garantni fond je najizvodljiviji prvi korak\n\n" + FICTIONAL,
+            [("Grupa priprema predlog lokalnog garantnog fonda",
+              "Predlog se upućuje gradu do kraja godine, uz podatke iz mape ekosistema."),
+             ("Sledeći sastanak posvećen je garantnom fondu", "")],
+            [("Prikupiti podatke o kreditima članica", "marko@example.org", -5),
+             ("Napisati nacrt predloga garantnog fonda", "milan@example.org", 14)],
+        ),
+        "Javne nabavke": (
+            "Uvodni sastanak o rezervisanim nabavkama", 12, "Gradska uprava, sala 1",
+            "Razgovarano je o tome kako grad može da rezerviše deo nabavki za socijalna "
+            "preduzeća. " + FICTIONAL,
+            [("Grupa traži od grada plan nabavki za narednu godinu", "")],
+            [("Poslati gradu zahtev za plan nabavki", "milan@example.org", 7)],
+        ),
+    },
+    "korse": {
+        "Zadrugarstvo": (
+            "Razmena iskustava zadruga", 30, "Onlajn",
+            "Zadruge su razmenile iskustva sa upisom u registar i pristupom tržištu. "
+            + FICTIONAL,
+            [("Koalicija priprema pregled prepreka za zadruge", "")],
+            [("Prikupiti primere dobre prakse", "marko@example.org", 10)],
+        ),
+    },
+}  # fmt: skip
+
+
+def _past_meeting(group: WorkingGroup, record: tuple, users: dict) -> None:
+    """A meeting that took place, with its minutes, the members present (each for the
+    organization of their membership), its decisions and tasks; written directly (the
+    services refuse dates in the past, and the demo notifies nobody)."""
+    title, days_ago, place, minutes, decisions, tasks = record
+    day = services.today() - timedelta(days=days_ago)
+    lead = db.session.get(User, group.created_by_id)
+    meeting = GroupMeeting(
+        group_id=group.id, title=title, place=place, created_by_id=lead.id,
+        starts_at=meetings.to_utc(day, time(17, 30)), ends_at=meetings.to_utc(day, time(19, 0)),
+        agenda="1. Upoznavanje\n2. Plan rada",
+    )  # fmt: skip
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add(MeetingMinutes(meeting_id=meeting.id, body=minutes, written_by_id=lead.id,
+                                  published_at=meeting.starts_at + timedelta(days=1)))  # fmt: skip
+    for membership in db.session.scalars(
+        select(GroupMembership).where(
+            GroupMembership.group_id == group.id, GroupMembership.status == "active"
+        )
+    ):
+        db.session.add(
+            MeetingAttendance(
+                meeting_id=meeting.id, membership_id=membership.id, user_id=membership.user_id,
+                organization_id=membership.organization_id,
+                organization_name=membership.organization_name,
+            )
+        )  # fmt: skip
+    for number, (heading, body) in enumerate(decisions, start=1):
+        db.session.add(
+            GroupDecision(group_id=group.id, meeting_id=meeting.id, year=day.year, number=number,
+                          title=heading, body=body, created_by_id=lead.id)
+        )  # fmt: skip
+    today: date = services.today()
+    for heading, email, due in tasks:
+        db.session.add(
+            GroupTask(group_id=group.id, meeting_id=meeting.id, title=heading,
+                      assignee_id=users[email].id, due_on=today + timedelta(days=due),
+                      created_by_id=lead.id)
+        )  # fmt: skip

@@ -10,8 +10,17 @@ from solidarna.core.capabilities import Capability, KitKey, NavItem, register_ca
 
 def init_app(app: Flask) -> None:
     from solidarna.core import links
-    from solidarna.groups import audit, contributions, kit, models, permissions
-    from solidarna.groups.views import browse, meetings, members
+    from solidarna.groups import (  # noqa: F401
+        audit,
+        contributions,
+        kit,
+        models,
+        permissions,
+        records,
+        reminders,
+        work,
+    )
+    from solidarna.groups.views import browse, meetings, members, record
     from solidarna.groups.views import documents as document_views
     from solidarna.groups.views import links as link_views
 
@@ -30,7 +39,14 @@ def init_app(app: Flask) -> None:
                 "Working groups on the space's themes, where people and the organizations they "
                 "represent build capacity and work together."
             ),
-            blueprints=(browse.bp, members.bp, meetings.bp, document_views.bp, link_views.bp),
+            blueprints=(
+                browse.bp,
+                members.bp,
+                meetings.bp,
+                record.bp,
+                document_views.bp,
+                link_views.bp,
+            ),
             nav=(NavItem("groups.index", _l("Working groups"), current=("group",), order=450),),
             kit_keys=(KitKey("taxonomies", kit.KEY, kit.validate_themes),),
             figures=contributions.group_figures,
@@ -38,6 +54,7 @@ def init_app(app: Flask) -> None:
             panel=contributions.proposal_panel,
             subjects=(contributions.GROUP_SUBJECT,),
             predicates=permissions.TEMPLATE_PREDICATES,
+            notification_kinds=work.NOTIFICATION_KINDS,
             audit_actions={**audit.ACTIONS, **audit.DOCUMENT_ACTIONS},
             # visitors' pages served whole from the shared cache (core/pagecache.py)
             cacheable=("groups.index", "groups.detail"),

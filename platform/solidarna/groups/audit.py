@@ -53,6 +53,28 @@ ACTIONS = {
         _l("%(actor)s changed the meeting “%(meeting)s” of %(target)s: %(fields)s"),
         fields=_meeting_fields,
     ),
+    "group.minutes_published": AuditAction(
+        _l("%(actor)s published the minutes of the meeting “%(meeting)s” of %(target)s")
+    ),
+    "group.minutes_changed": AuditAction(
+        _l("%(actor)s changed the minutes of the meeting “%(meeting)s” of %(target)s")
+    ),
+    "group.attendance_taken": AuditAction(
+        _l(
+            "%(actor)s took the attendance of the meeting “%(meeting)s” of %(target)s "
+            "(%(count)s present)"
+        )
+    ),
+    "group.decision_recorded": AuditAction(
+        _l("%(actor)s recorded the decision %(number)s “%(title)s” of %(target)s")
+    ),
+    "group.task_given": AuditAction(
+        _l("%(actor)s gave %(person)s the task “%(task)s” in %(target)s")
+    ),
+    "group.task_done": AuditAction(_l("%(actor)s marked the task “%(task)s” of %(target)s done")),
+    "group.task_reopened": AuditAction(
+        _l("%(actor)s marked the task “%(task)s” of %(target)s not done")
+    ),
     "group.role_changed": AuditAction(
         _l("%(actor)s changed the role of %(person)s in %(target)s from “%(old)s” to “%(new)s”"),
         values={"old": ROLES, "new": ROLES},

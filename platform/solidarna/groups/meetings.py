@@ -58,7 +58,7 @@ def check(data: dict, meeting: GroupMeeting | None) -> None:
         raise GroupError(_l("Give a place, an online link or both."), "place")
 
 
-def schedule(group: WorkingGroup, data: dict, by) -> GroupMeeting:
+def schedule(group: WorkingGroup, data: dict, by, notify: bool = True) -> GroupMeeting:
     check(data, None)
     meeting = GroupMeeting(group_id=group.id, created_by_id=by.id)
     for name in FIELDS:
@@ -66,6 +66,10 @@ def schedule(group: WorkingGroup, data: dict, by) -> GroupMeeting:
     db.session.add(meeting)
     db.session.flush()
     audit.record("group.meeting_scheduled", target=group, meeting=meeting.title)
+    if notify:  # the members hear of it (the demo's meetings are made quietly)
+        from solidarna.groups import work  # work builds on this module
+
+        work.meeting_scheduled(group, meeting, by)
     return meeting
 
 

@@ -122,6 +122,38 @@ can_schedule_meeting = can_manage_group.named(
 )
 
 
+@predicate
+def is_group_secretary(user, group) -> bool:
+    membership = own_membership(user, group)
+    return bool(
+        membership is not None
+        and membership.status == "active"
+        and membership.role == "secretary"
+        and is_member(user, group)
+    )
+
+
+can_write_minutes = (is_group_secretary | can_manage_group).named(
+    "can_write_minutes",
+    "The group's coordinators and secretaries, and the space's admins, write the minutes "
+    "of a meeting and take its attendance.",
+)
+can_manage_work = can_manage_group.named(
+    "can_manage_work",
+    "The group's coordinators and the space's admins record decisions and give tasks.",
+)
+
+
+def can_mark_task(user, group, task) -> bool:
+    """The assignee (while an active member of the group) marks their own task done or not
+    done; the coordinators and the space's admins any task of the group."""
+    if task is None or group is None or task.group_id != group.id:
+        return False
+    if can_manage_group(user, group):
+        return True
+    return bool(_person(user) and task.assignee_id == user.id and is_group_member(user, group))
+
+
 def may_represent(user, organization_id: int | None) -> bool:
     """Nobody represents an organization in a group unless the directory says they are its
     verified representative in this space (core/representation.py)."""
@@ -136,6 +168,8 @@ TEMPLATE_PREDICATES = (
     can_leave_group,
     can_answer_meeting,
     can_schedule_meeting,
+    can_write_minutes,
+    can_manage_work,
 )
 
 

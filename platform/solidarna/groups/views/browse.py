@@ -9,7 +9,7 @@ from solidarna.core import markdown, representation
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.extensions import db
-from solidarna.groups import kit, meetings, services
+from solidarna.groups import kit, meetings, services, work
 from solidarna.groups.forms import AnswerForm, GroupForm, JoinForm
 from solidarna.groups.models import RSVP_ANSWERS, WorkingGroup
 from solidarna.groups.permissions import (
@@ -19,9 +19,11 @@ from solidarna.groups.permissions import (
     can_join_group,
     can_leave_group,
     can_manage_group,
+    can_mark_task,
     own_membership,
 )
 from solidarna.groups.views.common import load_group, show_error
+from solidarna.groups.work_forms import TaskDoneForm
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("groups", __name__, url_prefix="/groups")
@@ -69,6 +71,7 @@ def detail(group_id: int):
         may_answer=can_answer_meeting(user, group),
         rsvp_answers=RSVP_ANSWERS,
         **_documents_and_proposals(group, user),
+        **_work(group, user),
     )
 
 
@@ -87,6 +90,13 @@ def _documents_and_proposals(group: WorkingGroup, user) -> dict:
         "works_on": works_on,
         "link_form": link_form(group, works_on) if can_link_proposal(user, group) else None,
     }
+
+
+def _work(group: WorkingGroup, user) -> dict:
+    """The group's open tasks on its page (and which of them the viewer may mark done)."""
+    tasks = work.open_tasks(group)
+    return {"open_tasks": tasks, "today": services.today(), "done_form": TaskDoneForm(),
+            "task_marks": {t.id for t in tasks if can_mark_task(user, group, t)}}  # fmt: skip
 
 
 def _form_page(form, group=None, status=200):

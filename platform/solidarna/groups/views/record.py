@@ -1,0 +1,285 @@
+"""A meeting's page and what it leaves behind: minutes and attendance (coordinators and
+secretaries), decisions and tasks (coordinators), a task marked done (its assignee too); a
+decision's own page; a person's tasks; the space's calendar; iCalendar files of a meeting
+and of a group. Everyone who may see the group reads its record."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
+
+from solidarna.core import documents, markdown
+from solidarna.core.permissions import current_person, is_member, require
+from solidarna.core.rendering import render
+from solidarna.extensions import db
+from solidarna.groups import meetings, work
+from solidarna.groups.forms import RsvpForm
+from solidarna.groups.models import RSVP_ANSWERS, GroupMeeting, MeetingRsvp, WorkingGroup
+from solidarna.groups.permissions import (
+    can_answer_meeting,
+    can_manage_work,
+    can_mark_task,
+    can_schedule_meeting,
+    can_write_minutes,
+)
+from solidarna.groups.records import GroupTask
+from solidarna.groups.services import GroupError, today
+from solidarna.groups.views.common import load_group, show_error
+from solidarna.groups.views.meetings import bp as meetings_bp
+from solidarna.groups.views.meetings import load_meeting
+from solidarna.groups.work_forms import (
+    AttendanceForm,
+    GroupDecisionForm,
+    MinutesForm,
+    TaskDoneForm,
+    TaskForm,
+)
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("group_tasks", __name__, url_prefix="/groups")
+
+
+def _absolute(endpoint: str, **values) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _event(group: WorkingGroup, meeting: GroupMeeting) -> documents.CalendarEvent:
+    link = _absolute("group_meetings.show", group_id=group.id, meeting_id=meeting.id)
+    host = current_app.config["PUBLIC_BASE_URL"].split("//", 1)[-1].split("/", 1)[0] or "solidarna"
+    place = ", ".join(p for p in (meeting.place, meeting.online_url) if p)
+    return documents.CalendarEvent(
+        uid=f"group-meeting-{meeting.tenant_id}-{meeting.id}@{host}",
+        summary=f"{meeting.title} · {group.name}", starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at, location=place, url=link, description=meeting.agenda,
+        stamp=meeting.updated_at,
+    )  # fmt: skip
+
+
+def _forms(group, meeting, user) -> dict:
+    """The record's forms the viewer may use (after the meeting), each prefilled."""
+    if not work.has_taken_place(meeting):
+        return {}
+    forms = {}
+    if can_write_minutes(user, group):
+        minutes = work.minutes_of(meeting)
+        forms["minutes"] = MinutesForm(prefix="minutes", obj=minutes)
+        forms["attendance"] = AttendanceForm(prefix="attendance", people=work.attendable(group))
+        if not forms["attendance"].is_submitted():
+            present = {a.membership_id for a in work.attendance_of(meeting)}
+            forms["attendance"].present.data = [str(i) for i in present if i]
+    if can_manage_work(user, group):
+        forms["decision"] = GroupDecisionForm(prefix="decision")
+        forms["task"] = TaskForm(prefix="task", people=work.assignable(group))
+    return forms
+
+
+def _page(group: WorkingGroup, meeting: GroupMeeting, forms=None, status: int = 200):
+    user = current_person()
+    minutes = work.minutes_of(meeting)
+    decisions = work.decisions_of(meeting)
+    mine = None
+    if user is not None and user.is_authenticated:
+        mine = db.session.scalar(
+            db.select(MeetingRsvp.answer).where(
+                MeetingRsvp.meeting_id == meeting.id, MeetingRsvp.user_id == user.id
+            )
+        )
+    tasks = work.tasks_of_meeting(meeting)
+    return render(
+        "groups/meeting.html",
+        group=group,
+        meeting=meeting,
+        agenda_html=markdown.render(meeting.agenda) if meeting.agenda else "",
+        minutes=minutes,
+        minutes_html=markdown.render(minutes.body) if minutes else "",
+        attendance=work.attendance_of(meeting),
+        decisions=decisions,
+        decision_html={d.id: markdown.render(d.body) for d in decisions if d.body},
+        tasks=tasks,
+        task_marks={t.id for t in tasks if can_mark_task(user, group, t)},
+        done_form=TaskDoneForm(),
+        today=today(),
+        taken_place=work.has_taken_place(meeting),
+        may_answer=can_answer_meeting(user, group),
+        may_schedule=can_schedule_meeting(user, group),
+        my_answer=mine,
+        rsvp_answers=RSVP_ANSWERS,
+        rsvp_form=RsvpForm(),
+        forms=forms if forms is not None else _forms(group, meeting, user),
+        status=status,
+    )
+
+
+@meetings_bp.get("/<int:meeting_id>")
+def show(group_id: int, meeting_id: int):
+    group = load_group(group_id)
+    return _page(group, load_meeting(group, meeting_id))
+
+
+@meetings_bp.get("/<int:meeting_id>/calendar.ics")
+def meeting_ics(group_id: int, meeting_id: int):
+    group = load_group(group_id)
+    meeting = load_meeting(group, meeting_id)
+    data = documents.ics([_event(group, meeting)], name=group.name)
+    filename = documents.ascii_slug(meeting.title, "sastanak") + ".ics"
+    return documents.ics_response(data, filename)
+
+
+def _refused(group, meeting, forms, name, form, error: GroupError, fallback: str):
+    answer = show_error(form, error, fallback)
+    if answer is not None:
+        return answer
+    forms[name] = form
+    return _page(group, meeting, forms, 422)
+
+
+def _back(group, meeting, anchor: str):
+    return redirect(
+        url_for("group_meetings.show", group_id=group.id, meeting_id=meeting.id) + f"#{anchor}",
+        303,
+    )
+
+
+@meetings_bp.post("/<int:meeting_id>/minutes")
+@require(can_write_minutes, obj=load_group)
+def minutes(group: WorkingGroup, meeting_id: int):
+    meeting = load_meeting(group, meeting_id)
+    forms = _forms(group, meeting, current_person())
+    form = MinutesForm(prefix="minutes")
+    if not form.validate_on_submit():
+        forms["minutes"] = form
+        return _page(group, meeting, forms, 422)
+    try:
+        changed = work.save_minutes(group, meeting, form.body.data, current_person())
+    except GroupError as error:
+        return _refused(group, meeting, forms, "minutes", form, error, "body")
+    db.session.commit()
+    flash(_("The minutes are saved.") if changed else _("Nothing was changed."), "success")
+    return _back(group, meeting, "minutes")
+
+
+@meetings_bp.post("/<int:meeting_id>/attendance")
+@require(can_write_minutes, obj=load_group)
+def attendance(group: WorkingGroup, meeting_id: int):
+    meeting = load_meeting(group, meeting_id)
+    forms = _forms(group, meeting, current_person())
+    form = AttendanceForm(prefix="attendance", people=work.attendable(group))
+    if not form.validate_on_submit():
+        forms["attendance"] = form
+        return _page(group, meeting, forms, 422)
+    try:
+        work.take_attendance(group, meeting, form.present.data or [], current_person())
+    except GroupError as error:
+        return _refused(group, meeting, forms, "attendance", form, error, "present")
+    db.session.commit()
+    flash(_("The attendance is saved."), "success")
+    return _back(group, meeting, "attendance")
+
+
+@meetings_bp.post("/<int:meeting_id>/decisions")
+@require(can_manage_work, obj=load_group)
+def add_decision(group: WorkingGroup, meeting_id: int):
+    meeting = load_meeting(group, meeting_id)
+    forms = _forms(group, meeting, current_person())
+    form = GroupDecisionForm(prefix="decision")
+    if not form.validate_on_submit():
+        forms["decision"] = form
+        return _page(group, meeting, forms, 422)
+    try:
+        row = work.add_decision(group, meeting, form.title.data, form.body.data,
+                                current_person())  # fmt: skip
+    except GroupError as error:
+        return _refused(group, meeting, forms, "decision", form, error, "title")
+    db.session.commit()
+    flash(_("Decision %(number)s is recorded.", number=row.label), "success")
+    return _back(group, meeting, f"decision-{row.year}-{row.number}")
+
+
+@meetings_bp.post("/<int:meeting_id>/tasks")
+@require(can_manage_work, obj=load_group)
+def add_task(group: WorkingGroup, meeting_id: int):
+    meeting = load_meeting(group, meeting_id)
+    forms = _forms(group, meeting, current_person())
+    form = TaskForm(prefix="task", people=work.assignable(group))
+    if not form.validate_on_submit():
+        forms["task"] = form
+        return _page(group, meeting, forms, 422)
+    if not work.has_taken_place(meeting):
+        return _refused(group, meeting, forms, "task", form, GroupError(work.NOT_YET), "title")
+    try:
+        task = work.add_task(group, meeting, form.data_dict(), current_person())
+    except GroupError as error:
+        return _refused(group, meeting, forms, "task", form, error, "title")
+    db.session.commit()
+    flash(_("The task is given."), "success")
+    return _back(group, meeting, f"task-{task.id}")
+
+
+# --- tasks, decisions, calendars -----------------------------------------------------------------
+
+
+def load_task(group: WorkingGroup, task_id: int) -> GroupTask:
+    task = db.session.get(GroupTask, task_id)
+    if task is None or task.group_id != group.id:
+        abort(404)
+    return task
+
+
+@bp.post("/<int:group_id>/tasks/<int:task_id>/done")
+def mark_task(group_id: int, task_id: int):
+    group = load_group(group_id)
+    task = load_task(group, task_id)
+    user = current_person()
+    if not can_mark_task(user, group, task):
+        if user is None:
+            return current_app.login_manager.unauthorized()
+        abort(403)
+    form = TaskDoneForm()
+    if not form.validate_on_submit():
+        return show_error(None, GroupError(_("Enter a valid value.")), "")
+    work.mark_task(group, task, form.done.data == "1", user)
+    db.session.commit()
+    flash(_("The task is done.") if task.done else _("The task is open again."), "success")
+    if task.assignee_id == user.id:
+        return redirect(url_for("group_tasks.mine") + f"#task-{task.id}", 303)
+    return redirect(url_for("groups.detail", group_id=group.id) + "#tasks", 303)
+
+
+@bp.get("/<int:group_id>/decisions/<int:year>/<int:number>")
+def decision(group_id: int, year: int, number: int):
+    group = load_group(group_id)
+    row = work.decision(group, year, number)
+    if row is None:
+        abort(404)
+    return render(
+        "groups/decision.html",
+        group=group,
+        decision=row,
+        body=markdown.render(row.body) if row.body else "",
+    )
+
+
+@bp.get("/<int:group_id>/calendar.ics")
+def group_ics(group_id: int):
+    group = load_group(group_id)
+    events = [_event(group, m) for m in work.recent_and_upcoming(group)]
+    data = documents.ics(events, name=group.name)
+    return documents.ics_response(data, f"grupa-{group.id}.ics", download=False)
+
+
+@bp.get("/tasks/")
+@require(is_member)
+def mine():
+    user = current_person()
+    open_, done = work.my_tasks(user)
+    return render("groups/tasks.html", open_tasks=open_, done_tasks=done, today=today(),
+                  done_form=TaskDoneForm())  # fmt: skip
+
+
+@bp.get("/calendar/")
+def calendar():
+    return render(
+        "groups/calendar.html",
+        months=work.calendar(current_person()),
+        local_day=lambda m: meetings.local_parts(m.starts_at)[0],
+    )
