@@ -73,15 +73,26 @@ def select_locale() -> str:
             or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
     user_locale = getattr(current_user, "locale", None) if current_user else None
-    # What the person chose in this browser wins (a choice made before logging in is not
-    # undone by the login); then the account's language, then the browser's.
-    chosen = (
-        normalise_locale(request.cookies.get(LOCALE_COOKIE))
-        or normalise_locale(user_locale)
-        or from_accept_language(request.accept_languages)
-        or normalise_locale(g.get("tenant_default_locale"))
+    return choose_locale(
+        request.cookies.get(LOCALE_COOKIE),
+        user_locale,
+        request.accept_languages,
+        g.get("tenant_default_locale"),
+        current_app.config["BABEL_DEFAULT_LOCALE"],
     )
-    return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def choose_locale(cookie, user_locale, accept_languages, tenant_locale, default: str) -> str:
+    """What the person chose in this browser wins (a choice made before logging in is not
+    undone by the login); then the account's language, then the browser's, then the space's.
+    Also used by the page cache's front door (core/pagecache.py), before Flask's request."""
+    chosen = (
+        normalise_locale(cookie)
+        or normalise_locale(user_locale)
+        or from_accept_language(accept_languages)
+        or normalise_locale(tenant_locale)
+    )
+    return chosen or default
 
 
 def current_locale() -> str:
