@@ -399,7 +399,7 @@ class FrontDoor:
 
         app = self.app
         config = app.config
-        if not config.get("PAGE_CACHE") or not config.get("PAGE_CACHE_FRONT_DOOR", True):
+        if not config.get("PAGE_CACHE") or not config.get("PAGE_CACHE_FRONT_DOOR"):
             return None
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return None
