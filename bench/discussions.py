@@ -412,7 +412,7 @@ def pages(info: dict, category_page: int) -> list[tuple[str, str, int]]:
 
 def login(client, email: str, password: str) -> None:
     html = client.get("/auth/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    token = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     response = client.post(
         "/auth/login",
         data={"email": email, "password": password, "csrf_token": token},

@@ -585,10 +585,16 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
+#: what the load sends as Accept-Encoding (--accept-encoding); "" sends none
+ACCEPT_ENCODING = ""
+
+
 def wrk(port: int, path: str, cookies: dict | None, seconds: float, connections: int,
         threads: int) -> Load:  # fmt: skip
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                "--latency", "--timeout", f"{CLIENT_TIMEOUT}s", "-H", f"User-Agent: {USER_AGENT}"]  # fmt: skip
+    if ACCEPT_ENCODING:
+        command += ["-H", f"Accept-Encoding: {ACCEPT_ENCODING}"]
     if cookies:
         command += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
     out = subprocess.run(
@@ -615,8 +621,10 @@ def wrk(port: int, path: str, cookies: dict | None, seconds: float, connections:
 def _py_load(args) -> dict:
     """One process of the Python load generator: `threads` keep-alive clients requesting
     `path` until `deadline` (time.time())."""
-    port, path, cookies, deadline, threads = args
+    port, path, cookies, deadline, threads, accept_encoding = args
     headers = {"User-Agent": USER_AGENT}
+    if accept_encoding:
+        headers["Accept-Encoding"] = accept_encoding
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
     latencies, statuses, errors = [], {}, [0]
@@ -659,7 +667,9 @@ def python_load(port: int, path: str, cookies: dict | None, seconds: float, conn
     started = time.time()
     deadline = started + seconds
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        parts = pool.map(_py_load, [(port, path, cookies, deadline, n) for n in per])
+        parts = pool.map(
+            _py_load, [(port, path, cookies, deadline, n, ACCEPT_ENCODING) for n in per]
+        )
     took = time.time() - started
     latencies = [x for p in parts for x in p["latencies"]]
     statuses: dict[int, int] = {}
@@ -914,7 +924,8 @@ def markdown(report: Report) -> str:
         f"{i['gunicorn']}. Server: {i['workers']} sync workers (from {i['workers_from']}), "
         "SOLIDARNA_ENV=production, rate limiting disabled (RATELIMIT_ENABLED=0). "
         f"Load: {i['tool']}, {i['connections']} connections, {i['duration']:.0f} s per page, "
-        f"each page between two runs of the bare route (bare req/s: their mean). Load average {i['load_before']} before, "
+        f"each page between two runs of the bare route (bare req/s: their mean), "
+        f"Accept-Encoding: {i.get('accept_encoding') or 'none'}. Load average {i['load_before']} before, "
         f"{i['load_after']} after.",
         "",
         "| Page | Viewer | req/s | p50 ms | p99 ms | non-2xx | errors | KB | bare req/s | "
@@ -993,12 +1004,19 @@ def main(argv=None) -> int:
         "--only", nargs="*", help="only the pages whose name or viewer contains a word"
     )
     parser.add_argument("--quick", action="store_true", help="2 s per page, a 10 s mix")
+    parser.add_argument(
+        "--accept-encoding",
+        default="",
+        help='send this Accept-Encoding with the load, as browsers do (e.g. "gzip, deflate, br")',
+    )
     parser.add_argument("--output", type=Path, help="also write the Markdown here")
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.mix_duration = 2, 10
     if args.client == "auto":
         args.client = "wrk" if shutil.which("wrk") else "python"
+    global ACCEPT_ENCODING
+    ACCEPT_ENCODING = args.accept_encoding
     sys.path.insert(0, str(BENCH))
     from generate import ADMIN_EMAIL, ADMIN_PASSWORD, make_app
 
@@ -1022,6 +1040,7 @@ def main(argv=None) -> int:
         gunicorn=gunicorn.__version__, workers=workers, workers_from=workers_from,
         tool=args.client, connections=args.connections, duration=args.duration,
         mix_writes=args.mix_writes, load_before=_load_avg(),
+        accept_encoding=args.accept_encoding,
     )  # fmt: skip
     scratch = Path(tempfile.mkdtemp(prefix="bench-load-"))
     env = server_env(url, args.server_env)

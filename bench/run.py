@@ -90,8 +90,8 @@ def client(app):
 
 
 def login(client, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
-    html = client.get("/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    html = client.get("/auth/login").get_data(as_text=True)  # a visitor's pages carry none
+    token = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     response = client.post(
         "/auth/login",
         data={"email": email, "password": password, "csrf_token": token},

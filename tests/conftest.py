@@ -298,10 +298,14 @@ class Client:
         return self.raw.get(url, **kwargs)
 
     def token(self) -> str:
-        html = self.raw.get("/").get_data(as_text=True)
-        match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-        assert match, "no CSRF token on the home page"
-        return match.group(1)
+        # a logged-in person's pages carry it (the log-out form); a visitor's do not (they
+        # are the same for every visitor: core/pagecache.py), the login form does
+        for page in ("/", "/auth/login"):
+            html = self.raw.get(page).get_data(as_text=True)
+            match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html)
+            if match:
+                return match.group(1)
+        raise AssertionError("no CSRF token on the home page nor on the login page")
 
     def post(self, url, data=None, *, csrf=True, **kwargs):
         data = dict(data or {})

@@ -177,6 +177,8 @@ class Config:
     # deployment (default: a digest of the code, templates and catalogs).
     PAGE_CACHE = _env_bool("PAGE_CACHE", True)
     PAGE_CACHE_TIMEOUT = _env_int("PAGE_CACHE_TIMEOUT", 300)
+    # visitors' hits answered before Flask (core/pagecache.FrontDoor)
+    PAGE_CACHE_FRONT_DOOR = _env_bool("PAGE_CACHE_FRONT_DOOR", True)
     PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
     # The fragment cache for logged-in people's pages (core/fragments.py): on with the page
     # cache unless FRAGMENT_CACHE=0.

@@ -227,7 +227,9 @@ def test_production_cookies_are_secure_httponly_lax_and_hsts_is_sent(
         session = _cookie(page, "session")
         for flag in ("Secure", "HttpOnly", "SameSite=Lax"):
             assert flag in session, session
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+        token = re.search(
+            r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)
+        )
         response = client.post(
             "/auth/login",
             data={

@@ -65,7 +65,14 @@ def test_htmx_is_vendored_with_licence(app):
     assert (htmx_dir / "htmx.min.js").stat().st_size > 10_000
 
 
-def test_body_sends_csrf_token_with_htmx_and_configures_strict_htmx(client):
+def test_body_sends_csrf_token_with_htmx_and_configures_strict_htmx(client, make_user):
+    # a visitor's page carries no token (nothing a visitor does needs one; the page cache
+    # serves the same bytes to every visitor), a logged-in person's does
+    visitor = parse(client.get("/"))
+    assert not visitor.body.has_attr("hx-headers")
+    assert not visitor.select('input[name="csrf_token"]')
+    make_user("htmx@example.org")
+    client.login("htmx@example.org")
     page = parse(client.get("/"))
     token = json.loads(page.body["hx-headers"])["X-CSRFToken"]
     assert token == one(page, 'form.lang-switch input[name="csrf_token"]')["value"]

@@ -3,6 +3,7 @@ that cannot serve now (down, busy, read-only) from a bug, and the health probe."
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -192,3 +193,59 @@ def is_search_index_table(name: str) -> bool:
     return name in names or any(
         name == f"{fts}_{suffix}" for fts in names for suffix in FTS_SHADOW_SUFFIXES
     )
+
+
+class KeptConnection:
+    """One connection per thread (and process), kept open in autocommit mode, for the few
+    plain reads made before Flask's request begins (the page cache's front door reads a
+    space's change marker: core/pagecache.py). It skips the pool's checkout and its pre-ping
+    on every request; a statement that fails drops the connection, and the next one opens a
+    new one. Under TESTING (many applications, each with its own database) nothing is kept:
+    each read checks a connection out of the pool and back."""
+
+    def __init__(self, app: Flask, keep: bool | None = None) -> None:
+        import threading
+
+        self.app = app
+        self.keep = (not app.testing) if keep is None else keep
+        self._local = threading.local()
+        self._engine = None
+        self._left: list = []  # connections of a parent process: never closed from a child
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            from solidarna.extensions import db
+
+            with self.app.app_context():
+                self._engine = db.engine
+        return self._engine
+
+    def first(self, statement, params: dict):
+        """The statement's first row (or None)."""
+        import os
+
+        if not self.keep:
+            with self.engine.connect() as connection:
+                return connection.execute(statement, params).first()
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is not None and local.pid != os.getpid():
+            self._left.append(connection)  # the parent's: closing it would end the parent's
+            connection = None
+        if connection is None:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            local.connection, local.pid = connection, os.getpid()
+        try:
+            return connection.execute(statement, params).first()
+        except exc.SQLAlchemyError:
+            local.connection = None
+            with contextlib.suppress(exc.SQLAlchemyError):
+                connection.invalidate()
+            raise
+
+    def close(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            connection.close()

@@ -8,14 +8,22 @@ its neighbours; they are mapped deliberately (see ACCEPT_LANGUAGE_MAP).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import format_decimal, get_locale, get_timezone, to_user_timezone
+from flask_babel import (
+    format_decimal,
+    get_locale,
+    get_timezone,
+    get_translations,
+    to_user_timezone,
+)
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -73,25 +81,85 @@ def select_locale() -> str:
             or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
     user_locale = getattr(current_user, "locale", None) if current_user else None
-    # What the person chose in this browser wins (a choice made before logging in is not
-    # undone by the login); then the account's language, then the browser's.
-    chosen = (
-        normalise_locale(request.cookies.get(LOCALE_COOKIE))
-        or normalise_locale(user_locale)
-        or from_accept_language(request.accept_languages)
-        or normalise_locale(g.get("tenant_default_locale"))
+    return choose_locale(
+        request.cookies.get(LOCALE_COOKIE),
+        user_locale,
+        request.accept_languages,
+        g.get("tenant_default_locale"),
+        current_app.config["BABEL_DEFAULT_LOCALE"],
     )
-    return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def choose_locale(cookie, user_locale, accept_languages, tenant_locale, default: str) -> str:
+    """What the person chose in this browser wins (a choice made before logging in is not
+    undone by the login); then the account's language, then the browser's, then the space's.
+    Also used by the page cache's front door (core/pagecache.py), before Flask's request."""
+    chosen = (
+        normalise_locale(cookie)
+        or normalise_locale(user_locale)
+        or from_accept_language(accept_languages)
+        or normalise_locale(tenant_locale)
+    )
+    return chosen or default
 
 
 def current_locale() -> str:
+    ctx = _babel_context()
+    locale = getattr(ctx, "babel_locale", None) if ctx is not None else None
+    kept = getattr(ctx, "solidarna_locale", None) if ctx is not None else None
+    if locale is not None and kept is not None and kept[0] is locale:
+        return kept[1]  # asked for every value a page shows: str(Locale) is not free
     locale = get_locale()
-    return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+    name = str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if ctx is not None and locale is not None:
+        ctx.solidarna_locale = (locale, name)
+    return name
+
+
+def _babel_context():
+    """Flask-Babel's per-request namespace (where it keeps the locale it chose; force_locale
+    puts another Locale object there and back), or None outside an app context."""
+    try:
+        return g._flask_babel
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def translations():
+    """This request's translations, kept beside the Locale object they were found for: the
+    templates' `_()` asks for them dozens of times per page, and Flask-Babel's own lookup (the
+    domain, the app, the locale's name, the cache) costs ~16 µs each time. A `force_locale`
+    block has another Locale object, so it gets (and keeps) its own."""
+    ctx = _babel_context()
+    if ctx is None:
+        return get_translations()
+    locale = getattr(ctx, "babel_locale", None)
+    kept = getattr(ctx, "solidarna_translations", None)
+    if locale is not None and kept is not None and kept[0] is locale:
+        return kept[1]
+    found = get_translations()
+    ctx.solidarna_translations = (getattr(ctx, "babel_locale", None), found)
+    return found
 
 
 # How dates are written in each locale: the English interface is read in Serbia and Europe, so
 # it writes day-month-year (British conventions), not the month-first US ones of Babel's "en".
 FORMATTING_LOCALES = {"en": Locale.parse("en_GB")}
+
+
+def format_number(value) -> str:
+    """{{ count|number }}: a number in the reader's locale ("1.234" in Serbian, "1,234" in
+    English). Facet counts and totals repeat across pages and requests: each (locale, value)
+    is formatted by Babel once per process."""
+    value = value or 0
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _formatted(current_locale(), value)
+    return format_decimal(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(locale: str, value) -> str:
+    return babel_numbers.format_decimal(value, locale=Locale.parse(locale))
 
 
 def formatting_locale() -> Locale:
@@ -159,9 +227,17 @@ def init_app(app: Flask) -> None:
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parents[1] / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
+    # the templates' gettext through the request's kept translations (see translations())
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["script"] = script_filter
     app.jinja_env.filters["localized"] = localized
-    app.jinja_env.filters["number"] = lambda value: format_decimal(value or 0)
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = format_moment
 

@@ -43,12 +43,15 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from solidarna.core.models import Base
 from solidarna.core.tenancy import current_tenant_id
 
 log = logging.getLogger(__name__)
+request_log = logging.getLogger("solidarna.request")
 
 #: session.info key: the tenant ids whose marker this transaction raises (ALL: every space)
 MARKS = "solidarna.pagecache.marks"
@@ -195,6 +198,10 @@ def _tenant_state(slug: str) -> tuple | None:
     # what tenants/routing.py would set: the locale falls back to the space's language
     g.tenant_default_locale = row.default_locale
     g.tenant_slug = slug
+    return _state_of(row)
+
+
+def _state_of(row) -> tuple:
     created = row.created_at.timestamp() if row.created_at else 0
     return ("t", row.id, f"{created:.6f}", row.content_version or 0)
 
@@ -229,26 +236,35 @@ def _eligible() -> bool:
     )
 
 
-def _variant() -> str:
-    from solidarna.core.i18n import current_locale
+HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
 
-    headers = request.headers
-    htmx = "".join(
-        "1" if headers.get(name) == "true" else "0"
-        for name in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
-    )
-    return f"{current_locale()}:{htmx}"
+
+def _htmx_bits(headers) -> str:
+    return "".join("1" if headers.get(name) == "true" else "0" for name in HTMX_HEADERS)
 
 
 def _key(state: tuple) -> str:
+    from solidarna.core.i18n import current_locale
+
+    return compose_key(
+        current_app.config["PAGE_CACHE_RELEASE"],
+        state,
+        current_locale(),
+        _htmx_bits(request.headers),
+        request,
+    )
+
+
+def compose_key(release: str, state: tuple, locale: str, htmx: str, req) -> str:
+    """The page's key; `req` is Flask's request or the front door's plain Werkzeug one."""
     # the query sorted by name (a name's values keep their order): ?a=1&b=2 is ?b=2&a=1.
     # Not the host: pages link by path only (no url_for(_external=True)), so every server
     # and address of the platform may serve the same page.
-    query = sorted(request.args.items(multi=True), key=lambda item: item[0])
-    where = repr((request.script_root, request.path, query))
+    query = sorted(req.args.items(multi=True), key=lambda item: item[0])
+    where = repr((req.script_root, req.path, query))
     digest = hashlib.blake2b(where.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     scope = ".".join(str(part) for part in state)
-    return f"{KEY_PREFIX}:{current_app.config['PAGE_CACHE_RELEASE']}:{scope}:{_variant()}:{digest}"
+    return f"{KEY_PREFIX}:{release}:{scope}:{locale}:{htmx}:{digest}"
 
 
 def _get(key: str):
@@ -327,6 +343,226 @@ def _serve(entry: tuple, status: str) -> Response:
     response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
     response.headers[STATUS_HEADER] = status
     return response
+
+
+# --- the front door: a hit answered before Flask ----------------------------------------------
+
+
+class FrontDoor:
+    """WSGI middleware in front of the Flask application: a visitor's request for a
+    cacheable space page whose kept page holds nothing of anyone (no CSRF token: visitors'
+    pages carry none, templates/base.html) is answered here, without Flask's request
+    context, session, hooks or view. What it does is what the Flask path does for such a
+    hit, in the same order, and nothing else; anything it cannot decide alone (a session
+    with an account or a flashed message, a remember cookie, a signature that does not
+    check, an address that is not a cacheable page, a NUL, a long query, a miss, a kept
+    page with a token in it) goes on to Flask, which answers, and keeps, as before:
+
+    - a visitor: no remember cookie, no session cookie or one that names no account and
+      holds no flashed message (checked with the session's own serializer);
+    - the page: the URL map's endpoint, a view `cache_pages` wrapped with `tenant_marker`;
+    - the space's marker: one indexed row through a connection kept per thread
+      (core/database.KeptConnection), as `_answer_early` reads it through the session;
+    - the locale: `i18n.choose_locale` (the language cookie, the browser's, the space's);
+    - the key: `compose_key`, the same as the view's; the entry: the shared cache;
+    - the answer: the kept headers, the baseline security headers, the ETag and 304, the
+      cache-control and Vary of `_serve`, `X-Request-ID`, compression as Flask-Compress
+      would (brotli or gzip, as the client accepts; each page's compressed bytes kept per
+      process, under its ETag), and the request's log line.
+    """
+
+    def __init__(self, app: Flask, wsgi_app) -> None:
+        from solidarna.core.database import KeptConnection
+
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.reader = KeptConnection(app)
+        self._compressed: dict = {}
+
+    def __call__(self, environ, start_response):
+        try:
+            answer = self._answer(environ)
+        except Exception:  # never a reason to fail: the Flask path answers
+            log.warning("The page cache's front door could not answer", exc_info=True)
+            answer = None
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+    def _answer(self, environ):
+        import time
+
+        from werkzeug.exceptions import HTTPException as RoutingException
+        from werkzeug.wrappers import Request as PlainRequest
+
+        app = self.app
+        config = app.config
+        if not config.get("PAGE_CACHE") or not config.get("PAGE_CACHE_FRONT_DOOR"):
+            return None
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        started = time.perf_counter()
+        req = PlainRequest(environ)
+        path = req.path
+        if path.startswith(app.static_url_path + "/"):
+            return None
+        raw_query = req.query_string
+        if len(raw_query) > MAX_QUERY or "\x00" in path or b"%00" in raw_query.lower():
+            return None
+        cookies = req.cookies
+        if config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies:
+            return None
+        if not self._visitor(cookies.get(config.get("SESSION_COOKIE_NAME", "session"))):
+            return None
+        try:
+            rule, values = app.url_map.bind_to_environ(environ).match(return_rule=True)
+        except RoutingException:
+            return None
+        view = app.view_functions.get(rule.endpoint)
+        slug = values.get("tenant_slug")
+        if getattr(view, "pagecache_marker", None) is not tenant_marker or not slug:
+            return None
+        if len(slug) > 40 or any("\x00" in str(value) for value in req.args.values()):
+            return None
+        row = self.reader.first(_state_statement(), {"slug": slug})
+        if row is None:
+            return None
+        from solidarna.core.i18n import LOCALE_COOKIE, choose_locale
+
+        locale = choose_locale(
+            cookies.get(LOCALE_COOKIE),
+            None,
+            req.accept_languages,
+            row.default_locale,
+            config["BABEL_DEFAULT_LOCALE"],
+        )
+        key = compose_key(
+            config["PAGE_CACHE_RELEASE"], _state_of(row), locale, _htmx_bits(req.headers), req
+        )
+        entry = self._entry(key)
+        if entry is None or entry[3]:  # a miss, or a page with a token: Flask's path
+            return None
+        etag, kept_headers, body, _personal = entry
+        headers = Headers(kept_headers)
+        from solidarna.core.security import baseline_headers
+
+        for name, value in baseline_headers(config).items():
+            headers.setdefault(name, value)
+        vary = ["Cookie", "Accept-Language", "HX-Request"]
+        not_modified = req.if_none_match.contains_weak(etag)
+        if not not_modified:
+            encoding = self._encoding(req, headers, body)
+            if encoding:
+                vary.append("Accept-Encoding")
+                body = self._compress(etag, encoding, body)
+                headers["Content-Encoding"] = encoding
+        headers["ETag"] = f'W/"{etag}"'
+        headers["Cache-Control"] = "private, no-cache"
+        headers["Vary"] = ", ".join(vary)
+        headers[STATUS_HEADER] = "hit"
+        rid = self._request_id(req)
+        headers["X-Request-ID"] = rid
+        status = 304 if not_modified else 200
+        if not_modified:
+            body = b""
+            for name in ("Content-Type", "Content-Length", "Content-Encoding"):
+                headers.pop(name, None)
+        else:
+            headers["Content-Length"] = str(len(body))
+            if req.method == "HEAD":
+                body = b""
+        duration = (time.perf_counter() - started) * 1000
+        request_log.info(
+            "%s %s %s",
+            req.method,
+            path,
+            status,
+            extra={
+                "request_id": rid,
+                "tenant": slug,
+                "route": rule.rule,
+                "method": req.method,
+                "path": path,
+                "status": status,
+                "duration_ms": f"{duration:.1f}",
+            },
+        )
+        return f"{status} {HTTP_STATUS_CODES[status]}", headers.to_wsgi_list(), body
+
+    def _visitor(self, cookie: str | None) -> bool:
+        if not cookie:
+            return True
+        from itsdangerous import BadSignature
+
+        app = self.app
+        serializer = app.session_interface.get_signing_serializer(app)
+        if serializer is None:
+            return False
+        try:
+            data = serializer.loads(
+                cookie, max_age=int(app.permanent_session_lifetime.total_seconds())
+            )
+        except BadSignature:
+            return False
+        return isinstance(data, dict) and "_user_id" not in data and "_flashes" not in data
+
+    def _entry(self, key: str):
+        from solidarna.extensions import cache
+
+        try:
+            entry = self.app.extensions["cache"][cache].get(key)
+        except Exception:
+            log.warning("Cache not reachable; the front door passes", exc_info=True)
+            return None
+        return entry if isinstance(entry, tuple) and len(entry) == 4 else None
+
+    def _encoding(self, req, headers: Headers, body: bytes) -> str | None:
+        config = self.app.config
+        if not config.get("COMPRESS_HTML") or "Content-Encoding" in headers:
+            return None
+        mimetype = (headers.get("Content-Type") or "").split(";")[0].strip()
+        if mimetype not in config.get("COMPRESS_MIMETYPES", ()):
+            return None
+        if len(body) < int(config.get("COMPRESS_MIN_SIZE", 500)):
+            return None
+        accepted = req.accept_encodings
+        for name in config.get("COMPRESS_ALGORITHM", ("br", "gzip")):
+            if name in ("br", "gzip") and accepted[name] > 0:
+                return name
+        return None
+
+    def _compress(self, etag: str, encoding: str, body: bytes) -> bytes:
+        kept = self._compressed.get((etag, encoding))
+        if kept is not None:
+            return kept
+        config = self.app.config
+        if encoding == "br":
+            import brotli
+
+            data = brotli.compress(
+                body,
+                mode=brotli.MODE_TEXT,
+                quality=int(config.get("COMPRESS_BR_LEVEL", 4)),
+            )
+        else:
+            import gzip
+
+            data = gzip.compress(body, compresslevel=int(config.get("COMPRESS_LEVEL", 6)))
+        if len(self._compressed) >= 256:  # a bounded, per-process memory
+            self._compressed.clear()
+        self._compressed[(etag, encoding)] = data
+        return data
+
+    @staticmethod
+    def _request_id(req) -> str:
+        import secrets
+
+        from solidarna.core.logging import SANE_REQUEST_ID
+
+        incoming = req.headers.get("X-Request-ID", "")
+        return incoming if SANE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
 
 
 # --- the change marker -------------------------------------------------------------------------
@@ -456,6 +692,13 @@ def init_app(app: Flask, root: Path) -> None:
     if not app.config.get("PAGE_CACHE_RELEASE"):
         app.config["PAGE_CACHE_RELEASE"] = f"{release(root)}{configuration(app.config)}"
     app.url_value_preprocessor(_answer_early)
+    # in front of the application, inside the static files (WhiteNoise answers those first)
+    static = app.wsgi_app
+    inner = getattr(static, "application", None)
+    if inner is not None and hasattr(static, "files"):
+        static.application = FrontDoor(app, inner)
+    else:
+        app.wsgi_app = FrontDoor(app, static)
 
 
 def marker_of(tenant) -> int:

@@ -7,7 +7,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from flask_wtf.csrf import validate_csrf
+from wtforms import HiddenField, StringField, ValidationError
 from wtforms.validators import AnyOf, InputRequired
 
 from solidarna.core import tiles
@@ -51,9 +52,15 @@ class LanguageForm(FlaskForm):
 
 
 @bp.post("/language")
+@csrf.exempt
 def set_language():
-    """The language switcher: a plain form, so it works without JavaScript."""
-    form = LanguageForm()
+    """The language switcher: a plain form, so it works without JavaScript. A visitor's
+    switch carries no CSRF token: all it does is set this browser's language cookie (a
+    forged one changes nothing but the language), and so the visitor's pages hold nothing
+    of theirs and are served from the page cache as they are. A logged-in person's switch
+    also saves the account's language, only when its token is right (a page drawn before
+    the login has none: the switch then sets this browser's language only)."""
+    form = LanguageForm(meta={"csrf": False})
     if not form.validate_on_submit():
         return render(
             "errors/error.html",
@@ -63,7 +70,7 @@ def set_language():
             status=400,
         )
     locale = form.locale.data
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and _token_is_right():
         current_user.locale = locale
         db.session.commit()
         with force_locale(locale):  # said in the language just chosen
@@ -81,6 +88,14 @@ def set_language():
         secure=current_app.config["SESSION_COOKIE_SECURE"],  # Secure in production, as the session
     )
     return response
+
+
+def _token_is_right() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
 
 
 @bp.get("/map/tiles/<int(min=0):z>/<int(min=0):x>/<int(min=0):y>.<ext>")
