@@ -9,10 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, NavItem, register_capability
 
+CACHEABLE = ("campaigns.index", "campaigns.detail", "campaigns.print_view")
+
 
 def init_app(app: Flask) -> None:
     from solidarna.campaigns import audit, contributions, models, permissions
-    from solidarna.campaigns.views import browse, manage, signatures
+    from solidarna.campaigns.views import browse, common, manage, signatures
+    from solidarna.core.pagecache import cache_pages
     from solidarna.core.tenancy import register_shared_subject
     from solidarna.tenants.partnerships import PartnerSubject, register_subject
 
@@ -38,11 +41,12 @@ def init_app(app: Flask) -> None:
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
             notification_kinds={"campaigns.action": _l("New step of an advocacy platform")},
-            # the own space's list and pages; a partner space's answer is never kept
-            # (views call pagecache.skip(): the owner's changes do not raise its marker)
-            cacheable=("campaigns.index", "campaigns.detail", "campaigns.print_view"),
         ),
     )
+    # visitors' pages served whole from the shared cache, under a marker that also follows
+    # the spaces a campaign is shared with (views/common.partner_marker): the capability's
+    # `cacheable` would follow this space's own marker only
+    cache_pages(app, CACHEABLE, marker=common.partner_marker)
     register_shared_subject(app, "campaign", models.Campaign, models.SHARED_CHILDREN)
     register_subject(
         app, PartnerSubject("campaign", _l("Advocacy platform"), contributions.partner_url)

@@ -4,7 +4,7 @@ here names the current space as owner or as partner, so a space only ever reads 
 partnerships. The object itself is reached through `core.tenancy.shared_subject()`, whose
 check (`is_accepted`) is registered from here. A capability that shares objects declares the
 subject type once (`register_subject`: its label and the address of the object in a space).
-The caller commits; each move is in both spaces' audit logs."""
+The caller commits; each move is in the audit log of the space that made it."""
 
 from __future__ import annotations
 
@@ -104,13 +104,13 @@ def get_owned(partnership_id: int) -> Partnership | None:
 
 
 def _record(action: str, partnership: Partnership, actor, **details) -> None:
-    """One entry in each space's log: both see who shared what with whom."""
-    for tenant_id in (partnership.owner_tenant_id, partnership.partner_tenant_id):
-        audit.record(
-            action, target=partnership, actor=actor, tenant_id=tenant_id,
-            owner=partnership.owner.name, partner=partnership.partner.name,
-            subject_type=partnership.subject_type, subject_id=partnership.subject_id, **details,
-        )  # fmt: skip
+    """In the log of the space that acted (the owner invites and ends, the partner answers):
+    the other space's log does not name people of this one."""
+    audit.record(
+        action, target=partnership, actor=actor,
+        owner=partnership.owner.name, partner=partnership.partner.name,
+        subject_type=partnership.subject_type, subject_id=partnership.subject_id, **details,
+    )  # fmt: skip
 
 
 def invite(subject_type: str, subject_id: int, title: str, slug: str, by) -> Partnership:

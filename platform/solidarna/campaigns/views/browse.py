@@ -13,12 +13,10 @@ from solidarna.campaigns import services
 from solidarna.campaigns.forms import OrganizationForm, StatusForm, SupportForm
 from solidarna.campaigns.models import Campaign
 from solidarna.campaigns.permissions import TRANSITIONS, can_sign_campaign, can_view_campaign
-from solidarna.campaigns.views.common import not_cached_if_shared
-from solidarna.core import markdown, pagecache, representation
+from solidarna.core import markdown, representation
 from solidarna.core.documents import BOM, ascii_slug, attachment, safe_cell
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
-from solidarna.tenants import partnerships
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -28,10 +26,6 @@ bp = TenantBlueprint("campaigns", __name__, url_prefix="/campaigns")
 def index():
     filters = services.CampaignFilters.from_args(request.args)
     listed = services.search(filters, current_person())
-    if any(item.owner_name is not None for item in listed) or partnerships.shared_with_current(
-        services.SUBJECT
-    ):
-        pagecache.skip()
     return render("campaigns/index.html", block="results", filters=filters, listed=listed)
 
 
@@ -66,14 +60,12 @@ def _page_context(campaign: Campaign):
 @bp.get("/<int:campaign_id>")
 @require(can_view_campaign, obj=services.load_campaign)
 def detail(campaign: Campaign):
-    not_cached_if_shared(campaign)
     return render("campaigns/detail.html", **_page_context(campaign))
 
 
 @bp.get("/<int:campaign_id>/print")
 @require(can_view_campaign, obj=services.load_campaign)
 def print_view(campaign: Campaign):
-    not_cached_if_shared(campaign)
     return render("campaigns/print.html", data=services.page(campaign, None), campaign=campaign,
                   goal=markdown.render(campaign.goal))  # fmt: skip
 
