@@ -90,7 +90,12 @@ def test_invite_accept_sign_from_the_partner_space_and_end(world):
         assert db.session.get(Campaign, cid).signature_count == 1
         logged = db.session.scalars(db.select(AuditEntry.action).where(
             AuditEntry.tenant_id == world.owner.id)).all()  # fmt: skip
-    assert "campaign.signed" in logged and "partnership.accepted" in logged
+    assert "campaign.signed" in logged and "partnership.invited" in logged
+    with tenant_context(world.partner.id):
+        partner_log = db.session.scalars(db.select(AuditEntry.action).where(
+            AuditEntry.tenant_id == world.partner.id)).all()  # fmt: skip
+    # each space's log holds what its own people did
+    assert "partnership.accepted" in partner_log and "partnership.invited" not in partner_log
     # KoRSE's page lists it with the space it came from
     korse = english(world.app).get(f"/korse/campaigns/{cid}").get_data(as_text=True)
     assert "Udruženje Rasina" in korse and "Kancelarija Kruševac" in korse

@@ -29,6 +29,7 @@ from solidarna.campaigns.models import (
 from solidarna.campaigns.permissions import can_manage_campaign, can_move, can_view_campaign
 from solidarna.core import audit, notifications, representation, search_index, subjects
 from solidarna.core.facets import choice_arg, text_arg, url_args
+from solidarna.core.i18n import localized
 from solidarna.core.permissions import can_manage_members, current_person
 from solidarna.core.tenancy import current_tenant_id, origin_tenant_id, shared_subject
 from solidarna.extensions import db
@@ -308,12 +309,12 @@ class CampaignPage:
 
 
 def _space_names(ids) -> dict[int, str]:
+    """The spaces' names as the reader sees them (English or the reader's script)."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    return dict(
-        db.session.execute(select(Tenant.id, Tenant.name).where(Tenant.id.in_(wanted))).all()
-    )
+    spaces = db.session.scalars(select(Tenant).where(Tenant.id.in_(wanted)))
+    return {t.id: localized(t, "name") for t in spaces}
 
 
 def page(campaign: Campaign, user) -> CampaignPage:
