@@ -99,6 +99,9 @@ def test_invite_accept_sign_from_the_partner_space_and_end(world):
     # KoRSE's page lists it with the space it came from
     korse = english(world.app).get(f"/korse/campaigns/{cid}").get_data(as_text=True)
     assert "Udruženje Rasina" in korse and "Kancelarija Kruševac" in korse
+    # the owner's page carries the campaign's discussion; the partner's does not reach it
+    assert 'id="subject-discussions-heading"' in korse
+    assert 'id="subject-discussions-heading"' not in html
     # managing stays with the owner: Kruševac's admin gets 404 on the owner's pages
     for path in (f"/krusevac/campaigns/{cid}/edit", f"/krusevac/campaigns/{cid}/partners",
                  f"/krusevac/campaigns/{cid}/actions/new"):  # fmt: skip
