@@ -101,6 +101,7 @@ PUBLIC = {
     "campaigns.print_view": "an advocacy platform with its signatories, for print",
     "campaigns.signatories_csv": "open data: the organizations that signed (no person's name)",
     "campaigns.signatories_json": "open data: the organizations that signed (no person's name)",
+    "campaigns.letter_docx": "the open letter with its signatories, the DOCX people hand over",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {

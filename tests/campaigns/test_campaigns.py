@@ -8,6 +8,8 @@ import csv
 import io
 import json
 
+from docx import Document
+
 from solidarna.campaigns.models import CampaignSignature
 from solidarna.core.audit import AuditEntry
 from solidarna.core.notifications import Notification
@@ -168,3 +170,26 @@ def test_the_list_filters_by_status_and_searches(world):
     assert "u školama" in html and "Rezervisane" not in html
     html = visitor.get("/korse/campaigns/?status=all&q=набавке").get_data(as_text=True)
     assert "Rezervisane javne nabavke" in html and "u školama" not in html
+
+
+def test_the_open_letter_as_docx_lists_the_signatories_in_the_reader_s_script(world):
+    cid = world.campaign(
+        title="Rezervisane javne nabavke", demands=[("Uputstvo naručiocima", None)]
+    )
+    rep = client_of(world.app, "owner_rep@example.org")
+    rep.post(f"/korse/campaigns/{cid}/sign", {"organization_id": world.orgs["korse"]})
+    visitor = english(world.app)
+    response = visitor.get(f"/korse/campaigns/{cid}/letter.docx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    document = Document(io.BytesIO(response.get_data()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Rezervisane javne nabavke" in text and "1. Uputstvo naručiocima" in text
+    assert "To: Vlada Srbije" in text
+    cells = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert "Zadruga Beograd" in cells and "Rade Zadrugar" not in cells
+    cyrillic = visitor.get(f"/korse/campaigns/{cid}/letter.docx",
+                           headers={"Accept-Language": "sr-Cyrl"})  # fmt: skip
+    document = Document(io.BytesIO(cyrillic.get_data()))
+    cells = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert "Задруга Београд" in cells

@@ -8,15 +8,18 @@ import io
 import json
 
 from flask import request, url_for
+from flask_babel import gettext as _
 
 from solidarna.campaigns import services
 from solidarna.campaigns.forms import OrganizationForm, StatusForm, SupportForm
 from solidarna.campaigns.models import Campaign
 from solidarna.campaigns.permissions import TRANSITIONS, can_sign_campaign, can_view_campaign
-from solidarna.core import markdown, representation
+from solidarna.core import documents, markdown, representation
 from solidarna.core.documents import BOM, ascii_slug, attachment, safe_cell
+from solidarna.core.i18n import current_locale
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
+from solidarna.core.script import in_script
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -111,3 +114,35 @@ def signatories_json(campaign: Campaign):
     text = json.dumps(body, ensure_ascii=False, indent=2)
     name = f"{ascii_slug(campaign.title, 'platforma')}-potpisnici.json"
     return attachment(text.encode("utf-8"), name, "application/json")
+
+
+@bp.get("/<int:campaign_id>/letter.docx")
+@require(can_view_campaign, obj=services.load_campaign)
+def letter_docx(campaign: Campaign):
+    """The open letter to hand over: the title, to whom, the goal, the demands and the table
+    of the organizations that signed, in the reader's script (DOCX, A4)."""
+    data = services.page(campaign, None)
+    locale = current_locale()
+
+    def convert(text: str) -> str:
+        return in_script(text, locale)
+
+    document = documents.new_document(campaign.title, convert)
+    if campaign.institutions:
+        documents.plain(document, _("To: %(names)s", names=", ".join(campaign.institutions)),
+                        convert)  # fmt: skip
+    documents.plain(document, data.owner.name, convert)
+    documents.markdown(document, campaign.goal, convert)
+    if campaign.demands:
+        documents.heading(document, _("Demands"), 1, convert)
+        for number, demand in enumerate(campaign.demands, start=1):
+            documents.plain(document, f"{number}. {demand.text}", convert, indent=0.5)
+    documents.heading(document, _("Organizations that signed"), 1, convert)
+    documents.table(
+        document,
+        [_("Organization"), _("Municipality"), _("Actor type"), _("Space")],
+        ([s.name, s.municipality, s.actor_type_label, s.space] for s in data.signatories),
+        convert,
+    )
+    name = f"{ascii_slug(campaign.title, 'platforma')}-pismo.docx"
+    return attachment(documents.to_bytes(document), name)
