@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from solidarna import create_app
+from solidarna.campaigns import services as campaign_services
+from solidarna.campaigns.models import Campaign, CampaignAction, CampaignSignature
 from solidarna.core import pagecache, storage
 from solidarna.core.jobs import Job
 from solidarna.core.links import Link
@@ -31,7 +33,7 @@ from solidarna.proposals.amendments import Amendment
 from solidarna.proposals.coauthors import ProposalAuthor
 from solidarna.proposals.evidence import ProposalEvidence
 from solidarna.proposals.models import Endorsement, Institution
-from solidarna.tenants import services
+from solidarna.tenants import partnerships, services
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
 from tests.conftest import Client
@@ -107,6 +109,12 @@ PUBLIC = {
     "group_tasks.group_ics": "a public group's meetings as a feed calendar programs poll",
     "group_tasks.decision": "a numbered decision of a public group, linked from proposals",
     "group_tasks.calendar": "upcoming meetings of the groups a visitor may see (public ones)",
+    "campaigns.index": "the advocacy platforms a visitor may see (past their preparation)",
+    "campaigns.detail": "an advocacy platform's public page, to be linked to and shared",
+    "campaigns.print_view": "an advocacy platform with its signatories, for print",
+    "campaigns.signatories_csv": "open data: the organizations that signed (no person's name)",
+    "campaigns.signatories_json": "open data: the organizations that signed (no person's name)",
+    "campaigns.letter_docx": "the open letter with its signatories, the DOCX people hand over",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -143,6 +151,8 @@ OBJECT_ARGS = {
     "document_id",
     "version_id",
     "task_id",
+    "campaign_id",
+    "partnership_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -342,6 +352,26 @@ class World:
                          to_type="proposal", to_id=proposal.id)
                 )  # fmt: skip
                 db.session.flush()
+                # an advocacy platform open for signatures, signed by the space's cooperative,
+                # with a step on its timeline
+                campaign = campaign_services.create(
+                    {"title": f"Tajna platforma {tenant.slug}", "goal": f"tajni.cilj.{tenant.slug}",
+                     "institutions": [], "starts_on": None, "ends_on": None},
+                    [], author,
+                )  # fmt: skip
+                campaign.status = "open"
+                db.session.add_all([
+                    CampaignSignature(
+                        campaign_id=campaign.id, organization_id=org.id,
+                        organization_name=org.name, municipality="Brus",
+                        origin_tenant_id=tenant.id, signer_name=f"Tajni potpisnik {tenant.slug}",
+                    ),
+                    CampaignAction(
+                        campaign_id=campaign.id, kind="letter", title=f"Tajno pismo {tenant.slug}",
+                        happened_on=datetime.now(UTC).date(),
+                    ),
+                ])  # fmt: skip
+                db.session.flush()
                 self.objects[tenant.slug] = {
                     "amendment_id": amendment.id,
                     "coauthor_id": coauthor.id,
@@ -351,6 +381,7 @@ class World:
                     "document_id": document.id,
                     "version_id": version.id,
                     "task_id": task.id,
+                    "campaign_id": campaign.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -399,7 +430,41 @@ class World:
             "tajni.zapisnik.beta",
             "Tajna odluka beta",
             "Tajni zadatak beta",
+            "Tajna platforma beta",
+            "tajni.cilj.beta",
+            "Tajni potpisnik beta",
+            "Tajno pismo beta",
         ]
+        self.partner_cases(db)
+
+    def partner_cases(self, db):
+        """Partner spaces: alfa invited privatni to its platform (a partnership alfa owns);
+        beta shares a second platform with alfa (accepted), so alfa's people reach that one
+        platform of beta and nothing else of it; privatni is no partner of beta."""
+        with tenant_context(self.a.id):
+            campaign = db.session.get(Campaign, self.objects["alfa"]["campaign_id"])
+            owned = partnerships.invite("campaign", campaign.id, campaign.title, "privatni",
+                                        self.owner_a)  # fmt: skip
+            self.objects["alfa"]["partnership_id"] = owned.id
+            self.objects["privatni"]["partnership_id"] = owned.id  # received, not yet answered
+            db.session.commit()
+        with tenant_context(self.b.id):
+            shared = campaign_services.create(
+                {"title": "Deljena platforma bete", "goal": "Zajednički cilj.",
+                 "institutions": [], "starts_on": None, "ends_on": None},
+                [], self.owner_b,
+            )  # fmt: skip
+            shared.status = "open"
+            db.session.flush()
+            row = partnerships.invite("campaign", shared.id, shared.title, "alfa", self.owner_b)
+            row.status = "accepted"
+            own = db.session.get(Campaign, self.objects["beta"]["campaign_id"])
+            other = partnerships.invite("campaign", own.id, own.title, "privatni", self.owner_b)
+            self.objects["beta"]["partnership_id"] = other.id
+            self.shared_campaign_id = shared.id
+            self.objects["shared"] = {**self.objects["beta"], "campaign_id": shared.id,
+                                      "partnership_id": row.id}  # fmt: skip
+            db.session.commit()
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:
         objects = self.objects[objects_of or tenant_slug]
@@ -583,6 +648,51 @@ def test_matrix_d_members_get_403_on_admin_routes(app, world):
             note("d: member -> 403 on admin", rule)
     assert not failures, "\n".join(failures)
     assert_checked("d: member -> 403 on admin")
+
+
+CAMPAIGN_BLUEPRINTS = ("campaigns", "campaign_signatures", "campaign_admin")
+
+
+def test_matrix_e_partner_and_non_partner_spaces(app, world):
+    """A platform beta shares with alfa: alfa reads it (its public pages, marked as beta's,
+    showing nothing else of beta), its members may act on it (never a 404), its management
+    pages answer 404 in alfa; privatni, no partner, gets 404 on every route of it."""
+    client = Client(app)
+    client.login("owner.a@example.org")
+    failures = []
+    rules = [r for r in RULES if "campaign_id" in r.arguments]
+    for rule in rules:
+        blueprint = rule.endpoint.split(".")[0]
+        for method in methods(rule):
+            path = url(app, rule, world.values(rule, "alfa", objects_of="shared"))
+            response = call(client, method, path)
+            status = response.status_code
+            if blueprint == "campaign_admin":
+                if status != 404:
+                    failures.append(f"partner {method} {path}: {status}, expected 404")
+            elif status in (404, 405) or status >= 500:
+                failures.append(f"partner {method} {path}: {status}, expected the shared platform")
+            elif method == "GET":
+                html = response.get_data().decode("utf-8", "replace")
+                leaked = [m for m in world.b_markers if m in html]
+                if leaked or status != 200:
+                    failures.append(f"partner GET {path}: {status} leaks {leaked}")
+                if rule.endpoint == "campaigns.detail" and "Prostor beta" not in html:
+                    failures.append(f"partner GET {path}: not marked as the owner's")
+            note("e: partner space reaches the shared platform only", rule)
+            outsider = url(app, rule, world.values(rule, "privatni", objects_of="shared"))
+            status = call(client, method, outsider).status_code
+            if status != 404:
+                failures.append(f"non-partner {method} {outsider}: {status}, expected 404")
+            note("e: non-partner space -> 404", rule)
+    listing = client.get("/alfa/campaigns/").get_data(as_text=True)
+    if "Deljena platforma bete" not in listing:
+        failures.append("alfa's list does not show the platform shared with it")
+    if "Deljena platforma bete" in client.get("/privatni/campaigns/").get_data(as_text=True):
+        failures.append("privatni's list shows a platform it is no partner of")
+    assert not failures, "\n".join(failures)
+    assert_checked("e: partner space reaches the shared platform only")
+    assert_checked("e: non-partner space -> 404")
 
 
 def test_matrix_coverage_report(capsys):

@@ -1,7 +1,7 @@
 """members who follow a proposal's road: proposal_followers
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-01 19:40:00
 
 Each row: a member who hears of every move of that proposal (proposals/following.py).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -82,7 +82,17 @@ def create_app(config: dict | str | None = None) -> Flask:
     search_index.init_app(app)
     links.init_app(app)
 
-    from solidarna import accounts, demo, directory, discussions, groups, pages, proposals, tenants
+    from solidarna import (
+        accounts,
+        campaigns,
+        demo,
+        directory,
+        discussions,
+        groups,
+        pages,
+        proposals,
+        tenants,
+    )
     from solidarna import notifications as notification_views
     from solidarna.core import permissions
 
@@ -93,6 +103,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     discussions.init_app(app)
     proposals.init_app(app)
     groups.init_app(app)
+    campaigns.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)
     demo.init_app(app)

@@ -172,6 +172,8 @@ def _answer_early(endpoint: str | None, values: dict | None) -> None:
             return  # no such space: the view answers (404)
     else:
         state = marker()
+        if state is None:
+            return  # not cacheable this time (e.g. no such space): the view answers
     entry = _get(_key(state))
     if entry is not None:
         raise EarlyAnswer(_serve(entry, "hit"))

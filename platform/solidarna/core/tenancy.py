@@ -43,11 +43,13 @@ context (maintenance engines, Alembic offline mode) nothing is checked: there is
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
@@ -64,14 +66,21 @@ from solidarna.core.tenancy_statements import (
 )
 
 __all__ = [
+    "SharedSubjectRefused",
     "TenantRequired",
     "TenantSession",
     "TenantViolation",
     "cross_tenant",
     "current_tenant_id",
+    "origin_tenant_id",
+    "register_partnership_check",
+    "register_shared_subject",
     "set_current_tenant",
+    "shared_subject",
     "tenant_context",
 ]
+
+log = logging.getLogger("solidarna.tenancy")
 
 #: set by the session hook on what it has checked, so the connection hook lets it through
 _CHECKED = "_tenancy_checked"
@@ -109,6 +118,112 @@ def cross_tenant() -> Iterator[None]:
         yield
     finally:
         g.tenancy_opt_out -= 1
+
+
+# -- partner spaces: one shared object of another space ------------------------------------
+
+PARTNERSHIP_CHECK = "solidarna.partnership_check"
+SHARED_SUBJECTS = "solidarna.shared_subjects"
+
+
+class SharedSubjectRefused(TenantViolation):
+    """No accepted partnership shares this object with the current space."""
+
+
+def register_partnership_check(app, check) -> None:
+    """`check(owner_tenant_id, partner_tenant_id, subject_type, subject_id) -> bool`: is the
+    partnership accepted? Registered once, by `tenants` (core does not import it)."""
+    if app.extensions.get(PARTNERSHIP_CHECK) is not None:
+        raise RuntimeError("the partnership check is registered twice")
+    app.extensions[PARTNERSHIP_CHECK] = check
+
+
+def register_shared_subject(app, subject_type: str, model, children: dict) -> None:
+    """What a shared object of `subject_type` opens: its `model` row (by id) and the rows of
+    `children` ({Model: "foreign key column"}) that belong to it. Nothing else."""
+    shared = app.extensions.setdefault(SHARED_SUBJECTS, {})
+    if subject_type in shared:
+        raise RuntimeError(f"shared subject type {subject_type!r} registered twice")
+    shared[subject_type] = (model, dict(children))
+
+
+def _shared():
+    return g.get("shared_subject") if has_app_context() else None
+
+
+def origin_tenant_id() -> int | None:
+    """The space a row is created from: the partner space inside `shared_subject()`, the
+    current space otherwise."""
+    shared = _shared()
+    return shared["partner"] if shared else current_tenant_id()
+
+
+@contextmanager
+def shared_subject(owner_tenant_id: int, subject_type: str, subject_id: int) -> Iterator[None]:
+    """From the current (partner) space, open exactly the owner's object `subject_id` of type
+    `subject_type`, after checking an accepted partnership; refused (SharedSubjectRefused)
+    otherwise, and refused when already inside one or opted out."""
+    partner = current_tenant_id()
+    check = current_app.extensions.get(PARTNERSHIP_CHECK)
+    allowed = current_app.extensions.get(SHARED_SUBJECTS, {}).get(subject_type)
+    if partner is None or _shared() is not None or _opted_out():
+        raise SharedSubjectRefused("shared_subject() needs a current space, and nests nothing")
+    if check is None or allowed is None or owner_tenant_id == partner:
+        raise SharedSubjectRefused(f"{subject_type!r} is not shared between spaces")
+    if not check(owner_tenant_id, partner, subject_type, int(subject_id)):
+        raise SharedSubjectRefused(
+            f"no accepted partnership shares {subject_type} {subject_id} of tenant "
+            f"{owner_tenant_id} with tenant {partner}"
+        )
+    log.info(
+        "shared subject opened: %s %s of tenant %s from tenant %s",
+        subject_type, subject_id, owner_tenant_id, partner,
+    )  # fmt: skip
+    model, children = allowed
+    g.shared_subject = {
+        "owner": owner_tenant_id, "partner": partner, "type": subject_type,
+        "id": int(subject_id), "model": model, "children": children,
+    }  # fmt: skip
+    set_current_tenant(owner_tenant_id)
+    try:
+        yield
+    finally:
+        set_current_tenant(partner)
+        g.shared_subject = None
+
+
+def _shared_criteria(shared: dict, mappers) -> list:
+    """The loader criteria that keep a shared context to its one object; TenantViolation for a
+    tenant table it does not open."""
+    model, children = shared["model"], shared["children"]
+    options = []
+    for mapper in mappers:
+        cls = mapper.class_
+        if not issubclass(cls, TenantScoped):
+            continue
+        if cls is model:
+            options.append(with_loader_criteria(cls, cls.id == shared["id"]))
+        elif cls in children:
+            column = getattr(cls, children[cls])
+            options.append(with_loader_criteria(cls, column == shared["id"]))
+        else:
+            raise TenantViolation(
+                f"{cls.__name__} is not part of the shared {shared['type']} {shared['id']}"
+            )
+    return options
+
+
+def _check_shared_write(shared: dict, obj) -> None:
+    model, children = shared["model"], shared["children"]
+    cls = type(obj)
+    if cls is model:
+        ok = obj.id == shared["id"]
+    elif cls in children:
+        ok = getattr(obj, children[cls]) == shared["id"]
+    else:
+        ok = False
+    if not ok:
+        raise TenantViolation(f"{obj!r} is not part of the shared {shared['type']} {shared['id']}")
 
 
 # -- the hooks ------------------------------------------------------------------------------
@@ -155,6 +270,13 @@ def _filter_session_statement(state: ORMExecuteState) -> None:
         )
     if statement is not original:
         final = statement.options(_criteria(tenant_id)) if final is not original else statement
+    shared = _shared()
+    if shared is not None and touched:
+        if not state.all_mappers:
+            raise TenantViolation("only ORM statements run inside a shared subject")
+        options = _shared_criteria(shared, state.all_mappers)
+        if options:
+            final = final.options(*options)
     state.statement = final
     state.update_execution_options(**{_CHECKED: True})
 
@@ -220,6 +342,12 @@ class TenantSession(FlaskSession):
             return obj
         if (kwargs.get("execution_options") or {}).get("all_tenants"):
             return obj
+        shared = _shared()
+        if shared is not None:
+            try:
+                _check_shared_write(shared, obj)
+            except TenantViolation:
+                return None
         tenant_id = current_tenant_id()
         if tenant_id is None:
             raise TenantRequired(f"get({entity.__name__}) with no current tenant")
@@ -235,6 +363,11 @@ def _check_tenant_on_flush(session: Session, flush_context, instances) -> None:
                 raise TenantRequired(f"{obj!r} has no tenant_id and no tenant is current")
         return
     tenant_id = current_tenant_id()
+    shared = _shared()
+    if shared is not None:
+        for obj in chain(session.new, session.dirty, session.deleted):
+            if isinstance(obj, TenantScoped):
+                _check_shared_write(shared, obj)
     for obj in session.new:
         if not isinstance(obj, TenantScoped):
             continue

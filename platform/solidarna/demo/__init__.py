@@ -11,6 +11,7 @@ from flask import Flask
 from solidarna.accounts.models import User
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
+from solidarna.demo.campaigns import load_campaigns
 from solidarna.demo.directory import load_directory
 from solidarna.demo.discussions import load_discussions
 from solidarna.demo.groups import load_groups
@@ -87,7 +88,7 @@ ROLE_NOTES = {
 
 def load() -> dict[str, int]:
     created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0, "discussions": 0,
-               "proposals": 0, "groups": 0}  # fmt: skip
+               "proposals": 0, "groups": 0, "advocacy platforms": 0}  # fmt: skip
     users = {}
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
@@ -129,6 +130,7 @@ def load() -> dict[str, int]:
             if "groups" in (tenant.modules or []):
                 created["groups"] += load_groups(tenant)
     db.session.commit()
+    created["advocacy platforms"] += load_campaigns()  # both spaces exist now
     return created
 
 

@@ -11,7 +11,14 @@ from solidarna.core.permissions import can_manage_members, can_view_members_area
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.tenants import admin_views, cli, platform_admin, views
+    from solidarna.tenants import (
+        admin_views,
+        cli,
+        partnership_views,
+        partnerships,
+        platform_admin,
+        views,
+    )
     from solidarna.tenants.audit import ACTIONS as AUDIT_ACTIONS
 
     register_capability(
@@ -19,7 +26,7 @@ def init_app(app: Flask) -> None:
         Capability(
             name="tenants",
             label=_l("Space"),
-            blueprints=(platform_admin.bp, views.bp, admin_views.bp),
+            blueprints=(platform_admin.bp, views.bp, admin_views.bp, partnership_views.bp),
             nav=(
                 NavItem("tenant.members", _l("Members"), can_view_members_area, order=900),
                 NavItem(
@@ -27,6 +34,12 @@ def init_app(app: Flask) -> None:
                 ),
                 NavItem("tenant_admin.settings", _l("Settings"), can_manage_members, order=920),
                 NavItem("tenant_admin.audit_log", _l("Audit log"), can_manage_members, order=930),
+                NavItem(
+                    "tenant_partnerships.index",
+                    _l("Partner spaces"),
+                    can_manage_members,
+                    order=940,
+                ),
             ),
             figures=views.membership_figures,
             audit_actions=AUDIT_ACTIONS,
@@ -34,6 +47,7 @@ def init_app(app: Flask) -> None:
         ),
     )
     cli.init_app(app)
+    partnerships.init_app(app)
 
     from solidarna.tenants.models import KINDS, MEMBERSHIP_STATUSES, ROLE_LABELS
 

@@ -36,4 +36,16 @@ ACTIONS = {
     "member.invitation_revoked": AuditAction(
         _l("%(actor)s withdrew the invitation sent to %(target)s")
     ),
+    "partnership.invited": AuditAction(
+        _l("%(actor)s invited %(partner)s to be a partner space of %(owner)s for “%(target)s”")
+    ),
+    "partnership.accepted": AuditAction(
+        _l("%(actor)s accepted for %(partner)s to be a partner space of %(owner)s for “%(target)s”")
+    ),
+    "partnership.declined": AuditAction(
+        _l("%(actor)s declined for %(partner)s the partnership with %(owner)s for “%(target)s”")
+    ),
+    "partnership.ended": AuditAction(
+        _l("%(actor)s ended the partnership of %(owner)s with %(partner)s for “%(target)s”")
+    ),
 }

@@ -265,3 +265,13 @@ class TenantSettingsForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.modules.choices = choices(module_labels())
+
+
+class PartnershipAnswerForm(FlaskForm):
+    """A partner space's admins accept or decline an invitation to share an object."""
+
+    answer = RadioField(
+        _l("Answer"),
+        choices=[SelectChoice("accept", _l("Accept")), SelectChoice("decline", _l("Decline"))],
+        validators=[InputRequired(_l("Choose to accept or to decline."))],
+    )

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
@@ -165,3 +165,62 @@ class Invitation(TenantScoped, TimestampMixin, db.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+PARTNERSHIP_STATUSES = {
+    "invited": _l("Invited"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "ended": _l("Ended"),
+}
+
+
+class Partnership(TimestampMixin, db.Model):
+    """Partner spaces (DESIGN §12): the owner space shares one of its objects (a subject type
+    and id, e.g. a campaign) with another space. Not tenant-scoped, like `Tenant`: it belongs
+    to two spaces at once, and is read only through `tenants/partnerships.py`, whose every
+    query names the current space as owner or partner. What the partner may then do with the
+    object goes through `core.tenancy.shared_subject()`, which asks `is_accepted` here."""
+
+    __tablename__ = "partnerships"
+    __table_args__ = (
+        UniqueConstraint(
+            "owner_tenant_id",
+            "partner_tenant_id",
+            "subject_type",
+            "subject_id",
+            name="uq_partnerships_owner_partner_subject",
+        ),  # fmt: skip
+        Index("ix_partnerships_partner_status", "partner_tenant_id", "status"),
+        Index("ix_partnerships_owner_subject", "owner_tenant_id", "subject_type", "subject_id"),
+        one_of("status", PARTNERSHIP_STATUSES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    partner_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int]
+    #: the object's title when the invitation was sent: the partner's admins read it before
+    #: they may open the object
+    subject_title: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(10), default="invited")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+    owner: Mapped[Tenant] = relationship(foreign_keys=[owner_tenant_id], lazy="joined")
+    partner: Mapped[Tenant] = relationship(foreign_keys=[partner_tenant_id], lazy="joined")
+
+    @property
+    def audit_label(self) -> str:
+        return self.subject_title
+
+    def __repr__(self) -> str:
+        return (
+            f"<Partnership {self.subject_type} {self.subject_id} "
+            f"t{self.owner_tenant_id}->t{self.partner_tenant_id} {self.status}>"
+        )

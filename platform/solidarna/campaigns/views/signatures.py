@@ -1,0 +1,82 @@
+"""Signing for an organization (its verified representatives, in the space the page is read
+in: the owner's or a partner's), withdrawing while the campaign takes signatures, and a
+person's own support."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+
+from solidarna.campaigns import services
+from solidarna.campaigns.forms import OrganizationForm, SupportForm
+from solidarna.campaigns.models import Campaign
+from solidarna.campaigns.permissions import can_sign_campaign
+from solidarna.core import representation
+from solidarna.core.errors import error_page
+from solidarna.core.permissions import current_person, require
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("campaign_signatures", __name__, url_prefix="/campaigns/<int:campaign_id>")
+
+
+def _back(campaign_id: int):
+    return redirect(url_for("campaigns.detail", campaign_id=campaign_id) + "#signatories", 303)
+
+
+def _organization() -> int | None:
+    """The organization asked for: one the person represents here, or a 403."""
+    user = current_person()
+    form = OrganizationForm(organizations=representation.organizations_represented_by(user))
+    if form.validate_on_submit():
+        return form.organization()
+    return None
+
+
+@bp.post("/sign")
+@require(can_sign_campaign, obj=services.load_campaign)
+def sign(campaign: Campaign):
+    campaign_id = campaign.id
+    organization_id = _organization()
+    try:
+        name = services.sign(campaign, organization_id, current_person())
+    except services.CampaignError as error:
+        return error_page(error.status, detail=str(error))
+    flash(_("%(name)s has signed the advocacy platform.", name=name),
+          "success")  # fmt: skip
+    return _back(campaign_id)
+
+
+@bp.post("/withdraw")
+@require(can_sign_campaign, obj=services.load_campaign)
+def withdraw(campaign: Campaign):
+    campaign_id = campaign.id
+    try:
+        services.withdraw(campaign, _organization(), current_person())
+    except services.CampaignError as error:
+        return error_page(error.status, detail=str(error))
+    flash(_("The signature is withdrawn."), "success")
+    return _back(campaign_id)
+
+
+def _support(campaign: Campaign, on: bool):
+    campaign_id = campaign.id
+    if not SupportForm().validate_on_submit():
+        return error_page(400)
+    try:
+        services.support(campaign, current_person(), on)
+    except services.CampaignError as error:
+        return error_page(error.status, detail=str(error))
+    flash(_("Thank you for your support.") if on else _("Your support is taken back."), "success")
+    return _back(campaign_id)
+
+
+@bp.post("/support")
+@require(can_sign_campaign, obj=services.load_campaign)
+def support(campaign: Campaign):
+    return _support(campaign, True)
+
+
+@bp.post("/support/withdraw")
+@require(can_sign_campaign, obj=services.load_campaign)
+def unsupport(campaign: Campaign):
+    return _support(campaign, False)

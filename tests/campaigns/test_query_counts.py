@@ -1,0 +1,60 @@
+"""A campaign's page renders with the same number of SQL statements at two sizes (DESIGN §9:
+no N+1), in the owner space and in a partner space: 3 and 150 signatures from both spaces,
+1 and 30 steps on the timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import insert
+
+from solidarna.campaigns.models import CampaignAction, CampaignSignature
+from solidarna.core.models import utcnow
+from solidarna.core.tenancy import tenant_context
+from solidarna.extensions import db
+from tests.campaigns.conftest import english
+from tests.conftest import statements
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(app):
+    app.config["PAGE_CACHE"] = False  # the render's statements, not the cache's one
+
+
+def fill(world, signatures: int, steps: int) -> int:
+    cid = world.campaign(title=f"Platforma {signatures}")
+    world.partner_with(cid)
+    now = utcnow()
+    with tenant_context(world.owner.id):
+        db.session.execute(insert(CampaignSignature), [
+            {"tenant_id": world.owner.id, "campaign_id": cid, "organization_id": 10_000 + n,
+             "organization_name": f"Org {n}", "municipality": ("Brus", "Niš")[n % 2],
+             "actor_type": "association", "actor_type_label": "Udruženje",
+             "legal_form_label": "Udruženje",
+             "origin_tenant_id": (world.owner.id, world.partner.id)[n % 2],
+             "signer_name": f"Osoba {n}", "signed_at": now}
+            for n in range(signatures)
+        ])  # fmt: skip
+        db.session.execute(insert(CampaignAction), [
+            {"tenant_id": world.owner.id, "campaign_id": cid, "kind": "letter",
+             "happened_on": date(2026, 1, 1 + n % 28), "title": f"Pismo {n}", "note": "",
+             "evidence_url": "", "created_at": now, "updated_at": now}
+            for n in range(steps)
+        ])  # fmt: skip
+        db.session.commit()
+    return cid
+
+
+@pytest.mark.parametrize("slug", ["korse", "krusevac"])
+def test_a_campaign_page_costs_the_same_at_two_sizes(world, slug):
+    small, large = fill(world, 3, 1), fill(world, 150, 30)
+    counts = []
+    for cid, expected in ((small, 3), (large, 150)):
+        client = english(world.app)
+        with statements(db.engine) as seen:
+            response = client.get(f"/{slug}/campaigns/{cid}")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count('class="signatory"') == expected
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
