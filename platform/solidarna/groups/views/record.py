@@ -189,6 +189,10 @@ def add_decision(group: WorkingGroup, meeting_id: int):
         row = work.add_decision(group, meeting, form.title.data, form.body.data,
                                 current_person())  # fmt: skip
     except GroupError as error:
+        if error.status == 409:  # numbers taken at the same moment: the form back, as typed
+            form.title.errors = [*form.title.errors, str(error)]
+            forms["decision"] = form
+            return _page(group, meeting, forms, 409)
         return _refused(group, meeting, forms, "decision", form, error, "title")
     db.session.commit()
     flash(_("Decision %(number)s is recorded.", number=row.label), "success")
