@@ -334,7 +334,7 @@ class World:
                 # a document of the group (a PDF), and the group working on the proposal
                 pdf = storage.Checked(b"%PDF-1.4\n%%EOF\n", "pdf", f"tajni.fajl.{tenant.slug}.pdf")
                 document = group_documents.add(
-                    group, f"Tajni dokument {tenant.slug}", "", pdf, author
+                    group, f"Tajni dokument {tenant.slug}", "", pdf, author, notify=False
                 )
                 version = group_documents.versions(document)[0]
                 db.session.add(
