@@ -255,11 +255,20 @@ def decision(group_id: int, year: int, number: int):
     row = work.decision(group, year, number)
     if row is None:
         abort(404)
+    from solidarna.core import links
+    from solidarna.groups.permissions import can_link_proposal
+    from solidarna.groups.views.links import DECISION_RELATION, decision_link_form
+
+    leads_to = links.targets(DECISION_RELATION, row.id)
     return render(
         "groups/decision.html",
         group=group,
         decision=row,
         body=markdown.render(row.body) if row.body else "",
+        leads_to=leads_to,
+        link_form=decision_link_form(row, leads_to)
+        if can_link_proposal(current_person(), group)
+        else None,
     )
 
 
