@@ -78,6 +78,8 @@ class GroupFilters:
     q: str = ""
     theme: list[str] = field(default_factory=list)
     mine: bool = False
+    #: only groups that take new members (open or on request; with `ended`, "open" groups)
+    joinable: bool = False
     ended: str = "current"
     page: int = 1
 
@@ -87,18 +89,20 @@ class GroupFilters:
             q=text_arg(args),
             theme=many_arg(args, "theme"),
             mine=args.get("mine") == "1",
+            joinable=args.get("joinable") == "1",
             ended=choice_arg(args, "ended", ("current", "ended", "all"), "current"),
             page=page_arg(args),
         )
 
     def active(self) -> bool:
-        return bool(self.q or self.theme or self.mine or self.ended != "current")
+        return bool(self.q or self.theme or self.mine or self.joinable or self.ended != "current")
 
     def args(self, **changes) -> dict:
         data = {
             "q": self.q or None,
             "theme": self.theme or None,
             "mine": "1" if self.mine else None,
+            "joinable": "1" if self.joinable else None,
             "ended": self.ended if self.ended != "current" else None,
         }
         data.update(changes)
@@ -120,6 +124,11 @@ def _filtered(query, filters: GroupFilters, user, skip: str | None = None):
             )
         )
     day = today()
+    if filters.joinable:
+        query = query.where(
+            WorkingGroup.join_policy.in_(("open", "request")),
+            or_(WorkingGroup.ends_on.is_(None), WorkingGroup.ends_on >= day),
+        )
     if filters.ended == "current":
         query = query.where(or_(WorkingGroup.ends_on.is_(None), WorkingGroup.ends_on >= day))
     elif filters.ended == "ended":
