@@ -408,3 +408,33 @@ def test_a_second_clash_answers_409_with_the_form_kept(space, setup, monkeypatch
     assert r.status_code == 409
     assert "recorded at the same moment" in page and "Odluka koja čeka" in page
     assert [d.title for d in rows(space, GroupDecision)] == ["Prva"]
+
+
+def test_the_group_page_shows_ten_upcoming_meetings_and_its_calendar_the_rest(space, setup):
+    from solidarna.groups.meetings import UPCOMING_SHOWN
+
+    gid = setup
+    other = space.group(name="Druga grupa")
+    secret = space.group(name="Tajna grupa", visibility="private")
+    for n in range(UPCOMING_SHOWN):
+        meeting(space, gid, days=n + 1, title=f"Sastanak broj {n + 1:02d}")
+    page = client_of(space).get(f"/alfa/groups/{gid}").get_data(as_text=True)
+    assert "Sastanak broj 10" in page and "All upcoming meetings of the group" not in page
+    meeting(space, gid, days=40, title="Sastanak broj 11")
+    meeting(space, other, days=2, title="Sastanak druge grupe")
+    meeting(space, secret, days=2, title="Tajni sastanak")
+    page = client_of(space).get(f"/alfa/groups/{gid}").get_data(as_text=True)
+    assert "Sastanak broj 10" in page and "Sastanak broj 11" not in page
+    assert f'href="/alfa/groups/calendar/?group={gid}"' in page
+    calendar = client_of(space).get(f"/alfa/groups/calendar/?group={gid}").get_data(as_text=True)
+    assert "Sastanak broj 11" in calendar and "Sastanak broj 01" in calendar
+    assert "Sastanak druge grupe" not in calendar and "Upcoming meetings of" in calendar
+    everything = client_of(space).get("/alfa/groups/calendar/").get_data(as_text=True)
+    assert "Sastanak druge grupe" in everything and "Tajni sastanak" not in everything
+    # a group the reader may not see, or none, or nonsense: 404
+    for value in (secret, 999999, "abc", "1" * 20):
+        assert client_of(space).get(f"/alfa/groups/calendar/?group={value}").status_code == 404
+    coordinator = client_of(space, "coord@example.org")
+    assert "Tajni sastanak" in coordinator.get(f"/alfa/groups/calendar/?group={secret}").get_data(
+        as_text=True
+    )

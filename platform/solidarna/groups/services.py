@@ -237,6 +237,10 @@ class Roster:
     organizations: list  # [(card or None, name, people)]
     by_municipality: list
     by_actor_type: list
+    #: {organization id: its kind of actor, translated}
+    actor_labels: dict = field(default_factory=dict)
+    #: {role: its name, translated}
+    role_labels: dict = field(default_factory=dict)
 
 
 def roster(group: WorkingGroup) -> Roster:
@@ -250,21 +254,26 @@ def roster(group: WorkingGroup) -> Roster:
     rows.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.user.name.casefold(), m.id))
     cards = representation.describe(m.organization_id for m in rows)
     people = Counter(m.organization_id for m in rows if m.organization_id)
+    names: dict[int, str] = {}
+    for m in rows:  # the name kept with the first membership for it (one pass, not one each)
+        if m.organization_id:
+            names.setdefault(m.organization_id, m.organization_name)
     organizations = sorted(
-        (
-            (cards.get(oid), next(m.organization_name for m in rows if m.organization_id == oid), n)
-            for oid, n in people.items()
-        ),
+        ((cards.get(oid), names[oid], n) for oid, n in people.items()),
         key=lambda item: item[1].casefold(),
     )
+    # each label translated once, not once per row that shows it
+    actor_labels = {oid: str(c.actor_type_label) for oid, c in cards.items()}
     municipalities = Counter(c.municipality for c in cards.values() if c.municipality)
-    actor_types = Counter(str(c.actor_type_label) for c in cards.values())
+    actor_types = Counter(actor_labels.values())
     return Roster(
         members=rows,
         cards=cards,
         organizations=organizations,
         by_municipality=sorted(municipalities.items(), key=lambda kv: (-kv[1], kv[0])),
         by_actor_type=sorted(actor_types.items(), key=lambda kv: (-kv[1], kv[0])),
+        actor_labels=actor_labels,
+        role_labels={code: str(label) for code, label in ROLES.items()},
     )
 
 

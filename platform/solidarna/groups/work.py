@@ -336,14 +336,18 @@ class Month:
     meetings: list
 
 
-def calendar(user) -> list[Month]:
-    """Upcoming meetings of the groups the viewer may see, by month (Belgrade time)."""
-    rows = db.session.execute(
+def calendar(user, group_id: int | None = None) -> list[Month]:
+    """Upcoming meetings of the groups the viewer may see (or of one of them), by month
+    (Belgrade time)."""
+    query = (
         select(GroupMeeting, WorkingGroup.name)
         .join(WorkingGroup, WorkingGroup.id == GroupMeeting.group_id)
         .where(visible_clause(user), GroupMeeting.starts_at >= utcnow())
-        .order_by(GroupMeeting.starts_at, GroupMeeting.id)
-        .limit(CALENDAR_SHOWN)
+    )
+    if group_id is not None:
+        query = query.where(GroupMeeting.group_id == group_id)
+    rows = db.session.execute(
+        query.order_by(GroupMeeting.starts_at, GroupMeeting.id).limit(CALENDAR_SHOWN)
     ).all()
     months: list[Month] = []
     for meeting, name in rows:

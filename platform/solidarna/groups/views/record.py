@@ -5,7 +5,7 @@ and of a group. Everyone who may see the group reads its record."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from solidarna.core import documents, markdown
@@ -291,8 +291,17 @@ def mine():
 
 @bp.get("/calendar/")
 def calendar():
+    """The space's calendar; `?group=<id>` only that group's meetings (a group the viewer may
+    not see, or of another space, answers 404 like its page)."""
+    group = None
+    wanted = request.args.get("group", "")
+    if wanted:
+        if not wanted.isdigit() or len(wanted) > 12:
+            abort(404)
+        group = load_group(int(wanted))
     return render(
         "groups/calendar.html",
-        months=work.calendar(current_person()),
+        months=work.calendar(current_person(), group.id if group is not None else None),
+        group=group,
         local_day=lambda m: meetings.local_parts(m.starts_at)[0],
     )
