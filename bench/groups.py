@@ -85,7 +85,6 @@ class DataSet:
     decisions: int
     tasks: int
     my_open_tasks: int
-    seconds: float = 0.0
 
 
 def _sentence(rng: random.Random) -> str:
