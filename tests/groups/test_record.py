@@ -357,7 +357,7 @@ def test_the_job_and_the_notification_kinds_are_declared(app):
     with app.app_context():
         declared = registry().notification_kinds()
     assert {"groups.meeting", "groups.minutes", "groups.decision", "groups.task_assigned",
-            "groups.meeting_reminder", "groups.task_due"} <= set(declared)  # fmt: skip
+            "groups.meeting_reminder", "groups.task_due", "groups.document"} <= set(declared)  # fmt: skip
 
 
 def test_two_decisions_at_once_take_the_next_numbers(space, setup, monkeypatch):
