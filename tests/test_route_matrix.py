@@ -328,12 +328,13 @@ class World:
                 db.session.add_all([group_member, meeting, past_meeting])
                 db.session.flush()
                 # the past meeting's record: minutes, a decision (1 of this year) and a task
+                decision = GroupDecision(group_id=group.id, meeting_id=past_meeting.id,
+                                         year=datetime.now(UTC).year, number=1,
+                                         title=f"Tajna odluka {tenant.slug}")  # fmt: skip
                 db.session.add_all([
                     MeetingMinutes(meeting_id=past_meeting.id, body=f"tajni.zapisnik.{tenant.slug}",
                                    published_at=datetime.now(UTC)),
-                    GroupDecision(group_id=group.id, meeting_id=past_meeting.id,
-                                  year=datetime.now(UTC).year, number=1,
-                                  title=f"Tajna odluka {tenant.slug}"),
+                    decision,
                 ])  # fmt: skip
                 task = GroupTask(
                     group_id=group.id, meeting_id=past_meeting.id, assignee_id=author.id,
@@ -344,13 +345,16 @@ class World:
                 # a document of the group (a PDF), and the group working on the proposal
                 pdf = storage.Checked(b"%PDF-1.4\n%%EOF\n", "pdf", f"tajni.fajl.{tenant.slug}.pdf")
                 document = group_documents.add(
-                    group, f"Tajni dokument {tenant.slug}", "", pdf, author
+                    group, f"Tajni dokument {tenant.slug}", "", pdf, author, notify=False
                 )
                 version = group_documents.versions(document)[0]
-                db.session.add(
+                db.session.add_all([
                     Link(from_type="group", from_id=group.id, relation="works_on",
-                         to_type="proposal", to_id=proposal.id)
-                )  # fmt: skip
+                         to_type="proposal", to_id=proposal.id),
+                    # the group's decision leads to the proposal
+                    Link(from_type="group_decision", from_id=decision.id, relation="leads_to",
+                         to_type="proposal", to_id=proposal.id),
+                ])  # fmt: skip
                 db.session.flush()
                 # an advocacy platform open for signatures, signed by the space's cooperative,
                 # with a step on its timeline

@@ -192,6 +192,7 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
                 "a meeting's record with its forms",
                 f"{s}/groups/{demo.group}/meetings/{demo.meeting}",
             ),
+            ("a group decision with the proposals' form", demo.decision),
         ]
     if viewer == "platform admin":
         return [

@@ -276,3 +276,46 @@ def test_new_documents_of_public_groups_are_in_the_home_s_activity(space):
     send(coordinator, private, PDF, "b.pdf", title="Tajni zapisnik")
     home = visitor(space.app).get("/alfa/").get_data(as_text=True)
     assert "Javni zapisnik" in home and "Tajni zapisnik" not in home
+
+
+def test_new_documents_and_versions_notify_the_active_members_by_their_preferences(space):
+    """Through core/notifications: every active member but the uploader is told (in the
+    app, and by mail as each one chose: `never` gets no mail); a pending one is not."""
+    from solidarna.core.mail import OutboxMessage
+    from solidarna.core.notifications import Notification, NotificationSettings
+
+    group_id = space.group()
+    space.add(group_id, space.member)
+    space.add(group_id, space.rep1, organization_id=space.org1)
+    space.add(group_id, space.rep2, status="pending")
+    db.session.add(NotificationSettings(user_id=space.rep1.id, email_mode="never"))
+    db.session.commit()
+    member = client_of(space, "member@example.org")
+    assert send(member, group_id, PDF, "plan.pdf", title="Plan rada").status_code == 303
+    (document,) = documents_of(space)
+
+    def told():
+        rows = db.session.scalars(
+            db.select(Notification).where(Notification.kind == "groups.document")
+            .execution_options(populate_existing=True)
+        ).all()  # fmt: skip
+        return {(n.user_id, n.email_status) for n in rows}, rows
+
+    seen, rows = told()
+    assert seen == {(space.coordinator.id, "sent"), (space.rep1.id, "skipped")}
+    assert all(n.url == f"/alfa/groups/{group_id}/documents/{document.id}" for n in rows)
+    assert all("Plan rada" in n.title for n in rows)
+    mailed = db.session.scalars(db.select(OutboxMessage)).all()
+    assert [m.to_address for m in mailed if "Plan rada" in m.subject] == ["coord@example.org"]
+    # a new version: told again (the coordinator uploads, so the coordinator is not)
+    coordinator = client_of(space, "coord@example.org")
+    base = f"/alfa/groups/{group_id}/documents/{document.id}"
+    assert (
+        coordinator.post(
+            f"{base}/versions", {"file": (io.BytesIO(docx_bytes()), "plan-2.docx")}
+        ).status_code
+        == 303
+    )
+    _seen, rows = told()
+    again = [n for n in rows if "Version 2" in n.title]
+    assert sorted(n.user_id for n in again) == sorted([space.member.id, space.rep1.id])

@@ -245,3 +245,40 @@ def test_the_module_off_hides_the_groups(space):
     client = client_of(space)
     assert client.get("/alfa/groups/").status_code == 404
     assert client.get(f"/alfa/groups/{gid}").status_code == 404
+
+
+def test_groups_taking_new_members(space):
+    """The listing's open/closed filter: groups one may join (open or on request, not
+    ended), beside working / ended and my groups; the filters combine."""
+    space.group(name="Otvorena grupa", join_policy="open")
+    space.group(name="Grupa na zahtev", join_policy="request", theme="procurement")
+    space.group(name="Grupa po pozivu", join_policy="invitation")
+    space.group(name="Završena otvorena", join_policy="open", ends_on=date(2020, 1, 1))
+    client = client_of(space)
+    everything = text(client.get("/alfa/groups/"))
+    assert "Grupa po pozivu" in everything and "By invitation" in everything
+    found = text(client.get("/alfa/groups/?joinable=1"))
+    assert "Otvorena grupa" in found and "Grupa na zahtev" in found
+    assert "Grupa po pozivu" not in found and "Završena otvorena" not in found
+    assert (
+        "2 working groups" in found and 'id="f-joinable" name="joinable" value="1" checked' in found
+    )
+    found = text(client.get("/alfa/groups/?joinable=1&ended=all&theme=procurement"))
+    assert "Grupa na zahtev" in found and "Otvorena grupa" not in found
+    # an ended group takes no one, whatever "ended" says
+    assert "Završena otvorena" not in text(client.get("/alfa/groups/?joinable=1&ended=ended"))
+    mine = text(client_of(space, "coord@example.org").get("/alfa/groups/?joinable=1&mine=1"))
+    assert "Otvorena grupa" in mine and "Grupa po pozivu" not in mine
+
+
+def test_a_private_sub_group_is_listed_only_to_who_sees_it(space):
+    parent = space.group(name="Krovna grupa")
+    space.group(name="Javna podgrupa", parent_id=parent)
+    space.group(name="Tajna podgrupa", parent_id=parent, visibility="private")
+    for reader in (client_of(space), client_of(space, "member@example.org")):
+        page = text(reader.get(f"/alfa/groups/{parent}"))
+        assert "Javna podgrupa" in page and "Tajna podgrupa" not in page
+    page = text(client_of(space, "coord@example.org").get(f"/alfa/groups/{parent}"))
+    assert "Javna podgrupa" in page and "Tajna podgrupa" in page
+    listing = text(client_of(space).get("/alfa/groups/"))
+    assert "sub-group of Krovna grupa" in listing and "Tajna podgrupa" not in listing

@@ -115,7 +115,7 @@ def test_list_statements_do_not_grow_with_groups(space, login):
     small = count(space.app, "/alfa/groups/", login)
     fill_list(space, 120, parent)
     large = count(space.app, "/alfa/groups/", login)
-    filtered = count(space.app, "/alfa/groups/?q=grupa&theme=finance&mine=1", login)
+    filtered = count(space.app, "/alfa/groups/?q=grupa&theme=finance&mine=1&joinable=1", login)
     assert small == large <= CEILING and filtered <= CEILING
 
 
@@ -207,3 +207,16 @@ def test_my_tasks_statements_do_not_grow_with_tasks(space):
         fill_work(space, gid, space.rep1, 40)
     large = count(space.app, "/alfa/groups/tasks/", "rep1@example.org")
     assert small == large <= CEILING
+
+
+@pytest.mark.parametrize("login", [None, "member@example.org"])
+def test_calendar_and_the_group_feed_do_not_grow_with_meetings(space, login):
+    """The space's calendar and a group's .ics feed: 1 and 30 upcoming meetings (and as many
+    past) in one group, then 30 more in a second group for the calendar."""
+    small = fill_group(space, 3)
+    before = count(space.app, "/alfa/groups/calendar/", login)
+    small_feed = count(space.app, f"/alfa/groups/{small}/calendar.ics", login)
+    large = fill_group(space, 90)
+    fill_group(space, 90)
+    assert count(space.app, "/alfa/groups/calendar/", login) == before <= CEILING
+    assert count(space.app, f"/alfa/groups/{large}/calendar.ics", login) == small_feed <= CEILING

@@ -357,4 +357,84 @@ def test_the_job_and_the_notification_kinds_are_declared(app):
     with app.app_context():
         declared = registry().notification_kinds()
     assert {"groups.meeting", "groups.minutes", "groups.decision", "groups.task_assigned",
-            "groups.meeting_reminder", "groups.task_due"} <= set(declared)  # fmt: skip
+            "groups.meeting_reminder", "groups.task_due", "groups.document"} <= set(declared)  # fmt: skip
+
+
+def test_two_decisions_at_once_take_the_next_numbers(space, setup, monkeypatch):
+    """Another coordinator's decision lands between reading the next number and writing it:
+    the unique constraint refuses ours, which takes the number after (no 500)."""
+    from sqlalchemy import insert
+
+    from solidarna.groups import work
+
+    gid = setup
+    mid = meeting(space, gid)
+    year = rows(space, GroupMeeting)[0].starts_at.astimezone(UTC).year
+    real, calls = work._next_number, []
+
+    def racing(group, year_):
+        number = real(group, year_)
+        if not calls:  # the other decision, written after we read the number
+            db.session.execute(insert(GroupDecision), [{
+                "tenant_id": space.tenant.id, "group_id": gid, "meeting_id": mid, "year": year_,
+                "number": number, "title": "Odluka druge koordinatorke", "body": "",
+            }])  # fmt: skip
+        calls.append(number)
+        return number
+
+    monkeypatch.setattr(work, "_next_number", racing)
+    coordinator = client_of(space, "coord@example.org")
+    r = coordinator.post(f"{base(gid, mid)}/decisions", {"decision-title": "Naša odluka"})
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"#decision-{year}-2")
+    assert calls == [1, 2]
+    found = sorted((d.number, d.title) for d in rows(space, GroupDecision))
+    assert found == [(1, "Odluka druge koordinatorke"), (2, "Naša odluka")]
+
+
+def test_a_second_clash_answers_409_with_the_form_kept(space, setup, monkeypatch):
+    from solidarna.groups import work
+
+    gid = setup
+    mid = meeting(space, gid)
+    coordinator = client_of(space, "coord@example.org")
+    assert (
+        coordinator.post(f"{base(gid, mid)}/decisions", {"decision-title": "Prva"}).status_code
+        == 303
+    )
+    monkeypatch.setattr(work, "_next_number", lambda group, year: 1)  # always a taken number
+    r = coordinator.post(f"{base(gid, mid)}/decisions",
+                         {"decision-title": "Odluka koja čeka", "decision-body": "Obrazloženje."})  # fmt: skip
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409
+    assert "recorded at the same moment" in page and "Odluka koja čeka" in page
+    assert [d.title for d in rows(space, GroupDecision)] == ["Prva"]
+
+
+def test_the_group_page_shows_ten_upcoming_meetings_and_its_calendar_the_rest(space, setup):
+    from solidarna.groups.meetings import UPCOMING_SHOWN
+
+    gid = setup
+    other = space.group(name="Druga grupa")
+    secret = space.group(name="Tajna grupa", visibility="private")
+    for n in range(UPCOMING_SHOWN):
+        meeting(space, gid, days=n + 1, title=f"Sastanak broj {n + 1:02d}")
+    page = client_of(space).get(f"/alfa/groups/{gid}").get_data(as_text=True)
+    assert "Sastanak broj 10" in page and "All upcoming meetings of the group" not in page
+    meeting(space, gid, days=40, title="Sastanak broj 11")
+    meeting(space, other, days=2, title="Sastanak druge grupe")
+    meeting(space, secret, days=2, title="Tajni sastanak")
+    page = client_of(space).get(f"/alfa/groups/{gid}").get_data(as_text=True)
+    assert "Sastanak broj 10" in page and "Sastanak broj 11" not in page
+    assert f'href="/alfa/groups/calendar/?group={gid}"' in page
+    calendar = client_of(space).get(f"/alfa/groups/calendar/?group={gid}").get_data(as_text=True)
+    assert "Sastanak broj 11" in calendar and "Sastanak broj 01" in calendar
+    assert "Sastanak druge grupe" not in calendar and "Upcoming meetings of" in calendar
+    everything = client_of(space).get("/alfa/groups/calendar/").get_data(as_text=True)
+    assert "Sastanak druge grupe" in everything and "Tajni sastanak" not in everything
+    # a group the reader may not see, or none, or nonsense: 404
+    for value in (secret, 999999, "abc", "1" * 20):
+        assert client_of(space).get(f"/alfa/groups/calendar/?group={value}").status_code == 404
+    coordinator = client_of(space, "coord@example.org")
+    assert "Tajni sastanak" in coordinator.get(f"/alfa/groups/calendar/?group={secret}").get_data(
+        as_text=True
+    )

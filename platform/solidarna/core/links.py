@@ -151,3 +151,33 @@ def sources(name: str, to_id: int) -> list[subjects.Subject]:
     )  # fmt: skip
     found = subjects.resolve(rel.from_type, ids)
     return [found[i] for i in ids if i in found]
+
+
+def sources_by(names, to_id: int) -> dict[str, list[subjects.Subject]]:
+    """What links to one object by each of several relations (all to the same type), in one
+    statement for the links and one per type that has any: {relation: [subjects]}, oldest
+    link first, only what the reader may see. For a page that lists them all (a proposal's
+    working groups and the groups' decisions that led to it) at the cost of one."""
+    rels = [relation(name) for name in names]
+    if len({rel.to_type for rel in rels}) > 1:
+        raise LinkError("sources_by takes relations to one type", 400)
+    found: dict[str, list[subjects.Subject]] = {rel.name: [] for rel in rels}
+    if not rels:
+        return found
+    rows = db.session.execute(
+        select(Link.relation, Link.from_type, Link.from_id)
+        .where(Link.to_type == rels[0].to_type, Link.to_id == to_id,
+               Link.relation.in_([rel.name for rel in rels]))
+        .order_by(Link.created_at, Link.id)
+    ).all()  # fmt: skip
+    by_relation = {rel.name: rel for rel in rels}
+    ids_by_type: dict[str, list[int]] = {}
+    for name, from_type, from_id in rows:
+        if from_type == by_relation[name].from_type:
+            ids_by_type.setdefault(from_type, []).append(from_id)
+    resolved = {kind: subjects.resolve(kind, ids) for kind, ids in ids_by_type.items()}
+    for name, from_type, from_id in rows:
+        subject = resolved.get(from_type, {}).get(from_id)
+        if subject is not None and from_type == by_relation[name].from_type:
+            found[name].append(subject)
+    return found

@@ -44,14 +44,17 @@ def load_documents(group, author, other) -> None:
         group, "Zapisnik sa prvog sastanka",
         "Šta je dogovoreno o izvorima finansiranja i garantnom fondu (demo).",
         storage.check("documents", _Upload(_minutes(1), "zapisnik-prvi-sastanak.docx")), author,
+        notify=False,
     )  # fmt: skip
     documents.add_version(
         group, minutes,
         storage.check("documents", _Upload(_minutes(2), "zapisnik-prvi-sastanak-v2.docx")), other,
+        notify=False,
     )  # fmt: skip
     documents.add(
         group, "Izvori finansiranja — pregled", "Grafikon iz prezentacije (izmišljeni brojevi).",
         storage.check("documents", _Upload(_chart(), "izvori-finansiranja.png")), other,
+        notify=False,
     )  # fmt: skip
 
 

@@ -28,6 +28,12 @@ def init_app(app: Flask) -> None:
         app,
         links.Relation("works_on", "group", "proposal", _l("Works on"), _l("Working groups on it")),
     )
+    links.register_relation(
+        app,
+        links.Relation(
+            "leads_to", "group_decision", "proposal", _l("Leads to"), _l("Decisions that led to it")
+        ),  # fmt: skip
+    )
 
     register_capability(
         app,
@@ -46,13 +52,14 @@ def init_app(app: Flask) -> None:
                 record.bp,
                 document_views.bp,
                 link_views.bp,
+                link_views.decision_bp,
             ),
             nav=(NavItem("groups.index", _l("Working groups"), current=("group",), order=450),),
             kit_keys=(KitKey("taxonomies", kit.KEY, kit.validate_themes),),
             figures=contributions.group_figures,
             activity=contributions.group_activity,
             panel=contributions.proposal_panel,
-            subjects=(contributions.GROUP_SUBJECT,),
+            subjects=(contributions.GROUP_SUBJECT, contributions.DECISION_SUBJECT),
             predicates=permissions.TEMPLATE_PREDICATES,
             notification_kinds=work.NOTIFICATION_KINDS,
             audit_actions={**audit.ACTIONS, **audit.DOCUMENT_ACTIONS},

@@ -98,4 +98,16 @@ DOCUMENT_ACTIONS = {
     "group.proposal_unlinked": AuditAction(
         _l("%(actor)s noted that %(target)s no longer works on the proposal “%(proposal)s”")
     ),
+    "group.decision_linked": AuditAction(
+        _l(
+            "%(actor)s noted that the decision %(number)s of %(target)s leads to the proposal "
+            "“%(proposal)s”"
+        )  # fmt: skip
+    ),
+    "group.decision_unlinked": AuditAction(
+        _l(
+            "%(actor)s noted that the decision %(number)s of %(target)s no longer leads to the "
+            "proposal “%(proposal)s”"
+        )  # fmt: skip
+    ),
 }

@@ -32,6 +32,34 @@ def resolve_groups(ids: list[int]) -> dict[int, Subject]:
 GROUP_SUBJECT = SubjectType("group", _l("Working group"), resolve_groups)
 
 
+def resolve_decisions(ids: list[int]) -> dict[int, Subject]:
+    """Decisions of the groups the viewer may see, named “Decision 3/2026 · <title> ·
+    <group>” and addressed by their stable page (one statement)."""
+    from flask_babel import gettext as _
+
+    from solidarna.groups.records import GroupDecision
+
+    rows = db.session.execute(
+        select(GroupDecision.id, GroupDecision.group_id, GroupDecision.year,
+               GroupDecision.number, GroupDecision.title, WorkingGroup.name)
+        .join(WorkingGroup, WorkingGroup.id == GroupDecision.group_id)
+        .where(GroupDecision.id.in_(ids), visible_clause(current_user))
+    )  # fmt: skip
+    return {
+        did: Subject(
+            "group_decision", did,
+            f"{_('Decision %(number)s', number=f'{number}/{year}')} · {title} · {name}",
+            url_for("group_tasks.decision", group_id=gid, year=year, number=number),
+        )
+        for did, gid, year, number, title, name in rows
+    }  # fmt: skip
+
+
+#: a numbered decision of a group: it may lead to a proposal (core/links.py, `leads_to`)
+DECISION_SUBJECT = SubjectType("group_decision", _l("Decision of a working group"),
+                               resolve_decisions)  # fmt: skip
+
+
 def group_figures(tenant) -> list[Figure]:
     count = db.session.scalar(
         select(func.count(WorkingGroup.id)).where(WorkingGroup.visibility == "public")
@@ -74,7 +102,8 @@ def group_activity(tenant, limit: int) -> list[ActivityItem]:
 
 
 def proposal_panel(subject_type: str, subject_id: int):
-    """On a proposal's page: the working groups that work on it (those the reader may see)."""
+    """On a proposal's page: the working groups that work on it and the groups' decisions
+    that led to it (those the reader may see), from one statement on the links."""
     if subject_type != "proposal":
         return None
     from flask import render_template
@@ -82,7 +111,8 @@ def proposal_panel(subject_type: str, subject_id: int):
 
     from solidarna.core import links
 
-    groups = links.sources("works_on", subject_id)
-    if not groups:
+    found = links.sources_by(("works_on", "leads_to"), subject_id)
+    if not found["works_on"] and not found["leads_to"]:
         return None
-    return Markup(render_template("groups/_proposal_panel.html", groups=groups))
+    return Markup(render_template("groups/_proposal_panel.html", groups=found["works_on"],
+                                  decisions=found["leads_to"]))  # fmt: skip

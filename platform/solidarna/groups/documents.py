@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
-from solidarna.core import audit, storage
+from solidarna.core import audit, notifications, storage
 from solidarna.core.models import TenantScoped, TimestampMixin, utcnow
 from solidarna.extensions import db
 from solidarna.groups.models import WorkingGroup
@@ -120,8 +122,31 @@ def _add_version(document: GroupDocument, checked: storage.Checked, by) -> Group
     return row
 
 
-def add(group: WorkingGroup, title: str, description: str, checked: storage.Checked, by):
-    """A new document with its first version (the caller commits)."""
+def _tell_members(group: WorkingGroup, document: GroupDocument, row, by) -> None:
+    """The group's active members hear of a new document or version (not its uploader),
+    through the shared service: each person's mail preference and the outbox apply."""
+    from solidarna.groups.work import member_users
+
+    people = [u for u in member_users(group) if u.id != getattr(by, "id", None)]
+    if not people:
+        return
+    if row.number == 1:
+        title = _("New document: %(title)s · %(group)s", title=document.title, group=group.name)
+    else:
+        title = _("Version %(number)d of %(title)s · %(group)s", number=row.number,
+                  title=document.title, group=group.name)  # fmt: skip
+    notifications.notify(
+        people, kind="groups.document", title=title,
+        url=url_for("group_documents.show", group_id=group.id, document_id=document.id),
+        excerpt=notifications.shorten(document.description), actor=by,
+        subject_type="group_document", subject_id=document.id,
+    )  # fmt: skip
+
+
+def add(group: WorkingGroup, title: str, description: str, checked: storage.Checked, by,
+        notify: bool = True):  # fmt: skip
+    """A new document with its first version; the members are told unless `notify` is off
+    (the demo's documents come quietly). The caller commits."""
     title = (title or "").strip()
     if not title:
         raise GroupError(_l("Give the document a title."), "title")
@@ -129,17 +154,23 @@ def add(group: WorkingGroup, title: str, description: str, checked: storage.Chec
                              description=(description or "").strip(), created_by_id=by.id)  # fmt: skip
     db.session.add(document)
     db.session.flush()
-    _add_version(document, checked, by)
+    first = _add_version(document, checked, by)
     audit.record("group.document_added", target=group, document=document.title,
                  file=checked.original_name)  # fmt: skip
+    if notify:
+        _tell_members(group, document, first, by)
     return document
 
 
-def add_version(group: WorkingGroup, document: GroupDocument, checked: storage.Checked, by):
-    """A new version; the earlier ones stay (the caller commits)."""
+def add_version(group: WorkingGroup, document: GroupDocument, checked: storage.Checked, by,
+                notify: bool = True):  # fmt: skip
+    """A new version; the earlier ones stay; the members are told unless `notify` is off
+    (the caller commits)."""
     row = _add_version(document, checked, by)
     audit.record("group.document_version_added", target=group, document=document.title,
                  number=row.number, file=checked.original_name)  # fmt: skip
+    if notify:
+        _tell_members(group, document, row, by)
     return row
 
 

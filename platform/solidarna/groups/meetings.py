@@ -19,6 +19,8 @@ from solidarna.groups.models import RSVP_ANSWERS, GroupMeeting, MeetingRsvp, Wor
 from solidarna.groups.services import GroupError
 
 PAST_SHOWN = 10
+#: upcoming meetings shown in full on the group's page; the rest are in its calendar
+UPCOMING_SHOWN = 10
 FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "agenda")
 
 
@@ -113,6 +115,8 @@ class Agenda:
     past: list
     #: {meeting id: the viewer's answer}
     mine: dict
+    #: more upcoming meetings than shown (the calendar, filtered to the group, has them)
+    more_upcoming: bool = False
 
 
 def of_group(group: WorkingGroup, user) -> Agenda:
@@ -121,9 +125,12 @@ def of_group(group: WorkingGroup, user) -> Agenda:
         db.session.scalars(
             select(GroupMeeting)
             .where(GroupMeeting.group_id == group.id, GroupMeeting.starts_at >= now)
-            .order_by(GroupMeeting.starts_at)
+            .order_by(GroupMeeting.starts_at, GroupMeeting.id)
+            .limit(UPCOMING_SHOWN + 1)
         )
     )
+    more = len(upcoming) > UPCOMING_SHOWN
+    upcoming = upcoming[:UPCOMING_SHOWN]
     past = list(
         db.session.scalars(
             select(GroupMeeting)
@@ -142,4 +149,4 @@ def of_group(group: WorkingGroup, user) -> Agenda:
                 )
             ).all()
         )
-    return Agenda(upcoming, past, mine)
+    return Agenda(upcoming, past, mine, more)

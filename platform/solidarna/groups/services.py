@@ -78,6 +78,8 @@ class GroupFilters:
     q: str = ""
     theme: list[str] = field(default_factory=list)
     mine: bool = False
+    #: only groups that take new members (open or on request; with `ended`, "open" groups)
+    joinable: bool = False
     ended: str = "current"
     page: int = 1
 
@@ -87,18 +89,20 @@ class GroupFilters:
             q=text_arg(args),
             theme=many_arg(args, "theme"),
             mine=args.get("mine") == "1",
+            joinable=args.get("joinable") == "1",
             ended=choice_arg(args, "ended", ("current", "ended", "all"), "current"),
             page=page_arg(args),
         )
 
     def active(self) -> bool:
-        return bool(self.q or self.theme or self.mine or self.ended != "current")
+        return bool(self.q or self.theme or self.mine or self.joinable or self.ended != "current")
 
     def args(self, **changes) -> dict:
         data = {
             "q": self.q or None,
             "theme": self.theme or None,
             "mine": "1" if self.mine else None,
+            "joinable": "1" if self.joinable else None,
             "ended": self.ended if self.ended != "current" else None,
         }
         data.update(changes)
@@ -120,6 +124,11 @@ def _filtered(query, filters: GroupFilters, user, skip: str | None = None):
             )
         )
     day = today()
+    if filters.joinable:
+        query = query.where(
+            WorkingGroup.join_policy.in_(("open", "request")),
+            or_(WorkingGroup.ends_on.is_(None), WorkingGroup.ends_on >= day),
+        )
     if filters.ended == "current":
         query = query.where(or_(WorkingGroup.ends_on.is_(None), WorkingGroup.ends_on >= day))
     elif filters.ended == "ended":
@@ -228,6 +237,10 @@ class Roster:
     organizations: list  # [(card or None, name, people)]
     by_municipality: list
     by_actor_type: list
+    #: {organization id: its kind of actor, translated}
+    actor_labels: dict = field(default_factory=dict)
+    #: {role: its name, translated}
+    role_labels: dict = field(default_factory=dict)
 
 
 def roster(group: WorkingGroup) -> Roster:
@@ -241,21 +254,26 @@ def roster(group: WorkingGroup) -> Roster:
     rows.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.user.name.casefold(), m.id))
     cards = representation.describe(m.organization_id for m in rows)
     people = Counter(m.organization_id for m in rows if m.organization_id)
+    names: dict[int, str] = {}
+    for m in rows:  # the name kept with the first membership for it (one pass, not one each)
+        if m.organization_id:
+            names.setdefault(m.organization_id, m.organization_name)
     organizations = sorted(
-        (
-            (cards.get(oid), next(m.organization_name for m in rows if m.organization_id == oid), n)
-            for oid, n in people.items()
-        ),
+        ((cards.get(oid), names[oid], n) for oid, n in people.items()),
         key=lambda item: item[1].casefold(),
     )
+    # each label translated once, not once per row that shows it
+    actor_labels = {oid: str(c.actor_type_label) for oid, c in cards.items()}
     municipalities = Counter(c.municipality for c in cards.values() if c.municipality)
-    actor_types = Counter(str(c.actor_type_label) for c in cards.values())
+    actor_types = Counter(actor_labels.values())
     return Roster(
         members=rows,
         cards=cards,
         organizations=organizations,
         by_municipality=sorted(municipalities.items(), key=lambda kv: (-kv[1], kv[0])),
         by_actor_type=sorted(actor_types.items(), key=lambda kv: (-kv[1], kv[0])),
+        actor_labels=actor_labels,
+        role_labels={code: str(label) for code, label in ROLES.items()},
     )
 
 

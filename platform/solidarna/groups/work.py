@@ -12,6 +12,7 @@ from datetime import date
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from solidarna.accounts.models import User
 from solidarna.core import audit, notifications
@@ -35,6 +36,7 @@ NOTIFICATION_KINDS = {
     "groups.task_assigned": _l("Task for you"),
     "groups.meeting_reminder": _l("Meeting tomorrow"),
     "groups.task_due": _l("Task due"),
+    "groups.document": _l("New document in a group"),
 }
 
 
@@ -183,21 +185,41 @@ def decision(group: WorkingGroup, year: int, number: int) -> GroupDecision | Non
     )
 
 
-def add_decision(group: WorkingGroup, meeting: GroupMeeting, title: str, body: str, by):
-    """A decision of the meeting, under the group's next number in the meeting's year."""
-    _after(meeting, "title")
-    year = meetings.local_parts(meeting.starts_at)[0].year
+def _next_number(group: WorkingGroup, year: int) -> int:
     last = db.session.scalar(
         select(func.max(GroupDecision.number)).where(
             GroupDecision.group_id == group.id, GroupDecision.year == year
         )
     )
-    row = GroupDecision(
-        group_id=group.id, meeting_id=meeting.id, year=year, number=(last or 0) + 1,
-        title=title.strip(), body=(body or "").strip(), created_by_id=by.id,
-    )  # fmt: skip
-    db.session.add(row)
-    db.session.flush()
+    return (last or 0) + 1
+
+
+DECISION_CLASH = _l(
+    "Another decision was recorded at the same moment and took this number. "
+    "Your decision is not saved yet: send the form again."
+)
+
+
+def add_decision(group: WorkingGroup, meeting: GroupMeeting, title: str, body: str, by):
+    """A decision of the meeting, under the group's next number in the meeting's year. Two
+    decisions recorded at once may read the same next number: the unique constraint refuses
+    the second, which takes the number after it (once; a second clash is a 409)."""
+    _after(meeting, "title")
+    year = meetings.local_parts(meeting.starts_at)[0].year
+    for attempt in range(2):
+        row = GroupDecision(
+            group_id=group.id, meeting_id=meeting.id, year=year,
+            number=_next_number(group, year), title=title.strip(),
+            body=(body or "").strip(), created_by_id=by.id,
+        )  # fmt: skip
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+        except IntegrityError:
+            if attempt:
+                raise GroupError(DECISION_CLASH, "title", 409) from None
+            continue
+        break
     audit.record("group.decision_recorded", target=group, number=row.label, title=row.title)
     _tell_members(group, meeting, "groups.decision",
                   f"{row.label} {row.title} · {group.name}", by, excerpt=row.body,
@@ -314,14 +336,18 @@ class Month:
     meetings: list
 
 
-def calendar(user) -> list[Month]:
-    """Upcoming meetings of the groups the viewer may see, by month (Belgrade time)."""
-    rows = db.session.execute(
+def calendar(user, group_id: int | None = None) -> list[Month]:
+    """Upcoming meetings of the groups the viewer may see (or of one of them), by month
+    (Belgrade time)."""
+    query = (
         select(GroupMeeting, WorkingGroup.name)
         .join(WorkingGroup, WorkingGroup.id == GroupMeeting.group_id)
         .where(visible_clause(user), GroupMeeting.starts_at >= utcnow())
-        .order_by(GroupMeeting.starts_at, GroupMeeting.id)
-        .limit(CALENDAR_SHOWN)
+    )
+    if group_id is not None:
+        query = query.where(GroupMeeting.group_id == group_id)
+    rows = db.session.execute(
+        query.order_by(GroupMeeting.starts_at, GroupMeeting.id).limit(CALENDAR_SHOWN)
     ).all()
     months: list[Month] = []
     for meeting, name in rows:

@@ -64,3 +64,74 @@ def unlink(group: WorkingGroup, proposal_id: int):
     db.session.commit()
     flash(_("The proposal is no longer on the group's list."), "success")
     return _back(group)
+
+
+# --- a decision that leads to a proposal ---------------------------------------------------------
+
+DECISION_RELATION = "leads_to"
+decision_bp = TenantBlueprint(
+    "group_decision_links", __name__,
+    url_prefix="/groups/<int:group_id>/decisions/<int:year>/<int:number>/proposals",
+)  # fmt: skip
+
+
+def load_decision(group: WorkingGroup, year: int, number: int):
+    from solidarna.groups import work
+
+    row = work.decision(group, year, number)
+    if row is None:
+        abort(404)
+    return row
+
+
+def decision_link_form(decision, linked_subjects=None) -> LinkForm:
+    """The form offering the space's proposals the person may see, less those the decision
+    already leads to."""
+    if linked_subjects is None:
+        linked_subjects = links.targets(DECISION_RELATION, decision.id)
+    linked = {s.id for s in linked_subjects}
+    return LinkForm(proposals=[s for s in subjects.choices("proposal") if s.id not in linked])
+
+
+def _to_decision(group: WorkingGroup, decision):
+    return redirect(
+        url_for("group_tasks.decision", group_id=group.id, year=decision.year,
+                number=decision.number) + "#proposals",
+        303,
+    )  # fmt: skip
+
+
+@decision_bp.post("/")
+@require(can_link_proposal, obj=load_group)
+def link_decision(group: WorkingGroup, year: int, number: int):
+    decision = load_decision(group, year, number)
+    form = LinkForm(proposals=subjects.choices("proposal"))
+    if not form.validate_on_submit():
+        return error_page(400, detail=_("Choose one of the space's proposals."))
+    proposal_id = int(form.proposal_id.data)
+    try:
+        _link, created = links.add(DECISION_RELATION, decision.id, proposal_id, current_person())
+    except links.LinkError:
+        abort(404)
+    if created:
+        title = subjects.resolve_one("proposal", proposal_id).title
+        audit.record("group.decision_linked", target=group, number=decision.label,
+                     proposal=title)  # fmt: skip
+    db.session.commit()
+    flash(_("The decision leads to this proposal.") if created
+          else _("The decision already leads to this proposal."), "success")  # fmt: skip
+    return _to_decision(group, decision)
+
+
+@decision_bp.post("/<int:proposal_id>/remove")
+@require(can_link_proposal, obj=load_group)
+def unlink_decision(group: WorkingGroup, year: int, number: int, proposal_id: int):
+    decision = load_decision(group, year, number)
+    subject = subjects.resolve_one("proposal", proposal_id)
+    if subject is None or not links.remove(DECISION_RELATION, decision.id, proposal_id):
+        abort(404)
+    audit.record("group.decision_unlinked", target=group, number=decision.label,
+                 proposal=subject.title)  # fmt: skip
+    db.session.commit()
+    flash(_("The proposal is no longer listed under this decision."), "success")
+    return _to_decision(group, decision)

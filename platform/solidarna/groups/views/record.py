@@ -5,7 +5,7 @@ and of a group. Everyone who may see the group reads its record."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from solidarna.core import documents, markdown
@@ -189,6 +189,10 @@ def add_decision(group: WorkingGroup, meeting_id: int):
         row = work.add_decision(group, meeting, form.title.data, form.body.data,
                                 current_person())  # fmt: skip
     except GroupError as error:
+        if error.status == 409:  # numbers taken at the same moment: the form back, as typed
+            form.title.errors = [*form.title.errors, str(error)]
+            forms["decision"] = form
+            return _page(group, meeting, forms, 409)
         return _refused(group, meeting, forms, "decision", form, error, "title")
     db.session.commit()
     flash(_("Decision %(number)s is recorded.", number=row.label), "success")
@@ -251,11 +255,20 @@ def decision(group_id: int, year: int, number: int):
     row = work.decision(group, year, number)
     if row is None:
         abort(404)
+    from solidarna.core import links
+    from solidarna.groups.permissions import can_link_proposal
+    from solidarna.groups.views.links import DECISION_RELATION, decision_link_form
+
+    leads_to = links.targets(DECISION_RELATION, row.id)
     return render(
         "groups/decision.html",
         group=group,
         decision=row,
         body=markdown.render(row.body) if row.body else "",
+        leads_to=leads_to,
+        link_form=decision_link_form(row, leads_to)
+        if can_link_proposal(current_person(), group)
+        else None,
     )
 
 
@@ -278,8 +291,17 @@ def mine():
 
 @bp.get("/calendar/")
 def calendar():
+    """The space's calendar; `?group=<id>` only that group's meetings (a group the viewer may
+    not see, or of another space, answers 404 like its page)."""
+    group = None
+    wanted = request.args.get("group", "")
+    if wanted:
+        if not wanted.isdigit() or len(wanted) > 12:
+            abort(404)
+        group = load_group(int(wanted))
     return render(
         "groups/calendar.html",
-        months=work.calendar(current_person()),
+        months=work.calendar(current_person(), group.id if group is not None else None),
+        group=group,
         local_day=lambda m: meetings.local_parts(m.starts_at)[0],
     )
