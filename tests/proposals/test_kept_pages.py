@@ -96,3 +96,21 @@ def test_a_comparison_and_the_documents_are_kept_by_version(space):
         .headers["X-Proposals-Kept"]
         .endswith("=miss")
     )
+
+
+def test_the_print_view_and_the_history_are_kept_until_the_space_changes(space):
+    pid = space.proposal(articles=("Prvi član.", "Drugi član."), state="consultation")
+    member = login(space.app, "member@example.org")
+    for path, name in ((f"/alfa/proposals/{pid}/print", "proposal-print"),
+                       (f"/alfa/proposals/{pid}/versions", "proposal-versions")):  # fmt: skip
+        first, second = member.get(path), member.get(path)
+        assert f"{name}=miss" in first.headers["X-Fragment-Cache"]
+        assert f"{name}=hit" in second.headers["X-Fragment-Cache"]
+        assert "Drugi član." in second.get_data(as_text=True) or name == "proposal-versions"
+    cyrillic = member.get(f"/alfa/proposals/{pid}/print?script=cyrl")
+    assert "proposal-print=miss" in cyrillic.headers["X-Fragment-Cache"]
+    assert "Други члан." in cyrillic.get_data(as_text=True)
+    # the author's history has the restore buttons, the member's none
+    author = login(space.app, "author@example.org")
+    assert "Restore" in author.get(f"/alfa/proposals/{pid}/versions").get_data(as_text=True)
+    assert "Restore" not in member.get(f"/alfa/proposals/{pid}/versions").get_data(as_text=True)

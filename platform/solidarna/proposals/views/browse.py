@@ -182,7 +182,7 @@ def versions(proposal_id: int):
     return render(
         "proposals/versions.html",
         proposal=proposal,
-        versions=text.versions(proposal),
+        versions=Lazy(text.versions, proposal),  # read only when the history is drawn
         can_restore=can_edit_proposal(current_person(), proposal),
     )
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from solidarna.core import documents as core_documents
 from solidarna.core.errors import error_page
+from solidarna.core.fragments import Lazy
 from solidarna.core.rendering import render
 from solidarna.proposals import documents, kept, text
 from solidarna.proposals.views.browse import _field_labels
@@ -37,7 +38,7 @@ def print_view(proposal_id: int):
         return render(
             "proposals/print.html",
             proposal=proposal,
-            act=documents.legal_act(proposal),
+            act=Lazy(documents.legal_act, proposal),  # read only when the text is drawn
             script=script,
         )
 
