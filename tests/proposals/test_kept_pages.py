@@ -114,3 +114,25 @@ def test_the_print_view_and_the_history_are_kept_until_the_space_changes(space):
     author = login(space.app, "author@example.org")
     assert "Restore" in author.get(f"/alfa/proposals/{pid}/versions").get_data(as_text=True)
     assert "Restore" not in member.get(f"/alfa/proposals/{pid}/versions").get_data(as_text=True)
+
+
+def test_the_kept_list_shows_each_person_their_own_drafts_only(space):
+    space.proposal(title="Javni predlog o zadrugama", state="consultation")
+    space.proposal(title="Nacrt Ane Autorke")  # a draft of the author
+    member = login(space.app, "member@example.org")
+    first, second = member.get("/alfa/proposals/"), member.get("/alfa/proposals/")
+    assert "proposal-list=miss" in first.headers["X-Fragment-Cache"]
+    assert "proposal-list=hit" in second.headers["X-Fragment-Cache"]
+    assert "Javni predlog o zadrugama" in second.get_data(as_text=True)
+    assert "Nacrt Ane Autorke" not in second.get_data(as_text=True)
+    author = login(space.app, "author@example.org")  # the same viewer level as the member
+    mine = author.get("/alfa/proposals/")
+    assert "proposal-list=miss" in mine.headers["X-Fragment-Cache"]
+    assert "Nacrt Ane Autorke" in mine.get_data(as_text=True)
+    assert "Nacrt Ane Autorke" not in member.get("/alfa/proposals/").get_data(as_text=True)
+    filtered = member.get("/alfa/proposals/?state=consultation")
+    assert "proposal-list=miss" in filtered.headers["X-Fragment-Cache"]
+    # a kept list costs a handful of statements
+    with statements(db.engine) as seen:
+        member.get("/alfa/proposals/?state=consultation")
+    assert len(seen) <= 8, len(seen)

@@ -41,8 +41,10 @@ def index():
         "proposals/index.html",
         block="results",
         filters=filters,
-        page=services.search(filters, user),
-        facets=services.facets(filters, user),
+        # read only when the list is drawn (a kept fragment: core/fragments.py)
+        page=Lazy(services.search, filters, user),
+        facets=Lazy(services.facets, filters, user),
+        drafts=services.drafts_seen(user),
     )
 
 
