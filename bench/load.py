@@ -375,11 +375,16 @@ def pages(t: Targets) -> list[tuple[str, str, str]]:
         ("thread page", "member", f"{base}/discussions/t/{t.thread}"),
         ("thread page", "admin", f"{base}/discussions/t/{t.thread}"),
         # proposals (add_proposal_layer): the list and one proposal of 40 articles
-        *([("proposals list", "visitor", f"{base}/proposals/"),
-           ("proposal page", "visitor", f"{base}/proposals/{t.proposal}"),
-           ("proposals list", "member", f"{base}/proposals/"),
-           ("proposal page", "member", f"{base}/proposals/{t.proposal}")]
-          if t.proposal else []),
+        *(
+            [
+                ("proposals list", "visitor", f"{base}/proposals/"),
+                ("proposal page", "visitor", f"{base}/proposals/{t.proposal}"),
+                ("proposals list", "member", f"{base}/proposals/"),
+                ("proposal page", "member", f"{base}/proposals/{t.proposal}"),
+            ]
+            if t.proposal
+            else []
+        ),
     ]
 
 
