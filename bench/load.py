@@ -5,8 +5,9 @@
     python bench/load.py --quick              # ~2 s per page, a 10 s mix: to try it
     python bench/load.py --reuse --duration 10 --mix-duration 60
 
-Builds the data set (bench/generate.py's directory, plus discussions, resources, practices
-and member accounts in its largest space; `--reuse` keeps what is there), then starts two
+Builds the data set (bench/generate.py's directory, plus discussions, resources, practices,
+member accounts and a few proposals of 40 articles in its largest space; `--reuse` keeps what
+is there), then starts two
 gunicorn servers as subprocesses on free loopback ports with the same settings (sync workers,
 the worker count of gunicorn.conf.py if the repository has one, else `--workers`): the
 application in its production configuration (SOLIDARNA_ENV=production, a random SECRET_KEY,
@@ -78,6 +79,63 @@ def prepare(url: str, *, tenants: int, organizations: int, accounts: int, thread
     if not reuse:
         generate(url, tenants=tenants, organizations=organizations, seed=seed)
     add_load_layer(url, accounts=accounts, threads=threads, posts=posts, seed=seed, say=say)
+    add_proposal_layer(url, seed=seed, say=say)
+
+
+PROPOSAL_TITLE = "Predlog izmena Zakona o socijalnom preduzetništvu (opterećenje) {n}"
+
+
+def add_proposal_layer(url: str, *, proposals: int = 6, articles: int = 40, versions: int = 6,
+                       endorsers: int = 30, seed: int = 1, say=print) -> bool:  # fmt: skip
+    """Proposals in the largest space (its module switched on): `proposals` of them, each of
+    `articles` articles and `versions` versions, the first endorsed by `endorsers` of the
+    space's verified organizations and the others by a few (bench/proposals.py's
+    generator). False when they are there already."""
+    from generate import ADMIN_EMAIL, make_app
+    from proposals import add_proposal
+
+    from solidarna.accounts.models import User
+    from solidarna.core.models import utcnow
+    from solidarna.core.tenancy import tenant_context
+    from solidarna.directory.organizations.models import Organization
+    from solidarna.extensions import db
+    from solidarna.proposals.models import Institution, Proposal, ProposalTag
+    from solidarna.tenants.models import Tenant
+
+    app = make_app(url)
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
+        with tenant_context(tenant.id):
+            if db.session.scalar(select(Proposal.id).limit(1)):
+                db.engine.dispose()
+                return False
+            if "proposals" not in (tenant.modules or []):
+                tenant.modules = [*(tenant.modules or []), "proposals"]
+            rng = random.Random(seed)
+            now = utcnow()
+            admin_id = db.session.scalar(select(User.id).where(User.email == ADMIN_EMAIL))
+            institution = Institution(name="Narodna skupština Republike Srbije", level="national")
+            db.session.add(institution)
+            db.session.flush()
+            verified = db.session.execute(
+                select(Organization.id, Organization.name)
+                .where(Organization.moderation == "verified")
+                .order_by(Organization.id)
+                .limit(endorsers)
+            ).all()
+            states = ("endorsement", "consultation", "submitted", "in_assembly", "adopted")
+            for n in range(proposals):
+                pid = add_proposal(
+                    rng, tenant.id, admin_id, now, title=PROPOSAL_TITLE.format(n=n),
+                    institution_id=institution.id, articles=articles, versions=versions,
+                    endorsers=[tuple(row) for row in (verified if n == 0 else verified[:3])],
+                    state=states[n % len(states)],
+                )  # fmt: skip
+                db.session.add(ProposalTag(proposal_id=pid, value=f"oznaka {n % 3}"))
+            db.session.commit()
+        db.engine.dispose()
+    say(f"proposals: {proposals} of {articles} articles and {versions} versions in {SLUG}")
+    return True
 
 
 def add_load_layer(url: str, *, accounts: int = 40, threads: int = 2_000, posts: int = 20_000,
@@ -240,6 +298,8 @@ class Targets:
     thread: int
     reply_threads: list[int]
     accounts: list[tuple[str, int]]  # (email, organization it represents)
+    #: the proposal with the most endorsers (add_proposal_layer), None without proposals
+    proposal: int | None = None
 
 
 def targets(url: str) -> Targets:
@@ -250,6 +310,7 @@ def targets(url: str) -> Targets:
     from solidarna.directory.organizations.models import Representative
     from solidarna.discussions.models import Category, Thread
     from solidarna.extensions import db
+    from solidarna.proposals.models import Proposal
     from solidarna.tenants.models import Tenant
 
     _hub, _degree, typical = hub_and_typical(url, SLUG)
@@ -281,8 +342,11 @@ def targets(url: str) -> Targets:
                 .where(User.email.like("bench-load-%@example.org"))
                 .order_by(User.id)
             ).all()
+            proposal = db.session.scalar(
+                select(Proposal.id).where(Proposal.title == PROPOSAL_TITLE.format(n=0))
+            )
         db.engine.dispose()
-    return Targets(typical, category, thread, replies, [tuple(a) for a in accounts])
+    return Targets(typical, category, thread, replies, [tuple(a) for a in accounts], proposal)
 
 
 def pages(t: Targets) -> list[tuple[str, str, str]]:
@@ -310,6 +374,17 @@ def pages(t: Targets) -> list[tuple[str, str, str]]:
         ("discussions index", "member", f"{base}/discussions/"),
         ("thread page", "member", f"{base}/discussions/t/{t.thread}"),
         ("thread page", "admin", f"{base}/discussions/t/{t.thread}"),
+        # proposals (add_proposal_layer): the list and one proposal of 40 articles
+        *(
+            [
+                ("proposals list", "visitor", f"{base}/proposals/"),
+                ("proposal page", "visitor", f"{base}/proposals/{t.proposal}"),
+                ("proposals list", "member", f"{base}/proposals/"),
+                ("proposal page", "member", f"{base}/proposals/{t.proposal}"),
+            ]
+            if t.proposal
+            else []
+        ),
     ]
 
 

@@ -197,14 +197,30 @@ def _fill(rng, tenant_id, author_id, now, *, proposals, articles, versions, endo
     )  # fmt: skip
     say(f"{len(ids)} proposals for the list")
     # the large proposal
+    orgs = list(db.session.scalars(select(Organization.id).order_by(Organization.id)))
+    names = dict(db.session.execute(select(Organization.id, Organization.name)).all())
+    proposal_id = add_proposal(
+        rng, tenant_id, author_id, now, title=LARGE_TITLE, institution_id=institution.id,
+        articles=articles, versions=versions, endorsers=[(o, names[o]) for o in orgs],
+    )  # fmt: skip
+    say(f"the large proposal: {articles} articles, {versions} versions, "
+        f"{len(orgs)} endorsers")  # fmt: skip
+    return proposal_id
+
+
+def add_proposal(rng, tenant_id, author_id, now, *, title, institution_id, articles, versions,
+                 endorsers, state="adopted") -> int:  # fmt: skip
+    """One proposal of `articles` articles (in chapters of ten), `versions` versions (each
+    changing one to three articles) and the organizations `endorsers` ((id, name)) endorsing
+    it, written as the services would (also used by bench/load.py's load layer)."""
     proposal = Proposal(
-        title=LARGE_TITLE, kind="amendment", level="national", state="adopted",
-        lead_author_id=author_id, institution_id=institution.id,
+        title=title, kind="amendment", level="national", state=state,
+        lead_author_id=author_id, institution_id=institution_id,
         summary="Izmene zakona koje predlaže koalicija.", memorandum=_body(rng),
         legal_basis="Član 97. Ustava Republike Srbije.", fiscal_cost=120_000_000,
         fiscal_source="Budžet Republike Srbije", version_count=versions,
-        endorsement_count=endorsers, beneficiary_groups=[], beneficiary_actor_types=[],
-        search_text=fold(LARGE_TITLE),
+        endorsement_count=len(endorsers), beneficiary_groups=[], beneficiary_actor_types=[],
+        search_text=fold(title), last_activity_at=now,
     )  # fmt: skip
     db.session.add(proposal)
     db.session.flush()
@@ -219,7 +235,7 @@ def _fill(rng, tenant_id, author_id, now, *, proposals, articles, versions, endo
     version_rows = []
     for number in range(1, versions + 1):
         if number > 1:
-            for part in rng.sample(article_rows, rng.randint(1, 3)):
+            for part in rng.sample(article_rows, min(len(article_rows), rng.randint(1, 3))):
                 part[4] = _edit(rng, part[4])
         snapshot = text.snapshot(proposal, nodes=[])
         snapshot["parts"] = [{"code": c, "parent": p, "kind": k, "heading": h, "body": b}
@@ -243,16 +259,13 @@ def _fill(rng, tenant_id, author_id, now, *, proposals, articles, versions, endo
             db.session.flush()
         ids_by_code[code] = row.id
     db.session.flush()
-    orgs = list(db.session.scalars(select(Organization.id).order_by(Organization.id)))
-    names = dict(db.session.execute(select(Organization.id, Organization.name)).all())
-    db.session.execute(
-        insert(Endorsement),
-        [{"tenant_id": tenant_id, "proposal_id": proposal.id, "organization_id": o,
-          "organization_name": names[o], "kind": "cosponsor" if o % 10 == 0 else "support",
-          "acted_by_id": author_id, "created_at": now} for o in orgs],
-    )  # fmt: skip
-    say(f"the large proposal: {len(article_rows)} articles, {versions} versions, "
-        f"{len(orgs)} endorsers")  # fmt: skip
+    if endorsers:
+        db.session.execute(
+            insert(Endorsement),
+            [{"tenant_id": tenant_id, "proposal_id": proposal.id, "organization_id": o,
+              "organization_name": name, "kind": "cosponsor" if o % 10 == 0 else "support",
+              "acted_by_id": author_id, "created_at": now} for o, name in endorsers],
+        )  # fmt: skip
     return proposal.id
 
 

@@ -37,6 +37,17 @@ class Attached:
 
 
 @dataclass(frozen=True)
+class PersonAction:
+    """Something the viewer may do about a person who took part in what hangs on a subject
+    (e.g. invite the author of a post in a proposal's discussion as its co-author): a button
+    posting `fields` (and the page to come back to, `next`) to `url`."""
+
+    label: object
+    url: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class SubjectType:
     name: str
     #: a lazy label for the kind of thing, e.g. "Organization"
@@ -49,6 +60,12 @@ class SubjectType:
     #: limit -> [Subject]: the objects the viewer may pick when linking one (core/links.py),
     #: newest first; None: this type is not offered for picking
     choices: Callable[[int], list[Subject]] | None = None
+    #: (id, people) -> {person id: [PersonAction]}: what the viewer may do about the people
+    #: who took part in something attached to the subject (wrote a post in its discussion).
+    #: `people()` gives their ids; the owner asks it only when the viewer may act at all
+    person_actions: (
+        Callable[[int, Callable[[], list[int]]], dict[int, list[PersonAction]]] | None
+    ) = None
 
 
 def subject_type(name: str) -> SubjectType | None:
@@ -83,6 +100,18 @@ def touch(name: str, subject_id: int | None) -> None:
     kind = subject_type(name)
     if kind is not None and kind.touched is not None and subject_id is not None:
         kind.touched(int(subject_id))
+
+
+def person_actions(
+    name: str | None, subject_id: int | None, people: Callable[[], Iterable[int]]
+) -> dict[int, list[PersonAction]]:
+    """{person id: [PersonAction]} the owner of subject `name` offers the viewer about the
+    people `people()` names (called at most once, and not at all when there is nothing to
+    offer). Nothing for unknown types or a type without actions."""
+    kind = subject_type(name) if name else None
+    if kind is None or kind.person_actions is None or subject_id is None:
+        return {}
+    return kind.person_actions(int(subject_id), lambda: sorted({int(i) for i in people() if i}))
 
 
 def attached(name: str, ids: Iterable[int]) -> dict[int, list[Attached]]:

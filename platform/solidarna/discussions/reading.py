@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g, url_for
+from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
 from solidarna.core import subjects
+from solidarna.core.fragments import Lazy
 from solidarna.discussions.models import (
     POSTS_PER_PAGE,
     THREADS_PER_PAGE,
@@ -136,6 +138,39 @@ def thread_posts(thread: Thread, page: int) -> list[Post]:
             .order_by(Post.number)
         ).unique()
     )
+
+
+def page_author_ids(thread: Thread, page: int) -> list[int]:
+    """The authors of one page's posts (one query on the thread's numbers)."""
+    first = (page - 1) * POSTS_PER_PAGE
+    return list(
+        db.session.scalars(
+            select(Post.author_id)
+            .where(
+                Post.thread_id == thread.id,
+                Post.number > first,
+                Post.number <= first + POSTS_PER_PAGE,
+                Post.author_id.is_not(None),
+            )
+            .distinct()
+        )
+    )
+
+
+def person_actions(thread: Thread, page: int, posts) -> dict[int, list[subjects.PersonAction]]:
+    """What the owner of the thread's subject offers the viewer about the authors of this
+    page's posts (core/subjects.py `person_actions`: e.g. "Invite as co-author" in a
+    proposal's discussion). The authors come from the page's posts when they were read, else
+    from one query, and only when the owner has something to offer."""
+    if not thread.subject_type or not current_user.is_authenticated:
+        return {}
+
+    def people() -> list[int]:
+        if isinstance(posts, Lazy) and not posts._done:
+            return page_author_ids(thread, page)
+        return [post.author_id for post in posts if post.author_id]
+
+    return subjects.person_actions(thread.subject_type, thread.subject_id, people)
 
 
 def post_by_number(thread: Thread, number: int) -> Post | None:

@@ -167,12 +167,15 @@ def thread_page(thread, page, form, error=None, preview=None, status=200):
         # Reading the thread is reading its notices: the bell drops them, and mail about the
         # thread starts again for the next reply (core/notifications.py coalesces while unread).
         db.session.commit()
+    posts = Lazy(reading.thread_posts, thread, page)  # read only when the posts are drawn
     return render(
         "discussions/thread.html",
         thread=thread,
         subject=thread_subject(thread),
         page=page,
-        posts=Lazy(reading.thread_posts, thread, page),  # read only when the posts are drawn
+        posts=posts,
+        # what the subject's owner offers about the posts' authors (a slot of each post)
+        person_actions=Lazy(reading.person_actions, thread, page, posts),
         form=form,
         error=error,
         preview=preview,

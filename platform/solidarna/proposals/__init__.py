@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         coauthors,
         contributions,
         following,
+        kept,
         kit,
         models,
         permissions,
@@ -66,6 +67,8 @@ def init_app(app: Flask) -> None:
             ),
         ),
     )
+
+    kept.init_app(app)
 
     @app.context_processor
     def proposal_labels() -> dict:

@@ -89,6 +89,12 @@ class InviteForm(FlaskForm):
     )  # fmt: skip
 
 
+class InviteMemberForm(FlaskForm):
+    """ "Invite as co-author" from a post in the proposal's discussion: the member's id."""
+
+    user_id = HiddenField(validators=[InputRequired(REQUIRED)])
+
+
 class ActForForm(FlaskForm):
     organization_id = ChoiceField(_l("On behalf of"), default="")
 

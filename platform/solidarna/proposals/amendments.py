@@ -509,12 +509,14 @@ class PageInfo:
     #: the viewer may manage the authors (the page with invitations)
     manages_authors: bool
     #: article id -> [core.subjects.Attached]: the comments anchored to each article and where
-    #: to read or add one (discussions, where they are on)
+    #: to read or add one (discussions, where they are on); a `Lazy` on the page: only the
+    #: text tree uses it, and a kept tree (core/fragments.py) does not ask
     comments: dict = field(default_factory=dict)
 
 
 def page_info(proposal: Proposal) -> PageInfo:
     """Called from the proposal's page (templates/proposals/detail.html)."""
+    from solidarna.core.fragments import Lazy
     from solidarna.core.permissions import current_person
     from solidarna.proposals.permissions import can_amend, can_author_proposal
 
@@ -527,7 +529,7 @@ def page_info(proposal: Proposal) -> PageInfo:
         manages_authors=bool(
             can_author_proposal(user, proposal) or coauthors.invitation_for(user, proposal)
         ),
-        comments=article_comments(proposal),
+        comments=Lazy(article_comments, proposal),
     )
 
 

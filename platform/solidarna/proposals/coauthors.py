@@ -198,6 +198,41 @@ def invite(proposal: Proposal, email: str, inviter, tenant) -> ProposalAuthor:
             _("No member of this space has this e-mail address. Invite them to the space first."),
             "email",
         )
+    return invite_user(proposal, user, inviter, tenant)
+
+
+def invitable(proposal: Proposal, user_ids: list[int]) -> list[int]:
+    """Of `user_ids`, the active members of the space who could be invited now: not the lead,
+    not invited or a co-author already, while the proposal has room (one query, none when
+    nobody is left)."""
+    if len([r for r in rows(proposal) if r.state in ("invited", "accepted")]) >= MAX_COAUTHORS:
+        return []
+    taken = {proposal.lead_author_id}
+    taken |= {r.user_id for r in rows(proposal) if r.state in ("invited", "accepted")}
+    wanted = [i for i in user_ids if i not in taken]
+    if not wanted:
+        return []
+    members = set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.status == "active", Membership.user_id.in_(wanted)
+            )
+        )
+    )
+    return [i for i in wanted if i in members]
+
+
+def invite_member(proposal: Proposal, user_id: int | None, inviter, tenant) -> ProposalAuthor:
+    """Invite an active member of the space named by their id (from a post in the proposal's
+    discussion): the same invitation, mail and rules as by e-mail address."""
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not active_members([user]):
+        raise TextError(_("This person is not a member of this space."), None, 409)
+    return invite_user(proposal, user, inviter, tenant)
+
+
+def invite_user(proposal: Proposal, user: User, inviter, tenant) -> ProposalAuthor:
+    """Invite `user`, an active member of the space (the caller checked)."""
     if user.id == proposal.lead_author_id:
         raise TextError(_("This is the proposal's lead author."), "email")
     row = _row(proposal, user.id)

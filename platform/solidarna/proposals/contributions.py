@@ -10,8 +10,9 @@ from sqlalchemy import func, select, update
 
 from solidarna.core.activity import ActivityItem
 from solidarna.core.models import utcnow
+from solidarna.core.permissions import current_person
 from solidarna.core.registry import Figure
-from solidarna.core.subjects import Subject, SubjectType
+from solidarna.core.subjects import PersonAction, Subject, SubjectType
 from solidarna.extensions import db
 from solidarna.proposals.models import STATES, Proposal, ProposalEvent, ProposalPart
 from solidarna.proposals.services import visible_clause
@@ -51,9 +52,32 @@ def touch_proposal(proposal_id: int) -> None:
     )
 
 
+def coauthor_actions(proposal_id: int | None, people) -> dict[int, list[PersonAction]]:
+    """ "Invite as co-author" beside the posts of the proposal's discussion: for whoever may
+    invite co-authors (the lead author, an admin), about each post's author who is an active
+    member and not an author or invited yet (proposals/coauthors.py; the same invitation).
+    The author rows and one membership query; nothing asked of others."""
+    from solidarna.proposals import coauthors
+    from solidarna.proposals.permissions import can_invite_coauthors, can_view_proposal
+
+    proposal = db.session.get(Proposal, proposal_id) if proposal_id else None
+    viewer = current_person()
+    if proposal is None or not can_view_proposal(viewer, proposal):
+        return {}
+    if not can_invite_coauthors(viewer, proposal):
+        return {}
+    ids = coauthors.invitable(proposal, people())
+    if not ids:
+        return {}
+    url = url_for("proposal_authors.invite_member", proposal_id=proposal.id)
+    label = _l("Invite as co-author")
+    return {i: [PersonAction(label, url, (("user_id", str(i)),))] for i in ids}
+
+
 PROPOSAL_SUBJECT = SubjectType(
-    "proposal", _l("Proposal"), resolve_proposals, touch_proposal, choices=proposal_choices
-)
+    "proposal", _l("Proposal"), resolve_proposals, touch_proposal, choices=proposal_choices,
+    person_actions=coauthor_actions,
+)  # fmt: skip
 
 
 def resolve_parts(ids: list[int]) -> dict[int, Subject]:
@@ -91,7 +115,18 @@ def touch_part(part_id: int) -> None:
 
 #: one part of a proposal's text (an article): discussions anchored to it (“Comment on this
 #: article”); its id stays when the text is renumbered or a version restored
-PART_SUBJECT = SubjectType("proposal_part", _l("Article of a proposal"), resolve_parts, touch_part)
+def part_coauthor_actions(part_id: int, people) -> dict[int, list[PersonAction]]:
+    """The same in a discussion about one article: its proposal's co-authors."""
+    proposal_id = db.session.scalar(
+        select(ProposalPart.proposal_id).where(ProposalPart.id == part_id)
+    )
+    return coauthor_actions(proposal_id, people)
+
+
+PART_SUBJECT = SubjectType(
+    "proposal_part", _l("Article of a proposal"), resolve_parts, touch_part,
+    person_actions=part_coauthor_actions,
+)  # fmt: skip
 
 
 def proposal_figures(tenant) -> list[Figure]:

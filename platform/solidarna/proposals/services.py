@@ -64,6 +64,29 @@ def visible_clause(user):
     return Proposal.state != "draft"
 
 
+def drafts_seen(user) -> tuple[int, ...]:
+    """The drafts this person sees as their (invited) author: what, beside the viewer level,
+    makes their list differ from another member's (one query; none for admins, who see all,
+    and visitors)."""
+    if can_manage_members(user) or user is None or not user.is_authenticated:
+        return ()
+    from solidarna.proposals import coauthors
+
+    return tuple(
+        db.session.scalars(
+            select(Proposal.id)
+            .where(
+                Proposal.state == "draft",
+                or_(
+                    Proposal.lead_author_id == user.id,
+                    Proposal.id.in_(coauthors.draft_ids_seen_by(user)),
+                ),
+            )
+            .order_by(Proposal.id)
+        )
+    )
+
+
 # --- the list ------------------------------------------------------------------------------------
 
 

@@ -323,12 +323,17 @@ def versions(proposal: Proposal) -> list[ProposalVersion]:
     )
 
 
-def find_version(proposal: Proposal, number_: int) -> ProposalVersion | None:
-    return db.session.scalar(
-        select(ProposalVersion).where(
-            ProposalVersion.proposal_id == proposal.id, ProposalVersion.number == number_
-        )
+def find_version(
+    proposal: Proposal, number_: int, *, snapshot: bool = True
+) -> ProposalVersion | None:
+    """Version `number_` of the proposal; `snapshot=False` leaves the text (a long text's JSON)
+    to be read only if it is used, e.g. when a kept comparison is missing (proposals/kept.py)."""
+    query = select(ProposalVersion).where(
+        ProposalVersion.proposal_id == proposal.id, ProposalVersion.number == number_
     )
+    if not snapshot:
+        query = query.options(defer(ProposalVersion.snapshot))
+    return db.session.scalar(query)
 
 
 def restore(proposal: Proposal, version: ProposalVersion, author) -> ProposalVersion:

@@ -4,7 +4,7 @@ behalf of which organization they act."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -12,9 +12,10 @@ from solidarna.core import representation
 from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person, is_member
 from solidarna.core.rendering import render
+from solidarna.core.urls import id_value, safe_next
 from solidarna.extensions import db
 from solidarna.proposals import coauthors
-from solidarna.proposals.amendment_forms import ActForForm, InviteForm
+from solidarna.proposals.amendment_forms import ActForForm, InviteForm, InviteMemberForm
 from solidarna.proposals.models import Proposal
 from solidarna.proposals.permissions import can_invite_coauthors, is_author
 from solidarna.proposals.text import TextError
@@ -77,6 +78,30 @@ def invite(proposal_id: int):
             flash(_("The invitation is sent."), "success")
             return _back(proposal)
     return _page(proposal, invite_form=form, status=422)
+
+
+@bp.post("/<int:proposal_id>/authors/invite-member")
+@login_required
+def invite_member(proposal_id: int):
+    """ "Invite as co-author" beside a post in the proposal's discussion (core/subjects.py
+    person_actions): the member named by `user_id`, then back to the discussion (`next`)."""
+    proposal = load_proposal(proposal_id)
+    user = current_person()
+    if not can_invite_coauthors(user, proposal):
+        abort(403)
+    form = InviteMemberForm()
+    if not form.validate_on_submit():
+        return error_page(422, detail=_("Choose a member to invite."))
+    try:
+        row = coauthors.invite_member(proposal, id_value(form.user_id.data), user, g.tenant)
+    except TextError as error:
+        return error_page(error.status if error.status in (403, 409) else 409, detail=str(error))
+    db.session.commit()
+    flash(_("%(name)s is invited to co-author the proposal.", name=row.user.name), "success")
+    back = url_for("proposal_authors.index", proposal_id=proposal.id)
+    wanted = request.form.get("next", "")
+    return redirect(safe_next(value=wanted) if wanted and safe_next(value=wanted) == wanted
+                    else back, 303)  # fmt: skip
 
 
 def _answer(proposal_id: int, accept: bool):

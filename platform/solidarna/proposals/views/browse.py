@@ -3,18 +3,20 @@ history, the comparison of two versions, restoring one)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from solidarna.core import audit, markdown, representation
 from solidarna.core.errors import error_page
+from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import can_manage_members, current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory import taxonomy
 from solidarna.extensions import db
-from solidarna.proposals import endorsements, following, services, text, workflow
+from solidarna.proposals import endorsements, following, kept, services, text, workflow
 from solidarna.proposals.forms import ProposalForm, SectionsForm
-from solidarna.proposals.models import SECTIONS, Proposal
+from solidarna.proposals.models import ENDORSING_STATES, SECTIONS, Proposal
 from solidarna.proposals.permissions import (
     allowed_moves,
     can_author_proposal,
@@ -39,8 +41,10 @@ def index():
         "proposals/index.html",
         block="results",
         filters=filters,
-        page=services.search(filters, user),
-        facets=services.facets(filters, user),
+        # read only when the list is drawn (a kept fragment: core/fragments.py)
+        page=Lazy(services.search, filters, user),
+        facets=Lazy(services.facets, filters, user),
+        drafts=services.drafts_seen(user),
     )
 
 
@@ -65,21 +69,20 @@ def detail(proposal_id: int):
     user = current_person()
     types = taxonomy.actor_types(g.tenant)
     acting = representation.organizations_represented_by(user)
-    endorsers = endorsements.endorsers(proposal)
-    anchors = {
-        place: f"endorsers-{n}"
-        for n, place in enumerate(sorted({i.card.municipality for i in endorsers.items if i.card}))
-    }
+    # the text and the endorsers are drawn in kept fragments (core/fragments.py): read only
+    # when drawn
+    endorsers = Lazy(endorsements.endorsers, proposal)
+    anchors = Lazy(_endorser_anchors, endorsers)
     return render(
         "proposals/detail.html",
         proposal=proposal,
-        nodes=text.tree(text.live_parts(proposal)),
+        nodes=Lazy(lambda: text.tree(text.live_parts(proposal))),
         sections=_sections(proposal),
         groups=[taxonomy.VULNERABLE_GROUPS.get(c, c) for c in proposal.beneficiary_groups or []],
         actor_types=[types.get(c, c) for c in proposal.beneficiary_actor_types or []],
         events=workflow.timeline(proposal),
         endorsers=endorsers,
-        endorser_anchor=anchors.get,
+        endorser_anchor=lambda place: anchors.get(place),
         endorser_link=lambda place: "#" + anchors.get(place, "endorsements"),
         endorsable=endorsements.endorsable_organizations(user, proposal, acting),
         supports=endorsements.supports(proposal, user),
@@ -89,8 +92,17 @@ def detail(proposal_id: int):
         moves=allowed_moves(user, proposal),
         can_edit=can_edit_proposal(user, proposal),
         is_admin=can_manage_members(user),
-        may_withdraw=lambda e: endorsements.may_withdraw(user, e, proposal, acting),
+        # the organizations whose endorsement this person may withdraw (a slot of each row)
+        withdrawable=acting if proposal.state in ENDORSING_STATES else [],
     )
+
+
+def _endorser_anchors(endorsers) -> dict[str, str]:
+    """The first endorser's row of each municipality: where the map's dots link."""
+    return {
+        place: f"endorsers-{n}"
+        for n, place in enumerate(sorted({i.card.municipality for i in endorsers.items if i.card}))
+    }
 
 
 def _form_page(form, proposal=None, status=200):
@@ -172,7 +184,7 @@ def versions(proposal_id: int):
     return render(
         "proposals/versions.html",
         proposal=proposal,
-        versions=text.versions(proposal),
+        versions=Lazy(text.versions, proposal),  # read only when the history is drawn
         can_restore=can_edit_proposal(current_person(), proposal),
     )
 
@@ -180,7 +192,7 @@ def versions(proposal_id: int):
 def _version_arg(proposal: Proposal, name: str, default: int):
     raw = request.args.get(name, "")
     number = int(raw) if raw.isdigit() and len(raw) < 9 else default
-    return text.find_version(proposal, number)
+    return text.find_version(proposal, number, snapshot=False)
 
 
 def _field_labels() -> dict:
@@ -206,16 +218,28 @@ def compare(proposal_id: int):
     view = (
         request.args.get("view") if request.args.get("view") in ("unified", "side") else "unified"
     )
+
+    def draw() -> str:
+        # the snapshots are read only here, when the comparison is not kept yet
+        return render_template(
+            "proposals/_compare_body.html",
+            view=view,
+            fields=[
+                f
+                for f in text.compare_fields(old.snapshot, new.snapshot, _field_labels())
+                if f.changed
+            ],
+            parts=text.compare_parts(old.snapshot, new.snapshot),
+        )
+
+    body = kept.kept("compare", (proposal.id, old.id, new.id, view), draw)
     return render(
         "proposals/compare.html",
         proposal=proposal,
         old=old,
         new=new,
         view=view,
-        fields=[
-            f for f in text.compare_fields(old.snapshot, new.snapshot, _field_labels()) if f.changed
-        ],
-        parts=text.compare_parts(old.snapshot, new.snapshot),
+        body=Markup(body),
         numbers=list(range(1, newest + 1)),
     )
 

@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 
 from solidarna.core import documents as core_documents
 from solidarna.core.errors import error_page
+from solidarna.core.fragments import Lazy
 from solidarna.core.rendering import render
-from solidarna.proposals import documents, text
+from solidarna.proposals import documents, kept, text
 from solidarna.proposals.views.browse import _field_labels
 from solidarna.proposals.views.common import load_proposal
 from solidarna.tenants.routing import TenantBlueprint
@@ -37,7 +38,7 @@ def print_view(proposal_id: int):
         return render(
             "proposals/print.html",
             proposal=proposal,
-            act=documents.legal_act(proposal),
+            act=Lazy(documents.legal_act, proposal),  # read only when the text is drawn
             script=script,
         )
 
@@ -50,7 +51,11 @@ def docx(proposal_id: int):
         return refused
     script = documents.asked_script()
     with documents.in_document_locale(script) as locale:
-        data = documents.act_docx(proposal, locale)
+        # the current version, its endorsers and figures: kept until the space changes
+        data = kept.kept(
+            "act.docx", (proposal.id, proposal.version_count, locale),
+            lambda: documents.act_docx(proposal, locale), changing=True,
+        )  # fmt: skip
     return core_documents.attachment(data, documents.filename(proposal, "", script))
 
 
@@ -58,7 +63,7 @@ def _version(proposal, name: str, default: int):
     raw = request.args.get(name, "")
     if raw and not (raw.isdigit() and len(raw) < 9):
         return None
-    return text.find_version(proposal, int(raw) if raw else default)
+    return text.find_version(proposal, int(raw) if raw else default, snapshot=False)
 
 
 @bp.get("/<int:proposal_id>/redline.docx")
@@ -74,7 +79,11 @@ def redline(proposal_id: int):
         return error_page(404)
     script = documents.asked_script()
     with documents.in_document_locale(script) as locale:
-        data = documents.redline_docx(proposal, old, new, _field_labels(), locale)
+        # two versions never change: kept by their ids (the snapshots read only on a miss)
+        data = kept.kept(
+            "redline.docx", (proposal.id, old.id, new.id, locale),
+            lambda: documents.redline_docx(proposal, old, new, _field_labels(), locale),
+        )  # fmt: skip
     suffix = f"-redline-v{old.number}-v{new.number}"
     return core_documents.attachment(data, documents.filename(proposal, suffix, script))
 
