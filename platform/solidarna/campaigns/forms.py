@@ -104,6 +104,21 @@ class OrganizationForm(FlaskForm):
         return int(value) if value and str(value).isdigit() else None
 
 
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment"),
+        validators=[InputRequired(REQUIRED), at_most(5000)],
+        description=_l("Markdown is allowed. Your name and your space are shown with it."),
+    )
+
+
+class HideForm(FlaskForm):
+    """Hide a comment (hidden=1) or show it again (hidden=0)."""
+
+    hidden = ChoiceField(choices=[SelectChoice("1", "1"), SelectChoice("0", "0")],
+                         validators=[InputRequired(REQUIRED)])  # fmt: skip
+
+
 class SupportForm(FlaskForm):
     """An empty form: its CSRF token is the whole of it."""
 

@@ -64,4 +64,11 @@ def can_sign_campaign(user, campaign) -> bool:
     )
 
 
+@predicate
+def can_comment_campaign(user, campaign) -> bool:
+    """An active member of the space the page is read in (the owner's, or an accepted partner
+    space's) comments on a campaign they may see."""
+    return bool(can_view_campaign(user, campaign) and _person(user) and is_member(user, g.tenant))
+
+
 TEMPLATE_PREDICATES = (can_create_campaign, can_manage_campaign)

@@ -8,7 +8,14 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from solidarna.campaigns import services
-from solidarna.campaigns.forms import ActionForm, CampaignForm, PartnerForm, StatusForm, SupportForm
+from solidarna.campaigns.forms import (
+    ActionForm,
+    CampaignForm,
+    HideForm,
+    PartnerForm,
+    StatusForm,
+    SupportForm,
+)
 from solidarna.campaigns.models import Campaign
 from solidarna.campaigns.permissions import can_create_campaign, can_manage_campaign
 from solidarna.campaigns.views.common import show_error
@@ -143,3 +150,16 @@ def end_partnership(campaign: Campaign, partnership_id: int):
     db.session.commit()
     flash(_("The partnership is ended. The signatures gathered stay."), "success")
     return redirect(url_for("campaign_admin.partners", campaign_id=campaign.id), 303)
+
+
+@bp.post("/<int:campaign_id>/comments/<int:comment_id>/hide")
+@require(can_manage_campaign, obj=services.load_own_campaign)
+def hide_comment(campaign: Campaign, comment_id: int):
+    form = HideForm()
+    if not form.validate_on_submit():
+        return error_page(400)
+    hidden = form.hidden.data == "1"
+    services.set_comment_hidden(campaign, comment_id, hidden, current_person())
+    db.session.commit()
+    flash(_("The comment is hidden.") if hidden else _("The comment is shown again."), "success")
+    return _detail(campaign.id, "#comments")
