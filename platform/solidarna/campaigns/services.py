@@ -28,7 +28,16 @@ from solidarna.campaigns.models import (
     CampaignSupporter,
 )
 from solidarna.campaigns.permissions import can_manage_campaign, can_move, can_view_campaign
-from solidarna.core import audit, markdown, notifications, representation, search_index, subjects
+from solidarna.core import (
+    audit,
+    geography,
+    maps,
+    markdown,
+    notifications,
+    representation,
+    search_index,
+    subjects,
+)
 from solidarna.core.facets import choice_arg, text_arg, url_args
 from solidarna.core.i18n import localized
 from solidarna.core.permissions import can_manage_members, current_person
@@ -304,6 +313,7 @@ class CampaignPage:
     by_actor_type: list[tuple[str, int]]
     by_municipality: list[tuple[str, int]]
     by_space: list[tuple[str, int]]
+    by_district: list[tuple[str, int]]
     actions: list
     supporting: bool = False
     partners: list = field(default_factory=list)
@@ -330,6 +340,38 @@ def _space_names(ids) -> dict[int, str]:
         return {}
     spaces = db.session.scalars(select(Tenant).where(Tenant.id.in_(wanted)))
     return {t.id: localized(t, "name") for t in spaces}
+
+
+def _district(municipality: str) -> str:
+    """The district of a municipality (core/geography.py), "—" where it is not one of the
+    reference list's."""
+    found = geography.find(municipality) if municipality else None
+    return found.district if found is not None else "—"
+
+
+@dataclass
+class Placed:
+    signatory: Signatory
+    point: tuple[float, float] | None
+
+
+def signatory_map(data: CampaignPage, link) -> maps.Overview:
+    """The signatories by municipality drawn on the server (core/maps.py, as the proposals'
+    endorser map): a dot per municipality, sized by how many signed from there, placed at the
+    mean of the locations the reading space's directory shows this reader (core/
+    representation.py, one query). A signature from another space has no location here (that
+    directory is not readable): it is counted in the table, and drawn only where an
+    organization of the reading space signed from the same municipality."""
+    here = current_tenant_id()
+    own = [s.organization_id for s in data.signatories if s.space_id == here]
+    cards = representation.describe(own) if own else {}
+    placed = []
+    for s in data.signatories:
+        if not s.municipality:
+            continue
+        card = cards.get(s.organization_id) if s.space_id == here else None
+        placed.append(Placed(s, card.point if card is not None else None))
+    return maps.overview(maps.by_municipality(placed, lambda p: p.signatory.municipality), link)
 
 
 def page(campaign: Campaign, user, with_comments: bool = False) -> CampaignPage:
@@ -411,6 +453,7 @@ def page(campaign: Campaign, user, with_comments: bool = False) -> CampaignPage:
         by_actor_type=Counter(s.actor_type_label or "—" for s in signatories).most_common(),
         by_municipality=Counter(s.municipality or "—" for s in signatories).most_common(),
         by_space=Counter(s.space for s in signatories).most_common(),
+        by_district=Counter(_district(s.municipality) for s in signatories).most_common(),
         actions=actions,
         supporting=supporting,
         partners=[] if shared else partnerships.of_subject(SUBJECT, campaign.id),

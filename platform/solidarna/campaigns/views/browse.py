@@ -54,6 +54,10 @@ def page_context(campaign: Campaign):
         "campaign": campaign,
         "goal": markdown.render(campaign.goal),
         "links": services.demand_links(campaign),
+        "signatory_map": services.signatory_map(
+            data,
+            lambda place: url_for("campaigns.detail", campaign_id=campaign.id) + "#signatories",
+        ),
         "may_manage": manage,
         "sign_form": OrganizationForm(
             organizations=[c for c in acting if c.id not in data.signed_by_mine]
