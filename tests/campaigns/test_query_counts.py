@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import insert
 
 from solidarna.campaigns.models import CampaignAction, CampaignComment, CampaignSignature
+from solidarna.campaigns.views.browse import SHOWN_SIGNATORIES
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
@@ -85,3 +86,14 @@ def test_the_print_view_and_exports_cost_the_same_at_two_sizes(world, suffix):
         assert response.get_data(as_text=True).count("Org ") == expected
         counts.append(len(seen))
     assert counts[0] == counts[1] <= CEILING, counts
+
+
+def test_the_page_shows_the_first_signatories_and_counts_all(world):
+    cid = fill(world, SHOWN_SIGNATORIES + 25, 1)
+    html = english(world.app).get(f"/korse/campaigns/{cid}").get_data(as_text=True)
+    assert html.count('class="signatory"') == SHOWN_SIGNATORIES
+    assert "25 more organizations signed" in html
+    # the counts are of all of them (half from Brus, half from Niš)
+    assert f"Brus: {(SHOWN_SIGNATORIES + 26) // 2}" in html
+    printed = english(world.app).get(f"/korse/campaigns/{cid}/print").get_data(as_text=True)
+    assert printed.count('class="signatory"') == SHOWN_SIGNATORIES + 25

@@ -34,6 +34,9 @@ from solidarna.core.script import in_script
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("campaigns", __name__, url_prefix="/campaigns")
+#: the signatories the page's table shows (by name); all of them are in the counts, the map,
+#: the print view and the exports
+SHOWN_SIGNATORIES = 200
 
 
 @bp.get("/")
@@ -71,6 +74,7 @@ def page_context(campaign: Campaign):
         else None,  # fmt: skip
         "support_form": SupportForm() if signing else None,
         "status_form": StatusForm() if manage else None,
+        "shown_signatories": SHOWN_SIGNATORIES,
         "comment_form": CommentForm() if can_comment_campaign(user, campaign) else None,
         "hide_form": HideForm() if manage else None,
         "next_statuses": TRANSITIONS.get(campaign.status, ()),
