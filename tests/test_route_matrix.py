@@ -11,7 +11,12 @@ import pytest
 
 from solidarna import create_app
 from solidarna.campaigns import services as campaign_services
-from solidarna.campaigns.models import Campaign, CampaignAction, CampaignSignature
+from solidarna.campaigns.models import (
+    Campaign,
+    CampaignAction,
+    CampaignComment,
+    CampaignSignature,
+)
 from solidarna.core import pagecache, storage
 from solidarna.core.jobs import Job
 from solidarna.core.links import Link
@@ -152,6 +157,7 @@ OBJECT_ARGS = {
     "version_id",
     "task_id",
     "campaign_id",
+    "comment_id",
     "partnership_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
@@ -376,6 +382,12 @@ class World:
                     ),
                 ])  # fmt: skip
                 db.session.flush()
+                campaign_comment = CampaignComment(
+                    campaign_id=campaign.id, origin_tenant_id=tenant.id,
+                    author_name=f"Tajni komentator {tenant.slug}", body=f"tajni.komentar.{tenant.slug}",
+                )  # fmt: skip
+                db.session.add(campaign_comment)
+                db.session.flush()
                 self.objects[tenant.slug] = {
                     "amendment_id": amendment.id,
                     "coauthor_id": coauthor.id,
@@ -386,6 +398,7 @@ class World:
                     "version_id": version.id,
                     "task_id": task.id,
                     "campaign_id": campaign.id,
+                    "comment_id": campaign_comment.id,
                     "proposal_id": proposal.id,
                     "part_code": part.code,
                     "endorsement_id": endorsement.id,
@@ -438,6 +451,8 @@ class World:
             "tajni.cilj.beta",
             "Tajni potpisnik beta",
             "Tajno pismo beta",
+            "Tajni komentator beta",
+            "tajni.komentar.beta",
         ]
         self.partner_cases(db)
 
@@ -460,6 +475,10 @@ class World:
             )  # fmt: skip
             shared.status = "open"
             db.session.flush()
+            shared_comment = CampaignComment(campaign_id=shared.id, origin_tenant_id=self.b.id,
+                                             author_name="Komentator bete", body="Zajedno.")  # fmt: skip
+            db.session.add(shared_comment)
+            db.session.flush()
             row = partnerships.invite("campaign", shared.id, shared.title, "alfa", self.owner_b)
             row.status = "accepted"
             own = db.session.get(Campaign, self.objects["beta"]["campaign_id"])
@@ -467,7 +486,8 @@ class World:
             self.objects["beta"]["partnership_id"] = other.id
             self.shared_campaign_id = shared.id
             self.objects["shared"] = {**self.objects["beta"], "campaign_id": shared.id,
-                                      "partnership_id": row.id}  # fmt: skip
+                                      "partnership_id": row.id,
+                                      "comment_id": shared_comment.id}  # fmt: skip
             db.session.commit()
 
     def values(self, rule, tenant_slug="alfa", objects_of=None) -> dict:

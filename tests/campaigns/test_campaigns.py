@@ -10,13 +10,14 @@ import json
 
 from docx import Document
 
-from solidarna.campaigns.models import CampaignSignature
+from solidarna.campaigns.models import CampaignDemand, CampaignSignature
 from solidarna.core.audit import AuditEntry
 from solidarna.core.notifications import Notification
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from tests.campaigns.conftest import client_of, english
 from tests.conftest import parse
+from tests.core.test_links import make_proposal
 
 
 def signatures(world, campaign_id):
@@ -193,3 +194,44 @@ def test_the_open_letter_as_docx_lists_the_signatories_in_the_reader_s_script(wo
     document = Document(io.BytesIO(cyrillic.get_data()))
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
     assert "Задруга Београд" in cells
+
+
+def test_a_demand_links_only_a_proposal_of_the_owner_space(world):
+    """The demand's proposal is resolved through core/subjects.py in the owner space: a
+    proposal of the partner space (or any other) is refused at the form, and its title never
+    shows on the campaign, in the owner space or the partner's."""
+    own = make_proposal(world.app, world.owner, world.people["owner_admin"], "Rezervisane nabavke")
+    foreign = make_proposal(world.app, world.partner, world.people["partner_admin"],
+                            "Tajni predlog Kruševca")  # fmt: skip
+    admin = client_of(world.app, "owner_admin@example.org")
+    response = admin.post("/korse/campaigns/new", {
+        "title": "Platforma", "goal": "Cilj", "demands-0-text": "Zahtev",
+        "demands-0-proposal_id": str(foreign)})  # fmt: skip
+    assert response.status_code == 422
+    assert f"There is no proposal number {foreign} in this space." in response.get_data(
+        as_text=True
+    )
+    response = admin.post("/korse/campaigns/new", {
+        "title": "Platforma", "goal": "Cilj", "demands-0-text": "Zahtev",
+        "demands-0-proposal_id": str(own)})  # fmt: skip
+    assert response.status_code == 303
+    cid = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    assert admin.post(f"/korse/campaigns/{cid}/status", {"status": "open"}).status_code == 303
+    html = admin.get(f"/korse/campaigns/{cid}").get_data(as_text=True)
+    assert "Proposal: Rezervisane nabavke" in html
+    world.partner_with(cid)
+    # the partner space reads the demand's text, not the owner's proposal
+    shared = client_of(world.app, "partner_admin@example.org").get(f"/krusevac/campaigns/{cid}")
+    assert shared.status_code == 200
+    assert "Zahtev" in shared.get_data(as_text=True)
+    assert "Rezervisane nabavke" not in shared.get_data(as_text=True)
+    # a row that names another space's proposal (written past the form) resolves to nothing
+    with tenant_context(world.owner.id):
+        demand = db.session.scalar(
+            db.select(CampaignDemand).where(CampaignDemand.campaign_id == cid)
+        )
+        demand.proposal_id = foreign
+        db.session.commit()
+    html = admin.get(f"/korse/campaigns/{cid}").get_data(as_text=True)
+    assert "Tajni predlog" not in html
+    assert "Zahtev" in html

@@ -1,6 +1,8 @@
 """A campaign's page renders with the same number of SQL statements at two sizes (DESIGN §9:
 no N+1), in the owner space and in a partner space: 3 and 150 signatures from both spaces,
-1 and 30 steps on the timeline."""
+1 and 30 steps on the timeline, 1 and 40 comments; so do the print view and the signatories
+as CSV and JSON; all under CEILING, the bound bench/campaigns.py asserts at 3,000 signatures
+from 41 spaces."""
 
 from __future__ import annotations
 
@@ -9,12 +11,16 @@ from datetime import date
 import pytest
 from sqlalchemy import insert
 
-from solidarna.campaigns.models import CampaignAction, CampaignSignature
+from solidarna.campaigns.models import CampaignAction, CampaignComment, CampaignSignature
+from solidarna.campaigns.views.browse import SHOWN_SIGNATORIES
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from tests.campaigns.conftest import english
 from tests.conftest import statements
+
+#: as bench/campaigns.py's CEILING
+CEILING = 30
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +48,13 @@ def fill(world, signatures: int, steps: int) -> int:
              "evidence_url": "", "created_at": now, "updated_at": now}
             for n in range(steps)
         ])  # fmt: skip
+        db.session.execute(insert(CampaignComment), [
+            {"tenant_id": world.owner.id, "campaign_id": cid,
+             "origin_tenant_id": (world.owner.id, world.partner.id)[n % 2],
+             "author_name": f"Autor {n}", "body": f"Komentar {n}", "hidden": False,
+             "created_at": now}
+            for n in range(steps + 10 if steps > 1 else 1)
+        ])  # fmt: skip
         db.session.commit()
     return cid
 
@@ -58,3 +71,29 @@ def test_a_campaign_page_costs_the_same_at_two_sizes(world, slug):
         assert response.get_data(as_text=True).count('class="signatory"') == expected
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
+    assert counts[0] <= CEILING, counts
+
+
+@pytest.mark.parametrize("suffix", ["/print", "/signatories.csv", "/signatories.json"])
+def test_the_print_view_and_exports_cost_the_same_at_two_sizes(world, suffix):
+    small, large = fill(world, 3, 1), fill(world, 150, 30)
+    counts = []
+    for cid, expected in ((small, 3), (large, 150)):
+        client = english(world.app)
+        with statements(db.engine) as seen:
+            response = client.get(f"/korse/campaigns/{cid}{suffix}")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("Org ") == expected
+        counts.append(len(seen))
+    assert counts[0] == counts[1] <= CEILING, counts
+
+
+def test_the_page_shows_the_first_signatories_and_counts_all(world):
+    cid = fill(world, SHOWN_SIGNATORIES + 25, 1)
+    html = english(world.app).get(f"/korse/campaigns/{cid}").get_data(as_text=True)
+    assert html.count('class="signatory"') == SHOWN_SIGNATORIES
+    assert "25 more organizations signed" in html
+    # the counts are of all of them (half from Brus, half from Niš)
+    assert f"Brus: {(SHOWN_SIGNATORIES + 26) // 2}" in html
+    printed = english(world.app).get(f"/korse/campaigns/{cid}/print").get_data(as_text=True)
+    assert printed.count('class="signatory"') == SHOWN_SIGNATORIES + 25

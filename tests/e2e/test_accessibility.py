@@ -40,6 +40,7 @@ class Demo:
     group: int  # a working group with members for organizations and a meeting ahead
     meeting: int = 0  # its past meeting, with minutes, attendance, decisions and tasks
     decision: str = ""  # the path of one of its decisions
+    campaign: int = 0  # KoRSE's advocacy platform, shared with Kruševac
 
 
 def load_demo(live_server) -> Demo:
@@ -105,6 +106,11 @@ def load_demo(live_server) -> Demo:
             decision = db.session.scalar(
                 select(GroupDecision).where(GroupDecision.meeting_id == past.id)
             )
+            from solidarna.campaigns.models import Campaign
+            from solidarna.core.tenancy import cross_tenant
+
+            with cross_tenant():
+                demo.campaign = db.session.scalar(select(Campaign.id).order_by(Campaign.id))
             demo.meeting = past.id
             demo.decision = (
                 f"/{SLUG}/groups/{demo.group}/decisions/{decision.year}/{decision.number}"
@@ -147,6 +153,10 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("a meeting's record", f"{s}/groups/{demo.group}/meetings/{demo.meeting}"),
             ("a group decision", demo.decision),
             ("meetings calendar", f"{s}/groups/calendar/"),
+            ("advocacy platforms", f"{s}/campaigns/"),
+            ("shared advocacy platform", f"{s}/campaigns/{demo.campaign}"),
+            ("advocacy platform, owner space", f"/korse/campaigns/{demo.campaign}"),
+            ("advocacy platform, print", f"/korse/campaigns/{demo.campaign}/print"),
             ("not found", "/nema-takve-stranice/"),
             ("not found in a space", f"{s}/directory/999999"),
         ]
@@ -161,6 +171,10 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("new thread", f"{s}/discussions/c/{demo.category}/new"),
             ("working group with the answer form", f"{s}/groups/{demo.group}"),
             ("my tasks", f"{s}/groups/tasks/"),
+            (
+                "shared advocacy platform with the sign and comment forms",
+                f"{s}/campaigns/{demo.campaign}",
+            ),
             ("notifications", "/notifications/"),
             ("notification settings", "/notifications/settings"),
             ("profile", "/auth/profile"),
@@ -188,6 +202,7 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
             ("start a working group", f"{s}/groups/new"),
             ("working group's members", f"{s}/groups/{demo.group}/members"),
             ("schedule a meeting", f"{s}/groups/{demo.group}/meetings/new"),
+            ("admin: partner spaces", f"{s}/admin/partnerships/"),
             (
                 "a meeting's record with its forms",
                 f"{s}/groups/{demo.group}/meetings/{demo.meeting}",
@@ -198,6 +213,10 @@ def pages_for(viewer: str, demo: Demo) -> list[tuple[str, str]]:
         return [
             ("platform admin", "/admin/"),
             ("platform audit log", "/admin/audit"),
+            ("start an advocacy platform", "/korse/campaigns/new"),
+            ("advocacy platform with the admins' forms", f"/korse/campaigns/{demo.campaign}"),
+            ("send the sign-on link", f"/korse/campaigns/{demo.campaign}/sign-on"),
+            ("an advocacy platform's partner spaces", f"/korse/campaigns/{demo.campaign}/partners"),
         ]
     raise AssertionError(viewer)
 

@@ -95,4 +95,15 @@ def test_member_adds_admin_verifies_visitor_finds_it_and_sees_it_on_the_map(
     expect(visitor.locator(f'.leaflet-marker-icon[title="{ORG_NAME}"]')).to_be_visible()
     expect(visitor.locator(".map-list").get_by_role("link", name=ORG_NAME)).to_be_visible()
 
+    # A result of the live-filtered list opens as a whole page (the filter form's hx-target
+    # is not inherited by the links in it: hx-disinherit), not inside the results box.
+    visitor.goto(f"/{SLUG}/directory/")
+    visitor.get_by_label("Search by name, place or mission").fill("копаонички")
+    expect(visitor).to_have_url(re.compile(r"q=%D0%BA%D0%BE%D0%BF"))
+    results.get_by_role("link", name=ORG_NAME).click()
+    expect(visitor).to_have_url(re.compile(rf"/{SLUG}/directory/\d+"))
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(ORG_NAME)
+    expect(visitor.locator("#filters")).to_have_count(0)
+    expect(visitor.locator("#directory-results")).to_have_count(0)
+
     assert_clean(browser_log, base)

@@ -29,6 +29,18 @@ ACTIONS = {
     "campaign.withdrawn": AuditAction(
         _l("%(actor)s withdrew the signature of %(organization)s from %(target)s")
     ),
+    "campaign.comment_hidden": AuditAction(
+        _l("%(actor)s hid a comment by %(author)s on %(target)s")
+    ),
+    "campaign.comment_shown": AuditAction(
+        _l("%(actor)s showed again a comment by %(author)s on %(target)s")
+    ),
+    "campaign.sign_on_sent": AuditAction(
+        _l(
+            "%(actor)s sent the sign-on link of %(target)s to %(organizations)s organizations "
+            "(%(mails)s mails)"
+        )
+    ),
     "campaign.action_added": AuditAction(
         _l("%(actor)s added “%(step)s” to the timeline of %(target)s")
     ),

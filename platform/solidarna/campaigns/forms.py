@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.campaigns.models import ACTION_KINDS, STATUSES
-from solidarna.core.forms import WEBSITE_PATTERN, ChoiceField, choices
+from solidarna.core.forms import WEBSITE_PATTERN, ChoiceField, MultiCheckboxField, choices
 from solidarna.directory.fields import DayField, at_most
 
 DEMAND_ROWS = 6
@@ -102,6 +102,40 @@ class OrganizationForm(FlaskForm):
     def organization(self) -> int | None:
         value = self.organization_id.data
         return int(value) if value and str(value).isdigit() else None
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment"),
+        validators=[InputRequired(REQUIRED), at_most(5000)],
+        description=_l("Markdown is allowed. Your name and your space are shown with it."),
+    )
+
+
+class HideForm(FlaskForm):
+    """Hide a comment (hidden=1) or show it again (hidden=0)."""
+
+    hidden = ChoiceField(choices=[SelectChoice("1", "1"), SelectChoice("0", "0")],
+                         validators=[InputRequired(REQUIRED)])  # fmt: skip
+
+
+class SignOnForm(FlaskForm):
+    """Which organizations of the space's directory get the sign-on link by e-mail."""
+
+    organization_ids = MultiCheckboxField(
+        _l("Organizations"),
+        validators=[InputRequired(_l("Choose at least one organization."))],
+    )
+    note = TextAreaField(
+        _l("A note to add to the mail"), validators=[Optional(), at_most(1000)],
+    )  # fmt: skip
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization_ids.choices = [SelectChoice(str(o.id), o.title) for o in organizations]
+
+    def chosen(self) -> list[int]:
+        return [int(v) for v in self.organization_ids.data or () if str(v).isdigit()]
 
 
 class SupportForm(FlaskForm):

@@ -161,10 +161,33 @@ class CampaignAction(TenantScoped, TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
+class CampaignComment(TenantScoped, db.Model):
+    """A comment on the campaign by a member of the owner space or of a partner space. The row
+    belongs to the owner space and records the space it came from; the owner's admins hide
+    (and show again) a comment. The body is markdown, shown through core/markdown.py."""
+
+    __tablename__ = "campaign_comments"
+    __table_args__ = (
+        Index("ix_campaign_comments_campaign", "tenant_id", "campaign_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    origin_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the name as it was when the comment was written (the author may be of a partner space)
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 #: what `core.tenancy.shared_subject("campaign", id)` opens: the campaign and its own rows
 SHARED_CHILDREN = {
     CampaignDemand: "campaign_id",
     CampaignSignature: "campaign_id",
     CampaignSupporter: "campaign_id",
     CampaignAction: "campaign_id",
+    CampaignComment: "campaign_id",
 }

@@ -22,12 +22,22 @@ from solidarna.campaigns.models import (
     STATUSES,
     Campaign,
     CampaignAction,
+    CampaignComment,
     CampaignDemand,
     CampaignSignature,
     CampaignSupporter,
 )
 from solidarna.campaigns.permissions import can_manage_campaign, can_move, can_view_campaign
-from solidarna.core import audit, notifications, representation, search_index, subjects
+from solidarna.core import (
+    audit,
+    geography,
+    maps,
+    markdown,
+    notifications,
+    representation,
+    search_index,
+    subjects,
+)
 from solidarna.core.facets import choice_arg, text_arg, url_args
 from solidarna.core.i18n import localized
 from solidarna.core.permissions import can_manage_members, current_person
@@ -39,6 +49,8 @@ from solidarna.tenants.models import Tenant
 SUBJECT = "campaign"
 LIST_LIMIT = 100
 SIGNATORY_LIMIT = 5000
+#: the comments a page shows, newest last (older ones are not listed)
+COMMENT_LIMIT = 300
 FIELDS = ("title", "goal", "institutions", "starts_on", "ends_on")
 
 
@@ -301,11 +313,24 @@ class CampaignPage:
     by_actor_type: list[tuple[str, int]]
     by_municipality: list[tuple[str, int]]
     by_space: list[tuple[str, int]]
+    by_district: list[tuple[str, int]]
     actions: list
     supporting: bool = False
     partners: list = field(default_factory=list)
     #: organization ids (of the reader's space) that the reader represents and that signed
     signed_by_mine: set = field(default_factory=set)
+    comments: list = field(default_factory=list)
+
+
+@dataclass
+class Comment:
+    id: int
+    author_name: str
+    space: str
+    space_id: int
+    created_at: object
+    body: object
+    hidden: bool
 
 
 def _space_names(ids) -> dict[int, str]:
@@ -317,12 +342,56 @@ def _space_names(ids) -> dict[int, str]:
     return {t.id: localized(t, "name") for t in spaces}
 
 
-def page(campaign: Campaign, user) -> CampaignPage:
+def _district(municipality: str) -> str:
+    """The district of a municipality (core/geography.py), "—" where it is not one of the
+    reference list's."""
+    found = geography.find(municipality) if municipality else None
+    return found.district if found is not None else "—"
+
+
+@dataclass
+class Placed:
+    signatory: Signatory
+    point: tuple[float, float] | None
+
+
+def signatory_map(data: CampaignPage, link) -> maps.Overview:
+    """The signatories by municipality drawn on the server (core/maps.py, as the proposals'
+    endorser map): a dot per municipality, sized by how many signed from there, placed at the
+    mean of the locations the reading space's directory shows this reader (core/
+    representation.py, one query). A signature from another space has no location here (that
+    directory is not readable): it is counted in the table, and drawn only where an
+    organization of the reading space signed from the same municipality."""
+    here = current_tenant_id()
+    own = [s.organization_id for s in data.signatories if s.space_id == here]
+    cards = representation.describe(own) if own else {}
+    placed = []
+    for s in data.signatories:
+        if not s.municipality:
+            continue
+        card = cards.get(s.organization_id) if s.space_id == here else None
+        placed.append(Placed(s, card.point if card is not None else None))
+    return maps.overview(maps.by_municipality(placed, lambda p: p.signatory.municipality), link)
+
+
+def page(campaign: Campaign, user, with_comments: bool = False) -> CampaignPage:
     """Everything the campaign's page (and the print view, the exports) shows, read in one go
-    inside the campaign's context and returned as plain values."""
+    inside the campaign's context and returned as plain values; the comments for the page
+    itself (hidden ones only for the owner's admins, marked)."""
     shared = is_shared_here(campaign)
     here = current_tenant_id()
+    moderator = with_comments and not shared and can_manage(user, campaign)
+    comment_rows = []
     with opened(campaign):
+        if with_comments:
+            query = select(
+                CampaignComment.id, CampaignComment.author_name, CampaignComment.origin_tenant_id,
+                CampaignComment.created_at, CampaignComment.body, CampaignComment.hidden,
+            ).where(CampaignComment.campaign_id == campaign.id)  # fmt: skip
+            if not moderator:
+                query = query.where(CampaignComment.hidden.is_(False))
+            newest = query.order_by(CampaignComment.created_at.desc(), CampaignComment.id.desc())
+            comment_rows = list(reversed(db.session.execute(newest.limit(COMMENT_LIMIT)).all()))
         rows = db.session.scalars(
             select(CampaignSignature)
             .where(CampaignSignature.campaign_id == campaign.id)
@@ -352,7 +421,16 @@ def page(campaign: Campaign, user) -> CampaignPage:
              r.organization_id)
             for r in rows
         ]  # fmt: skip
-    names = _space_names([s[5] for s in signatures] + [campaign.tenant_id])
+    names = _space_names(
+        [s[5] for s in signatures]
+        + [c.origin_tenant_id for c in comment_rows]
+        + [campaign.tenant_id]
+    )
+    comments = [
+        Comment(c.id, c.author_name, names.get(c.origin_tenant_id, ""), c.origin_tenant_id,
+                c.created_at, markdown.render(c.body), c.hidden)
+        for c in comment_rows
+    ]  # fmt: skip
     signatories = [
         Signatory(name, municipality, actor_type, actor_label, form_label,
                   names.get(origin, ""), origin, signed_at, signer, org_id)
@@ -375,10 +453,12 @@ def page(campaign: Campaign, user) -> CampaignPage:
         by_actor_type=Counter(s.actor_type_label or "—" for s in signatories).most_common(),
         by_municipality=Counter(s.municipality or "—" for s in signatories).most_common(),
         by_space=Counter(s.space for s in signatories).most_common(),
+        by_district=Counter(_district(s.municipality) for s in signatories).most_common(),
         actions=actions,
         supporting=supporting,
         partners=[] if shared else partnerships.of_subject(SUBJECT, campaign.id),
         signed_by_mine=mine,
+        comments=comments,
     )
 
 
@@ -388,6 +468,40 @@ def demand_links(campaign: Campaign) -> dict:
     if is_shared_here(campaign):
         return {}
     return subjects.resolve("proposal", [d.proposal_id for d in campaign.demands if d.proposal_id])
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+def comment(campaign: Campaign, body: str, by) -> None:
+    """A member of the space the page is read in (the owner's or a partner's) comments; the
+    row belongs to the owner space and records the space it came from (committed here, inside
+    the campaign's context)."""
+    if campaign.status == "preparing" and not can_manage(by, campaign):
+        raise CampaignError(_l("This advocacy platform is not open for comments."), status=409)
+    with opened(campaign):
+        db.session.add(
+            CampaignComment(campaign_id=campaign.id, origin_tenant_id=origin_tenant_id(),
+                            author_id=by.id, author_name=(by.name or "")[:200], body=body)
+        )  # fmt: skip
+        db.session.commit()
+
+
+def set_comment_hidden(campaign: Campaign, comment_id: int, hidden: bool, by) -> None:
+    """The owner's admins hide a comment (or show it again); the caller commits."""
+    row = db.session.scalar(
+        select(CampaignComment).where(
+            CampaignComment.id == comment_id, CampaignComment.campaign_id == campaign.id
+        )
+    )
+    if row is None:
+        abort(404)
+    if row.hidden == hidden:
+        return
+    row.hidden = hidden
+    row.hidden_by_id = by.id if hidden else None
+    audit.record("campaign.comment_hidden" if hidden else "campaign.comment_shown",
+                 target=campaign, actor=by, author=row.author_name)  # fmt: skip
 
 
 # --- the timeline ---------------------------------------------------------------------------

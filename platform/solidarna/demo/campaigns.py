@@ -1,7 +1,8 @@
 """The demo advocacy platform (fictional, like everything in the demo): KoRSE's national
 "Rezervisane javne nabavke za socijalna preduzeća", shared with the Kruševac office as an
 accepted partner space, signed by organizations of both spaces' directories (each by its
-representative, in its own space) and with a timeline of a letter and a meeting. Made through
+representative, in its own space), with a timeline of a letter and a meeting and a comment
+from each space. Made through
 the services, so it has audit entries like a real one."""
 
 from __future__ import annotations
@@ -40,6 +41,21 @@ SIGNERS = [
     ("korse", "marko@example.org", "Zadruga Rasinski med — član koalicije"),
     ("krusevac", "vesna@example.org", "Udruženje Ruke za Kruševac"),
     ("krusevac", "marko@example.org", "Zadruga Rasinski med"),
+]
+
+#: (space, author's e-mail, text): comments on the shared page, from each space
+COMMENTS = [
+    (
+        "korse",
+        "ivana@example.org",
+        "Pismo je predato; sledeći korak je sastanak sa Stalnom konferencijom gradova i opština.",
+    ),
+    (
+        "krusevac",
+        "marko@example.org",
+        "Grad Kruševac je spreman da prvi primeni rezervisane nabavke — predlažemo da ga "
+        "navedemo kao primer.",
+    ),
 ]
 
 
@@ -130,4 +146,10 @@ def _load(korse, krusevac, users) -> int:
             _in(tenant, users[email])
             campaign = services.find(campaign_id)
             services.sign(campaign, org_id, users[email])  # commits
+    # a comment from each space (the partner's is the owner space's row, marked Kruševac)
+    for tenant, email, body in COMMENTS:
+        space = korse if tenant == "korse" else krusevac
+        with tenant_context(space.id):
+            _in(space, users[email])
+            services.comment(services.find(campaign_id), body, users[email])  # commits
     return 1

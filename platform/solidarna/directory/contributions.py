@@ -34,7 +34,22 @@ def resolve_organizations(ids: list[int]) -> dict[int, Subject]:
     return {org.id: Subject("organization", org.id, org.name, org.url) for org in orgs}
 
 
-ORGANIZATION_SUBJECT = SubjectType("organization", _l("Directory entry"), resolve_organizations)
+def organization_choices(limit: int) -> list[Subject]:
+    """The verified entries the viewer may see, by name (e.g. to send them a sign-on link)."""
+    clause = visible_clause(viewer_level(), represented_ids())
+    orgs = db.session.scalars(
+        select(Organization)
+        .where(Organization.moderation == "verified", clause)
+        .options(noload(Organization.tags))
+        .order_by(Organization.sort_name, Organization.id)
+        .limit(limit)
+    ).unique()
+    return [Subject("organization", org.id, org.name, org.url) for org in orgs]
+
+
+ORGANIZATION_SUBJECT = SubjectType(
+    "organization", _l("Directory entry"), resolve_organizations, choices=organization_choices
+)
 
 
 def directory_figures(tenant) -> list[Figure]:

@@ -11,9 +11,20 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from solidarna.campaigns import services
-from solidarna.campaigns.forms import OrganizationForm, StatusForm, SupportForm
+from solidarna.campaigns.forms import (
+    CommentForm,
+    HideForm,
+    OrganizationForm,
+    StatusForm,
+    SupportForm,
+)
 from solidarna.campaigns.models import Campaign
-from solidarna.campaigns.permissions import TRANSITIONS, can_sign_campaign, can_view_campaign
+from solidarna.campaigns.permissions import (
+    TRANSITIONS,
+    can_comment_campaign,
+    can_sign_campaign,
+    can_view_campaign,
+)
 from solidarna.core import documents, markdown, representation
 from solidarna.core.documents import BOM, ascii_slug, attachment, safe_cell
 from solidarna.core.i18n import current_locale
@@ -23,6 +34,9 @@ from solidarna.core.script import in_script
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("campaigns", __name__, url_prefix="/campaigns")
+#: the signatories the page's table shows (by name); all of them are in the counts, the map,
+#: the print view and the exports
+SHOWN_SIGNATORIES = 200
 
 
 @bp.get("/")
@@ -32,9 +46,9 @@ def index():
     return render("campaigns/index.html", block="results", filters=filters, listed=listed)
 
 
-def _page_context(campaign: Campaign):
+def page_context(campaign: Campaign):
     user = current_person()
-    data = services.page(campaign, user)
+    data = services.page(campaign, user, with_comments=True)
     manage = services.can_manage(user, campaign)
     acting = representation.organizations_represented_by(user)
     signing = can_sign_campaign(user, campaign)
@@ -43,6 +57,10 @@ def _page_context(campaign: Campaign):
         "campaign": campaign,
         "goal": markdown.render(campaign.goal),
         "links": services.demand_links(campaign),
+        "signatory_map": services.signatory_map(
+            data,
+            lambda place: url_for("campaigns.detail", campaign_id=campaign.id) + "#signatories",
+        ),
         "may_manage": manage,
         "sign_form": OrganizationForm(
             organizations=[c for c in acting if c.id not in data.signed_by_mine]
@@ -56,6 +74,9 @@ def _page_context(campaign: Campaign):
         else None,  # fmt: skip
         "support_form": SupportForm() if signing else None,
         "status_form": StatusForm() if manage else None,
+        "shown_signatories": SHOWN_SIGNATORIES,
+        "comment_form": CommentForm() if can_comment_campaign(user, campaign) else None,
+        "hide_form": HideForm() if manage else None,
         "next_statuses": TRANSITIONS.get(campaign.status, ()),
     }
 
@@ -63,7 +84,7 @@ def _page_context(campaign: Campaign):
 @bp.get("/<int:campaign_id>")
 @require(can_view_campaign, obj=services.load_campaign)
 def detail(campaign: Campaign):
-    return render("campaigns/detail.html", **_page_context(campaign))
+    return render("campaigns/detail.html", **page_context(campaign))
 
 
 @bp.get("/<int:campaign_id>/print")

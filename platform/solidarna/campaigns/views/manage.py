@@ -6,12 +6,26 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from solidarna.campaigns import services
-from solidarna.campaigns.forms import ActionForm, CampaignForm, PartnerForm, StatusForm, SupportForm
+from solidarna.campaigns import services, sign_on
+from solidarna.campaigns.forms import (
+    ActionForm,
+    CampaignForm,
+    HideForm,
+    PartnerForm,
+    SignOnForm,
+    StatusForm,
+    SupportForm,
+)
 from solidarna.campaigns.models import Campaign
-from solidarna.campaigns.permissions import can_create_campaign, can_manage_campaign
+from solidarna.campaigns.permissions import (
+    can_create_campaign,
+    can_follow_sign_on,
+    can_manage_campaign,
+)
 from solidarna.campaigns.views.common import show_error
+from solidarna.core import representation, subjects
 from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
@@ -143,3 +157,59 @@ def end_partnership(campaign: Campaign, partnership_id: int):
     db.session.commit()
     flash(_("The partnership is ended. The signatures gathered stay."), "success")
     return redirect(url_for("campaign_admin.partners", campaign_id=campaign.id), 303)
+
+
+@bp.post("/<int:campaign_id>/comments/<int:comment_id>/hide")
+@require(can_manage_campaign, obj=services.load_own_campaign)
+def hide_comment(campaign: Campaign, comment_id: int):
+    form = HideForm()
+    if not form.validate_on_submit():
+        return error_page(400)
+    hidden = form.hidden.data == "1"
+    services.set_comment_hidden(campaign, comment_id, hidden, current_person())
+    db.session.commit()
+    flash(_("The comment is hidden.") if hidden else _("The comment is shown again."), "success")
+    return _detail(campaign.id, "#comments")
+
+
+@bp.route("/<int:campaign_id>/sign-on", methods=["GET", "POST"])
+@require(can_manage_campaign, obj=services.load_own_campaign)
+def sign_on_invite(campaign: Campaign):
+    """Send the sign-on link to the representatives of chosen organizations of this space's
+    directory (campaigns/sign_on.py)."""
+    if not campaign.accepts_signatures:
+        return error_page(409, detail=str(services.NOT_SIGNING))
+    offered = subjects.choices("organization", sign_on.MAX_ORGANIZATIONS)
+    form = SignOnForm(organizations=offered)
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            sent, nobody = sign_on.send(campaign, form.chosen(), (form.note.data or "").strip(),
+                                        current_person())  # fmt: skip
+            db.session.commit()
+            flash(ngettext("The sign-on link is sent in %(num)d mail.",
+                           "The sign-on link is sent in %(num)d mails.", sent), "success")  # fmt: skip
+            if nobody:
+                flash(_("Nobody represents %(names)s in the directory: no mail was sent for it.",
+                        names=", ".join(nobody)), "warning")  # fmt: skip
+            return _detail(campaign.id)
+        status = 422
+    return render("campaigns/sign_on.html", form=form, campaign=campaign, status=status)
+
+
+@bp.get("/<int:campaign_id>/sign-on/<token>")
+@require(can_follow_sign_on, obj=services.load_own_campaign)
+def sign_on_link(campaign: Campaign, token: str):
+    """The link of the mail: after logging in (or registering), to the page's sign form. The
+    token names the organization invited; it signs nothing."""
+    try:
+        organization_id = sign_on.read(token, campaign)
+    except sign_on.SignOnError as error:
+        return error_page(error.status, detail=str(error))
+    card = representation.describe([organization_id]).get(organization_id)
+    if card is not None and representation.may_act_for(current_person(), organization_id):
+        flash(_("You may sign here for %(name)s.", name=card.name), "info")
+    else:
+        flash(_("Only a verified representative of the organization invited may sign for it; "
+                "you may still read the platform and support it personally."), "info")  # fmt: skip
+    return _detail(campaign.id, "#sign")

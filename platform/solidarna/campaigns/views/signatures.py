@@ -1,4 +1,4 @@
-"""Signing for an organization (its verified representatives, in the space the page is read
+"""Comments by the members of the owner and the partner spaces; signing for an organization (its verified representatives, in the space the page is read
 in: the owner's or a partner's), withdrawing while the campaign takes signatures, and a
 person's own support."""
 
@@ -8,12 +8,13 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from solidarna.campaigns import services
-from solidarna.campaigns.forms import OrganizationForm, SupportForm
+from solidarna.campaigns.forms import CommentForm, OrganizationForm, SupportForm
 from solidarna.campaigns.models import Campaign
-from solidarna.campaigns.permissions import can_sign_campaign
+from solidarna.campaigns.permissions import can_comment_campaign, can_sign_campaign
 from solidarna.core import representation
 from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person, require
+from solidarna.core.rendering import render
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("campaign_signatures", __name__, url_prefix="/campaigns/<int:campaign_id>")
@@ -80,3 +81,22 @@ def support(campaign: Campaign):
 @require(can_sign_campaign, obj=services.load_campaign)
 def unsupport(campaign: Campaign):
     return _support(campaign, False)
+
+
+@bp.post("/comments")
+@require(can_comment_campaign, obj=services.load_campaign)
+def comment(campaign: Campaign):
+    from solidarna.campaigns.views.browse import page_context
+
+    campaign_id = campaign.id
+    form = CommentForm()
+    if not form.validate_on_submit():
+        context = page_context(campaign)
+        context["comment_form"] = form
+        return render("campaigns/detail.html", status=422, **context)
+    try:
+        services.comment(campaign, form.body.data.strip(), current_person())
+    except services.CampaignError as error:
+        return error_page(error.status, detail=str(error))
+    flash(_("Your comment is published."), "success")
+    return redirect(url_for("campaigns.detail", campaign_id=campaign_id) + "#comments", 303)
