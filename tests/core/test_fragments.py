@@ -48,9 +48,13 @@ def html(response) -> str:
     return response.get_data(as_text=True)
 
 
-def kept() -> dict[str, str]:
+def kept(*, layout: bool = False) -> dict[str, str]:
+    """The kept fragments of the pages' content (with `layout`, also the space's navigation
+    and the kept values)."""
     backend = cache.cache  # SimpleCache in the tests: no key prefix
     keys = [key for key in backend._cache if key.startswith(f"{fragments.KEY_PREFIX}:")]
+    if not layout:
+        keys = [key for key in keys if ":space-nav:" not in key and ":v." not in key]
     return {key: backend.get(key) for key in keys}
 
 

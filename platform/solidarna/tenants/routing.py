@@ -8,10 +8,14 @@ Serving a tenant on its own host name later changes only `resolve_tenant`.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, request
+from flask import Blueprint, abort, current_app, g, request, session
 from flask_login import current_user
+from sqlalchemy import and_
+from sqlalchemy.orm import lazyload
 
+from solidarna.accounts.models import User
 from solidarna.core.capabilities import module_gate
+from solidarna.core.notifications import prefetched_unread_count, unread_count_column
 from solidarna.core.permissions import can_view_tenant, is_platform_admin
 from solidarna.core.rendering import render
 from solidarna.core.tenancy import set_current_tenant
@@ -27,9 +31,41 @@ def resolve_tenant(slug: str) -> Tenant | None:
     return db.session.scalar(db.select(Tenant).where(Tenant.slug == slug))
 
 
+def _session_user_id() -> int | None:
+    """The account id the signed session names (Flask-Login's `_user_id`, "<id>.<generation>"),
+    before Flask-Login has checked it: only a guess of who is asking, for `_prefetch`."""
+    uid = str(session.get("_user_id") or "").partition(".")[0]
+    return int(uid) if uid.isdigit() and len(uid) <= 18 else None
+
+
+def _prefetch(tenant: Tenant, user_id: int) -> tuple[bool, Membership | None]:
+    """The account the session names, its membership here and its unread count, in one
+    statement instead of three (every logged-in page of a space needs all three). The account
+    lands in the session's identity map, where Flask-Login's loader (accounts/__init__.py)
+    finds it without a statement and still checks it (session generation, active)."""
+    statement = (
+        db.select(User, unread_count_column(User.id), Membership)
+        .outerjoin(
+            Membership, and_(Membership.user_id == User.id, Membership.tenant_id == tenant.id)
+        )
+        .where(User.id == user_id)
+        .options(lazyload(Membership.user))  # the account just loaded: no statement
+    )
+    row = db.session.execute(statement).first()
+    if row is None:
+        return False, None
+    g.prefetched_account = row[0]  # the identity map holds it only while something does
+    prefetched_unread_count(user_id, row[1])
+    return True, row[2]
+
+
 def load_membership(tenant: Tenant) -> Membership | None:
+    user_id = _session_user_id()
+    found, membership = _prefetch(tenant, user_id) if user_id is not None else (False, None)
     if not current_user.is_authenticated:
         return None
+    if found and current_user.id == user_id:
+        return membership
     return db.session.scalar(db.select(Membership).where(Membership.user_id == current_user.id))
 
 
