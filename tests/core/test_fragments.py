@@ -233,7 +233,7 @@ def test_the_level_comes_from_the_predicates(space, as_user):  # noqa: F811
                                                          space.owner, space.outsider))):  # fmt: skip
         before = set(kept())
         client.get("/alfa/discussions/", headers={"Accept-Language": "sr-Cyrl"})
-        new = set(kept()) - before
+        new = {key for key in set(kept()) - before if ":discussion-categories:" in key}
         if client is not visitor:
             assert len(new) == 1, new
             levels.add(new.pop().split(":")[-2])
@@ -250,7 +250,7 @@ def test_a_kept_form_carries_each_requests_own_token(db, make_user, make_tenant,
     for client, page in zip(clients, pages, strict=True):
         tokens = {secret(token) for token in TOKEN.findall(html(page))}
         assert tokens == {secret(client.token())}
-    (text,) = kept().values()
+    (text,) = [text for key, text in kept().items() if ":discussion-categories:" in key]
     assert set(TOKEN.findall(text)) == {fragments.PLACEHOLDER}
     token = TOKEN.findall(html(pages[1]))[-1]
     done = clients[1].raw.post("/nova/discussions/categories/set-up", data={"csrf_token": token})

@@ -119,3 +119,31 @@ def test_home_figures_follow_a_write_and_the_viewer(space, as_user, db, entry): 
         db.session.execute(db.delete(Representative).where(Representative.user_id == space.ana.id))
         db.session.commit()
     assert edit not in html(ana.get(profile, headers=EN))
+
+
+def test_discussions_about_entries_are_kept_per_person(space, as_user, db, entry):  # noqa: F811
+    from solidarna.core.subjects import Subject
+    from solidarna.discussions import services as ds
+
+    with space.app.test_request_context(), tenant_context(space.tenant.id):
+        org = entry("Zadruga Bagrem", moderation="pending")
+        db.session.add(Representative(organization_id=org.id, user_id=space.ana.id,
+                                      status="active"))  # fmt: skip
+        db.session.flush()
+        subject = Subject("organization", org.id, org.name, "/alfa/directory/")
+        ds.create_thread("Tema o bagremu", "Tekst.", db.session.get(User, space.ana.id),
+                         subject=subject, rate_check=False)  # fmt: skip
+        db.session.commit()
+        org_id = org.id
+    ana, bojan = as_user(space.ana.email), as_user(space.bojan.email)
+    url = "/alfa/discussions/"
+    assert status(ana.get(url, headers=EN), "discussion-about") == "miss"
+    again = ana.get(url, headers=EN)
+    assert status(again, "discussion-about") == "hit" and "Tema o bagremu" in html(again)
+    other = bojan.get(url, headers=EN)  # the entry is under review: not his to see
+    assert status(other, "discussion-about") == "miss" and "Tema o bagremu" not in html(other)
+    assert "Tema o bagremu" not in html(bojan.get(url, headers=EN))
+    with space.app.test_request_context(), tenant_context(space.tenant.id):
+        db.session.get(Organization, org_id).moderation = "verified"
+        db.session.commit()
+    assert "Tema o bagremu" in html(bojan.get(url, headers=EN))

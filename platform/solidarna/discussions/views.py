@@ -92,7 +92,7 @@ def index():
     return render(
         "discussions/index.html",
         categories=categories,
-        about=reading.recent_subject_threads(limit=10),
+        about=Lazy(reading.recent_subject_threads, 10),  # read only when drawn
         can_set_up=Lazy(lambda: manages and not categories),
     )
 
