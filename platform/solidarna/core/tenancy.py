@@ -169,6 +169,8 @@ def _keep_prepared(statement, key, value) -> None:
         except TypeError:
             return
         found = _prepared[ident] = (ref, {})
+    if len(found[1]) >= _PREPARED_MAX:  # one per tenant: bounded however many spaces run
+        found[1].clear()
     found[1][key] = value
 
 
