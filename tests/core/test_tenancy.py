@@ -220,3 +220,29 @@ def test_subqueries_and_pagination_counts_stay_in_the_tenant(db, two_tenants):
 def test_core_subquery_without_tenant_fails_closed(db, two_tenants):
     with pytest.raises(TenantRequired):
         db.session.scalar(db.select(sa.func.count()).select_from(db.select(Membership).subquery()))
+
+
+def test_a_prepared_statement_is_filtered_for_each_tenant_every_time(db, two_tenants):
+    """A SELECT built once and marked PREPARED (tenants/routing.py) is walked once per tenant
+    and then reused: still only the current tenant's rows, and still refused with none."""
+    from solidarna.core.tenancy import PREPARED
+
+    a, b = two_tenants
+    statement = (
+        db.select(Membership)
+        .where(Membership.role != sa.bindparam("role"))
+        .execution_options(**{PREPARED: True})
+    )
+    for _ in range(3):
+        with tenant_context(a):
+            rows = db.session.scalars(statement, {"role": "nobody"}).all()
+            assert {m.tenant_id for m in rows} == {a} and len(rows) == 2
+        with tenant_context(b):
+            assert [m.tenant_id for m in db.session.scalars(statement, {"role": "x"})] == [b]
+        with pytest.raises(TenantRequired):
+            db.session.scalars(statement, {"role": "x"}).all()
+        db.session.rollback()
+    # a statement derived from it is its own, walked afresh
+    derived = statement.where(Membership.id > 0)
+    with tenant_context(b):
+        assert [m.tenant_id for m in db.session.scalars(derived, {"role": "x"})] == [b]

@@ -48,6 +48,8 @@ class NavItem:
     #: endpoint prefixes that mark the link as the current page (default: the endpoint itself)
     current: tuple[str, ...] = ()
     #: position in the navigation, lowest first; ties keep registration order
+    #: (the navigation is drawn once per marker and viewer level, templates/tenants/_layout.html,
+    #: as long as every `permission` is a tenant-level predicate, core/permissions.PREDICATES)
     order: int = 100
 
     def is_current(self, endpoint: str | None) -> bool:
@@ -93,7 +95,8 @@ class Capability:
     blueprints: tuple = ()
     nav: tuple[NavItem, ...] = ()
     kit_keys: tuple[KitKey, ...] = ()
-    #: tenant -> [Figure] for the space's home
+    #: tenant -> [Figure] for the space's home; what the space's rows say to this viewer
+    #: (kept per change marker and account for logged-in people: core/fragments.kept_value)
     figures: Callable | None = None
     #: (tenant, limit) -> [ActivityItem], newest first, only what the viewer may see
     activity: Callable | None = None
@@ -250,7 +253,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def capability_globals() -> dict:
-        return {"space_navigation": _navigation}
+        return {"space_navigation": _navigation, "navigation_by_level": navigation_by_level}
 
 
 def register_capability(app: Flask, capability: Capability) -> Capability:
@@ -278,6 +281,19 @@ def module_gate() -> None:
 
 def _navigation(tenant, user) -> list[NavItem]:
     return registry().navigation(tenant, user)
+
+
+def navigation_by_level() -> bool:
+    """Whether the space's navigation follows from the viewer level alone (every entry's
+    permission is a tenant-level predicate), so it may be drawn once per level and kept."""
+    from solidarna.core.permissions import PREDICATES
+
+    known = {id(p) for p in PREDICATES.values()}
+    return all(
+        item.permission is None or id(item.permission) in known
+        for capability in registry().capabilities.values()
+        for item in capability.nav
+    )
 
 
 def current_tenant():

@@ -77,9 +77,20 @@ def viewer_level() -> str:
     return level
 
 
+def _writes_pending() -> bool:
+    """The session holds writes not yet committed: they raise the space's marker only at
+    commit, so nothing is read from or kept under the marker until then."""
+    from solidarna.extensions import db
+
+    session = db.session()
+    return bool(
+        session.info.get(pagecache.MARKS) or session.new or session.deleted or session.dirty
+    )
+
+
 def fragment_key(name: str, parts: tuple) -> str | None:
     state = pagecache.tenant_marker()
-    if state is None:
+    if state is None or _writes_pending():
         return None
     from solidarna.core.i18n import current_locale
 
@@ -184,6 +195,33 @@ def _set(key: str, html: str) -> None:
         log.warning("Cache not reachable; not keeping %s", key, exc_info=True)
 
 
+def kept_value(name: str, *parts, compute: Callable):
+    """`compute()`'s value, kept in the shared cache under a fragment's key (the space's change
+    marker, the locale, the viewer level and `parts`): for what a page asks per request that
+    only a write in the space changes (which entries an account represents, the home's
+    figures). The value must be picklable and follow from the key alone; anything about one
+    person goes in `parts` (their id). Computed each time when the cache is off, outside a
+    space, or while this request's writes wait for their commit (`fragment_key`)."""
+    key = fragment_key(f"v.{name}", parts) if enabled() else None
+    if key is None:
+        return compute()
+    from solidarna.extensions import cache
+
+    try:
+        found = cache.get(key)
+    except Exception:
+        log.warning("Cache not reachable; computing %s", key, exc_info=True)
+        found = None
+    if found is not None:
+        return found[0]
+    value = compute()
+    try:
+        cache.set(key, (value,), timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
+    except Exception:
+        log.warning("Cache not reachable; not keeping %s", key, exc_info=True)
+    return value
+
+
 class Lazy:
     """A view's value computed when a template first uses it, and not at all when the
     fragment that uses it comes from the cache: `posts=Lazy(reading.thread_posts, t, page)`."""
@@ -238,4 +276,11 @@ def init_app(app: Flask) -> None:
         return response
 
 
-__all__ = ["Lazy", "cached_fragment", "enabled", "fragment_slot", "viewer_level"]
+__all__ = [
+    "Lazy",
+    "cached_fragment",
+    "enabled",
+    "fragment_slot",
+    "kept_value",
+    "viewer_level",
+]

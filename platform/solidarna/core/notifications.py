@@ -351,6 +351,8 @@ def notify(
             )
         )
     db.session.add_all(rows)
+    if has_request_context() and getattr(current_user, "id", None) in people:
+        _forget_unread()  # the bell of this request counts again, the new row included
     to_mail = [row for row in rows if row.email_status == "sent"]
     if to_mail:
         db.session.flush()  # the mail links to /notifications/<id>
@@ -369,6 +371,28 @@ def unread_count(user) -> int:
             Notification.user_id == user.id, Notification.read_at.is_(None)
         )
     )
+
+
+def unread_count_column(user_id_column):
+    """The unread count of the account in `user_id_column`, as a scalar subquery: a statement
+    the request makes anyway (tenants/routing.py loads the account with its membership) asks
+    the bell's count with it instead of in a statement of its own."""
+    return (
+        db.select(db.func.count(Notification.id))
+        .where(Notification.user_id == user_id_column, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def prefetched_unread_count(user_id: int, count: int) -> None:
+    """The unread count of `user_id` read by another statement of this request, for the bell
+    (used only if that account is the one logged in)."""
+    g.unread_prefetched = (user_id, count)
+
+
+def _forget_unread() -> None:
+    g.pop("unread_notifications", None)
+    g.pop("unread_prefetched", None)
 
 
 def for_user(user, *, unread_only: bool = False, page: int = 1, per_page: int = 20):
@@ -412,7 +436,7 @@ def mark_read(
         )
     result = db.session.execute(query.values(read_at=utcnow()))
     if has_request_context():
-        g.pop("unread_notifications", None)
+        _forget_unread()
     return result.rowcount
 
 
@@ -428,11 +452,16 @@ def purge_read(older_than: datetime) -> int:
 
 
 def current_unread_count() -> int:
-    """The current user's unread count, for the header's badge: one query per request for a
-    logged-in user (kept on `g`), none for visitors."""
+    """The current user's unread count, for the header's badge: read with the account in a
+    space's pages (`prefetched_unread_count`), else one query per request for a logged-in user
+    (kept on `g`); none for visitors."""
     if not has_request_context() or not current_user.is_authenticated:
         return 0
     if "unread_notifications" not in g:
+        prefetched = g.get("unread_prefetched")
+        if prefetched is not None and prefetched[0] == current_user.id:
+            g.unread_notifications = prefetched[1]
+            return prefetched[1]
         try:
             g.unread_notifications = unread_count(current_user)
         except SQLAlchemyError:  # e.g. on an error page while the database is unwell

@@ -45,6 +45,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain
@@ -53,7 +54,7 @@ from flask import current_app, g, has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from solidarna.core.models import TenantScoped
@@ -66,6 +67,7 @@ from solidarna.core.tenancy_statements import (
 )
 
 __all__ = [
+    "PREPARED",
     "SharedSubjectRefused",
     "TenantRequired",
     "TenantSession",
@@ -245,6 +247,48 @@ def _cache_key(statement):
         return None
 
 
+#: execution option of a SELECT built once and executed again and again (module level, with
+#: bind parameters): `select(...).execution_options(**{PREPARED: True})`
+PREPARED = "tenancy_prepared"
+#: id(SELECT statement object) -> (a weak reference to it, {(tenant id, orm): (the statement
+#: that runs, whether it touches a tenant table)}): a statement built once and executed on
+#: every request (tenants/routing.py) is walked, optioned and keyed once per tenant, so
+#: SQLAlchemy's compiled cache finds it by its memoized key. Keyed by identity, never by an
+#: attribute on the statement (generative methods copy those into derived statements).
+_prepared: dict[int, tuple] = {}
+_PREPARED_MAX = 256
+
+
+def _forget_prepared(*_args) -> None:
+    _prepared.clear()
+
+
+event.listen(Mapper, "after_mapper_constructed", _forget_prepared)
+
+
+def _prepared_for(statement, key):
+    found = _prepared.get(id(statement))
+    if found is None or found[0]() is not statement:
+        return None
+    return found[1].get(key)
+
+
+def _keep_prepared(statement, key, value) -> None:
+    found = _prepared.get(id(statement))
+    if found is None or found[0]() is not statement:
+        if len(_prepared) >= _PREPARED_MAX:
+            _prepared.clear()
+        ident = id(statement)
+        try:
+            ref = weakref.ref(statement, lambda _ref: _prepared.pop(ident, None))
+        except TypeError:
+            return
+        found = _prepared[ident] = (ref, {})
+    if len(found[1]) >= _PREPARED_MAX:  # one per tenant: bounded however many spaces run
+        found[1].clear()
+    found[1][key] = value
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _filter_session_statement(state: ORMExecuteState) -> None:
     if state.execution_options.get("all_tenants") or _opted_out():
@@ -254,6 +298,27 @@ def _filter_session_statement(state: ORMExecuteState) -> None:
     # walk filters it too, so another tenant's object does not reload under this one.
     orm = not state.is_column_load
     original = state.statement
+    # Only SELECTs built once and marked so (an INSERT's check reads its parameters; a
+    # statement built per request is never seen twice).
+    # Never inside a shared subject (core/tenancy.shared_subject): there every statement gets
+    # the shared object's criteria, which a kept statement would not carry.
+    shared = _shared()
+    memo = (
+        (tenant_id, orm)
+        if state.is_select and orm and shared is None and state.execution_options.get(PREPARED)
+        else None
+    )
+    prepared = _prepared_for(original, memo) if memo is not None else None
+    if prepared is not None:
+        final, touched = prepared
+        if tenant_id is None and touched:
+            raise TenantRequired(
+                "Statement on a tenant table with no current tenant; "
+                "use tenant_context() or, deliberately, cross_tenant()."
+            )
+        state.statement = final
+        state.update_execution_options(**{_CHECKED: True})
+        return
     # The statement that will run, if the walk changes nothing: its cache key is computed
     # once, for the walk's cache and for SQLAlchemy's compiled cache.
     final = original
@@ -270,13 +335,14 @@ def _filter_session_statement(state: ORMExecuteState) -> None:
         )
     if statement is not original:
         final = statement.options(_criteria(tenant_id)) if final is not original else statement
-    shared = _shared()
     if shared is not None and touched:
         if not state.all_mappers:
             raise TenantViolation("only ORM statements run inside a shared subject")
         options = _shared_criteria(shared, state.all_mappers)
         if options:
             final = final.options(*options)
+    elif memo is not None:
+        _keep_prepared(original, memo, (final, touched))
     state.statement = final
     state.update_execution_options(**{_CHECKED: True})
 

@@ -5,16 +5,19 @@ Views call these; tests reach them without HTTP."""
 
 from __future__ import annotations
 
+import functools
+
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from solidarna.accounts.models import User
 from solidarna.core import markdown, notifications, subjects, throttle
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import ROLE_RANK
+from solidarna.core.tenancy import PREPARED
 from solidarna.discussions.mentions import render_body
 from solidarna.discussions.models import Category, Post, PostRevision, Subscription, Thread
 from solidarna.discussions.permissions import reader_rank, visible_levels
@@ -57,14 +60,22 @@ def categories_for(user) -> list[Category]:
 # --- following -------------------------------------------------------------------------------
 
 
+@functools.cache
+def _subscription_of():
+    # Built once, walked once per space (core/tenancy.PREPARED): every thread page asks it.
+    return (
+        select(Subscription)
+        .where(
+            Subscription.thread_id == bindparam("thread"), Subscription.user_id == bindparam("user")
+        )
+        .execution_options(**{PREPARED: True})
+    )
+
+
 def subscription(thread: Thread, user) -> Subscription | None:
     if not user.is_authenticated:
         return None
-    return db.session.scalar(
-        select(Subscription).where(
-            Subscription.thread_id == thread.id, Subscription.user_id == user.id
-        )
-    )
+    return db.session.scalar(_subscription_of(), {"thread": thread.id, "user": user.id})
 
 
 def set_following(thread: Thread, user, following: bool, *, automatic: bool = False) -> None:

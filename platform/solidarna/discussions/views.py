@@ -3,6 +3,8 @@ mentions, following, editing and deleting one's posts, reporting."""
 
 from __future__ import annotations
 
+import functools
+
 from flask import (
     abort,
     current_app,
@@ -15,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import bindparam
 
 from solidarna.core import notifications
 from solidarna.core.fragments import Lazy
@@ -26,6 +29,7 @@ from solidarna.core.permissions import (
     require,
 )
 from solidarna.core.rendering import render, wants_fragment
+from solidarna.core.tenancy import PREPARED
 from solidarna.core.urls import id_value, page_arg
 from solidarna.discussions import mentions as people
 from solidarna.discussions import moderation_services as ms
@@ -67,8 +71,18 @@ def get_category(category_id: int) -> Category:
     return category
 
 
+@functools.cache
+def _thread_by_id():
+    # Built once, walked once per space (core/tenancy.PREPARED): every thread page asks it.
+    return (
+        db.select(Thread)
+        .where(Thread.id == bindparam("thread"))
+        .execution_options(**{PREPARED: True})
+    )
+
+
 def get_thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.scalar(_thread_by_id(), {"thread": thread_id})
     if thread is None:
         abort(404)
     if not can_read_thread(current_user, thread):
@@ -92,7 +106,7 @@ def index():
     return render(
         "discussions/index.html",
         categories=categories,
-        about=reading.recent_subject_threads(limit=10),
+        about=Lazy(reading.recent_subject_threads, 10),  # read only when drawn
         can_set_up=Lazy(lambda: manages and not categories),
     )
 

@@ -8,28 +8,84 @@ Serving a tenant on its own host name later changes only `resolve_tenant`.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, request
-from flask_login import current_user
+import functools
 
+from flask import Blueprint, abort, current_app, g, request, session
+from flask_login import current_user
+from sqlalchemy import and_, bindparam
+from sqlalchemy.orm import lazyload
+
+from solidarna.accounts.models import User
 from solidarna.core.capabilities import module_gate
+from solidarna.core.notifications import prefetched_unread_count, unread_count_column
 from solidarna.core.permissions import can_view_tenant, is_platform_admin
 from solidarna.core.rendering import render
-from solidarna.core.tenancy import set_current_tenant
+from solidarna.core.tenancy import PREPARED, set_current_tenant
 from solidarna.extensions import db
 from solidarna.tenants.models import Membership, Tenant
 
 SLUG_ARG = "tenant_slug"
 
 
+@functools.cache
+def _tenant_by_slug():
+    # Built once: the tenancy hook and SQLAlchemy's compiled cache know it by its identity
+    # (core/tenancy.PREPARED) instead of walking and keying a new statement per request.
+    return (
+        db.select(Tenant)
+        .where(Tenant.slug == bindparam("slug"))
+        .execution_options(**{PREPARED: True})
+    )
+
+
 def resolve_tenant(slug: str) -> Tenant | None:
     if not slug or len(slug) > 40:
         return None
-    return db.session.scalar(db.select(Tenant).where(Tenant.slug == slug))
+    return db.session.scalar(_tenant_by_slug(), {"slug": slug})
+
+
+def _session_user_id() -> int | None:
+    """The account id the signed session names (Flask-Login's `_user_id`, "<id>.<generation>"),
+    before Flask-Login has checked it: only a guess of who is asking, for `_prefetch`."""
+    uid = str(session.get("_user_id") or "").partition(".")[0]
+    return int(uid) if uid.isdigit() and len(uid) <= 18 else None
+
+
+@functools.cache
+def _account_with_membership():
+    return (
+        db.select(User, unread_count_column(User.id), Membership)
+        .outerjoin(
+            Membership,
+            and_(Membership.user_id == User.id, Membership.tenant_id == bindparam("tenant")),
+        )
+        .where(User.id == bindparam("user"))
+        .options(lazyload(Membership.user))  # the account just loaded: no statement
+        .execution_options(**{PREPARED: True})
+    )
+
+
+def _prefetch(tenant: Tenant, user_id: int) -> tuple[bool, Membership | None]:
+    """The account the session names, its membership here and its unread count, in one
+    statement instead of three (every logged-in page of a space needs all three). The account
+    lands in the session's identity map, where Flask-Login's loader (accounts/__init__.py)
+    finds it without a statement and still checks it (session generation, active)."""
+    row = db.session.execute(_account_with_membership(), {"user": user_id, "tenant": tenant.id})
+    row = row.first()
+    if row is None:
+        return False, None
+    g.prefetched_account = row[0]  # the identity map holds it only while something does
+    prefetched_unread_count(user_id, row[1])
+    return True, row[2]
 
 
 def load_membership(tenant: Tenant) -> Membership | None:
+    user_id = _session_user_id()
+    found, membership = _prefetch(tenant, user_id) if user_id is not None else (False, None)
     if not current_user.is_authenticated:
         return None
+    if found and current_user.id == user_id:
+        return membership
     return db.session.scalar(db.select(Membership).where(Membership.user_id == current_user.id))
 
 

@@ -14,7 +14,7 @@ from solidarna.core.activity import recent_activity
 from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
 from solidarna.core.colors import HIGHLIGHT_TINT, PAGE_BACKGROUND, readable_accent
-from solidarna.core.fragments import Lazy
+from solidarna.core.fragments import Lazy, kept_value
 from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_view_tenant, current_person, require
@@ -53,7 +53,13 @@ def home():
     municipalities = [geography.find(name, tenant.region) for name in tenant.municipalities or []]
     return render(
         "tenants/home.html",
-        figures=tenant_figures(tenant),
+        # Every figure is what the space's rows say to this viewer: kept per change marker
+        # and account (core/fragments.py), counted once per change instead of per request.
+        figures=(
+            kept_value("home-figures", current_person().id, compute=lambda: tenant_figures(tenant))
+            if current_person() is not None
+            else tenant_figures(tenant)
+        ),
         offered=registry().offered(tenant),
         region=geography.region_name(tenant.region),
         municipalities=[m for m in municipalities if m],

@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_, select
 
 from solidarna.accounts.models import User
 from solidarna.core import audit
+from solidarna.core.fragments import kept_value
 from solidarna.core.geography import find as find_municipality
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_manage_members, is_member
@@ -72,13 +73,19 @@ def represented_ids(user=None) -> set[int]:
     cache = g.setdefault("represented_ids", {})
     key = (current_tenant_id(), user.id)
     if key not in cache:
-        cache[key] = frozenset(
-            db.session.scalars(
-                select(Representative.organization_id).where(
-                    Representative.user_id == user.id, Representative.status == "active"
+
+        def ask() -> frozenset[int]:
+            return frozenset(
+                db.session.scalars(
+                    select(Representative.organization_id).where(
+                        Representative.user_id == user.id, Representative.status == "active"
+                    )
                 )
             )
-        )
+
+        # The representatives are rows of this space: a change raises its marker, so the
+        # answer is kept per marker and account (core/fragments.py), asked once per change.
+        cache[key] = kept_value("represented", user.id, compute=ask)
     return set(cache[key])
 
 
