@@ -159,6 +159,25 @@ def test_a_campaign_in_preparation_is_not_shown_to_the_partner(world):
     assert "Rezervisane" not in admin.get("/krusevac/campaigns/?status=all").get_data(as_text=True)
 
 
+def test_a_prepared_statement_gets_the_shared_subject_s_criteria_too(world, app):
+    """A statement kept by core/tenancy's PREPARED walk (checked once per space) is walked
+    afresh inside a shared subject: it sees the shared campaign only, even when the owner
+    space ran it (and kept it) before."""
+    from solidarna.core.tenancy import PREPARED
+
+    shared = world.campaign(title="Deljena")
+    other = world.campaign(title="Nedeljena")
+    world.partner_with(shared)
+    everything = db.select(Campaign).execution_options(**{PREPARED: True})
+    with app.test_request_context(), tenant_context(world.owner.id):
+        assert len(db.session.scalars(everything).all()) == 2  # kept for the owner space
+    with app.test_request_context(), tenant_context(world.partner.id):
+        with shared_subject(world.owner.id, "campaign", shared):
+            assert [c.id for c in db.session.scalars(everything).all()] == [shared]
+        assert db.session.scalars(everything).all() == []
+    assert other != shared
+
+
 def test_the_shared_context_opens_one_campaign_and_nothing_else(world, app):
     shared = world.campaign(title="Deljena")
     other = world.campaign(title="Nedeljena")
