@@ -20,11 +20,14 @@ PAGES = [
     "/krusevac/proposals/",
     "/krusevac/groups/",
     "/krusevac/groups/calendar/",
+    "/korse/campaigns/",
+    "/krusevac/proposals/scorecard",
 ]
 # and the first proposals and working groups linked from their lists (pages with wide tables)
 LINKED = {
     "/krusevac/proposals/": "main a[href^='/krusevac/proposals/']",
     "/krusevac/groups/": "main a[href^='/krusevac/groups/']",
+    "/korse/campaigns/": "main a[href^='/korse/campaigns/']",
 }
 
 
