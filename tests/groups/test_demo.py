@@ -14,9 +14,17 @@ from tests.groups.conftest import visitor
 def test_demo_groups_load_once_and_answer(runner, app):
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert "4 new groups" in first.output
+    assert "6 new groups" in first.output
     assert "0 new groups" in runner.invoke(args=["demo", "load"]).output
     tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == "krusevac"))
+    # the three in Kruševac (finance with its sub-group, procurement, training), two in
+    # KoRSE
+    with tenant_context(tenant.id):
+        themes = set(db.session.scalars(db.select(WorkingGroup.theme)))
+    assert themes == {"finance", "procurement", "training"}
+    korse = db.session.scalar(db.select(Tenant).where(Tenant.slug == "korse"))
+    with tenant_context(korse.id):
+        assert db.session.scalar(db.select(db.func.count(WorkingGroup.id))) == 2
     with tenant_context(tenant.id):
         group = db.session.scalar(
             db.select(WorkingGroup).where(WorkingGroup.name == "Pristup finansijama")

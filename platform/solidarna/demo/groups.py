@@ -1,6 +1,7 @@
 """Demo working groups (fictional, like everything in the demo): in krusevac "Pristup
 finansijama" with members on behalf of the directory's organizations and a sub-group, and an
-open group on public procurement, and an upcoming meeting; in korse a cooperatives group; past
+open group on public procurement, a training and mentoring group, and an upcoming meeting; in korse
+a cooperatives group and one on the legal framework; past
 meetings with minutes, attendance, decisions and open tasks (one overdue). Made through the services
 (invitations accepted for the organizations the people represent), so they have audit entries
 like real ones."""
@@ -43,12 +44,20 @@ DEMO = {
         ("Javne nabavke", "procurement", "public", "open", "milan@example.org",
          "Kako socijalna preduzeća učestvuju u javnim nabavkama grada i rezervisanim nabavkama. "
          + FICTIONAL, "", [("vesna@example.org", "observer", None)], None),
+        ("Obuke i mentorstvo", "training", "public", "open", "milan@example.org",
+         "Program obuka za one koji tek pokreću socijalno preduzeće i mentorstvo iskusnih "
+         "zadruga i udruženja. " + FICTIONAL,
+         "- kalendar obuka za 2027.\n- parovi mentora i novih preduzeća",
+         [("marko@example.org", "member", "Zadruga Rasinski med")], None),
     ],
     "korse": [
         ("Zadrugarstvo", "cooperatives", "public", "request", "ivana@example.org",
          "Razmena iskustava zadruga iz cele Srbije i zajednički nastup prema institucijama. "
          + FICTIONAL, "",
          [("marko@example.org", "member", "Zadruga Rasinski med — član koalicije")], None),
+        ("Zakonski okvir solidarne ekonomije", "legal", "public", "request", "ivana@example.org",
+         "Priprema predloga izmena Zakona o socijalnom preduzetništvu i zakona o zadrugama na "
+         "osnovu iskustava članica koalicije. " + FICTIONAL, "", [], None),
     ],
 }  # fmt: skip
 
