@@ -5,6 +5,8 @@ cache (proposals/kept.py: versions never change, so their key is their ids)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from solidarna.extensions import db
@@ -136,3 +138,99 @@ def test_the_kept_list_shows_each_person_their_own_drafts_only(space):
     with statements(db.engine) as seen:
         member.get("/alfa/proposals/?state=consultation")
     assert len(seen) <= 8, len(seen)
+
+
+def kept_as(response) -> dict[str, str]:
+    return dict(part.split("=") for part in response.headers["X-Fragment-Cache"].split(", "))
+
+
+def test_the_kept_header_sections_and_road_show_the_next_write_and_each_viewer_their_own(space):
+    """The header, the sections and the road are kept fragments (per viewer level, until the
+    space changes); the edit, move and follow buttons are each viewer's own (a slot)."""
+    pid = space.proposal(articles=("Prvi član.",), state="consultation")
+    author, member = login(space.app, "author@example.org"), login(space.app, "member@example.org")
+    edit = f"/alfa/proposals/{pid}/edit"
+    first = author.get(f"/alfa/proposals/{pid}")
+    assert kept_as(first)["proposal-head"] == "miss"
+    assert parse(first).find("a", href=edit) is not None
+    # the same level (both members of the space): the sections and the road kept; the header
+    # is also keyed by whether the viewer manages the authors, and the buttons never shared
+    page = member.get(f"/alfa/proposals/{pid}")
+    assert kept_as(page)["proposal-head"] == "miss"
+    assert kept_as(page)["proposal-sections"] == "hit"
+    assert kept_as(page)["proposal-timeline"] == "hit"
+    assert parse(page).find("a", href=edit) is None
+    assert not parse(page).select("a[href*='/move/']")
+    assert "Authors and invitations" not in page.get_data(as_text=True)
+    assert kept_as(member.get(f"/alfa/proposals/{pid}"))["proposal-head"] == "hit"
+    assert member.post(f"/alfa/proposals/{pid}/follow", {"follow": "1"}).status_code == 303
+    assert "Stop following" in member.get(f"/alfa/proposals/{pid}").get_data(as_text=True)
+    assert kept_as(author.get(f"/alfa/proposals/{pid}"))["proposal-head"] == "miss"  # a write
+    again = author.get(f"/alfa/proposals/{pid}")
+    assert kept_as(again)["proposal-head"] == "hit"
+    assert parse(again).find("a", href=edit) is not None
+    assert "Stop following" not in again.get_data(as_text=True)
+    assert "Follow this proposal" in again.get_data(as_text=True)
+
+    # an edit of the sections shows on the next request, to everyone
+    answer = author.post(f"/alfa/proposals/{pid}/sections",
+                         {"summary": "Kratak sažetak predloga.", "problem": "Opis problema."})  # fmt: skip
+    assert answer.status_code == 303
+    page = member.get(f"/alfa/proposals/{pid}")
+    assert kept_as(page)["proposal-head"] == "miss"
+    assert kept_as(page)["proposal-sections"] == "miss"
+    body = page.get_data(as_text=True)
+    assert "Kratak sažetak predloga." in body and "Opis problema." in body
+    assert "Kratak sažetak predloga." in author.get(f"/alfa/proposals/{pid}").get_data(as_text=True)
+
+    # a move on the road: the new state in the header and the note on the road, next request
+    admin = login(space.app, "owner@example.org")
+    ends = (date.today() + timedelta(days=30)).isoformat()
+    moved = admin.post(f"/alfa/proposals/{pid}/move/endorsement",
+                       {"note": "Tekst je utvrđen", "ends": ends})  # fmt: skip
+    assert moved.status_code == 303
+    page = member.get(f"/alfa/proposals/{pid}")
+    assert kept_as(page)["proposal-timeline"] == "miss"
+    road = parse(page).select_one("ol.timeline").get_text(" ", strip=True)
+    assert "Tekst je utvrđen" in road
+    assert (
+        parse(page).select_one(".badges .badge-info").get_text(strip=True)
+        == "Gathering endorsements"
+    )
+    # the administrator, another level, gets their own drawing and their own moves
+    mine = admin.get(f"/alfa/proposals/{pid}")
+    assert parse(mine).select("a[href*='/move/']")
+    assert not parse(member.get(f"/alfa/proposals/{pid}")).select("a[href*='/move/']")
+
+    # an endorsement shows on the next request; only its representative may withdraw it
+    rep1 = login(space.app, "rep1@example.org")
+    assert endorse(rep1, pid, space.org1).status_code == 303
+    page = member.get(f"/alfa/proposals/{pid}")
+    assert kept_as(page)["proposal-endorsers"] == "miss"
+    assert len(parse(page).select("table.endorsers tbody tr")) == 1
+    assert withdraw_buttons(page) == []
+    assert withdraw_buttons(rep1.get(f"/alfa/proposals/{pid}")) == ["Withdraw Zadruga Rasinski med"]
+
+
+def test_the_kept_page_is_the_drawn_page(space, app):
+    """With the fragments kept or drawn, the page is the same (but for the CSRF token)."""
+    pid = space.proposal(articles=("Prvi član.", "Drugi član."), state="endorsement")
+    rep1 = login(space.app, "rep1@example.org")
+    assert endorse(rep1, pid, space.org1).status_code == 303
+
+    def body() -> str:
+        page = parse(rep1.get(f"/alfa/proposals/{pid}"))
+        for hidden in page.select("input[name=csrf_token]"):
+            hidden["value"] = ""
+        return str(page.select_one("article.proposal"))
+
+    rep1.get(f"/alfa/proposals/{pid}")
+    with statements(db.engine) as read_kept:
+        kept = body()
+    app.config["FRAGMENT_CACHE"] = False
+    with statements(db.engine) as read_drawn:
+        drawn = body()
+    assert kept == drawn
+    assert "Withdraw" in kept
+    # what the kept fragments show is not read on a kept page (it is `Lazy`)
+    assert len(read_kept) <= len(read_drawn) - 3, (len(read_kept), len(read_drawn))

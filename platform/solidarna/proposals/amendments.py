@@ -522,10 +522,11 @@ def page_info(proposal: Proposal) -> PageInfo:
 
     user = current_person()
     return PageInfo(
-        counts=open_counts(proposal) if proposal.state != "draft" else {},
+        # read only when the header or the text is drawn (kept fragments: core/fragments.py)
+        counts=Lazy(open_counts, proposal) if proposal.state != "draft" else {},
         may_amend=can_amend(user, proposal),
-        authors=coauthors.listing(proposal),
-        origin=promoted_from(proposal),
+        authors=Lazy(coauthors.listing, proposal),
+        origin=Lazy(promoted_from, proposal),
         manages_authors=bool(
             can_author_proposal(user, proposal) or coauthors.invitation_for(user, proposal)
         ),

@@ -3,7 +3,18 @@ history, the comparison of two versions, restoring one)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import (
+    abort,
+    flash,
+    g,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -67,7 +78,7 @@ def _sections(proposal: Proposal) -> list[tuple[str, object, object]]:
 def detail(proposal_id: int):
     proposal = load_proposal(proposal_id)
     user = current_person()
-    types = taxonomy.actor_types(g.tenant)
+    types = Lazy(taxonomy.actor_types, g.tenant)
     acting = representation.organizations_represented_by(user)
     # the text and the endorsers are drawn in kept fragments (core/fragments.py): read only
     # when drawn
@@ -77,10 +88,15 @@ def detail(proposal_id: int):
         "proposals/detail.html",
         proposal=proposal,
         nodes=Lazy(lambda: text.tree(text.live_parts(proposal))),
-        sections=_sections(proposal),
-        groups=[taxonomy.VULNERABLE_GROUPS.get(c, c) for c in proposal.beneficiary_groups or []],
-        actor_types=[types.get(c, c) for c in proposal.beneficiary_actor_types or []],
-        events=workflow.timeline(proposal),
+        # the header and summary, the sections and the road are kept fragments too
+        sections=Lazy(_sections, proposal),
+        groups=Lazy(
+            lambda: [
+                taxonomy.VULNERABLE_GROUPS.get(c, c) for c in proposal.beneficiary_groups or []
+            ]
+        ),
+        actor_types=Lazy(lambda: [types.get(c, c) for c in proposal.beneficiary_actor_types or []]),
+        events=Lazy(workflow.timeline, proposal),
         endorsers=endorsers,
         endorser_anchor=lambda place: anchors.get(place),
         endorser_link=lambda place: "#" + anchors.get(place, "endorsements"),
@@ -93,8 +109,24 @@ def detail(proposal_id: int):
         can_edit=can_edit_proposal(user, proposal),
         is_admin=can_manage_members(user),
         # the organizations whose endorsement this person may withdraw (a slot of each row)
-        withdrawable=acting if proposal.state in ENDORSING_STATES else [],
+        withdraw=_withdraw_filler(proposal, acting if proposal.state in ENDORSING_STATES else []),
     )
+
+
+def _withdraw_filler(proposal: Proposal, cards) -> Callable[..., str]:
+    """The endorsers' table's slot (core/fragments.py `fragment_slot`): the withdraw button of
+    a row whose organization this person acts for, nothing in every other row (a dictionary
+    look-up, not a template call, for each of the hundreds of rows)."""
+    by_id = {card.id: card for card in cards}
+    if not by_id:
+        return lambda endorsement_id, organization_id: ""
+    button = get_template_attribute("proposals/_withdraw.html", "withdraw")
+
+    def fill(endorsement_id: str, organization_id: str) -> str:
+        card = by_id.get(int(organization_id))
+        return str(button(proposal, int(endorsement_id), card)) if card is not None else ""
+
+    return fill
 
 
 def _endorser_anchors(endorsers) -> dict[str, str]:
