@@ -99,3 +99,27 @@ def test_the_streamed_exports_are_the_documents_they_were(world):
         rows = list(csv.reader(io.StringIO(raw[1:])))
         assert rows[0][0] == "organization" and rows[1][0] == "Zadruga Beograd"
         assert len(rows) == 2
+
+
+@pytest.mark.parametrize("suffix", ["", "/print", "/signatories.csv", "/signatories.json"])
+def test_a_kept_page_costs_the_same_statements_at_two_sizes(world, suffix):
+    from solidarna.extensions import db
+    from tests.campaigns.test_query_counts import CEILING, fill
+    from tests.conftest import statements
+
+    member = client_of(world.app, "owner_member@example.org")
+    counts = []
+    for size in (3, 150):
+        cid = fill(world, size, 1 if size == 3 else 30)
+        path = f"/korse/campaigns/{cid}{suffix}"
+        with statements(db.engine) as drawn:
+            first = member.get(path)
+            drawn_text = _text(first)  # a streamed export is kept once it is read to the end
+        assert first.status_code == 200 and "hit" not in _kept(first)
+        with statements(db.engine) as seen:
+            again = member.get(path)
+        assert "hit" in _kept(again)
+        assert _text(again).count("Org ") == drawn_text.count("Org ") > 0
+        assert len(seen) <= len(drawn) <= CEILING
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
