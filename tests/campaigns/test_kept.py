@@ -123,3 +123,27 @@ def test_a_kept_page_costs_the_same_statements_at_two_sizes(world, suffix):
         assert len(seen) <= len(drawn) <= CEILING
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
+
+
+def test_a_comment_from_the_partner_space_and_its_hiding_show_at_once(world):
+    cid = world.campaign(title="Rezervisane javne nabavke")
+    world.partner_with(cid)
+    member = client_of(world.app, "owner_member@example.org")
+    admin = client_of(world.app, "owner_admin@example.org")
+    base = f"/korse/campaigns/{cid}"
+    for client in (member, admin):
+        assert "No comments yet." in client.get(base).get_data(as_text=True)
+        assert "campaign-comments=hit" in client.get(base).headers[fragments.STATUS_HEADER]
+    partner_rep = client_of(world.app, "partner_rep@example.org")
+    assert partner_rep.post(f"/krusevac/campaigns/{cid}/comments",
+                            {"body": "Podržavamo iz Kruševca."}).status_code == 303  # fmt: skip
+    assert "Podržavamo iz Kruševca." in member.get(base).get_data(as_text=True)
+    page = admin.get(base)
+    assert "Podržavamo iz Kruševca." in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    comment_id = int(html.split('id="comment-')[1].split('"')[0])
+    # the hide button's form carries the admin's own token (the kept HTML a placeholder)
+    hidden = admin.post(f"{base}/comments/{comment_id}/hide", {"hidden": "1"})
+    assert hidden.status_code == 303
+    assert "Podržavamo iz Kruševca." not in member.get(base).get_data(as_text=True)
+    assert "Podržavamo iz Kruševca." in admin.get(base).get_data(as_text=True)

@@ -64,7 +64,7 @@ def signatory_page() -> int:
 
 def page_context(campaign: Campaign):
     user = current_person()
-    data = services.page(campaign, user, with_comments=True, with_signatories=False)
+    data = services.page(campaign, user, with_signatories=False)
     # every signatory, read only when the kept fragment is drawn (a change in the campaign's
     # spaces or partnerships changes `marker`, the fragment's key)
     rows = Lazy(services.page, campaign, None)
@@ -75,6 +75,12 @@ def page_context(campaign: Campaign):
     return {
         "data": data,
         "rows": rows,
+        # the comments, read only when their kept fragment is drawn
+        "comments": Lazy(
+            lambda: (
+                services.page(campaign, user, with_comments=True, with_signatories=False).comments
+            )
+        ),
         "marker": partner_marker(),
         "campaign": campaign,
         "goal": markdown.render(campaign.goal),
