@@ -383,6 +383,34 @@ def comment_html(body: str) -> Markup:
     return markdown.render(body)
 
 
+def _comment_rows(campaign: Campaign, moderator: bool) -> list:
+    """The newest COMMENT_LIMIT comments, oldest first (inside the campaign's context)."""
+    query = select(
+        CampaignComment.id, CampaignComment.author_name, CampaignComment.origin_tenant_id,
+        CampaignComment.created_at, CampaignComment.body, CampaignComment.hidden,
+    ).where(CampaignComment.campaign_id == campaign.id)  # fmt: skip
+    if not moderator:
+        query = query.where(CampaignComment.hidden.is_(False))
+    newest = query.order_by(CampaignComment.created_at.desc(), CampaignComment.id.desc())
+    return list(reversed(db.session.execute(newest.limit(COMMENT_LIMIT)).all()))
+
+
+def _comment(row, names: dict) -> Comment:
+    return Comment(row.id, row.author_name, names.get(row.origin_tenant_id, ""),
+                   row.origin_tenant_id, row.created_at, comment_html(row.body),
+                   row.hidden)  # fmt: skip
+
+
+def comments(campaign: Campaign, user) -> list[Comment]:
+    """The page's comments alone (hidden ones only for the owner's admins, marked): what the
+    page's kept comments fragment reads when it is drawn."""
+    moderator = not is_shared_here(campaign) and can_manage(user, campaign)
+    with opened(campaign):
+        rows = _comment_rows(campaign, moderator)
+    names = _space_names([c.origin_tenant_id for c in rows] + [campaign.tenant_id])
+    return [_comment(c, names) for c in rows]
+
+
 def page(
     campaign: Campaign, user, with_comments: bool = False, with_signatories: bool = True
 ) -> CampaignPage:
@@ -400,14 +428,7 @@ def page(
     comment_rows = []
     with opened(campaign):
         if with_comments:
-            query = select(
-                CampaignComment.id, CampaignComment.author_name, CampaignComment.origin_tenant_id,
-                CampaignComment.created_at, CampaignComment.body, CampaignComment.hidden,
-            ).where(CampaignComment.campaign_id == campaign.id)  # fmt: skip
-            if not moderator:
-                query = query.where(CampaignComment.hidden.is_(False))
-            newest = query.order_by(CampaignComment.created_at.desc(), CampaignComment.id.desc())
-            comment_rows = list(reversed(db.session.execute(newest.limit(COMMENT_LIMIT)).all()))
+            comment_rows = _comment_rows(campaign, moderator)
         query = select(CampaignSignature).where(CampaignSignature.campaign_id == campaign.id)
         if not with_signatories:  # only the person's own organizations' signatures here
             query = query.where(
@@ -447,11 +468,7 @@ def page(
         + [c.origin_tenant_id for c in comment_rows]
         + [campaign.tenant_id]
     )
-    comments = [
-        Comment(c.id, c.author_name, names.get(c.origin_tenant_id, ""), c.origin_tenant_id,
-                c.created_at, comment_html(c.body), c.hidden)
-        for c in comment_rows
-    ]  # fmt: skip
+    comments = [_comment(c, names) for c in comment_rows]
     signatories = [
         Signatory(name, municipality, actor_type, actor_label, form_label,
                   names.get(origin, ""), origin, signed_at, signer, org_id)

@@ -76,11 +76,7 @@ def page_context(campaign: Campaign):
         "data": data,
         "rows": rows,
         # the comments, read only when their kept fragment is drawn
-        "comments": Lazy(
-            lambda: (
-                services.page(campaign, user, with_comments=True, with_signatories=False).comments
-            )
-        ),
+        "comments": Lazy(services.comments, campaign, user),
         "marker": partner_marker(),
         "campaign": campaign,
         "goal": markdown.render(campaign.goal),
