@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import insert
 
 from solidarna.campaigns.models import CampaignAction, CampaignComment, CampaignSignature
-from solidarna.campaigns.views.browse import SHOWN_SIGNATORIES
+from solidarna.campaigns.views.browse import SIGNATORIES_PER_PAGE
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
@@ -68,7 +68,8 @@ def test_a_campaign_page_costs_the_same_at_two_sizes(world, slug):
         with statements(db.engine) as seen:
             response = client.get(f"/{slug}/campaigns/{cid}")
         assert response.status_code == 200
-        assert response.get_data(as_text=True).count('class="signatory"') == expected
+        shown = min(expected, SIGNATORIES_PER_PAGE)
+        assert response.get_data(as_text=True).count('class="signatory"') == shown
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
     assert counts[0] <= CEILING, counts
@@ -88,12 +89,33 @@ def test_the_print_view_and_exports_cost_the_same_at_two_sizes(world, suffix):
     assert counts[0] == counts[1] <= CEILING, counts
 
 
-def test_the_page_shows_the_first_signatories_and_counts_all(world):
-    cid = fill(world, SHOWN_SIGNATORIES + 25, 1)
-    html = english(world.app).get(f"/korse/campaigns/{cid}").get_data(as_text=True)
-    assert html.count('class="signatory"') == SHOWN_SIGNATORIES
-    assert "25 more organizations signed" in html
+def test_the_page_shows_the_signatories_a_page_at_a_time_and_counts_all(world):
+    per = SIGNATORIES_PER_PAGE
+    cid = fill(world, 2 * per + 25, 1)
+    client = english(world.app)
+    html = client.get(f"/korse/campaigns/{cid}").get_data(as_text=True)
+    assert html.count('class="signatory"') == per
+    assert "Page 1 of 3" in html
+    assert f'href="/korse/campaigns/{cid}?signatories=2#signatories" rel="next"' in html
+    assert 'rel="prev"' not in html.split('id="signatories"')[1].split("</section>")[0]
     # the counts are of all of them (half from Brus, half from Niš)
-    assert f"Brus: {(SHOWN_SIGNATORIES + 26) // 2}" in html
-    printed = english(world.app).get(f"/korse/campaigns/{cid}/print").get_data(as_text=True)
-    assert printed.count('class="signatory"') == SHOWN_SIGNATORIES + 25
+    assert f"Brus: {(2 * per + 26) // 2}" in html
+    # names sort as text: "Org 0", "Org 1", "Org 10", ...; each page goes on where the last ended
+    names = sorted(f"Org {n}" for n in range(2 * per + 25))
+    pages = []
+    for number in (1, 2, 3):
+        page = client.get(f"/korse/campaigns/{cid}?signatories={number}").get_data(as_text=True)
+        pages.append(page.count('class="signatory"'))
+        first = names[(number - 1) * per]
+        assert f"<td>{first}</td>" in page
+        assert f"Page {number} of 3" in page
+    assert pages == [per, per, 25]
+    assert f"<td>{names[per]}</td>" not in html
+    # past the last page (or not a number): the last (the first) page, never an error
+    last = client.get(f"/korse/campaigns/{cid}?signatories=99")
+    assert last.status_code == 200 and "Page 3 of 3" in last.get_data(as_text=True)
+    odd = client.get(f"/korse/campaigns/{cid}?signatories=x")
+    assert odd.status_code == 200 and "Page 1 of 3" in odd.get_data(as_text=True)
+    printed = client.get(f"/korse/campaigns/{cid}/print").get_data(as_text=True)
+    assert printed.count('class="signatory"') == 2 * per + 25
+    assert "Page 1 of" not in printed

@@ -7,6 +7,7 @@ belongs to the owner space and must be flushed while its tenant is open."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from flask import abort
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -374,29 +376,69 @@ def signatory_map(data: CampaignPage, link) -> maps.Overview:
     return maps.overview(maps.by_municipality(placed, lambda p: p.signatory.municipality), link)
 
 
-def page(campaign: Campaign, user, with_comments: bool = False) -> CampaignPage:
+@functools.lru_cache(maxsize=4096)
+def comment_html(body: str) -> Markup:
+    """A comment's body as HTML: a pure function of the text (no mentions), remembered in the
+    process so the page does not parse the same 40 comments' markdown on every request."""
+    return markdown.render(body)
+
+
+def _comment_rows(campaign: Campaign, moderator: bool) -> list:
+    """The newest COMMENT_LIMIT comments, oldest first (inside the campaign's context)."""
+    query = select(
+        CampaignComment.id, CampaignComment.author_name, CampaignComment.origin_tenant_id,
+        CampaignComment.created_at, CampaignComment.body, CampaignComment.hidden,
+    ).where(CampaignComment.campaign_id == campaign.id)  # fmt: skip
+    if not moderator:
+        query = query.where(CampaignComment.hidden.is_(False))
+    newest = query.order_by(CampaignComment.created_at.desc(), CampaignComment.id.desc())
+    return list(reversed(db.session.execute(newest.limit(COMMENT_LIMIT)).all()))
+
+
+def _comment(row, names: dict) -> Comment:
+    return Comment(row.id, row.author_name, names.get(row.origin_tenant_id, ""),
+                   row.origin_tenant_id, row.created_at, comment_html(row.body),
+                   row.hidden)  # fmt: skip
+
+
+def comments(campaign: Campaign, user) -> list[Comment]:
+    """The page's comments alone (hidden ones only for the owner's admins, marked): what the
+    page's kept comments fragment reads when it is drawn."""
+    moderator = not is_shared_here(campaign) and can_manage(user, campaign)
+    with opened(campaign):
+        rows = _comment_rows(campaign, moderator)
+    names = _space_names([c.origin_tenant_id for c in rows] + [campaign.tenant_id])
+    return [_comment(c, names) for c in rows]
+
+
+def page(
+    campaign: Campaign, user, with_comments: bool = False, with_signatories: bool = True
+) -> CampaignPage:
     """Everything the campaign's page (and the print view, the exports) shows, read in one go
     inside the campaign's context and returned as plain values; the comments for the page
-    itself (hidden ones only for the owner's admins, marked)."""
+    itself (hidden ones only for the owner's admins, marked). `with_signatories=False`: no
+    signatories and no counts (the page draws those in a kept fragment, from a second call),
+    only which of the person's organizations signed here (`signed_by_mine`)."""
     shared = is_shared_here(campaign)
     here = current_tenant_id()
+    own = set()
+    if user is not None and user.is_authenticated:
+        own = {card.id for card in representation.organizations_represented_by(user)}
     moderator = with_comments and not shared and can_manage(user, campaign)
     comment_rows = []
     with opened(campaign):
         if with_comments:
-            query = select(
-                CampaignComment.id, CampaignComment.author_name, CampaignComment.origin_tenant_id,
-                CampaignComment.created_at, CampaignComment.body, CampaignComment.hidden,
-            ).where(CampaignComment.campaign_id == campaign.id)  # fmt: skip
-            if not moderator:
-                query = query.where(CampaignComment.hidden.is_(False))
-            newest = query.order_by(CampaignComment.created_at.desc(), CampaignComment.id.desc())
-            comment_rows = list(reversed(db.session.execute(newest.limit(COMMENT_LIMIT)).all()))
+            comment_rows = _comment_rows(campaign, moderator)
+        query = select(CampaignSignature).where(CampaignSignature.campaign_id == campaign.id)
+        if not with_signatories:  # only the person's own organizations' signatures here
+            query = query.where(
+                CampaignSignature.origin_tenant_id == here,
+                CampaignSignature.organization_id.in_(sorted(own) or [0]),
+            )
         rows = db.session.scalars(
-            select(CampaignSignature)
-            .where(CampaignSignature.campaign_id == campaign.id)
-            .order_by(CampaignSignature.organization_name, CampaignSignature.id)
-            .limit(SIGNATORY_LIMIT)
+            query.order_by(CampaignSignature.organization_name, CampaignSignature.id).limit(
+                SIGNATORY_LIMIT
+            )
         ).all()
         actions = db.session.scalars(
             select(CampaignAction)
@@ -426,25 +468,18 @@ def page(campaign: Campaign, user, with_comments: bool = False) -> CampaignPage:
         + [c.origin_tenant_id for c in comment_rows]
         + [campaign.tenant_id]
     )
-    comments = [
-        Comment(c.id, c.author_name, names.get(c.origin_tenant_id, ""), c.origin_tenant_id,
-                c.created_at, markdown.render(c.body), c.hidden)
-        for c in comment_rows
-    ]  # fmt: skip
+    comments = [_comment(c, names) for c in comment_rows]
     signatories = [
         Signatory(name, municipality, actor_type, actor_label, form_label,
                   names.get(origin, ""), origin, signed_at, signer, org_id)
         for (name, municipality, actor_type, actor_label, form_label, origin, signed_at, signer,
              org_id) in signatures
     ]  # fmt: skip
-    mine = set()
-    if user is not None and user.is_authenticated:
-        own = {card.id for card in representation.organizations_represented_by(user)}
-        mine = {
-            s.organization_id
-            for s in signatories
-            if s.space_id == here and s.organization_id in own
-        }
+    mine = {
+        s.organization_id for s in signatories if s.space_id == here and s.organization_id in own
+    }
+    if not with_signatories:
+        signatories = []
     return CampaignPage(
         campaign=campaign,
         owner=db.session.get(Tenant, campaign.tenant_id),

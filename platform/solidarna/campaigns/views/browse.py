@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 
-from flask import request, url_for
+from flask import current_app, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
 from solidarna.campaigns import services
@@ -25,18 +26,26 @@ from solidarna.campaigns.permissions import (
     can_sign_campaign,
     can_view_campaign,
 )
-from solidarna.core import documents, markdown, representation
+from solidarna.campaigns.views.common import partner_marker
+from solidarna.core import documents, fragments, markdown, representation
 from solidarna.core.documents import BOM, ascii_slug, attachment, safe_cell
+from solidarna.core.fragments import Lazy
 from solidarna.core.i18n import current_locale
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.core.script import in_script
+from solidarna.extensions import cache, db
+from solidarna.tenants.models import Tenant
 from solidarna.tenants.routing import TenantBlueprint
 
+log = logging.getLogger(__name__)
+
 bp = TenantBlueprint("campaigns", __name__, url_prefix="/campaigns")
-#: the signatories the page's table shows (by name); all of them are in the counts, the map,
-#: the print view and the exports
-SHOWN_SIGNATORIES = 200
+#: the signatories a page of the campaign page's table shows (by name, `?signatories=<page>`);
+#: all of them are in the counts, the map, the print view and the exports
+SIGNATORIES_PER_PAGE = 100
+#: pages of the table there can be (services.SIGNATORY_LIMIT): a larger number is the last
+MAX_PAGES = -(-services.SIGNATORY_LIMIT // SIGNATORIES_PER_PAGE)
 
 
 @bp.get("/")
@@ -46,21 +55,33 @@ def index():
     return render("campaigns/index.html", block="results", filters=filters, listed=listed)
 
 
+def signatory_page() -> int:
+    """The page of the signatories' table asked for: a number from 1 (anything else is the
+    first page; past the last one, the last one)."""
+    asked = request.args.get("signatories", 1, type=int)
+    return min(max(asked or 1, 1), MAX_PAGES)
+
+
 def page_context(campaign: Campaign):
     user = current_person()
-    data = services.page(campaign, user, with_comments=True)
+    data = services.page(campaign, user, with_signatories=False)
+    # every signatory, read only when the kept fragment is drawn (a change in the campaign's
+    # spaces or partnerships changes `marker`, the fragment's key)
+    rows = Lazy(services.page, campaign, None)
     manage = services.can_manage(user, campaign)
     acting = representation.organizations_represented_by(user)
     signing = can_sign_campaign(user, campaign)
+    link = url_for("campaigns.detail", campaign_id=campaign.id) + "#signatories"
     return {
         "data": data,
+        "rows": rows,
+        # the comments, read only when their kept fragment is drawn
+        "comments": Lazy(services.comments, campaign, user),
+        "marker": partner_marker(),
         "campaign": campaign,
         "goal": markdown.render(campaign.goal),
         "links": services.demand_links(campaign),
-        "signatory_map": services.signatory_map(
-            data,
-            lambda place: url_for("campaigns.detail", campaign_id=campaign.id) + "#signatories",
-        ),
+        "signatory_map": Lazy(lambda: services.signatory_map(rows.value(), lambda place: link)),
         "may_manage": manage,
         "sign_form": OrganizationForm(
             organizations=[c for c in acting if c.id not in data.signed_by_mine]
@@ -74,7 +95,8 @@ def page_context(campaign: Campaign):
         else None,  # fmt: skip
         "support_form": SupportForm() if signing else None,
         "status_form": StatusForm() if manage else None,
-        "shown_signatories": SHOWN_SIGNATORIES,
+        "signatory_page": signatory_page(),
+        "per_page": SIGNATORIES_PER_PAGE,
         "comment_form": CommentForm() if can_comment_campaign(user, campaign) else None,
         "hide_form": HideForm() if manage else None,
         "next_statuses": TRANSITIONS.get(campaign.status, ()),
@@ -90,8 +112,11 @@ def detail(campaign: Campaign):
 @bp.get("/<int:campaign_id>/print")
 @require(can_view_campaign, obj=services.load_campaign)
 def print_view(campaign: Campaign):
-    return render("campaigns/print.html", data=services.page(campaign, None), campaign=campaign,
-                  goal=markdown.render(campaign.goal))  # fmt: skip
+    """Every signatory (a document to take to a meeting): the table is a kept fragment, drawn
+    once per change of the campaign's spaces; the signatories are read only then."""
+    return render("campaigns/print.html", data=Lazy(services.page, campaign, None),
+                  owner=db.session.get(Tenant, campaign.tenant_id), campaign=campaign,
+                  marker=partner_marker(), goal=markdown.render(campaign.goal))  # fmt: skip
 
 
 COLUMNS = ("organization", "municipality", "actor_type", "legal_form", "space", "signed_on")
@@ -103,47 +128,145 @@ def _rows(data):
                s.signed_at.date().isoformat()]  # fmt: skip
 
 
+def _download_key(name: str, campaign: Campaign) -> str | None:
+    """A download's key in the shared cache (extensions.cache): the fragment cache's (the
+    space, the locale, the viewer level) with the campaign's partner-aware marker, so a
+    signature, a partnership or a change of the campaign in any of its spaces makes the next
+    download afresh."""
+    if not fragments.enabled():
+        return None
+    return fragments.fragment_key(f"d.{name}", (campaign.id, request.host, partner_marker()))
+
+
+def _kept(key: str | None) -> bytes | None:
+    if key is None:
+        return None
+    try:
+        found = cache.get(key)
+    except Exception:  # a cache is never a reason to fail the download
+        log.warning("Cache not reachable; producing %s", key, exc_info=True)
+        return None
+    return found if isinstance(found, bytes) else None
+
+
+def _keep(key: str | None, data: bytes) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, data, timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
+    except Exception:
+        log.warning("Cache not reachable; not keeping %s", key, exc_info=True)
+
+
+def _kept_download(name: str, campaign: Campaign, head: str, produce, filename: str,
+                   mimetype: str):  # fmt: skip
+    """A download kept per campaign marker (`_download_key`). When it is not kept, `head`
+    (which needs nothing from the request) and then what `produce()` yields are streamed as
+    they are made (the first byte comes at once, inside the request's context:
+    stream_with_context, as directory/opendata/views.py) and the whole is kept at the end."""
+    key = _download_key(name, campaign)
+    found = _kept(key)
+    if found is not None:
+        response = attachment(found, filename, mimetype)
+        response.headers["X-Download-Cache"] = "hit"
+        return response
+    first = head.encode("utf-8")
+
+    def rest():
+        kept = [first]
+        for chunk in produce():
+            data = chunk.encode("utf-8")
+            kept.append(data)
+            yield data
+        _keep(key, b"".join(kept))
+
+    rows = stream_with_context(rest())
+
+    def chunks():
+        yield first
+        yield from rows
+
+    response = attachment(chunks(), filename, mimetype)
+    response.headers["X-Download-Cache"] = "miss" if key else "off"
+    return response
+
+
+#: rows per chunk of a streamed export
+CHUNK = 200
+
+
 @bp.get("/<int:campaign_id>/signatories.csv")
 @require(can_view_campaign, obj=services.load_campaign)
 def signatories_csv(campaign: Campaign):
-    data = services.page(campaign, None)
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in _rows(data):
-        writer.writerow([safe_cell(str(cell)) for cell in row])
+    def produce():
+        data = services.page(campaign, None)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        for number, row in enumerate(_rows(data), start=1):
+            writer.writerow([safe_cell(str(cell)) for cell in row])
+            if number % CHUNK == 0:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
     name = f"{ascii_slug(campaign.title, 'platforma')}-potpisnici.csv"
-    return attachment(out.getvalue().encode("utf-8"), name, "text/csv; charset=utf-8")
+    return _kept_download("csv", campaign, BOM, produce, name, "text/csv; charset=utf-8")
 
 
 @bp.get("/<int:campaign_id>/signatories.json")
 @require(can_view_campaign, obj=services.load_campaign)
 def signatories_json(campaign: Campaign):
-    data = services.page(campaign, None)
-    body = {
-        "campaign": {
-            "id": campaign.id,
-            "title": campaign.title,
-            "status": campaign.status,
-            "owner": data.owner.name,
-            "url": url_for("campaigns.detail", campaign_id=campaign.id, _external=True),
-        },
-        "organizations": [dict(zip(COLUMNS, row, strict=True)) for row in _rows(data)],
-        "individual_supporters": campaign.supporter_count,
-    }
-    text = json.dumps(body, ensure_ascii=False, indent=2)
+    url = url_for("campaigns.detail", campaign_id=campaign.id, _external=True)
+    supporters = campaign.supporter_count
+
+    def produce():
+        data = services.page(campaign, None)
+        # the same document json.dumps(..., indent=2) writes, one organization at a time
+        yield '  "campaign": ' + _indented(
+            {"id": campaign.id, "title": campaign.title, "status": campaign.status,
+             "owner": data.owner.name, "url": url}, 2)  # fmt: skip
+        yield ',\n  "organizations": ['
+        for number, row in enumerate(_rows(data)):
+            yield (
+                ("," if number else "")
+                + "\n    "
+                + _indented(dict(zip(COLUMNS, row, strict=True)), 4)
+            )
+        yield ("\n  ]" if data.signatories else "]") + ',\n  "individual_supporters": '
+        yield json.dumps(supporters) + "\n}"
+
     name = f"{ascii_slug(campaign.title, 'platforma')}-potpisnici.json"
-    return attachment(text.encode("utf-8"), name, "application/json")
+    return _kept_download("json", campaign, "{\n", produce, name, "application/json")
+
+
+def _indented(value, depth: int) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
 
 
 @bp.get("/<int:campaign_id>/letter.docx")
 @require(can_view_campaign, obj=services.load_campaign)
 def letter_docx(campaign: Campaign):
     """The open letter to hand over: the title, to whom, the goal, the demands and the table
-    of the organizations that signed, in the reader's script (DOCX, A4)."""
+    of the organizations that signed, in the reader's script (DOCX, A4). Generating it for
+    3,000 signatories takes over a second (python-docx): it is kept per campaign marker and
+    locale (the key's), so the next downloads until a change cost a cache read."""
+    name = f"{ascii_slug(campaign.title, 'platforma')}-pismo.docx"
+    key = _download_key("docx", campaign)
+    found = _kept(key)
+    status = "hit"
+    if found is None:  # the first time after a change: over a second at 3,000 signatories
+        status = "miss" if key else "off"
+        found = _letter(campaign, current_locale())
+        _keep(key, found)
+    response = attachment(found, name)
+    response.headers["X-Download-Cache"] = status
+    return response
+
+
+def _letter(campaign: Campaign, locale: str) -> bytes:
     data = services.page(campaign, None)
-    locale = current_locale()
 
     def convert(text: str) -> str:
         return in_script(text, locale)
@@ -165,5 +288,4 @@ def letter_docx(campaign: Campaign):
         ([s.name, s.municipality, s.actor_type_label, s.space] for s in data.signatories),
         convert,
     )
-    name = f"{ascii_slug(campaign.title, 'platforma')}-pismo.docx"
-    return attachment(documents.to_bytes(document), name)
+    return documents.to_bytes(document)
