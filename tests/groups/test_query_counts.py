@@ -130,6 +130,18 @@ def test_group_page_statements_do_not_grow_with_members(space, login):
     )
 
 
+@pytest.mark.parametrize("listing", ["", "&list=organizations"])
+def test_people_page_statements_do_not_grow_with_members(space, listing):
+    small = fill_group(space, 3)
+    large = fill_group(space, 90)
+    assert (
+        count(space.app, f"/alfa/groups/{small}/people?page=1{listing}", None)
+        == count(space.app, f"/alfa/groups/{large}/people?page=1{listing}", None)
+        == count(space.app, f"/alfa/groups/{large}/people?page=2{listing}", None)
+        <= CEILING
+    )
+
+
 def test_members_page_statements_do_not_grow_with_members(space):
     small = fill_group(space, 3)
     large = fill_group(space, 90)

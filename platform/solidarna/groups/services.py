@@ -227,10 +227,19 @@ def update(group: WorkingGroup, data: dict) -> list[str]:
 # --- the members ---------------------------------------------------------------------------------
 
 
+#: members and organizations the group page shows; the rest are on the group's people page
+ROSTER_SHOWN = 30
+#: members (or organizations) per page of the group's people page
+PEOPLE_PER_PAGE = 50
+
+
 @dataclass
 class Roster:
     """A group's people: the active members in role order with their organizations' cards,
-    and the counts by organization, municipality and actor type."""
+    and the counts by organization, municipality and actor type. `members` and
+    `organizations` may be a window (`offset`, at most `limit`) of the whole lists; the counts
+    (`member_total`, `organization_total`, by municipality and kind of actor) are always of all
+    of them."""
 
     members: list
     cards: dict
@@ -241,27 +250,60 @@ class Roster:
     actor_labels: dict = field(default_factory=dict)
     #: {role: its name, translated}
     role_labels: dict = field(default_factory=dict)
+    member_total: int = 0
+    organization_total: int = 0
 
 
-def roster(group: WorkingGroup) -> Roster:
-    rows = list(
-        db.session.scalars(
-            select(GroupMembership)
-            .where(GroupMembership.group_id == group.id, GroupMembership.status == "active")
-            .limit(MEMBER_LIMIT)
+def roster(
+    group: WorkingGroup,
+    limit: int | None = None,
+    offset: int = 0,
+    organization_limit: int | None = None,
+    organization_offset: int = 0,
+) -> Roster:
+    """The group's roster; with `limit` only that many members from `offset` are loaded as
+    memberships (the others are counted from a light query of their columns), and with
+    `organization_limit` only that window of the organizations is kept."""
+    light = db.session.execute(
+        select(
+            GroupMembership.id,
+            GroupMembership.role,
+            GroupMembership.organization_id,
+            GroupMembership.organization_name,
+            User.name,
         )
+        .join(User, User.id == GroupMembership.user_id)
+        .where(GroupMembership.group_id == group.id, GroupMembership.status == "active")
+        .limit(MEMBER_LIMIT)
+    ).all()
+    light.sort(key=lambda r: (ROLE_ORDER.get(r.role, 9), (r.name or "").casefold(), r.id))
+    window = light[offset : offset + limit] if limit is not None else light[offset:]
+    wanted = [r.id for r in window]
+    loaded = (
+        {
+            m.id: m
+            for m in db.session.scalars(
+                select(GroupMembership).where(GroupMembership.id.in_(wanted))
+            )
+        }
+        if wanted
+        else {}
     )
-    rows.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.user.name.casefold(), m.id))
-    cards = representation.describe(m.organization_id for m in rows)
-    people = Counter(m.organization_id for m in rows if m.organization_id)
+    rows = [loaded[i] for i in wanted if i in loaded]
+    people = Counter(r.organization_id for r in light if r.organization_id)
+    cards = representation.describe(people)
     names: dict[int, str] = {}
-    for m in rows:  # the name kept with the first membership for it (one pass, not one each)
-        if m.organization_id:
-            names.setdefault(m.organization_id, m.organization_name)
+    for r in light:  # the name kept with the first membership for it (one pass, not one each)
+        if r.organization_id:
+            names.setdefault(r.organization_id, r.organization_name)
     organizations = sorted(
         ((cards.get(oid), names[oid], n) for oid, n in people.items()),
         key=lambda item: item[1].casefold(),
     )
+    organization_total = len(organizations)
+    if organization_limit is not None or organization_offset:
+        end = None if organization_limit is None else organization_offset + organization_limit
+        organizations = organizations[organization_offset:end]
     # each label translated once, not once per row that shows it
     actor_labels = {oid: str(c.actor_type_label) for oid, c in cards.items()}
     municipalities = Counter(c.municipality for c in cards.values() if c.municipality)
@@ -274,6 +316,8 @@ def roster(group: WorkingGroup) -> Roster:
         by_actor_type=sorted(actor_types.items(), key=lambda kv: (-kv[1], kv[0])),
         actor_labels=actor_labels,
         role_labels={code: str(label) for code, label in ROLES.items()},
+        member_total=len(light),
+        organization_total=organization_total,
     )
 
 
