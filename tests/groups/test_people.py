@@ -98,3 +98,16 @@ def test_the_people_page_follows_the_group_page_visibility(space):
     coordinator.login("coord@example.org")
     html = coordinator.get(f"/alfa/groups/{private}/people").get_data(as_text=True)
     assert "Ceca Koordinatorka" in html
+
+
+def test_the_organizations_kept_in_the_fragment_cache_follow_a_new_member(app, space):
+    app.config["PAGE_CACHE"] = True  # the fragment cache is on with the page cache
+    gid = space.group(name="Grupa sa keširanim organizacijama")
+    member = visitor(space.app)
+    member.login("member@example.org")  # logged in: the page itself is not from the page cache
+    url = f"/alfa/groups/{gid}"
+    first = member.get(url).get_data(as_text=True)
+    assert "0 organizations take part." in first
+    space.add(gid, space.rep1, organization_id=space.org1)
+    after = member.get(url).get_data(as_text=True)
+    assert "1 organization takes part." in after and "Kruševac: 1" in after

@@ -61,6 +61,7 @@ def detail(group_id: int):
             group, limit=services.ROSTER_SHOWN, organization_limit=services.ROSTER_SHOWN
         ),
         children=services.sub_groups(group, user) if group.parent_id is None else [],
+        acting_ids=sorted(c.id for c in acting),
         mine=own_membership(user, group),
         ended=group.has_ended(services.today()),
         join_form=JoinForm(organizations=acting) if can_join_group(user, group) else None,
