@@ -21,8 +21,9 @@ Then requests, as that logged-in member (visitors' list and group page come from
 cache): the list (page 1, filtered, page 10), the large group's page, a past meeting's page
 (minutes, attendance, decisions, tasks), a decision's page, My tasks, the calendar and the
 large group's .ics feed; and, as the space's owner (a coordinator of the large group, who
-gets the record's forms: attendance lists all 500 members), the group's and the meeting's
-pages. After `--warmup` requests, `--requests` timed ones. Each page's SQL statements are
+gets the record's forms), the group's and the meeting's pages and the meeting's attendance
+form (a page of 50 members); and the group's people pages (all members and all organizations,
+50 a page). After `--warmup` requests, `--requests` timed ones. Each page's SQL statements are
 asserted under CEILING (a bound that does not depend on the data's size: the same pages stay
 under it at two small sizes, tests/groups/test_query_counts.py). Prints a Markdown table like
 bench/proposals.py; the budget is a median under 25 ms.
@@ -468,8 +469,11 @@ def pages(data: DataSet) -> list[tuple[str, str, str]]:
         (f"my tasks ({data.my_open_tasks} open)", f"{base}/tasks/", "member"),
         ("calendar", f"{base}/calendar/", "member"),
         ("group .ics feed", f"{base}/{gid}/calendar.ics", "member"),
+        ("all members, page 1 (50 a page)", f"{base}/{gid}/people", "member"),
+        ("all organizations, page 2", f"{base}/{gid}/people?list=organizations&page=2", "member"),
         ("group page, coordinator", f"{base}/{gid}", "coordinator"),
         ("meeting page, coordinator (the record's forms)", meeting, "coordinator"),
+        ("attendance form, coordinator (50 a page)", f"{meeting}/attendance", "coordinator"),
     ]  # fmt: skip
 
 

@@ -106,6 +106,7 @@ PUBLIC = {
     "proposal_documents.redline": "the changes between two versions of a public proposal, DOCX",
     "groups.index": "the working groups a visitor may see (public ones only)",
     "groups.detail": "a public working group, its mandate, members and organizations",
+    "groups.people": "all members (or organizations) of a public working group, a page at a time",
     "group_documents.index": "a public group's documents (a private group's answer 404)",
     "group_documents.show": "a document of a public group and its versions",
     "group_documents.download": "a file of a public group's document, through the group's rules",

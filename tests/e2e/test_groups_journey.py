@@ -109,6 +109,8 @@ def test_ask_for_an_organization_accept_schedule_and_answer(live_server, new_con
     admin.get_by_role("textbox", name="Minutes").fill("Dogovoren je **plan rada** za godinu.")
     admin.get_by_role("button", name="Publish the minutes").click()
     expect(admin.get_by_role("status")).to_contain_text("The minutes are saved.")
+    admin.get_by_role("link", name="Take the attendance").click()
+    expect(admin.get_by_role("heading", level=1, name="Attendance")).to_be_visible()
     admin.get_by_label(f"{REP[1]} ({ORG})").check()
     admin.get_by_role("button", name="Save the attendance").click()
     expect(admin.get_by_role("status")).to_contain_text("The attendance is saved.")

@@ -130,6 +130,17 @@ def test_group_page_statements_do_not_grow_with_members(space, login):
     )
 
 
+@pytest.mark.parametrize("listing", ["", "&list=organizations"])
+def test_people_page_statements_do_not_grow_with_members(space, listing):
+    small = fill_group(space, 3)
+    large = fill_group(space, 90)
+    first = count(space.app, f"/alfa/groups/{small}/people?page=1{listing}", None)
+    assert first == count(space.app, f"/alfa/groups/{large}/people?page=1{listing}", None)
+    # the later pages do without the counts by municipality and kind of actor
+    assert count(space.app, f"/alfa/groups/{large}/people?page=2{listing}", None) <= first
+    assert first <= CEILING
+
+
 def test_members_page_statements_do_not_grow_with_members(space):
     small = fill_group(space, 3)
     large = fill_group(space, 90)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -227,53 +228,120 @@ def update(group: WorkingGroup, data: dict) -> list[str]:
 # --- the members ---------------------------------------------------------------------------------
 
 
-@dataclass
+#: members and organizations the group page shows; the rest are on the group's people page
+ROSTER_SHOWN = 30
+#: members (or organizations) per page of the group's people page
+PEOPLE_PER_PAGE = 50
+
+
 class Roster:
-    """A group's people: the active members in role order with their organizations' cards,
-    and the counts by organization, municipality and actor type."""
+    """A group's people: the active members in role order (`members`, a window of at most
+    `limit` from `offset`) with their organizations' cards (`cards`, `actor_labels`), and the
+    organizations taking part with the counts by municipality and kind of actor, always of
+    all of them (`organizations` a window of `organization_limit` from `organization_offset`).
+    The organizations' part is worked out when first asked for: a page that keeps it in the
+    fragment cache does not describe every organization on each view."""
 
-    members: list
-    cards: dict
-    organizations: list  # [(card or None, name, people)]
-    by_municipality: list
-    by_actor_type: list
-    #: {organization id: its kind of actor, translated}
-    actor_labels: dict = field(default_factory=dict)
-    #: {role: its name, translated}
-    role_labels: dict = field(default_factory=dict)
+    def __init__(self, members, cards, people, names, member_total,
+                 organization_limit=None, organization_offset=0):  # fmt: skip
+        self.members = members
+        self.cards = cards
+        self.member_total = member_total
+        self._people = people
+        self._names = names
+        self._window = (organization_offset, organization_limit)
+        # each label translated once, not once per row that shows it
+        self.actor_labels = {oid: str(c.actor_type_label) for oid, c in cards.items()}
+        self.role_labels = {code: str(label) for code, label in ROLES.items()}
+
+    @property
+    def organization_total(self) -> int:
+        return len(self._people)
+
+    @cached_property
+    def organizations(self) -> list:  # [(card or None, name, people)]
+        """The window of the organizations by name; only its own entries are described."""
+        ordered = sorted(self._people, key=lambda oid: self._names[oid].casefold())
+        offset, limit = self._window
+        shown = ordered[offset : None if limit is None else offset + limit]
+        cards = representation.describe(shown)
+        return [(cards.get(oid), self._names[oid], self._people[oid]) for oid in shown]
+
+    @cached_property
+    def _counts(self) -> dict:
+        cards = representation.describe(self._people)
+        labels = {oid: str(c.actor_type_label) for oid, c in cards.items()}
+        municipalities = Counter(c.municipality for c in cards.values() if c.municipality)
+        actor_types = Counter(labels.values())
+        return {
+            "by_municipality": sorted(municipalities.items(), key=lambda kv: (-kv[1], kv[0])),
+            "by_actor_type": sorted(actor_types.items(), key=lambda kv: (-kv[1], kv[0])),
+            "organization_labels": labels,
+        }
+
+    @property
+    def by_municipality(self) -> list:
+        return self._counts["by_municipality"]
+
+    @property
+    def by_actor_type(self) -> list:
+        return self._counts["by_actor_type"]
+
+    @cached_property
+    def organization_labels(self) -> dict:
+        """{organization id: its kind of actor, translated} for the organizations shown."""
+        return {card.id: str(card.actor_type_label) for card, _, _ in self.organizations if card}
 
 
-def roster(group: WorkingGroup) -> Roster:
-    rows = list(
-        db.session.scalars(
-            select(GroupMembership)
-            .where(GroupMembership.group_id == group.id, GroupMembership.status == "active")
-            .limit(MEMBER_LIMIT)
+def roster(
+    group: WorkingGroup,
+    limit: int | None = None,
+    offset: int = 0,
+    organization_limit: int | None = None,
+    organization_offset: int = 0,
+) -> Roster:
+    """The group's roster; with `limit` only that many members from `offset` are loaded as
+    memberships (the others are counted from a light query of their columns), and with
+    `organization_limit` only that window of the organizations is kept."""
+    light = db.session.execute(
+        select(
+            GroupMembership.id,
+            GroupMembership.role,
+            GroupMembership.organization_id,
+            GroupMembership.organization_name,
+            User.name,
         )
+        .join(User, User.id == GroupMembership.user_id)
+        .where(GroupMembership.group_id == group.id, GroupMembership.status == "active")
+        .limit(MEMBER_LIMIT)
+    ).all()
+    light.sort(key=lambda r: (ROLE_ORDER.get(r.role, 9), (r.name or "").casefold(), r.id))
+    window = light[offset : offset + limit] if limit is not None else light[offset:]
+    wanted = [r.id for r in window]
+    loaded = (
+        {
+            m.id: m
+            for m in db.session.scalars(
+                select(GroupMembership).where(GroupMembership.id.in_(wanted))
+            )
+        }
+        if wanted
+        else {}
     )
-    rows.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.user.name.casefold(), m.id))
-    cards = representation.describe(m.organization_id for m in rows)
-    people = Counter(m.organization_id for m in rows if m.organization_id)
+    rows = [loaded[i] for i in wanted if i in loaded]
+    people = Counter(r.organization_id for r in light if r.organization_id)
     names: dict[int, str] = {}
-    for m in rows:  # the name kept with the first membership for it (one pass, not one each)
-        if m.organization_id:
-            names.setdefault(m.organization_id, m.organization_name)
-    organizations = sorted(
-        ((cards.get(oid), names[oid], n) for oid, n in people.items()),
-        key=lambda item: item[1].casefold(),
-    )
-    # each label translated once, not once per row that shows it
-    actor_labels = {oid: str(c.actor_type_label) for oid, c in cards.items()}
-    municipalities = Counter(c.municipality for c in cards.values() if c.municipality)
-    actor_types = Counter(actor_labels.values())
+    for r in light:  # the name kept with the first membership for it (one pass, not one each)
+        if r.organization_id:
+            names.setdefault(r.organization_id, r.organization_name)
     return Roster(
         members=rows,
-        cards=cards,
-        organizations=organizations,
-        by_municipality=sorted(municipalities.items(), key=lambda kv: (-kv[1], kv[0])),
-        by_actor_type=sorted(actor_types.items(), key=lambda kv: (-kv[1], kv[0])),
-        actor_labels=actor_labels,
-        role_labels={code: str(label) for code, label in ROLES.items()},
+        cards=representation.describe(m.organization_id for m in rows),
+        people=people,
+        names=names,
+        member_total=len(light),
+        organization_limit=organization_limit,
+        organization_offset=organization_offset,
     )
 
 

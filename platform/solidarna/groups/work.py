@@ -11,12 +11,13 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from solidarna.accounts.models import User
 from solidarna.core import audit, notifications
 from solidarna.core.models import utcnow
+from solidarna.core.script import fold
 from solidarna.extensions import db
 from solidarna.groups import meetings
 from solidarna.groups.models import GroupMeeting, GroupMembership, WorkingGroup
@@ -24,8 +25,13 @@ from solidarna.groups.records import GroupDecision, GroupTask, MeetingAttendance
 from solidarna.groups.services import GroupError, today, visible_clause
 
 OPEN_TASKS_SHOWN = 20
-MY_TASKS_SHOWN = 200
-DONE_TASKS_SHOWN = 30
+#: open tasks per page of My tasks (the done ones, the latest, on its first page only)
+MY_TASKS_PER_PAGE = 30
+DONE_TASKS_SHOWN = 10
+#: meetings per page of the calendar
+CALENDAR_PER_PAGE = 30
+#: meetings at most in a group's calendar feed
+FEED_SHOWN = 200
 CALENDAR_SHOWN = 200
 NOT_YET = _l("The meeting has not taken place yet: its record is written afterwards.")
 
@@ -122,6 +128,38 @@ def attendable(group: WorkingGroup) -> list[GroupMembership]:
             .order_by(GroupMembership.status, GroupMembership.id)
         )
     )  # fmt: skip
+
+
+#: people per page of a meeting's attendance form
+ATTENDANCE_PER_PAGE = 50
+
+
+def attendance_window(
+    group: WorkingGroup, query: str, page: int, per_page: int = ATTENDANCE_PER_PAGE
+) -> tuple[list[GroupMembership], int]:
+    """A page of whom attendance can name, by name, kept to those whose name or organization
+    matches `query` (either script, any case): (the memberships, how many match). The names
+    come from a light query of columns; only the page's memberships are loaded."""
+    light = db.session.execute(
+        select(GroupMembership.id, User.name, GroupMembership.organization_name)
+        .join(User, User.id == GroupMembership.user_id)
+        .where(GroupMembership.group_id == group.id,
+               GroupMembership.status.in_(("active", "left")))
+    ).all()  # fmt: skip
+    wanted = fold(query)
+    if wanted:
+        light = [r for r in light if wanted in fold(f"{r.name} {r.organization_name or ''}")]
+    light.sort(key=lambda r: ((r.name or "").casefold(), r.id))
+    ids = [r.id for r in light[(page - 1) * per_page : page * per_page]]
+    loaded = (
+        {
+            m.id: m
+            for m in db.session.scalars(select(GroupMembership).where(GroupMembership.id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    return [loaded[i] for i in ids if i in loaded], len(light)
 
 
 def attendance_of(meeting: GroupMeeting) -> list[MeetingAttendance]:
@@ -241,6 +279,27 @@ def assignable(group: WorkingGroup) -> list[GroupMembership]:
     )
 
 
+#: up to this many active members the task form offers them all; above, those present at the
+#: meeting and the group's coordinators and secretaries (any active member is accepted)
+ASSIGNEES_SHOWN = 50
+
+
+def offered_assignees(group: WorkingGroup, meeting: GroupMeeting) -> tuple[list, bool]:
+    """Whom a meeting's task form lists, and whether that is every active member."""
+    active = (GroupMembership.group_id == group.id, GroupMembership.status == "active")
+    total = db.session.scalar(select(func.count()).select_from(GroupMembership).where(*active))
+    if (total or 0) <= ASSIGNEES_SHOWN:
+        return assignable(group), True
+    present = select(MeetingAttendance.user_id).where(MeetingAttendance.meeting_id == meeting.id)
+    rows = db.session.scalars(
+        select(GroupMembership)
+        .where(*active, or_(GroupMembership.user_id.in_(present),
+                            GroupMembership.role.in_(("coordinator", "secretary"))))
+        .order_by(GroupMembership.id)
+    )  # fmt: skip
+    return sorted(rows, key=lambda m: ((m.user.name or "").casefold(), m.id)), False
+
+
 def add_task(group: WorkingGroup, meeting: GroupMeeting | None, data: dict, by) -> GroupTask:
     """A task for an active member of the group, due today or later."""
     if data["due_on"] < today():
@@ -306,11 +365,11 @@ class MyTask:
     group_name: str
 
 
-def my_tasks(user) -> tuple[list[MyTask], list[MyTask]]:
-    """The person's tasks in the space's groups: open ones (by due day, overdue first) and
-    the most recently done."""
+def my_tasks(user, page: int = 1) -> tuple[list[MyTask], list[MyTask], int]:
+    """The person's tasks in the space's groups: a page of the open ones (by due day, overdue
+    first), the most recently done (on the first page only) and how many are open."""
 
-    def query(done: bool, limit: int):
+    def query(done: bool, limit: int, offset: int = 0):
         rows = db.session.execute(
             select(GroupTask, WorkingGroup.id, WorkingGroup.name)
             .join(WorkingGroup, WorkingGroup.id == GroupTask.group_id)
@@ -321,10 +380,19 @@ def my_tasks(user) -> tuple[list[MyTask], list[MyTask]]:
             .order_by(*((GroupTask.done_at.desc(),) if done else (GroupTask.due_on,)),
                       GroupTask.id)
             .limit(limit)
+            .offset(offset)
         )  # fmt: skip
         return [MyTask(task, gid, name) for task, gid, name in rows]
 
-    return query(False, MY_TASKS_SHOWN), query(True, DONE_TASKS_SHOWN)
+    total = db.session.scalar(
+        select(func.count())
+        .select_from(GroupTask)
+        .join(WorkingGroup, WorkingGroup.id == GroupTask.group_id)
+        .where(GroupTask.assignee_id == user.id, GroupTask.done_at.is_(None))
+    )
+    open_ = query(False, MY_TASKS_PER_PAGE, (page - 1) * MY_TASKS_PER_PAGE)
+    done = query(True, DONE_TASKS_SHOWN) if page == 1 else []
+    return open_, done, total or 0
 
 
 # --- the space's calendar ------------------------------------------------------------------------
@@ -336,9 +404,9 @@ class Month:
     meetings: list
 
 
-def calendar(user, group_id: int | None = None) -> list[Month]:
-    """Upcoming meetings of the groups the viewer may see (or of one of them), by month
-    (Belgrade time)."""
+def calendar(user, group_id: int | None = None, page: int = 1) -> tuple[list[Month], int]:
+    """A page of the upcoming meetings of the groups the viewer may see (or of one of them),
+    soonest first, by month (Belgrade time); and how many there are in all."""
     query = (
         select(GroupMeeting, WorkingGroup.name)
         .join(WorkingGroup, WorkingGroup.id == GroupMeeting.group_id)
@@ -346,8 +414,11 @@ def calendar(user, group_id: int | None = None) -> list[Month]:
     )
     if group_id is not None:
         query = query.where(GroupMeeting.group_id == group_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.execute(
-        query.order_by(GroupMeeting.starts_at, GroupMeeting.id).limit(CALENDAR_SHOWN)
+        query.order_by(GroupMeeting.starts_at, GroupMeeting.id)
+        .limit(CALENDAR_PER_PAGE)
+        .offset((page - 1) * CALENDAR_PER_PAGE)
     ).all()
     months: list[Month] = []
     for meeting, name in rows:
@@ -356,7 +427,7 @@ def calendar(user, group_id: int | None = None) -> list[Month]:
         if not months or months[-1].first != first:
             months.append(Month(first, []))
         months[-1].meetings.append((meeting, name))
-    return months
+    return months, total or 0
 
 
 def recent_and_upcoming(group: WorkingGroup, past_days: int = 90) -> list[GroupMeeting]:
@@ -369,6 +440,6 @@ def recent_and_upcoming(group: WorkingGroup, past_days: int = 90) -> list[GroupM
             select(GroupMeeting)
             .where(GroupMeeting.group_id == group.id, GroupMeeting.starts_at >= since)
             .order_by(GroupMeeting.starts_at)
-            .limit(CALENDAR_SHOWN)
+            .limit(FEED_SHOWN)
         )
     )

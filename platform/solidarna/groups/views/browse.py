@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from solidarna.core import markdown, representation
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
+from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.groups import kit, meetings, services, work
 from solidarna.groups.forms import AnswerForm, GroupForm, JoinForm
@@ -56,8 +57,11 @@ def detail(group_id: int):
         themes=kit.themes(g.tenant),
         mandate=markdown.render(group.mandate),
         goals=markdown.render(group.goals),
-        roster=services.roster(group),
+        roster=services.roster(
+            group, limit=services.ROSTER_SHOWN, organization_limit=services.ROSTER_SHOWN
+        ),
         children=services.sub_groups(group, user) if group.parent_id is None else [],
+        acting_ids=sorted(c.id for c in acting),
         mine=own_membership(user, group),
         ended=group.has_ended(services.today()),
         join_form=JoinForm(organizations=acting) if can_join_group(user, group) else None,
@@ -72,6 +76,35 @@ def detail(group_id: int):
         rsvp_answers=RSVP_ANSWERS,
         **_documents_and_proposals(group, user),
         **_work(group, user),
+    )
+
+
+@bp.get("/<int:group_id>/people")
+def people(group_id: int):
+    """All the group's members (or, with `list=organizations`, all its organizations), a page
+    of them at a time: whoever may see the group page may see them (`load_group`)."""
+    group = load_group(group_id)
+    listing = "organizations" if request.args.get("list") == "organizations" else "members"
+    per_page = services.PEOPLE_PER_PAGE
+    page_number = page_arg(request.args)
+    start = (page_number - 1) * per_page
+    if listing == "members":
+        roster = services.roster(group, limit=per_page, offset=start, organization_limit=0)
+        total = roster.member_total
+    else:
+        roster = services.roster(
+            group, limit=0, organization_limit=per_page, organization_offset=start
+        )
+        total = roster.organization_total
+    pages = max(1, -(-total // per_page))
+    return render(
+        "groups/people.html",
+        group=group,
+        roster=roster,
+        listing=listing,
+        page_number=page_number,
+        pages=pages,
+        first=start + 1,
     )
 
 

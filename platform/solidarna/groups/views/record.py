@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from solidarna.core import documents, markdown
 from solidarna.core.permissions import current_person, is_member, require
 from solidarna.core.rendering import render
+from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.groups import meetings, work
 from solidarna.groups.forms import RsvpForm
@@ -56,20 +57,23 @@ def _event(group: WorkingGroup, meeting: GroupMeeting) -> documents.CalendarEven
 
 
 def _forms(group, meeting, user) -> dict:
-    """The record's forms the viewer may use (after the meeting), each prefilled."""
+    """The record's forms the viewer may use (after the meeting), each prefilled. The
+    attendance form has a page of its own (`attendance`); the task form lists every member of
+    a small group, and of a large one those present and its coordinators and secretaries."""
     if not work.has_taken_place(meeting):
         return {}
     forms = {}
     if can_write_minutes(user, group):
         minutes = work.minutes_of(meeting)
         forms["minutes"] = MinutesForm(prefix="minutes", obj=minutes)
-        forms["attendance"] = AttendanceForm(prefix="attendance", people=work.attendable(group))
-        if not forms["attendance"].is_submitted():
-            present = {a.membership_id for a in work.attendance_of(meeting)}
-            forms["attendance"].present.data = [str(i) for i in present if i]
     if can_manage_work(user, group):
         forms["decision"] = GroupDecisionForm(prefix="decision")
-        forms["task"] = TaskForm(prefix="task", people=work.assignable(group))
+        people, everyone = work.offered_assignees(group, meeting)
+        forms["task"] = TaskForm(prefix="task", people=people)
+        if not everyone:
+            forms["task"].assignee_id.description = _(
+                "Those present at the meeting and the group's coordinators and secretaries."
+            )
     return forms
 
 
@@ -102,6 +106,7 @@ def _page(group: WorkingGroup, meeting: GroupMeeting, forms=None, status: int = 
         taken_place=work.has_taken_place(meeting),
         may_answer=can_answer_meeting(user, group),
         may_schedule=can_schedule_meeting(user, group),
+        may_take_attendance=work.has_taken_place(meeting) and can_write_minutes(user, group),
         my_answer=mine,
         rsvp_answers=RSVP_ANSWERS,
         rsvp_form=RsvpForm(),
@@ -158,19 +163,62 @@ def minutes(group: WorkingGroup, meeting_id: int):
     return _back(group, meeting, "minutes")
 
 
-@meetings_bp.post("/<int:meeting_id>/attendance")
+def _attendance_page(group, meeting, form=None, status: int = 200):
+    """The attendance form, a page of the members at a time (by name, or those a search
+    finds): saving it changes only the people shown, the others stay as they were."""
+    source = request.form if request.method == "POST" else request.args
+    query = (source.get("q") or "").strip()[:100]
+    page = page_arg(source)
+    people, total = work.attendance_window(group, query, page)
+    present = {a.membership_id for a in work.attendance_of(meeting) if a.membership_id}
+    if form is None:
+        form = AttendanceForm(prefix="attendance", people=people, formdata=None)
+        form.present.data = [str(m.id) for m in people if m.id in present]
+    else:
+        form.present.choices = AttendanceForm(prefix="attendance", people=people,
+                                              formdata=None).present.choices  # fmt: skip
+    per_page = work.ATTENDANCE_PER_PAGE
+    return render(
+        "groups/attendance.html",
+        group=group,
+        meeting=meeting,
+        form=form,
+        people=people,
+        query=query,
+        page_number=page,
+        pages=max(1, -(-total // per_page)),
+        total=total,
+        present_count=len(present),
+        taken_place=work.has_taken_place(meeting),
+        status=status,
+    )
+
+
+@meetings_bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @require(can_write_minutes, obj=load_group)
 def attendance(group: WorkingGroup, meeting_id: int):
     meeting = load_meeting(group, meeting_id)
-    forms = _forms(group, meeting, current_person())
-    form = AttendanceForm(prefix="attendance", people=work.attendable(group))
+    if request.method == "GET":
+        return _attendance_page(group, meeting)
+    everyone = work.attendable(group)
+    form = AttendanceForm(prefix="attendance", people=everyone)
     if not form.validate_on_submit():
-        forms["attendance"] = form
-        return _page(group, meeting, forms, 422)
+        return _attendance_page(group, meeting, form, 422)
+    chosen = set(form.present.data or [])
+    shown = request.form.getlist("attendance-shown")
+    if shown:  # a page of the form: the people it showed are replaced, the others kept
+        known = {str(m.id) for m in everyone}
+        if not set(shown) <= known or not chosen <= set(shown):
+            form.present.errors = [*form.present.errors,
+                                   _("Only members of the group can be marked present.")]  # fmt: skip
+            return _attendance_page(group, meeting, form, 422)
+        kept = {str(a.membership_id) for a in work.attendance_of(meeting) if a.membership_id}
+        chosen |= (kept & known) - set(shown)
     try:
-        work.take_attendance(group, meeting, form.present.data or [], current_person())
+        work.take_attendance(group, meeting, sorted(chosen), current_person())
     except GroupError as error:
-        return _refused(group, meeting, forms, "attendance", form, error, "present")
+        answer = show_error(form, error, "present")
+        return answer if answer is not None else _attendance_page(group, meeting, form, 422)
     db.session.commit()
     flash(_("The attendance is saved."), "success")
     return _back(group, meeting, "attendance")
@@ -284,9 +332,11 @@ def group_ics(group_id: int):
 @require(is_member)
 def mine():
     user = current_person()
-    open_, done = work.my_tasks(user)
+    page = page_arg(request.args)
+    open_, done, total = work.my_tasks(user, page)
     return render("groups/tasks.html", open_tasks=open_, done_tasks=done, today=today(),
-                  done_form=TaskDoneForm())  # fmt: skip
+                  done_form=TaskDoneForm(), open_total=total, page_number=page,
+                  pages=max(1, -(-total // work.MY_TASKS_PER_PAGE)))  # fmt: skip
 
 
 @bp.get("/calendar/")
@@ -299,9 +349,14 @@ def calendar():
         if not wanted.isdigit() or len(wanted) > 12:
             abort(404)
         group = load_group(int(wanted))
+    page = page_arg(request.args)
+    months, total = work.calendar(current_person(), group.id if group is not None else None, page)
     return render(
         "groups/calendar.html",
-        months=work.calendar(current_person(), group.id if group is not None else None),
+        months=months,
+        total=total,
+        page_number=page,
+        pages=max(1, -(-total // work.CALENDAR_PER_PAGE)),
         group=group,
         local_day=lambda m: meetings.local_parts(m.starts_at)[0],
     )
