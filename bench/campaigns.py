@@ -32,7 +32,13 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from discussions import Measurement, login, measure
-from generate import ADMIN_EMAIL, ADMIN_PASSWORD, _reset, make_app, planner_statistics
+from generate import (
+    MEMBER_EMAIL,
+    MEMBER_PASSWORD,
+    bench_space,
+    fresh_database,
+    make_app,
+)
 from run import BUDGET_MS, _load, client, machine, percentile
 from sqlalchemy import insert, select
 
@@ -43,7 +49,6 @@ from solidarna.campaigns.models import (
     CampaignSignature,
 )
 from solidarna.core.database import normalise_url
-from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Organization
 from solidarna.extensions import db
@@ -53,8 +58,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_URL = f"sqlite:///{os.path.join(ROOT, 'instance', 'bench-campaigns.sqlite3')}"
 SLUG = "bench-campaigns"
 PARTNER = "bench-partner-{:02d}"
-MEMBER_EMAIL = "bench-member@example.org"
-MEMBER_PASSWORD = "bench member password, not a secret"
 TITLE = "Rezervisane javne nabavke za socijalna preduzeća (merenje)"
 BATCH = 2_000
 #: SQL statements per page, at most, whatever the data's size (asserted here and in
@@ -69,38 +72,15 @@ TYPES = (("association", "Udruženje"), ("cooperative", "Zadruga"),
          ("social_enterprise", "Socijalno preduzeće"), ("foundation", "Fondacija"))  # fmt: skip
 
 
-def _space(slug: str, name: str) -> dict:
-    return {"slug": slug, "name": name, "kind": "coalition", "region": "RS",
-            "municipalities": [], "taxonomies": {}, "visibility": "public", "modules": MODULES,
-            "default_locale": "sr_Latn", "status": "active", "accent_color": "#0b6e4f",
-            "description": "Prostor za merenje performansi; podaci su izmišljeni.",
-            "starter": {}}  # fmt: skip
-
-
 def generate(url: str, *, partners: int, signatures: int, own: int, seed: int = 1,
              analyze: bool | None = None, say=lambda *a: print(*a, file=sys.stderr)) -> float:  # fmt: skip
     started = time.perf_counter()
     rng = random.Random(seed)
-    _reset(url)
-    app = make_app(url)
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from solidarna.accounts.models import User
-
-        upgrade()
-        say("schema ready")
-        now = utcnow()
-        admin = User(email=ADMIN_EMAIL, name="Benchmark Admin", email_verified_at=now)
-        admin.set_password(ADMIN_PASSWORD)
-        member = User(email=MEMBER_EMAIL, name="Milica Benčmarković", email_verified_at=now)
-        member.set_password(MEMBER_PASSWORD)
-        db.session.add_all([admin, member])
-        db.session.flush()
+    with fresh_database(url, analyze, say) as (admin, member, now):
         db.session.execute(
             insert(Tenant),
-            [_space(SLUG, "Benchmark: platforme")]
-            + [_space(PARTNER.format(n), f"Partnerski prostor {n:02d}") for n in range(partners)],
+            [bench_space(SLUG, "Benchmark: platforme", MODULES)]
+            + [bench_space(PARTNER.format(n), f"Partnerski prostor {n:02d}", MODULES) for n in range(partners)],
         )  # fmt: skip
         ids = dict(db.session.execute(select(Tenant.slug, Tenant.id)).all())
         owner_id = ids[SLUG]
@@ -126,9 +106,6 @@ def generate(url: str, *, partners: int, signatures: int, own: int, seed: int = 
               "invited_by_id": admin.id, "created_at": now, "updated_at": now}
              for pid in partner_ids],
         )  # fmt: skip
-        db.session.commit()
-        planner_statistics(db, analyze)
-        db.engine.dispose()
     seconds = time.perf_counter() - started
     say(f"generated in {seconds:.1f} s")
     return seconds

@@ -31,7 +31,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from generate import ADMIN_EMAIL, ADMIN_PASSWORD, _reset, make_app, planner_statistics
+from generate import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    MEMBER_EMAIL,
+    MEMBER_PASSWORD,
+    _reset,
+    make_app,
+    planner_statistics,
+)
 from run import BUDGET_MS, _load, client, machine, percentile
 from sqlalchemy import event, insert, select
 
@@ -54,8 +62,6 @@ from solidarna.tenants.models import Membership, Tenant
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = f"sqlite:///{ROOT / 'instance' / 'bench-discussions.sqlite3'}"
 SLUG = "bench-discussions"
-MEMBER_EMAIL = "bench-member@example.org"
-MEMBER_PASSWORD = "bench member password, not a secret"
 BATCH = 5_000
 
 FIRST_NAMES = ["Marko", "Jelena", "Milan", "Vesna", "Ana", "Nikola", "Ivana", "Stefan", "Milica",

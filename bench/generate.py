@@ -19,6 +19,7 @@ import random
 import secrets
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"
 ADMIN_EMAIL = "bench-admin@example.org"
 ADMIN_PASSWORD = "bench password, not a secret"
+#: the in-process benchmarks' member account (bench/discussions.py, proposals.py, groups.py,
+#: campaigns.py)
+MEMBER_EMAIL = "bench-member@example.org"
+MEMBER_PASSWORD = "bench member password, not a secret"
 HUB_TIES = 30
 BATCH = 5_000
 
@@ -132,6 +137,43 @@ def _reset(url: str) -> None:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def bench_space(slug: str, name: str, modules: list[str]) -> dict:
+    """A public coalition space's row for a bulk insert of `Tenant` (the in-process
+    benchmarks' spaces)."""
+    return {"slug": slug, "name": name, "kind": "coalition", "region": "RS",
+            "municipalities": [], "taxonomies": {}, "visibility": "public", "modules": modules,
+            "default_locale": "sr_Latn", "status": "active", "accent_color": "#0b6e4f",
+            "description": "Prostor za merenje performansi; podaci su izmišljeni.",
+            "starter": {}}  # fmt: skip
+
+
+@contextmanager
+def fresh_database(url: str, analyze: bool | None, say):
+    """An emptied database at the migrations' head, in the app context of `make_app(url)`,
+    with the benchmark's administrator and member accounts: yields (admin, member, now).
+    On leaving: commit, planner statistics, the engine disposed."""
+    from flask_migrate import upgrade
+
+    from solidarna.accounts.models import User
+
+    _reset(url)
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        say("schema ready")
+        now = utcnow()
+        admin = User(email=ADMIN_EMAIL, name="Benchmark Admin", email_verified_at=now)
+        admin.set_password(ADMIN_PASSWORD)
+        member = User(email=MEMBER_EMAIL, name="Milica Benčmarković", email_verified_at=now)
+        member.set_password(MEMBER_PASSWORD)
+        db.session.add_all([admin, member])
+        db.session.flush()
+        yield admin, member, now
+        db.session.commit()
+        planner_statistics(db, analyze)
+        db.engine.dispose()
 
 
 def make_app(url: str):

@@ -42,10 +42,19 @@ from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 from discussions import Measurement, login, measure
-from generate import ADMIN_EMAIL, ADMIN_PASSWORD, _reset, make_app, planner_statistics
+from generate import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    MEMBER_EMAIL,
+    MEMBER_PASSWORD,
+    bench_space,
+    fresh_database,
+    make_app,
+)
 from run import BUDGET_MS, _load, client, machine, percentile
 from sqlalchemy import insert, select
 
+from solidarna.accounts.models import User
 from solidarna.core.database import normalise_url
 from solidarna.core.models import utcnow
 from solidarna.core.script import fold
@@ -61,8 +70,6 @@ from solidarna.tenants.models import Membership, Tenant
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_URL = f"sqlite:///{os.path.join(ROOT, 'instance', 'bench-groups.sqlite3')}"
 SLUG = "bench-groups"
-MEMBER_EMAIL = "bench-member@example.org"
-MEMBER_PASSWORD = "bench member password, not a secret"
 LARGE_NAME = "Pristup finansijama (velika grupa)"
 BATCH = 2_000
 #: SQL statements per page, at most, whatever the data's size (asserted)
@@ -108,22 +115,7 @@ def generate(url: str, *, groups: int, members: int, organizations: int, meeting
              say=lambda *a: print(*a, file=sys.stderr)) -> None:  # fmt: skip
     started = time.perf_counter()
     rng = random.Random(seed)
-    _reset(url)
-    app = make_app(url)
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from solidarna.accounts.models import User
-
-        upgrade()
-        say("schema ready")
-        now = utcnow()
-        admin = User(email=ADMIN_EMAIL, name="Benchmark Admin", email_verified_at=now)
-        admin.set_password(ADMIN_PASSWORD)
-        member = User(email=MEMBER_EMAIL, name="Milica Benčmarković", email_verified_at=now)
-        member.set_password(MEMBER_PASSWORD)
-        db.session.add_all([admin, member])
-        db.session.flush()
+    with fresh_database(url, analyze, say) as (admin, member, now):
         _insert(User, [
             {"email": f"clan{n:04d}@example.org", "name": f"Članica Grupić {n:04d}",
              "locale": "sr_Latn", "password_hash": "", "email_verified_at": now,
@@ -137,12 +129,7 @@ def generate(url: str, *, groups: int, members: int, organizations: int, meeting
         )
         db.session.execute(
             insert(Tenant),
-            [{"slug": SLUG, "name": "Benchmark: radne grupe", "kind": "coalition", "region": "RS",
-              "municipalities": [], "taxonomies": {}, "visibility": "public",
-              "modules": ["directory", "discussions", "groups"],
-              "default_locale": "sr_Latn", "status": "active", "accent_color": "#0b6e4f",
-              "description": "Prostor za merenje performansi; podaci su izmišljeni.",
-              "starter": {}}],
+            [bench_space(SLUG, "Benchmark: radne grupe", ["directory", "discussions", "groups"])],
         )  # fmt: skip
         tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == SLUG))
         with tenant_context(tenant_id):
@@ -154,9 +141,6 @@ def generate(url: str, *, groups: int, members: int, organizations: int, meeting
             ])  # fmt: skip
             _fill(rng, tenant_id, admin.id, member.id, people, now, groups=groups,
                   organizations=organizations, meetings=meetings, say=say)  # fmt: skip
-        db.session.commit()
-        planner_statistics(db, analyze)
-        db.engine.dispose()
     say(f"generated in {time.perf_counter() - started:.1f} s")
 
 

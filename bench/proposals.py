@@ -34,13 +34,18 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from discussions import Measurement, login, measure
-from generate import ADMIN_EMAIL, ADMIN_PASSWORD, _reset, make_app, planner_statistics
+from generate import (
+    MEMBER_EMAIL,
+    MEMBER_PASSWORD,
+    bench_space,
+    fresh_database,
+    make_app,
+)
 from run import BUDGET_MS, _load, client, machine, percentile
 from sqlalchemy import insert, select
 
 from solidarna.core import markdown
 from solidarna.core.database import normalise_url
-from solidarna.core.models import utcnow
 from solidarna.core.script import fold
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Organization
@@ -59,8 +64,6 @@ from solidarna.tenants.models import Membership, Tenant
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_URL = f"sqlite:///{os.path.join(ROOT, 'instance', 'bench-proposals.sqlite3')}"
 SLUG = "bench-proposals"
-MEMBER_EMAIL = "bench-member@example.org"
-MEMBER_PASSWORD = "bench member password, not a secret"
 BATCH = 2_000
 #: SQL statements per page, at most, whatever the data's size (asserted)
 CEILING = 24
@@ -113,30 +116,10 @@ def generate(url: str, *, proposals: int, articles: int, versions: int, endorser
              say=lambda *a: print(*a, file=sys.stderr)) -> DataSet:  # fmt: skip
     started = time.perf_counter()
     rng = random.Random(seed)
-    _reset(url)
-    app = make_app(url)
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from solidarna.accounts.models import User
-
-        upgrade()
-        say("schema ready")
-        now = utcnow()
-        admin = User(email=ADMIN_EMAIL, name="Benchmark Admin", email_verified_at=now)
-        admin.set_password(ADMIN_PASSWORD)
-        member = User(email=MEMBER_EMAIL, name="Milica Benčmarković", email_verified_at=now)
-        member.set_password(MEMBER_PASSWORD)
-        db.session.add_all([admin, member])
-        db.session.flush()
+    with fresh_database(url, analyze, say) as (admin, member, now):
         db.session.execute(
             insert(Tenant),
-            [{"slug": SLUG, "name": "Benchmark: predlozi", "kind": "coalition", "region": "RS",
-              "municipalities": [], "taxonomies": {}, "visibility": "public",
-              "modules": ["directory", "resources", "discussions", "proposals"],
-              "default_locale": "sr_Latn", "status": "active", "accent_color": "#0b6e4f",
-              "description": "Prostor za merenje performansi; podaci su izmišljeni.",
-              "starter": {}}],
+            [bench_space(SLUG, "Benchmark: predlozi", ["directory", "resources", "discussions", "proposals"])],
         )  # fmt: skip
         tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == SLUG))
         with tenant_context(tenant_id):
@@ -148,9 +131,6 @@ def generate(url: str, *, proposals: int, articles: int, versions: int, endorser
             )  # fmt: skip
             large = _fill(rng, tenant_id, admin.id, now, proposals=proposals,
                           articles=articles, versions=versions, endorsers=endorsers, say=say)  # fmt: skip
-        db.session.commit()
-        planner_statistics(db, analyze)
-        db.engine.dispose()
     result = DataSet(proposals + 1, large, articles, versions, endorsers,
                      time.perf_counter() - started)  # fmt: skip
     say(f"generated {result} ")
