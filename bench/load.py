@@ -6,8 +6,8 @@
     python bench/load.py --reuse --duration 10 --mix-duration 60
 
 Builds the data set (bench/generate.py's directory, plus discussions, resources, practices,
-member accounts and a few proposals of 40 articles in its largest space; `--reuse` keeps what
-is there), then starts two
+member accounts, a few proposals of 40 articles, 30 working groups and an advocacy platform
+in its largest space; `--reuse` keeps what is there), then starts two
 gunicorn servers as subprocesses on free loopback ports with the same settings (sync workers,
 the worker count of gunicorn.conf.py if the repository has one, else `--workers`): the
 application in its production configuration (SOLIDARNA_ENV=production, a random SECRET_KEY,
@@ -80,6 +80,94 @@ def prepare(url: str, *, tenants: int, organizations: int, accounts: int, thread
         generate(url, tenants=tenants, organizations=organizations, seed=seed)
     add_load_layer(url, accounts=accounts, threads=threads, posts=posts, seed=seed, say=say)
     add_proposal_layer(url, seed=seed, say=say)
+    add_groups_and_campaign_layer(url, seed=seed, say=say)
+
+
+GROUP_NAME = "Radna grupa (opterećenje) {n:02d}"
+CAMPAIGN_TITLE = "Rezervisane javne nabavke (opterećenje)"
+
+
+def add_groups_and_campaign_layer(url: str, *, groups: int = 30, signatures: int = 300,
+                                  seed: int = 1, say=print) -> bool:  # fmt: skip
+    """Working groups and an advocacy platform in the largest space (their modules switched
+    on): `groups` public groups, the first with every load account as a member, and one open
+    platform signed by `signatures` of the space's verified organizations. False when they
+    are there already."""
+    from generate import ADMIN_EMAIL, make_app
+
+    from solidarna.accounts.models import User
+    from solidarna.campaigns.models import Campaign, CampaignSignature
+    from solidarna.core.models import utcnow
+    from solidarna.core.script import fold
+    from solidarna.core.tenancy import tenant_context
+    from solidarna.directory.organizations.models import Organization
+    from solidarna.extensions import db
+    from solidarna.groups.models import GroupMembership, WorkingGroup
+    from solidarna.tenants.models import Tenant
+
+    app = make_app(url)
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
+        with tenant_context(tenant.id):
+            if db.session.scalar(select(WorkingGroup.id).limit(1)):
+                db.engine.dispose()
+                return False
+            tenant.modules = [*(m for m in tenant.modules or [] if m not in ("groups", "campaigns")),
+                              "groups", "campaigns"]  # fmt: skip
+            rng = random.Random(seed)
+            now = utcnow()
+            today = now.date()
+            admin_id = db.session.scalar(select(User.id).where(User.email == ADMIN_EMAIL))
+            for n in range(groups):
+                name, mandate = GROUP_NAME.format(n=n), f"Zajednički rad {rng.randint(1, 99)}."
+                db.session.add(WorkingGroup(
+                    name=name, theme="finance", mandate=mandate, goals="- garantni fond",
+                    visibility="public", join_policy="request", created_by_id=admin_id,
+                    search_text=" ".join(fold(p) for p in (name, mandate, "garantni fond")),
+                ))  # fmt: skip
+            db.session.flush()
+            first = db.session.scalar(
+                select(WorkingGroup.id).where(WorkingGroup.name == GROUP_NAME.format(n=0))
+            )
+            people = list(db.session.scalars(
+                select(User.id).where(User.email.like("bench-load-%@example.org"))
+            ))  # fmt: skip
+            for uid in [admin_id, *people]:
+                db.session.add(GroupMembership(
+                    group_id=first, user_id=uid, status="active", active_from=today,
+                    role="coordinator" if uid == admin_id else "member",
+                ))  # fmt: skip
+            db.session.execute(
+                sa.update(WorkingGroup).where(WorkingGroup.id == first)
+                .values(member_count=len(people) + 1)
+            )  # fmt: skip
+            orgs = db.session.execute(
+                select(Organization.id, Organization.name, Organization.municipality,
+                       Organization.actor_type)
+                .where(Organization.moderation == "verified").order_by(Organization.id)
+                .limit(signatures)
+            ).all()  # fmt: skip
+            campaign = Campaign(
+                title=CAMPAIGN_TITLE, goal="Da se **rezervisane javne nabavke** primenjuju.",
+                institutions=["Vlada Republike Srbije"], status="open",
+                created_by_id=admin_id, signature_count=len(orgs),
+            )  # fmt: skip
+            campaign.refresh_search()
+            db.session.add(campaign)
+            db.session.flush()
+            db.session.execute(insert(CampaignSignature), [
+                {"tenant_id": tenant.id, "campaign_id": campaign.id, "organization_id": oid,
+                 "organization_name": name, "municipality": place or "",
+                 "actor_type": kind or "", "actor_type_label": kind or "",
+                 "legal_form_label": "", "origin_tenant_id": tenant.id,
+                 "signer_name": f"Predstavnik {oid}", "signed_by_id": admin_id,
+                 "signed_at": now}
+                for oid, name, place, kind in orgs
+            ])  # fmt: skip
+            db.session.commit()
+        db.engine.dispose()
+    say(f"groups: {groups}; an advocacy platform signed by {len(orgs)} organizations in {SLUG}")
+    return True
 
 
 PROPOSAL_TITLE = "Predlog izmena Zakona o socijalnom preduzetništvu (opterećenje) {n}"
@@ -300,16 +388,21 @@ class Targets:
     accounts: list[tuple[str, int]]  # (email, organization it represents)
     #: the proposal with the most endorsers (add_proposal_layer), None without proposals
     proposal: int | None = None
+    #: the group with the members and the platform (add_groups_and_campaign_layer)
+    group: int | None = None
+    campaign: int | None = None
 
 
 def targets(url: str) -> Targets:
     from generate import hub_and_typical, make_app
 
     from solidarna.accounts.models import User
+    from solidarna.campaigns.models import Campaign
     from solidarna.core.tenancy import tenant_context
     from solidarna.directory.organizations.models import Representative
     from solidarna.discussions.models import Category, Thread
     from solidarna.extensions import db
+    from solidarna.groups.models import WorkingGroup
     from solidarna.proposals.models import Proposal
     from solidarna.tenants.models import Tenant
 
@@ -345,8 +438,23 @@ def targets(url: str) -> Targets:
             proposal = db.session.scalar(
                 select(Proposal.id).where(Proposal.title == PROPOSAL_TITLE.format(n=0))
             )
+            group = db.session.scalar(
+                select(WorkingGroup.id).where(WorkingGroup.name == GROUP_NAME.format(n=0))
+            )
+            campaign = db.session.scalar(
+                select(Campaign.id).where(Campaign.title == CAMPAIGN_TITLE)
+            )
         db.engine.dispose()
-    return Targets(typical, category, thread, replies, [tuple(a) for a in accounts], proposal)
+    return Targets(
+        typical,
+        category,
+        thread,
+        replies,
+        [tuple(a) for a in accounts],
+        proposal,
+        group,
+        campaign,
+    )
 
 
 def pages(t: Targets) -> list[tuple[str, str, str]]:
@@ -383,6 +491,19 @@ def pages(t: Targets) -> list[tuple[str, str, str]]:
                 ("proposal page", "member", f"{base}/proposals/{t.proposal}"),
             ]
             if t.proposal
+            else []
+        ),
+        # working groups and an advocacy platform (add_groups_and_campaign_layer)
+        *(
+            [
+                ("groups list", "visitor", f"{base}/groups/"),
+                ("group page", "visitor", f"{base}/groups/{t.group}"),
+                ("groups list", "member", f"{base}/groups/"),
+                ("group page", "member", f"{base}/groups/{t.group}"),
+                ("advocacy platform", "visitor", f"{base}/campaigns/{t.campaign}"),
+                ("advocacy platform", "member", f"{base}/campaigns/{t.campaign}"),
+            ]
+            if t.group and t.campaign
             else []
         ),
     ]
