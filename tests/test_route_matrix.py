@@ -38,6 +38,9 @@ from solidarna.proposals.amendments import Amendment
 from solidarna.proposals.coauthors import ProposalAuthor
 from solidarna.proposals.evidence import ProposalEvidence
 from solidarna.proposals.models import Endorsement, Institution
+from solidarna.research import services as research_services
+from solidarna.research import tokens as research_tokens
+from solidarna.research.models import SurveyInvitation
 from solidarna.tenants import partnerships, services
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
@@ -121,6 +124,8 @@ PUBLIC = {
     "campaigns.signatories_csv": "open data: the organizations that signed (no person's name)",
     "campaigns.signatories_json": "open data: the organizations that signed (no person's name)",
     "campaigns.letter_docx": "the open letter with its signatories, the DOCX people hand over",
+    "research.index": "the space's surveys past their draft, open to answer or closed",
+    "research.detail": "a survey's first page: what it asks about, who may answer, until when",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -160,6 +165,12 @@ OBJECT_ARGS = {
     "campaign_id",
     "comment_id",
     "partnership_id",
+    "survey_id",
+    "section_id",
+    "question_id",
+    "response_id",
+    "survey_invitation_id",
+    "survey_token",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -389,7 +400,39 @@ class World:
                 )  # fmt: skip
                 db.session.add(campaign_comment)
                 db.session.flush()
+                # an open public survey from a kit-like template, a member's started
+                # response and a personal invitation to the space's cooperative
+                survey = research_services.new_survey(
+                    f"Tajna anketa {tenant.slug}", created_by=author,
+                    template={"key": "t", "sections": [{"title": f"Tajni odeljak {tenant.slug}",
+                              "questions": [
+                        {"code": "q1", "kind": "single", "label": f"Tajno pitanje {tenant.slug}",
+                         "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]},
+                        {"code": "q2", "kind": "short_text", "label": "Drugo pitanje",
+                         "condition": {"question": "q1", "op": "equals", "value": "a"}},
+                    ]}]},
+                )  # fmt: skip
+                survey.status = "open"
+                db.session.flush()
+                survey_version = survey.current_version
+                survey_question = survey_version.sections[0].questions[0]
+                survey_invitation = SurveyInvitation(
+                    survey_id=survey.id, organization_id=org.id, organization_name=org.name,
+                    email=f"tajna.anketa.{tenant.slug}@example.org", municipality="Brus",
+                )  # fmt: skip
+                db.session.add(survey_invitation)
+                db.session.flush()
+                response, _key = research_services.start_response(survey, user=self.member_a)
+                research_services.save_answers(
+                    response, {"q1": survey_question}, {"q1": {"choice": "a", "other": ""}}
+                )
                 self.objects[tenant.slug] = {
+                    "survey_id": survey.id,
+                    "section_id": survey_version.sections[0].id,
+                    "question_id": survey_question.id,
+                    "response_id": response.id,
+                    "survey_invitation_id": survey_invitation.id,
+                    "survey_token": research_tokens.invitation_token(survey_invitation),
                     "amendment_id": amendment.id,
                     "coauthor_id": coauthor.id,
                     "group_id": group.id,
@@ -454,6 +497,9 @@ class World:
             "Tajno pismo beta",
             "Tajni komentator beta",
             "tajni.komentar.beta",
+            "Tajna anketa beta",
+            "Tajni odeljak beta",
+            "Tajno pitanje beta",
         ]
         self.partner_cases(db)
 

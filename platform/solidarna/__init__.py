@@ -91,6 +91,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         groups,
         pages,
         proposals,
+        research,
         tenants,
     )
     from solidarna import notifications as notification_views
@@ -104,6 +105,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     proposals.init_app(app)
     groups.init_app(app)
     campaigns.init_app(app)
+    research.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)
     demo.init_app(app)

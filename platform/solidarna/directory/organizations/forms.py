@@ -24,7 +24,7 @@ from solidarna.directory.fields import (
     at_most,
     municipality_options,
 )
-from solidarna.directory.organizations.identifiers import mb_problem, pib_problem
+from solidarna.core.identifiers import mb_problem, pib_problem
 
 
 class CountField(WholeNumberField):

@@ -21,7 +21,7 @@ from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_manage_members, is_member
 from solidarna.core.script import fold
 from solidarna.core.tenancy import current_tenant_id
-from solidarna.directory.organizations.identifiers import clean
+from solidarna.core.identifiers import clean
 from solidarna.directory.organizations.models import (
     Organization,
     OrganizationRevision,

@@ -1,0 +1,44 @@
+"""Research: surveys of the space's actors and their needs (seed 000: the number and structure
+of the entities that work on social-economy principles, their problems and support needs,
+their will to cooperate and advocate, the local community's resources), sampled from the
+directory, with results that feed the ecosystem overview and the proposals (core/evidence.py).
+
+The question types and display conditions are core/questions.py's (the one engine event
+applications will use too)."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+
+
+def init_app(app: Flask) -> None:
+    from solidarna.research import audit, kit, permissions
+    from solidarna.research.views import answer, browse, build, distribute, results
+
+    register_capability(
+        app,
+        Capability(
+            name="research",
+            module="research",
+            label=_l("Research"),
+            description=_l(
+                "Surveys of the actors of the ecosystem and their needs, with published "
+                "results that proposals can cite."
+            ),
+            blueprints=(browse.bp, build.bp, distribute.bp, answer.bp, results.bp),
+            nav=(NavItem("research.index", _l("Research"), current=("research",), order=470),),
+            kit_keys=(
+                KitKey("starter", kit.KIT_KEY, kit.validate_templates, kit.export_templates),
+            ),
+            predicates=permissions.TEMPLATE_PREDICATES,
+            audit_actions=audit.ACTIONS,
+            notification_kinds={},
+        ),
+    )
+
+    @app.context_processor
+    def research_labels() -> dict:
+        from solidarna.research import models
+
+        return {"rm": models}
