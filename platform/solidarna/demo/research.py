@@ -178,14 +178,14 @@ def _pilot(tenant) -> int:
         response, _key = services.start_response(
             survey, user=user, invitation=invitation, organization=org, strata=_strata(profile)
         )
-        services.save_answers(response, by_code, _answers(rng, asked, profile, now))
-        response.consent_directory = org is not None and rng.random() < 0.7
-        response.licence = rng.choice(["cc_by", "cc_by", "aggregate"])
-        services.complete(response, survey, by_code)
         started = now - timedelta(days=33 - number * 32 / RESPONSES, hours=rng.randint(0, 9))
         response.started_at = started
-        response.completed_at = started + timedelta(minutes=rng.randint(9, 40))
         response.section_position = len(version.sections)
+        response.consent_directory = org is not None and rng.random() < 0.7
+        response.licence = rng.choice(["cc_by", "cc_by", "aggregate"])
+        services.save_answers(response, by_code, _answers(rng, asked, profile, now))
+        services.complete(response, survey, by_code)
+        response.completed_at = started + timedelta(minutes=rng.randint(9, 40))
         if invitation is not None:
             invitation.status = "complete"
     # the one who started from the invitation and has not finished: the first two sections
@@ -316,18 +316,17 @@ def _revenue(rng: random.Random, profile: dict) -> list[int] | None:
 
 
 def _answers(rng: random.Random, asked: list, profile: dict, now) -> dict:
-    """One respondent's answers (normal form), question by question, only to those shown."""
-    answers: dict = {}
+    """One respondent's answers (normal form) to the questions shown: each question is drawn,
+    then those its display condition hides (given the earlier answers) are left out."""
+    drawn: dict = {}
     for question in asked:
-        if not questions.KINDS[question.kind].answerable:
-            continue
-        if question.code not in questions.visible(asked, answers):
-            continue
-        value = _value(rng, question, profile, answers, now)
-        if value is not None:
-            answers[question.code] = value
-    # "_revenue" is the drawn revenue mix the rev_* questions share, not an answer
-    return {code: value for code, value in answers.items() if not code.startswith("_")}
+        if questions.KINDS[question.kind].answerable:
+            value = _value(rng, question, profile, drawn, now)
+            if value is not None:
+                drawn[question.code] = value
+    shown = questions.visible(asked, drawn)
+    # ("_revenue", the revenue mix the rev_* questions share, is no question: left out too)
+    return {code: value for code, value in drawn.items() if code in shown}
 
 
 def _value(rng: random.Random, question, profile: dict, answers: dict, now):
