@@ -262,3 +262,20 @@ def _check_valid(question, value) -> None:
         assert value["legal_form"] in taxonomy.LEGAL_FORMS
     elif kind == "date":
         assert settings.get("min", value) <= value <= settings.get("max", value)
+
+
+def test_a_space_made_before_its_kit_had_the_template_gets_the_demo_too(app, db, make_tenant):
+    """The shipped kit's template when the space's own settings lack it; without a directory
+    every respondent is one without an entry, with plausible strata."""
+    from solidarna.demo.research import load_research
+
+    tenant = make_tenant(slug="krusevac", modules=["directory", "research"], starter={})
+    with tenant_context(tenant.id):
+        assert load_research(tenant) == 1
+        survey = db.session.scalar(select(Survey))
+        assert survey.template_key == PILOT_KEY and survey.complete_count == RESPONSES
+        strata = db.session.execute(
+            select(SurveyResponse.municipality, SurveyResponse.se_status)
+        ).all()
+        assert all(m and s for m, s in strata)
+        assert load_research(tenant) == 0

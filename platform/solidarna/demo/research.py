@@ -25,6 +25,7 @@ from solidarna.directory.organizations.models import Organization
 from solidarna.extensions import db
 from solidarna.research import kit, services
 from solidarna.research.models import STRATA, Survey, SurveyInvitation
+from solidarna.tenants.kits import KIT_DIR, load_kit
 
 PILOT_KEY = "istrazivanje-aktera-rasina"
 RESOURCES_KEY = "resursi-lokalne-zajednice"
@@ -102,7 +103,13 @@ REVENUE = {
 
 
 def _template(tenant, key: str) -> dict | None:
-    return next((t for t in kit.templates(tenant) if t.get("key") == key), None)
+    """The space's template, or the shipped kit's (a space made before its kit had one)."""
+    found = next((t for t in kit.templates(tenant) if t.get("key") == key), None)
+    path = KIT_DIR / f"{tenant.slug}.toml"
+    if found is None and path.exists():
+        shipped = load_kit(path).starter.get(kit.KIT_KEY) or []
+        found = next((t for t in shipped if t.get("key") == key), None)
+    return found
 
 
 def _exists(key: str) -> bool:
