@@ -16,6 +16,7 @@ from solidarna.demo.directory import load_directory
 from solidarna.demo.discussions import load_discussions
 from solidarna.demo.groups import load_groups
 from solidarna.demo.proposals import load_proposals
+from solidarna.demo.research import load_research
 from solidarna.extensions import db
 from solidarna.tenants.cli import create_from_kit
 from solidarna.tenants.kits import KIT_DIR
@@ -88,7 +89,7 @@ ROLE_NOTES = {
 
 def load() -> dict[str, int]:
     created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0, "discussions": 0,
-               "proposals": 0, "groups": 0, "advocacy platforms": 0}  # fmt: skip
+               "proposals": 0, "groups": 0, "advocacy platforms": 0, "surveys": 0}  # fmt: skip
     users = {}
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
@@ -129,6 +130,7 @@ def load() -> dict[str, int]:
                 created["proposals"] += load_proposals(tenant)
             if "groups" in (tenant.modules or []):
                 created["groups"] += load_groups(tenant)
+            created["surveys"] += load_research(tenant)
     db.session.commit()
     created["advocacy platforms"] += load_campaigns()  # both spaces exist now
     return created

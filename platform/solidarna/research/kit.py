@@ -124,7 +124,8 @@ def template_problems(number: int, template) -> list:
             found = _question_problems(qwhere, raw)
             problems.extend(found)
             if not found:
-                flat.append(raw)
+                # the engine reads a question's settings from `settings`, as stored
+                flat.append({**raw, "settings": question_settings(raw)})
     codes = [raw["code"] for raw in flat]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         problems.append(_l("%(where)s: code %(code)s is used twice", where=where, code=code))
