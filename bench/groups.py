@@ -23,7 +23,9 @@ cache): the list (page 1, filtered, page 10), the large group's page, a past mee
 large group's .ics feed; and, as the space's owner (a coordinator of the large group, who
 gets the record's forms), the group's and the meeting's pages and the meeting's attendance
 form (a page of 50 members); and the group's people pages (all members and all organizations,
-50 a page). After `--warmup` requests, `--requests` timed ones. Each page's SQL statements are
+50 a page). The group page's parts that are the same for everyone of a viewer level are kept
+in the fragment cache until the space changes: the group page is measured also with the
+cache off (every fragment drawn, as on the first view after a change). After `--warmup` requests, `--requests` timed ones. Each page's SQL statements are
 asserted under CEILING (a bound that does not depend on the data's size: the same pages stay
 under it at two small sizes, tests/groups/test_query_counts.py). Prints a Markdown table like
 bench/proposals.py; the budget is a median under 25 ms.
@@ -456,6 +458,11 @@ def pages(data: DataSet) -> list[tuple[str, str, str]]:
         ("all members, page 1 (50 a page)", f"{base}/{gid}/people", "member"),
         ("all organizations, page 2", f"{base}/{gid}/people?list=organizations&page=2", "member"),
         ("group page, coordinator", f"{base}/{gid}", "coordinator"),
+        # the same page drawn whole each time, as on the first view after a change in the
+        # space (its fragments are kept per change marker)
+        ("group page, fragments drawn (cache off)", f"{base}/{gid}", "member, cache off"),
+        ("group page, coordinator, fragments drawn (cache off)", f"{base}/{gid}",
+         "coordinator, cache off"),
         ("meeting page, coordinator (the record's forms)", meeting, "coordinator"),
         ("attendance form, coordinator (50 a page)", f"{meeting}/attendance", "coordinator"),
     ]  # fmt: skip
@@ -486,13 +493,20 @@ def main(argv=None) -> int:
     app = make_app(url)
     info = machine(args.database_url, app)
     info["load_before"] = _load()
-    browsers = {"member": client(app), "coordinator": client(app)}
-    login(browsers["member"], MEMBER_EMAIL, MEMBER_PASSWORD)
-    login(browsers["coordinator"], ADMIN_EMAIL, ADMIN_PASSWORD)
+    drawn = make_app(url)  # the fragment cache off: every fragment drawn on each request
+    drawn.config["PAGE_CACHE"] = False
+    apps = {"member": app, "coordinator": app, "member, cache off": drawn,
+            "coordinator, cache off": drawn}  # fmt: skip
+    browsers = {viewer: client(apps[viewer]) for viewer in apps}
+    for viewer, browser in browsers.items():
+        if viewer.startswith("member"):
+            login(browser, MEMBER_EMAIL, MEMBER_PASSWORD)
+        else:
+            login(browser, ADMIN_EMAIL, ADMIN_PASSWORD)
     results, too_many = [], []
     for page, path, viewer in pages(data):
-        wall, cpu, queries, size = measure(app, browsers[viewer], path, 200, args.requests,
-                                           args.warmup)  # fmt: skip
+        wall, cpu, queries, size = measure(apps[viewer], browsers[viewer], path, 200,
+                                           args.requests, args.warmup)  # fmt: skip
         result = Measurement(
             page=page, viewer=viewer, url=path, status=200, queries=queries,
             median_ms=statistics.median(wall), p95_ms=percentile(wall, 0.95),

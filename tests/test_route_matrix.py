@@ -731,7 +731,12 @@ def test_matrix_e_partner_and_non_partner_spaces(app, world):
     client = Client(app)
     client.login("owner.a@example.org")
     failures = []
-    rules = [r for r in RULES if "campaign_id" in r.arguments]
+    # the platform's own routes; a working group's link to a platform (group_campaign_links)
+    # has the group as its object, which is never a partner's (matrix a: another space's 404)
+    rules = [
+        r for r in RULES
+        if "campaign_id" in r.arguments and r.endpoint.split(".")[0] in CAMPAIGN_BLUEPRINTS
+    ]  # fmt: skip
     for rule in rules:
         blueprint = rule.endpoint.split(".")[0]
         for method in methods(rule):

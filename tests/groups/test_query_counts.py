@@ -231,3 +231,22 @@ def test_calendar_and_the_group_feed_do_not_grow_with_meetings(space, login):
     fill_group(space, 90)
     assert count(space.app, "/alfa/groups/calendar/", login) == before <= CEILING
     assert count(space.app, f"/alfa/groups/{large}/calendar.ics", login) == small_feed <= CEILING
+
+
+#: a group page whose fragments are kept: the group, the viewer, the links, the answers
+KEPT_CEILING = 14
+
+
+@pytest.mark.parametrize("login", ["rep1@example.org", "coord@example.org"])
+def test_group_page_with_kept_fragments_reads_less_and_does_not_grow(app, space, login):
+    """With the fragment cache on (a logged-in viewer: the page itself is theirs), the second
+    view reads neither the meetings, the documents, the tasks nor the roster."""
+    small, large = fill_group(space, 3), fill_group(space, 90)
+    for gid in (small, large):
+        space.add(gid, space.rep1)
+    fill_work(space, small, space.rep1, 3)
+    fill_work(space, large, space.rep1, 60)
+    drawn = count(app, f"/alfa/groups/{large}", login)
+    app.config["PAGE_CACHE"] = True
+    kept = [count(app, f"/alfa/groups/{gid}", login) for gid in (small, large)]
+    assert kept[0] == kept[1] <= KEPT_CEILING and kept[1] < drawn

@@ -30,7 +30,24 @@ def resolve_campaigns(ids: list[int]) -> dict[int, Subject]:
     }
 
 
-CAMPAIGN_SUBJECT = SubjectType("campaign", _l("Advocacy platform"), resolve_campaigns)
+def campaign_choices(limit: int) -> list[Subject]:
+    """The space's own platforms the viewer may see, newest first: what a working group may
+    say it works on (core/links.py). Partner spaces' platforms are not offered."""
+    query = select(Campaign.id, Campaign.title)
+    if not can_manage_members(current_user):
+        query = query.where(Campaign.status.in_(VISIBLE))
+    rows = db.session.execute(
+        query.order_by(Campaign.created_at.desc(), Campaign.id.desc()).limit(limit)
+    )
+    return [
+        Subject("campaign", cid, title, url_for("campaigns.detail", campaign_id=cid))
+        for cid, title in rows
+    ]
+
+
+CAMPAIGN_SUBJECT = SubjectType(
+    "campaign", _l("Advocacy platform"), resolve_campaigns, choices=campaign_choices
+)
 
 
 def campaign_figures(tenant) -> list[Figure]:

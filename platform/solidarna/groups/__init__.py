@@ -31,6 +31,16 @@ def init_app(app: Flask) -> None:
     links.register_relation(
         app,
         links.Relation(
+            link_views.CAMPAIGN_RELATION,
+            "group",
+            "campaign",
+            _l("Works on"),
+            _l("Working groups on it"),
+        ),  # fmt: skip
+    )
+    links.register_relation(
+        app,
+        links.Relation(
             "leads_to", "group_decision", "proposal", _l("Leads to"), _l("Decisions that led to it")
         ),  # fmt: skip
     )
@@ -53,12 +63,13 @@ def init_app(app: Flask) -> None:
                 document_views.bp,
                 link_views.bp,
                 link_views.decision_bp,
+                link_views.campaign_bp,
             ),
             nav=(NavItem("groups.index", _l("Working groups"), current=("group",), order=450),),
             kit_keys=(KitKey("taxonomies", kit.KEY, kit.validate_themes),),
             figures=contributions.group_figures,
             activity=contributions.group_activity,
-            panel=contributions.proposal_panel,
+            panel=contributions.subject_panel,
             subjects=(contributions.GROUP_SUBJECT, contributions.DECISION_SUBJECT),
             predicates=permissions.TEMPLATE_PREDICATES,
             notification_kinds=work.NOTIFICATION_KINDS,

@@ -19,6 +19,14 @@ def _meeting_fields() -> dict:
             "place": _l("Place"), "online_url": _l("Online link"), "agenda": _l("Agenda")}  # fmt: skip
 
 
+def _decision_fields() -> dict:
+    return {"title": _l("Decision"), "body": _l("Reasons and details")}
+
+
+def _task_fields() -> dict:
+    return {"title": _l("Task"), "assignee_id": _l("Who does it"), "due_on": _l("Due on")}
+
+
 ACTIONS = {
     "group.created": AuditAction(_l("%(actor)s started the working group %(target)s")),
     "group.changed": AuditAction(
@@ -68,6 +76,20 @@ ACTIONS = {
     "group.decision_recorded": AuditAction(
         _l("%(actor)s recorded the decision %(number)s “%(title)s” of %(target)s")
     ),
+    "group.decision_changed": AuditAction(
+        _l("%(actor)s changed the decision %(number)s “%(title)s” of %(target)s: %(fields)s"),
+        fields=_decision_fields,
+    ),
+    "group.decision_withdrawn": AuditAction(
+        _l("%(actor)s withdrew the decision %(number)s “%(title)s” of %(target)s")
+    ),
+    "group.task_changed": AuditAction(
+        _l("%(actor)s changed the task “%(task)s” of %(target)s: %(fields)s"),
+        fields=_task_fields,
+    ),
+    "group.task_cancelled": AuditAction(
+        _l("%(actor)s cancelled the task “%(task)s” of %(person)s in %(target)s")
+    ),
     "group.task_given": AuditAction(
         _l("%(actor)s gave %(person)s the task “%(task)s” in %(target)s")
     ),
@@ -81,7 +103,8 @@ ACTIONS = {
     ),
 }
 
-#: documents and the proposals a group works on (groups/documents.py, views/links.py)
+#: documents and the proposals and platforms a group works on (groups/documents.py,
+#: views/links.py)
 DOCUMENT_ACTIONS = {
     "group.document_added": AuditAction(
         _l("%(actor)s added the document “%(document)s” to %(target)s")
@@ -97,6 +120,15 @@ DOCUMENT_ACTIONS = {
     ),
     "group.proposal_unlinked": AuditAction(
         _l("%(actor)s noted that %(target)s no longer works on the proposal “%(proposal)s”")
+    ),
+    "group.campaign_linked": AuditAction(
+        _l("%(actor)s noted that %(target)s works on the advocacy platform “%(campaign)s”")
+    ),
+    "group.campaign_unlinked": AuditAction(
+        _l(
+            "%(actor)s noted that %(target)s no longer works on the advocacy platform "
+            "“%(campaign)s”"
+        )  # fmt: skip
     ),
     "group.decision_linked": AuditAction(
         _l(

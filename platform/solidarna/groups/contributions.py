@@ -41,17 +41,20 @@ def resolve_decisions(ids: list[int]) -> dict[int, Subject]:
 
     rows = db.session.execute(
         select(GroupDecision.id, GroupDecision.group_id, GroupDecision.year,
-               GroupDecision.number, GroupDecision.title, WorkingGroup.name)
+               GroupDecision.number, GroupDecision.title, WorkingGroup.name,
+               GroupDecision.withdrawn_at)
         .join(WorkingGroup, WorkingGroup.id == GroupDecision.group_id)
         .where(GroupDecision.id.in_(ids), visible_clause(current_user))
     )  # fmt: skip
+    withdrawn = _("withdrawn")
     return {
         did: Subject(
             "group_decision", did,
-            f"{_('Decision %(number)s', number=f'{number}/{year}')} · {title} · {name}",
+            f"{_('Decision %(number)s', number=f'{number}/{year}')} · {title} · {name}"
+            + (f" ({withdrawn})" if withdrawn_at else ""),
             url_for("group_tasks.decision", group_id=gid, year=year, number=number),
         )
-        for did, gid, year, number, title, name in rows
+        for did, gid, year, number, title, name, withdrawn_at in rows
     }  # fmt: skip
 
 
@@ -116,3 +119,26 @@ def proposal_panel(subject_type: str, subject_id: int):
         return None
     return Markup(render_template("groups/_proposal_panel.html", groups=found["works_on"],
                                   decisions=found["leads_to"]))  # fmt: skip
+
+
+def campaign_panel(campaign_id: int):
+    """On an advocacy platform's page: the working groups that work on it (those the reader
+    may see), from one statement on the links."""
+    from flask import render_template
+    from markupsafe import Markup
+
+    from solidarna.core import links
+
+    groups = links.sources("works_on_campaign", campaign_id)
+    if not groups:
+        return None
+    return Markup(render_template("groups/_campaign_panel.html", groups=groups))
+
+
+def subject_panel(subject_type: str, subject_id: int):
+    """The groups' panel on the page of a proposal or an advocacy platform."""
+    if subject_type == "proposal":
+        return proposal_panel(subject_type, subject_id)
+    if subject_type == "campaign":
+        return campaign_panel(subject_id)
+    return None

@@ -61,3 +61,13 @@ class LinkForm(FlaskForm):
         self.proposal_id.choices = [SelectChoice("", _l("Choose a proposal"))] + [
             SelectChoice(str(p.id), p.title) for p in proposals
         ]
+
+
+class CampaignLinkForm(FlaskForm):
+    campaign_id = ChoiceField(_l("Advocacy platform"), validators=[InputRequired(REQUIRED)])
+
+    def __init__(self, *args, campaigns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign_id.choices = [SelectChoice("", _l("Choose an advocacy platform"))] + [
+            SelectChoice(str(c.id), c.title) for c in campaigns
+        ]

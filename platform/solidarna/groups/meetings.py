@@ -119,7 +119,9 @@ class Agenda:
     more_upcoming: bool = False
 
 
-def of_group(group: WorkingGroup, user) -> Agenda:
+def of_group(group: WorkingGroup, user=None) -> Agenda:
+    """The group's next meetings (`UPCOMING_SHOWN`) and its latest past ones; with `user`,
+    also that person's answers to the upcoming ones."""
     now = utcnow()
     upcoming = list(
         db.session.scalars(
@@ -150,3 +152,18 @@ def of_group(group: WorkingGroup, user) -> Agenda:
             ).all()
         )
     return Agenda(upcoming, past, mine, more)
+
+
+def answers_of(group: WorkingGroup, user) -> dict[int, str]:
+    """{meeting id: answer}: the person's answers to the group's upcoming meetings, in one
+    statement (for a group page whose meetings come from the fragment cache)."""
+    if user is None or not user.is_authenticated:
+        return {}
+    return dict(
+        db.session.execute(
+            select(MeetingRsvp.meeting_id, MeetingRsvp.answer)
+            .join(GroupMeeting, GroupMeeting.id == MeetingRsvp.meeting_id)
+            .where(MeetingRsvp.user_id == user.id, GroupMeeting.group_id == group.id,
+                   GroupMeeting.starts_at >= utcnow())
+        ).all()
+    )  # fmt: skip

@@ -188,9 +188,22 @@ can_link_proposal = can_manage_group.named(
     "The group's coordinators and the space's admins say which proposals the group works on.",
 )
 
+can_link_campaign = can_manage_group.named(
+    "can_link_campaign",
+    "The group's coordinators and the space's admins say which advocacy platforms the group "
+    "works on.",
+)
+can_revise_work = can_manage_group.named(
+    "can_revise_work",
+    "The group's coordinators and the space's admins change and withdraw decisions and "
+    "change and cancel tasks.",
+)
+
 TEMPLATE_PREDICATES = (
     *TEMPLATE_PREDICATES,
     can_add_document,
     can_delete_document,
     can_link_proposal,
+    can_link_campaign,
+    can_revise_work,
 )

@@ -79,12 +79,24 @@ class GroupDecision(TenantScoped, db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: when its text was last changed (who: the audit log)
+    changed_at: Mapped[datetime | None]
+    #: a withdrawn decision stays, numbered and shown as withdrawn (its number is never
+    #: given again): when, by whom and why
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawal_reason: Mapped[str] = mapped_column(String(500), default="")
 
     meeting: Mapped[GroupMeeting] = relationship(lazy="joined")
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id], lazy="joined")
 
     @property
     def label(self) -> str:
         return f"{self.number}/{self.year}"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class GroupTask(TenantScoped, db.Model):

@@ -265,6 +265,43 @@ def add_decision(group: WorkingGroup, meeting: GroupMeeting, title: str, body: s
     return row
 
 
+WITHDRAWN = _l("This decision is withdrawn: its text is kept as it was.")
+
+
+def change_decision(group: WorkingGroup, row: GroupDecision, title: str, body: str) -> list[str]:
+    """A decision's new wording (its number and meeting stay). Returns what changed."""
+    if row.withdrawn:
+        raise GroupError(WITHDRAWN, "title", 409)
+    data = {"title": (title or "").strip(), "body": (body or "").strip()}
+    if len(data["title"]) < 3:
+        raise GroupError(_l("Use 3 to 300 characters."), "title")
+    changed = [name for name, value in data.items() if getattr(row, name) != value]
+    if not changed:
+        return []
+    old_title = row.title
+    for name in changed:
+        setattr(row, name, data[name])
+    row.changed_at = utcnow()
+    db.session.flush()
+    audit.record("group.decision_changed", target=group, number=row.label, title=old_title,
+                 fields=changed)  # fmt: skip
+    return changed
+
+
+def withdraw_decision(group: WorkingGroup, row: GroupDecision, reason: str, by) -> bool:
+    """Withdraw a decision: it stays under its number, shown as withdrawn with who, when and
+    why; the number is never given to another (numbers follow the highest ever recorded).
+    Returns False if it was withdrawn already."""
+    if row.withdrawn:
+        return False
+    row.withdrawn_at, row.withdrawn_by_id = utcnow(), by.id
+    row.withdrawal_reason = (reason or "").strip()[:500]
+    db.session.flush()
+    audit.record("group.decision_withdrawn", target=group, number=row.label, title=row.title,
+                 reason=row.withdrawal_reason)  # fmt: skip
+    return True
+
+
 # --- tasks ---------------------------------------------------------------------------------------
 
 
@@ -336,6 +373,57 @@ def mark_task(group: WorkingGroup, task: GroupTask, done: bool, by) -> bool:
     audit.record("group.task_done" if done else "group.task_reopened", target=group,
                  task=task.title)  # fmt: skip
     return True
+
+
+def _active_member(group: WorkingGroup, user_id: int) -> GroupMembership | None:
+    return db.session.scalar(
+        select(GroupMembership).where(
+            GroupMembership.group_id == group.id,
+            GroupMembership.user_id == user_id,
+            GroupMembership.status == "active",
+        )
+    )
+
+
+def change_task(group: WorkingGroup, task: GroupTask, data: dict, by) -> list[str]:
+    """A task's new wording, assignee or due day. A new assignee is an active member of the
+    group (and is told); a moved due day lies today or later (an unchanged one may have
+    passed). Returns what changed."""
+    data = {"title": data["title"].strip(), "assignee_id": data["assignee_id"],
+            "due_on": data["due_on"]}  # fmt: skip
+    changed = [name for name, value in data.items() if getattr(task, name) != value]
+    if "due_on" in changed and data["due_on"] < today():
+        raise GroupError(_l("A task is due today or later: this day has passed."), "due_on")
+    assignee = None
+    if "assignee_id" in changed:
+        assignee = _active_member(group, data["assignee_id"])
+        if assignee is None:
+            raise GroupError(_l("A task goes to an active member of the group."), "assignee_id")
+    if not changed:
+        return []
+    old_title = task.title
+    for name in changed:
+        setattr(task, name, data[name])
+    if assignee is not None:
+        task.assignee = assignee.user
+    db.session.flush()
+    audit.record("group.task_changed", target=group, task=old_title, fields=changed,
+                 person=task.assignee.name if task.assignee else "")  # fmt: skip
+    if assignee is not None and assignee.user_id != by.id:
+        notifications.notify(
+            [assignee.user], kind="groups.task_assigned", title=f"{task.title} · {group.name}",
+            url=url_for("group_tasks.mine") + f"#task-{task.id}", actor=by,
+            subject_type="group_task", subject_id=task.id,
+        )  # fmt: skip
+    return changed
+
+
+def delete_task(group: WorkingGroup, task: GroupTask) -> None:
+    """Cancel a task: it goes from the lists (the audit log keeps what it was and whose)."""
+    audit.record("group.task_cancelled", target=group, task=task.title,
+                 person=task.assignee.name if task.assignee else "")  # fmt: skip
+    db.session.delete(task)
+    db.session.flush()
 
 
 def tasks_of_meeting(meeting: GroupMeeting) -> list[GroupTask]:

@@ -72,3 +72,14 @@ class TaskForm(FlaskForm):
 
 class TaskDoneForm(FlaskForm):
     done = HiddenField(validators=[AnyOf(("1", "0"), message=_l("Enter a valid value."))])
+
+
+class WithdrawDecisionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why it is withdrawn"), validators=[Optional(), at_most(500)],
+        description=_l("Optional. Shown with the decision, which keeps its number."),
+    )  # fmt: skip
+
+
+class CancelTaskForm(FlaskForm):
+    """Cancelling a task: the button and the session's token."""

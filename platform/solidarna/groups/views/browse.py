@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+from types import SimpleNamespace
+
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from solidarna.core import markdown, representation
+from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.core.urls import page_arg
@@ -47,19 +51,30 @@ def index():
 
 @bp.get("/<int:group_id>")
 def detail(group_id: int):
+    """A group's page. What is the same for everyone who may do the same here — the meetings,
+    the documents, the open tasks, the members and the organizations — is kept in the
+    fragment cache (core/fragments.py) and read from the database only when drawn (`Lazy`);
+    what is the viewer's own (their answers to the meetings, which tasks they may mark done)
+    fills the fragments' slots."""
     group = load_group(group_id)
     user = current_person()
     acting = representation.organizations_represented_by(user)
-    agenda = meetings.of_group(group, user)
+    agenda = Lazy(meetings.of_group, group)
+    may_answer = can_answer_meeting(user, group)
     return render(
         "groups/detail.html",
         group=group,
         themes=kit.themes(g.tenant),
         mandate=markdown.render(group.mandate),
         goals=markdown.render(group.goals),
-        roster=services.roster(
-            group, limit=services.ROSTER_SHOWN, organization_limit=services.ROSTER_SHOWN
-        ),
+        roster=Lazy(
+            partial(
+                services.roster,
+                group,
+                limit=services.ROSTER_SHOWN,
+                organization_limit=services.ROSTER_SHOWN,
+            )
+        ),  # fmt: skip
         children=services.sub_groups(group, user) if group.parent_id is None else [],
         acting_ids=sorted(c.id for c in acting),
         mine=own_membership(user, group),
@@ -71,8 +86,11 @@ def detail(group_id: int):
         may_leave=can_leave_group(user, group),
         may_manage=can_manage_group(user, group),
         agenda=agenda,
-        agenda_html={m.id: markdown.render(m.agenda) for m in agenda.upcoming if m.agenda},
-        may_answer=can_answer_meeting(user, group),
+        agenda_html=Lazy(
+            lambda: {m.id: markdown.render(m.agenda) for m in agenda.upcoming if m.agenda}
+        ),
+        may_answer=may_answer,
+        my_answers=Lazy(meetings.answers_of, group, user if may_answer else None),
         rsvp_answers=RSVP_ANSWERS,
         **_documents_and_proposals(group, user),
         **_work(group, user),
@@ -109,27 +127,46 @@ def people(group_id: int):
 
 
 def _documents_and_proposals(group: WorkingGroup, user) -> dict:
-    """The group page's latest documents and the proposals the group works on."""
-    from solidarna.core import links
+    """The group page's latest documents and the proposals and advocacy platforms the group
+    works on."""
+    from solidarna.core import links, subjects
     from solidarna.groups import documents
-    from solidarna.groups.permissions import can_link_proposal
-    from solidarna.groups.views.links import RELATION, link_form
+    from solidarna.groups.permissions import can_link_campaign, can_link_proposal
+    from solidarna.groups.views.links import (
+        CAMPAIGN_RELATION,
+        RELATION,
+        campaign_link_form,
+        link_form,
+    )
 
-    rows = documents.of_group(group, limit=documents.ON_GROUP_PAGE + 1)
+    rows = Lazy(documents.of_group, group, documents.ON_GROUP_PAGE + 1)
     works_on = links.targets(RELATION, group.id)
+    # the platforms only where advocacy platforms are switched on
+    campaigns_here = subjects.subject_type("campaign") is not None
+    on_campaigns = links.targets(CAMPAIGN_RELATION, group.id) if campaigns_here else []
+    may_link = campaigns_here and can_link_campaign(user, group)
     return {
-        "document_rows": rows[: documents.ON_GROUP_PAGE],
-        "more_documents": len(rows) > documents.ON_GROUP_PAGE,
+        "show_campaigns": campaigns_here,
+        "works_on_campaigns": on_campaigns,
+        "campaign_link_form": campaign_link_form(group, on_campaigns) if may_link else None,
+        "document_rows": Lazy(lambda: rows.value()[: documents.ON_GROUP_PAGE]),
+        "more_documents": Lazy(lambda: len(rows) > documents.ON_GROUP_PAGE),
         "works_on": works_on,
         "link_form": link_form(group, works_on) if can_link_proposal(user, group) else None,
     }
 
 
 def _work(group: WorkingGroup, user) -> dict:
-    """The group's open tasks on its page (and which of them the viewer may mark done)."""
-    tasks = work.open_tasks(group)
-    return {"open_tasks": tasks, "today": services.today(), "done_form": TaskDoneForm(),
-            "task_marks": {t.id for t in tasks if can_mark_task(user, group, t)}}  # fmt: skip
+    """The group's open tasks on its page, read only when drawn; whether the viewer may mark
+    one done is asked per task by the fragment's slot (`may_mark(task id, assignee id)`)."""
+    manages = can_manage_group(user, group)
+
+    def may_mark(task_id, assignee_id) -> bool:
+        task = SimpleNamespace(id=int(task_id), group_id=group.id, assignee_id=int(assignee_id))
+        return manages or can_mark_task(user, group, task)
+
+    return {"open_tasks": Lazy(work.open_tasks, group), "today": services.today(),
+            "done_form": TaskDoneForm(), "may_mark": may_mark}  # fmt: skip
 
 
 def _form_page(form, group=None, status=200):

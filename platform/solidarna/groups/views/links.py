@@ -1,6 +1,7 @@
-"""The proposals a group works on: its coordinators (and the space's admins) link one of the
-space's proposals they may see, or take a link away. Links go through core/links.py, so groups
-never import proposals; a proposal of another space resolves to nothing here (404)."""
+"""The proposals and the advocacy platforms (campaigns) a group works on: its coordinators
+(and the space's admins) link one of the space's proposals or platforms they may see, or take
+a link away. Links go through core/links.py, so groups never import proposals nor campaigns;
+an object of another space (a partner space's platform too) resolves to nothing here (404)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from solidarna.core import audit, links, subjects
 from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person, require
 from solidarna.extensions import db
-from solidarna.groups.document_forms import LinkForm
+from solidarna.groups.document_forms import CampaignLinkForm, LinkForm
 from solidarna.groups.models import WorkingGroup
-from solidarna.groups.permissions import can_link_proposal
+from solidarna.groups.permissions import can_link_campaign, can_link_proposal
 from solidarna.groups.views.common import load_group
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -135,3 +136,56 @@ def unlink_decision(group: WorkingGroup, year: int, number: int, proposal_id: in
     db.session.commit()
     flash(_("The proposal is no longer listed under this decision."), "success")
     return _to_decision(group, decision)
+
+
+# --- the advocacy platforms a group works on ----------------------------------------------------
+
+CAMPAIGN_RELATION = "works_on_campaign"
+campaign_bp = TenantBlueprint(
+    "group_campaign_links", __name__, url_prefix="/groups/<int:group_id>/campaigns"
+)
+
+
+def campaign_link_form(group: WorkingGroup, linked_subjects=None) -> CampaignLinkForm:
+    """The form offering the space's platforms the person may see, less those linked."""
+    if linked_subjects is None:
+        linked_subjects = links.targets(CAMPAIGN_RELATION, group.id)
+    linked = {s.id for s in linked_subjects}
+    offered = [s for s in subjects.choices("campaign") if s.id not in linked]
+    return CampaignLinkForm(campaigns=offered)
+
+
+def _to_campaigns(group: WorkingGroup):
+    return redirect(url_for("groups.detail", group_id=group.id) + "#campaigns", 303)
+
+
+@campaign_bp.post("/")
+@require(can_link_campaign, obj=load_group)
+def link_campaign(group: WorkingGroup):
+    form = CampaignLinkForm(campaigns=subjects.choices("campaign"))
+    if not form.validate_on_submit():
+        return error_page(400, detail=_("Choose one of the space's advocacy platforms."))
+    campaign_id = int(form.campaign_id.data)
+    try:
+        _link, created = links.add(CAMPAIGN_RELATION, group.id, campaign_id, current_person())
+    except links.LinkError:
+        abort(404)
+    if created:
+        title = subjects.resolve_one("campaign", campaign_id).title
+        audit.record("group.campaign_linked", target=group, campaign=title)
+    db.session.commit()
+    flash(_("The group works on this advocacy platform.") if created
+          else _("The group already works on this advocacy platform."), "success")  # fmt: skip
+    return _to_campaigns(group)
+
+
+@campaign_bp.post("/<int:campaign_id>/remove")
+@require(can_link_campaign, obj=load_group)
+def unlink_campaign(group: WorkingGroup, campaign_id: int):
+    subject = subjects.resolve_one("campaign", campaign_id)
+    if subject is None or not links.remove(CAMPAIGN_RELATION, group.id, campaign_id):
+        abort(404)
+    audit.record("group.campaign_unlinked", target=group, campaign=subject.title)
+    db.session.commit()
+    flash(_("The advocacy platform is no longer on the group's list."), "success")
+    return _to_campaigns(group)

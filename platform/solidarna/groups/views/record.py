@@ -9,17 +9,25 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from solidarna.core import documents, markdown
+from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person, is_member, require
 from solidarna.core.rendering import render
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.groups import meetings, work
 from solidarna.groups.forms import RsvpForm
-from solidarna.groups.models import RSVP_ANSWERS, GroupMeeting, MeetingRsvp, WorkingGroup
+from solidarna.groups.models import (
+    RSVP_ANSWERS,
+    GroupMeeting,
+    GroupMembership,
+    MeetingRsvp,
+    WorkingGroup,
+)
 from solidarna.groups.permissions import (
     can_answer_meeting,
     can_manage_work,
     can_mark_task,
+    can_revise_work,
     can_schedule_meeting,
     can_write_minutes,
 )
@@ -30,10 +38,12 @@ from solidarna.groups.views.meetings import bp as meetings_bp
 from solidarna.groups.views.meetings import load_meeting
 from solidarna.groups.work_forms import (
     AttendanceForm,
+    CancelTaskForm,
     GroupDecisionForm,
     MinutesForm,
     TaskDoneForm,
     TaskForm,
+    WithdrawDecisionForm,
 )
 from solidarna.tenants.routing import TenantBlueprint
 
@@ -101,6 +111,7 @@ def _page(group: WorkingGroup, meeting: GroupMeeting, forms=None, status: int = 
         decision_html={d.id: markdown.render(d.body) for d in decisions if d.body},
         tasks=tasks,
         task_marks={t.id for t in tasks if can_mark_task(user, group, t)},
+        may_manage_tasks=can_revise_work(user, group),
         done_form=TaskDoneForm(),
         today=today(),
         taken_place=work.has_taken_place(meeting),
@@ -297,27 +308,156 @@ def mark_task(group_id: int, task_id: int):
     return redirect(url_for("groups.detail", group_id=group.id) + "#tasks", 303)
 
 
-@bp.get("/<int:group_id>/decisions/<int:year>/<int:number>")
-def decision(group_id: int, year: int, number: int):
-    group = load_group(group_id)
-    row = work.decision(group, year, number)
-    if row is None:
-        abort(404)
+def _decision_page(group: WorkingGroup, row, withdraw_form=None, status: int = 200):
     from solidarna.core import links
     from solidarna.groups.permissions import can_link_proposal
     from solidarna.groups.views.links import DECISION_RELATION, decision_link_form
 
     leads_to = links.targets(DECISION_RELATION, row.id)
+    user = current_person()
+    may_revise = can_revise_work(user, group)
+    if withdraw_form is None and may_revise and not row.withdrawn:
+        withdraw_form = WithdrawDecisionForm(prefix="withdraw")
     return render(
         "groups/decision.html",
         group=group,
         decision=row,
         body=markdown.render(row.body) if row.body else "",
         leads_to=leads_to,
-        link_form=decision_link_form(row, leads_to)
-        if can_link_proposal(current_person(), group)
-        else None,
+        link_form=decision_link_form(row, leads_to) if can_link_proposal(user, group) else None,
+        may_revise=may_revise,
+        withdraw_form=withdraw_form,
+        status=status,
     )
+
+
+def load_decision(group: WorkingGroup, year: int, number: int):
+    row = work.decision(group, year, number)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/<int:group_id>/decisions/<int:year>/<int:number>")
+def decision(group_id: int, year: int, number: int):
+    group = load_group(group_id)
+    return _decision_page(group, load_decision(group, year, number))
+
+
+def _to_decision(group: WorkingGroup, row):
+    return redirect(
+        url_for("group_tasks.decision", group_id=group.id, year=row.year, number=row.number),
+        303,
+    )
+
+
+@bp.route("/<int:group_id>/decisions/<int:year>/<int:number>/edit", methods=["GET", "POST"])
+@require(can_revise_work, obj=load_group)
+def edit_decision(group: WorkingGroup, year: int, number: int):
+    """A decision's wording changed by a coordinator (a withdrawn one is kept as it was)."""
+    row = load_decision(group, year, number)
+    if row.withdrawn:
+        return error_page(409, detail=str(work.WITHDRAWN))
+    form = GroupDecisionForm(obj=row)
+    if form.validate_on_submit():
+        try:
+            changed = work.change_decision(group, row, form.title.data, form.body.data)
+        except GroupError as error:
+            answer = show_error(form, error, "title")
+            if answer is not None:
+                return answer
+        else:
+            db.session.commit()
+            flash(_("The decision is changed.") if changed else _("Nothing was changed."),
+                  "success")  # fmt: skip
+            return _to_decision(group, row)
+    status = 422 if form.errors else 200
+    return render("groups/decision_form.html", group=group, decision=row, form=form,
+                  status=status)  # fmt: skip
+
+
+@bp.post("/<int:group_id>/decisions/<int:year>/<int:number>/withdraw")
+@require(can_revise_work, obj=load_group)
+def withdraw_decision(group: WorkingGroup, year: int, number: int):
+    row = load_decision(group, year, number)
+    form = WithdrawDecisionForm(prefix="withdraw")
+    if not form.validate_on_submit():
+        return _decision_page(group, row, form, 422)
+    if not work.withdraw_decision(group, row, form.reason.data, current_person()):
+        return error_page(409, detail=_("This decision was withdrawn already."))
+    db.session.commit()
+    flash(_("Decision %(number)s is withdrawn. It keeps its number.", number=row.label),
+          "success")  # fmt: skip
+    return _to_decision(group, row)
+
+
+def _task_people(group: WorkingGroup, task: GroupTask, everyone: bool = False):
+    """Whom a task's form offers (like the meeting's task form) and, when it is sent, whom
+    it accepts: every active member; its current assignee even after they left."""
+    if everyone or task.meeting_id is None:
+        people = work.assignable(group)
+    else:
+        meeting = db.session.get(GroupMeeting, task.meeting_id)
+        people = work.offered_assignees(group, meeting)[0] if meeting else work.assignable(group)
+    if all(m.user_id != task.assignee_id for m in people):
+        current = db.session.scalar(
+            db.select(GroupMembership).where(
+                GroupMembership.group_id == group.id,
+                GroupMembership.user_id == task.assignee_id,
+            )
+        )
+        if current is not None:
+            people = [current, *people]
+    return people
+
+
+def _back_from_task(group: WorkingGroup, task_meeting_id):
+    if task_meeting_id is not None:
+        return redirect(
+            url_for("group_meetings.show", group_id=group.id, meeting_id=task_meeting_id)
+            + "#tasks",
+            303,
+        )
+    return redirect(url_for("groups.detail", group_id=group.id) + "#tasks", 303)
+
+
+@bp.route("/<int:group_id>/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@require(can_revise_work, obj=load_group)
+def edit_task(group: WorkingGroup, task_id: int):
+    """A task's wording, assignee or due day changed by a coordinator; or cancelled."""
+    task = load_task(group, task_id)
+    posted = request.method == "POST"
+    form = TaskForm(obj=None if posted else task, people=_task_people(group, task, posted))
+    if not posted:
+        form.assignee_id.data = str(task.assignee_id)
+    if form.validate_on_submit():
+        try:
+            changed = work.change_task(group, task, form.data_dict(), current_person())
+        except GroupError as error:
+            answer = show_error(form, error, "title")
+            if answer is not None:
+                return answer
+        else:
+            db.session.commit()
+            flash(_("The task is changed.") if changed else _("Nothing was changed."), "success")
+            return _back_from_task(group, task.meeting_id)
+    return render("groups/task_form.html", group=group, task=task, form=form,
+                  cancel_form=CancelTaskForm(prefix="cancel"),
+                  status=422 if form.errors else 200)  # fmt: skip
+
+
+@bp.post("/<int:group_id>/tasks/<int:task_id>/delete")
+@require(can_revise_work, obj=load_group)
+def delete_task(group: WorkingGroup, task_id: int):
+    task = load_task(group, task_id)
+    form = CancelTaskForm(prefix="cancel")
+    if not form.validate_on_submit():
+        return error_page(400, detail=_("The form has expired. Please send it again."))
+    meeting_id = task.meeting_id
+    work.delete_task(group, task)
+    db.session.commit()
+    flash(_("The task is cancelled."), "success")
+    return _back_from_task(group, meeting_id)
 
 
 @bp.get("/<int:group_id>/calendar.ics")
