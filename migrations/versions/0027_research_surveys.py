@@ -2,7 +2,7 @@
 responses, answers and the options each answer counts for
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-01 23:05:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0027"
-down_revision = "0024"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
