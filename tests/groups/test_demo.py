@@ -6,6 +6,7 @@ from __future__ import annotations
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.groups.models import GroupMembership, WorkingGroup
+from solidarna.groups.services import today as belgrade_today
 from solidarna.tenants.models import Tenant
 from tests.conftest import parse
 from tests.groups.conftest import visitor
@@ -75,7 +76,6 @@ def test_demo_documents_and_the_proposal_the_group_works_on(runner, app):
 
 
 def test_demo_past_meetings_have_a_record(runner, app):
-    from datetime import date
 
     import icalendar
 
@@ -106,7 +106,7 @@ def test_demo_past_meetings_have_a_record(runner, app):
         ).all()
         tasks = db.session.scalars(db.select(GroupTask).where(GroupTask.done_at.is_(None))).all()
         group_id, past_id = group.id, past.id
-        year, overdue = decisions[0].year, [t for t in tasks if t.due_on < date.today()]
+        year, overdue = decisions[0].year, [t for t in tasks if t.due_on < belgrade_today()]
     assert len(present) == 4 and "Zadruga Rasinski med" in present
     assert sorted(d.number for d in decisions) == [1, 2]
     assert len(overdue) == 1 and len(tasks) >= 3

@@ -10,9 +10,10 @@ from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.groups import meetings
 from solidarna.groups.models import GroupMeeting, MeetingRsvp
+from solidarna.groups.services import today as belgrade_today
 from tests.groups.conftest import visitor
 
-NEXT_YEAR = date.today().year + 1
+NEXT_YEAR = belgrade_today().year + 1
 
 
 def client_of(space, email=None):

@@ -5,7 +5,7 @@ calendar, iCalendar files, notifications and the reminders job (each reminder on
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 import pytest
@@ -112,7 +112,7 @@ def test_minutes_attendance_decisions_and_tasks(space, setup):
     assert page.status_code == 200 and f"Decision 2/{year}" in page.get_data(as_text=True)
     assert client_of(space).get(f"/alfa/groups/{gid}/decisions/{year}/3").status_code == 404
     # a task for a member, due ahead; the assignee is told
-    due = (date.today() + timedelta(days=5)).isoformat()
+    due = (services.today() + timedelta(days=5)).isoformat()
     r = coordinator.post(f"{base(gid, mid)}/tasks", {"task-title": "Prikupiti podatke",
                          "task-assignee_id": space.rep1.id, "task-due_on": due})  # fmt: skip
     assert r.status_code == 303
@@ -132,7 +132,7 @@ def test_decisions_are_numbered_per_group_and_year(space, setup):
     gid = setup
     other = space.group(name="Javne nabavke", join_policy="open")
     coordinator = client_of(space, "coord@example.org")
-    this_year = date.today().year
+    this_year = services.today().year
     old = meeting(space, gid, year=this_year - 1)
     new = meeting(space, gid)
     elsewhere = meeting(space, other)
@@ -151,7 +151,7 @@ def test_bad_input_is_refused_and_kept(space, setup):
     past = meeting(space, gid)
     future = meeting(space, gid, days=3, title="Sledeći sastanak")
     coordinator = client_of(space, "coord@example.org")
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (services.today() - timedelta(days=1)).isoformat()
     r = coordinator.post(f"{base(gid, past)}/tasks", {"task-title": "Zadatak iz prošlosti",
                          "task-assignee_id": space.rep1.id, "task-due_on": yesterday})  # fmt: skip
     html = r.get_data(as_text=True)
@@ -159,7 +159,7 @@ def test_bad_input_is_refused_and_kept(space, setup):
     # the assignee must be an active member of the group
     r = coordinator.post(f"{base(gid, past)}/tasks", {"task-title": "Za spoljnog",
                          "task-assignee_id": space.outsider.id,
-                         "task-due_on": date.today().isoformat()})  # fmt: skip
+                         "task-due_on": services.today().isoformat()})  # fmt: skip
     assert r.status_code == 422 and "Za spoljnog" in r.get_data(as_text=True)
     # minutes of a meeting that has not taken place are refused (and no form is offered)
     r = coordinator.post(f"{base(gid, future)}/minutes", {"minutes-body": "Unapred napisano"})
@@ -193,7 +193,7 @@ def test_duplicate_attendance_is_impossible(space, setup):
 def give_task(space, gid, mid, user, days=3, title="Napisati nacrt"):
     with tenant_context(space.tenant.id):
         task = GroupTask(group_id=gid, meeting_id=mid, title=title, assignee_id=user.id,
-                         due_on=date.today() + timedelta(days=days))  # fmt: skip
+                         due_on=services.today() + timedelta(days=days))  # fmt: skip
         db.session.add(task)
         db.session.commit()
         return task.id
@@ -305,7 +305,7 @@ def test_calendar_lists_upcoming_meetings_by_month(space, setup):
 def test_new_meetings_notify_the_members(space, setup):
     gid = setup
     coordinator = client_of(space, "coord@example.org")
-    day = (date.today() + timedelta(days=30)).isoformat()
+    day = (services.today() + timedelta(days=30)).isoformat()
     r = coordinator.post(f"/alfa/groups/{gid}/meetings/new",
                          {"title": "Novi sastanak", "day": day, "starts": "17:00",
                           "place": "Sala"})  # fmt: skip

@@ -6,12 +6,13 @@ members get 403, visitors the login; all in the audit log."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.groups.records import GroupDecision, GroupTask
+from solidarna.groups.services import today as belgrade_today
 from tests.conftest import parse
 from tests.groups.test_record import client_of, give_task, meeting, rows, setup  # noqa: F401
 
@@ -105,12 +106,12 @@ def test_a_task_is_changed_and_cancelled(space, setup):  # noqa: F811
     assert form.select_one("#title")["value"] == "Napisati nacrt"
     assert form.select_one("#assignee_id option[selected]")["value"] == str(space.rep1.id)
     # a day that has passed, a person not in the group: localized errors, the text kept
-    past = (date.today() - timedelta(days=2)).isoformat()
+    past = (belgrade_today() - timedelta(days=2)).isoformat()
     bad = coordinator.post(edit, {"title": "Novi naslov", "assignee_id": space.rep1.id,
                                   "due_on": past})  # fmt: skip
     assert bad.status_code == 422 and "this day has passed" in bad.get_data(as_text=True)
     assert "Novi naslov" in bad.get_data(as_text=True)
-    due = (date.today() + timedelta(days=9)).isoformat()
+    due = (belgrade_today() + timedelta(days=9)).isoformat()
     outsider = coordinator.post(edit, {"title": "Novi naslov", "assignee_id": space.outsider.id,
                                        "due_on": due})  # fmt: skip
     assert outsider.status_code == 422
