@@ -140,7 +140,7 @@ def test_live_address_check(app, db, people, make_tenant):
     client = logged_in(app, "prijava@brus.rs")
 
     def check(slug):
-        response = client.get(f"/onboarding/slug?slug={slug}", headers={**EN, "HX-Request": "1"})
+        response = client.get(f"/onboarding/slug?slug={slug}", headers={**EN, "HX-Request": "true"})
         assert response.status_code == 200
         return response.get_data(as_text=True)
 

@@ -3,7 +3,7 @@ of applications at /admin/applications/."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -73,7 +73,8 @@ def check_slug():
         if application is not None and application.applicant_id != current_person().id:
             application = None
     problem = applications.slug_message(slug, application) if slug else None
-    return render("onboarding/_slug_check.html", slug=slug, problem=problem)
+    # always a fragment: what htmx puts beside the field (opened directly, the same message)
+    return render_template("onboarding/_slug_check.html", slug=slug, problem=problem)
 
 
 @bp.get("/applications/<int:application_id>")
