@@ -42,6 +42,7 @@ from solidarna.research import services as research_services
 from solidarna.research import tokens as research_tokens
 from solidarna.research.models import SurveyInvitation
 from solidarna.tenants import partnerships, services
+from solidarna.tenants.applications import SpaceApplication
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
 from tests.conftest import Client
@@ -68,6 +69,7 @@ PUBLIC = {
     "accounts.resend_verification": "for people who cannot log in yet",
     "accounts.forgot_password": "for people who cannot log in",
     "accounts.reset_password": "for people who cannot log in",
+    "onboarding.start": "what a space is and how to apply; visitors are sent to log in and back",
     "tenant.home": "a tenant's public face; members-only tenants show just the name and how to join",
     "tenant.invitation": "the invitee may not have an account yet",
     "tenant.theme": "the space's accent colour, a stylesheet",
@@ -195,6 +197,11 @@ FREE_ARGS = {
     "state": "endorsement",
     # year: a group decision's year, with `number` its number (the group is the object)
     "year": datetime.now(UTC).year,
+    # application_id: an application for a space belongs to its applicant, not to a space;
+    # another person's answers 404, the queue is for platform admins (test_onboarding.py)
+    "application_id": 1,
+    # step: a step of a space's guided start (the space is the object)
+    "step": "invite",
 }
 COVERED: dict[str, set[str]] = {}
 
@@ -232,6 +239,17 @@ class World:
         )
         self.b = make_tenant("beta", members={self.owner_b: "owner", self.pending_b: "pending"})
         self.p = make_tenant("privatni", visibility="members", members={self.owner_a: "owner"})
+        # the platform admin's own application for a space, waiting for more information:
+        # FREE_ARGS' application_id (its edit form and the queue's page are drawn for the fuzz)
+        db.session.add(
+            SpaceApplication(
+                id=FREE_ARGS["application_id"], applicant_id=self.platform_admin.id,
+                institution_name="Opština Primer", kind="municipality", pib="101134702",
+                municipalities=["Brus"], kit="krusevac", slug="primer", status="more_info",
+                admin_message="Dopunite matični broj.",
+            )
+        )  # fmt: skip
+        db.session.commit()
         self.objects = {}
         for tenant in (self.a, self.b, self.p):
             with tenant_context(tenant.id):

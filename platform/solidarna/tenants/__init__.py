@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from solidarna.tenants import (
         admin_views,
         cli,
+        onboarding_views,
         partnership_views,
         partnerships,
         platform_admin,
@@ -26,9 +27,17 @@ def init_app(app: Flask) -> None:
         Capability(
             name="tenants",
             label=_l("Space"),
-            blueprints=(platform_admin.bp, views.bp, admin_views.bp, partnership_views.bp),
+            blueprints=(
+                platform_admin.bp,
+                onboarding_views.bp,
+                onboarding_views.queue_bp,
+                views.bp,
+                admin_views.bp,
+                partnership_views.bp,
+            ),
             nav=(
                 NavItem("tenant.members", _l("Members"), can_view_members_area, order=900),
+                NavItem("tenant_admin.start", _l("First steps"), can_manage_members, order=905),
                 NavItem(
                     "tenant_admin.members", _l("Manage members"), can_manage_members, order=910
                 ),
@@ -49,8 +58,20 @@ def init_app(app: Flask) -> None:
     cli.init_app(app)
     partnerships.init_app(app)
 
+    from solidarna.tenants.applications import (
+        APPLICANT_KINDS,
+        APPLICATION_STATUSES,
+        LOCALE_LABELS,
+    )
     from solidarna.tenants.models import KINDS, MEMBERSHIP_STATUSES, ROLE_LABELS
 
     @app.context_processor
     def tenant_labels() -> dict:
-        return {"kinds": KINDS, "role_labels": ROLE_LABELS, "status_labels": MEMBERSHIP_STATUSES}
+        return {
+            "kinds": KINDS,
+            "role_labels": ROLE_LABELS,
+            "status_labels": MEMBERSHIP_STATUSES,
+            "applicant_kinds": APPLICANT_KINDS,
+            "application_statuses": APPLICATION_STATUSES,
+            "application_locales": LOCALE_LABELS,
+        }

@@ -12,6 +12,7 @@ from solidarna.core.rendering import render
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.tenants import services
+from solidarna.tenants import start as guided_start
 from solidarna.tenants.forms import InviteForm, ReasonForm, RoleForm, TenantSettingsForm
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.permissions import can_manage_membership
@@ -207,3 +208,28 @@ def settings():
 def audit_log():
     entries = audit.entries(tenant_id=g.tenant.id, page=page_arg(request.args))
     return render("tenants/admin/audit.html", entries=entries)
+
+
+# --- the guided start ------------------------------------------------------------------------
+
+
+@bp.get("/")
+@require("can_manage_tenant")
+def start():
+    """The space administration's home: the first steps, with progress."""
+    items = guided_start.checklist(g.tenant)
+    done, total = guided_start.progress(items)
+    return render("tenants/admin/start.html", items=items, done=done, total=total)
+
+
+@bp.post("/start/<step>")
+@require("can_manage_tenant")
+def dismiss_step(step: str):
+    """Dismiss a step of the guided start (or, with restore, show it again)."""
+    if step not in {s.code for s in guided_start.offered(g.tenant)}:
+        abort(404)
+    restore = request.form.get("restore") == "1"
+    guided_start.set_dismissed(g.tenant, step, not restore)
+    db.session.commit()
+    flash(_("The step is shown again.") if restore else _("The step is dismissed."), "success")
+    return redirect(url_for("tenant_admin.start"), 303)

@@ -22,6 +22,19 @@ ACTIONS = {
     "tenant.settings_changed": AuditAction(
         _l("%(actor)s changed the settings of the space"), fields=_settings_labels
     ),
+    "space_application.submitted": AuditAction(_l("%(actor)s applied for a space for %(target)s")),
+    "space_application.resubmitted": AuditAction(
+        _l("%(actor)s completed the application for a space for %(target)s")
+    ),
+    "space_application.more_info_requested": AuditAction(
+        _l("%(actor)s asked for more information about the application of %(target)s")
+    ),
+    "space_application.approved": AuditAction(
+        _l("%(actor)s approved the application of %(target)s; the space /%(tenant)s/ is created")
+    ),
+    "space_application.declined": AuditAction(
+        _l("%(actor)s declined the application for a space of %(target)s")
+    ),
     "member.requested": AuditAction(_l("%(actor)s asked to join the space")),
     "member.approved": AuditAction(_l("%(actor)s accepted %(target)s as a member")),
     "member.rejected": AuditAction(_l("%(actor)s declined the request of %(target)s to join")),

@@ -33,6 +33,23 @@ from solidarna.extensions import db
 from solidarna.tenants.models import KINDS, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem
 
 
+def municipality_choices() -> list[SelectChoice]:
+    """Every municipality of the reference list (core/geography.py), by its Latin name."""
+    return [
+        SelectChoice(m.name_latn, script_filter(m.name_latn)) for m in geography.municipalities()
+    ]
+
+
+def municipality_groups(field) -> list[tuple[str, list]]:
+    """A field's municipality checkboxes by district (templates/macros/municipalities.html)."""
+    district = {m.name_latn: m.district_iso for m in geography.municipalities()}
+    groups: dict[str, list] = {}
+    for option in field:
+        groups.setdefault(district[option.data], []).append(option)
+    names = geography.districts()
+    return [(script_filter(names[iso]), options) for iso, options in groups.items()]
+
+
 class JoinForm(FlaskForm):
     message = TextAreaField(
         _l("Who are you?"),
@@ -138,19 +155,11 @@ class TenantForm(FlaskForm):
         self.region.choices = [SelectChoice(geography.NATIONAL, _l("All of Serbia"))] + [
             SelectChoice(iso, script_filter(name)) for iso, name in geography.districts().items()
         ]
-        self.municipalities.choices = [
-            SelectChoice(m.name_latn, script_filter(m.name_latn))
-            for m in geography.municipalities()
-        ]
+        self.municipalities.choices = municipality_choices()
 
     def municipality_groups(self) -> list[tuple[str, list]]:
         """The municipality checkboxes by district, for the template."""
-        district = {m.name_latn: m.district_iso for m in geography.municipalities()}
-        groups: dict[str, list] = {}
-        for option in self.municipalities:
-            groups.setdefault(district[option.data], []).append(option)
-        names = geography.districts()
-        return [(script_filter(names[iso]), options) for iso, options in groups.items()]
+        return municipality_groups(self.municipalities)
 
     def validate_municipalities(self, field) -> None:
         region = self.region.data

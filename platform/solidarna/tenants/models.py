@@ -96,6 +96,8 @@ class Tenant(TimestampMixin, db.Model):
     #: the change marker of the page cache (core/pagecache.py): raised in the same
     #: transaction as every write in the space, never set by hand
     content_version: Mapped[int] = mapped_column(server_default="0")
+    #: the guided start's items the owners dismissed (tenants/start.py)
+    start_dismissed: Mapped[list] = mapped_column(JSON, server_default="[]")
 
     # No `memberships` relationship: loaded under a tenant it would silently hold only the
     # current space's rows. Ask for them: db.select(Membership) inside tenant_context().
