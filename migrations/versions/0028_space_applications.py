@@ -2,7 +2,7 @@
 start's dismissed items: tenants.start_dismissed
 
 Revision ID: 0028
-Revises: 0024
+Revises: 0027
 Create Date: 2026-12-01 23:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0028"
-down_revision = "0024"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
