@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import MultiCheckboxField, RadioChoiceField, choices, stripped
-from solidarna.directory.organizations.identifiers import clean, mb_problem, pib_problem
+from solidarna.core.identifiers import clean, mb_problem, pib_problem
 from solidarna.tenants import applications
 from solidarna.tenants.forms import municipality_choices, municipality_groups
 
