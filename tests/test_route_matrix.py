@@ -126,6 +126,13 @@ PUBLIC = {
     "campaigns.letter_docx": "the open letter with its signatories, the DOCX people hand over",
     "research.index": "the space's surveys past their draft, open to answer or closed",
     "research.detail": "a survey's first page: what it asks about, who may answer, until when",
+    "research_answer.answer": "a public survey is answered by visitors too (by its link); the "
+    "view itself refuses members-only and invitation-only surveys (login, 403)",
+    "research_answer.done": "the thank-you page after the last step, for visitors too",
+    "research_answer.invited": "an invitation's link, opened by a contact with no account; the "
+    "signed token is the proof (another space's or a forged one: 404)",
+    "research_answer.unsubscribe": "the opt-out link in every invitation mail; the signed token "
+    "is the proof",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -133,7 +140,9 @@ CSRF_EXEMPT = {
     "token; the signed token in the URL is the proof (tests/notifications/test_mail.py)",
 }
 # Blueprints whose every route is for moderators or admins (matrix d: members get 403).
-MODERATORS_ONLY = {"discussion_moderation", "discussion_categories", "proposal_institutions"}
+MODERATORS_ONLY = {
+    "discussion_moderation", "discussion_categories", "proposal_institutions", "research_distribute",
+}  # fmt: skip
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {
     "membership_id",
