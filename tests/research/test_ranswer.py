@@ -468,3 +468,58 @@ def test_sending_reminders_limits_gap_and_unsubscribe(space):
         assert len(outbox()) == 4
     page = admin.get(f"/alfa/research/manage/{sid}/distribution").get_data(as_text=True)
     assert "Response rate by stratum" in page and "Kruševac" in page
+
+
+EVERY_KIND = {
+    "key": "svi",
+    "sections": [{"title": "Sve vrste", "questions": [
+        {"code": "t", "kind": "text", "label": "Uvodni tekst"},
+        {"code": "s", "kind": "single", "label": "Jedan", "other": True,
+         "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]},
+        {"code": "mu", "kind": "multiple", "label": "Više",
+         "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]},
+        {"code": "sc", "kind": "scale", "label": "Skala", "min": 1, "max": 5},
+        {"code": "nu", "kind": "number", "label": "Broj", "min": 0},
+        {"code": "st", "kind": "short_text", "label": "Kratko"},
+        {"code": "lt", "kind": "long_text", "label": "Dugo"},
+        {"code": "yn", "kind": "yes_no", "label": "Da ili ne"},
+        {"code": "da", "kind": "date", "label": "Datum"},
+        {"code": "op", "kind": "municipality", "label": "Opština"},
+        {"code": "id", "kind": "organization", "label": "Identitet"},
+        {"code": "ma", "kind": "matrix", "label": "Matrica", "rows": [
+            {"value": "r1", "label": "Red 1"}, {"value": "r2", "label": "Red 2"}]},
+    ]}],
+}  # fmt: skip
+
+
+def test_every_kind_renders_with_labels_and_is_saved(space):
+    from solidarna.core.questions import KINDS
+
+    assert {q["kind"] for q in EVERY_KIND["sections"][0]["questions"]} == set(KINDS)
+    with space.app.test_request_context(), tenant_context(space.tenant.id):
+        survey = services.new_survey("Sve", template=EVERY_KIND)
+        survey.status = "open"
+        db.session.commit()
+        sid = survey.id
+    visitor = english(space.app)
+    url = f"/alfa/research/{sid}/answer"
+    html = visitor.get(url).get_data(as_text=True)
+    doc = parse(html)
+    for control in doc.select(
+        "form.survey-form input:not([type=hidden]), form.survey-form select, form.survey-form textarea"
+    ):
+        assert control.get("id") and (
+            doc.select_one(f"label[for='{control['id']}']") or control.get("aria-label")
+        ), control
+    assert len(doc.select("form.survey-form fieldset > legend")) >= 6
+    data = form_of(html, q_s="other", q_s_other="Nešto", q_mu=["a", "b"], q_sc="4", q_nu="1.234,5",
+                   q_st="k", q_lt="d", q_yn="yes", q_da="31.12.2025.", q_op="Kruševac",
+                   q_id_pib="", q_id_legal_form="cooperative", q_ma_r1="2", q_ma_r2="5",
+                   go="next")  # fmt: skip
+    response = visitor.post(url, data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    answers = {a.question_code: a.value for a in rows(space.app, space.tenant.id, SurveyAnswer)}
+    assert answers["s"] == {"choice": "other", "other": "Nešto"} and answers["nu"] == 1234.5
+    assert answers["da"] == "2025-12-31" and answers["ma"] == {"r1": 2, "r2": 5}
+    [resp] = rows(space.app, space.tenant.id, SurveyResponse, survey_id=sid)
+    assert resp.municipality == "Kruševac" and resp.legal_form == "cooperative"

@@ -227,12 +227,38 @@ def _typed_anything(typed) -> bool:
     return bool(str(typed).strip())
 
 
+def field_names(question) -> list[str]:
+    """Every form field a question's input uses."""
+    kind = question.kind
+    names = [questions.field_name(question)]
+    if kind in ("single", "multiple"):
+        names.append(questions.field_name(question, "other"))
+    elif kind == "organization":
+        names = [questions.field_name(question, p) for p in ("pib", "mb", "legal_form")]
+    elif kind == "matrix":
+        rows = (question.settings or {}).get("rows") or []
+        names = [questions.field_name(question, r.get("value", "")) for r in rows]
+    return names
+
+
 def _posted_for(question, form) -> bool:
-    prefix = questions.field_name(question)
-    return any(
-        (name == prefix or name.startswith(prefix + "_")) and any(v.strip() for v in form.getlist(name))
-        for name in form
-    )  # fmt: skip
+    return any(any(str(v).strip() for v in form.getlist(name)) for name in field_names(question))
+
+
+def strata_from_answers(response: SurveyResponse, questions_: list, answers: dict) -> None:
+    """A response with no organization behind it takes its strata from its own answers (the
+    municipality question, the organization identity's legal form), for the cross-tabs."""
+    if response.organization_id is not None or response.invitation_id is not None:
+        return
+    names = {m.code: m.name_latn for m in geography.municipalities()}
+    for q in questions_:
+        value = answers.get(q.code)
+        if value is None:
+            continue
+        if q.kind == "municipality" and not response.municipality and value in names:
+            response.municipality = names[value][:100]
+        elif q.kind == "organization" and not response.legal_form and value.get("legal_form"):
+            response.legal_form = str(value["legal_form"])[:40]
 
 
 @dataclass

@@ -188,6 +188,7 @@ def _post_section(survey, invitation, token, response, key, ctx, answers, index,
                                          request.form.get("shown_at"))  # fmt: skip
     services.save_answers(response, by_code, submission.values)
     answers = services.answers_of(response)
+    answering.strata_from_answers(response, list(by_code.values()), answers)
     shown = answering.questions.visible(list(by_code.values()), answers)
     if others:
         labels = ", ".join(f"“{by_code[c].label}”" for c in others)
