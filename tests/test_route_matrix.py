@@ -775,6 +775,28 @@ def test_matrix_e_partner_and_non_partner_spaces(app, world):
     assert_checked("e: non-partner space -> 404")
 
 
+def test_matrix_research_tokens_of_another_space_answer_404(app, world):
+    """A survey's invitation routes with this space's survey and another space's (or a forged)
+    token answer 404, for visitors and admins alike, on every method."""
+    failures = []
+    own, other = world.objects["alfa"], world.objects["beta"]
+    visitor, admin = Client(app), Client(app)
+    admin.login("owner.a@example.org")
+    for rule in RULES:
+        if "survey_token" not in rule.arguments:
+            continue
+        for who in (visitor, admin):
+            for token in (other["survey_token"], own["survey_token"] + "x"):
+                values = {**world.values(rule, "alfa"), "survey_token": token}
+                for method in methods(rule):
+                    status = call(who, method, url(app, rule, values)).status_code
+                    if status != 404:
+                        failures.append(f"{method} {rule.rule} ({token[:8]}…): {status}")
+        note("a: another space's survey token -> 404", rule)
+    assert not failures, "\n".join(failures)
+    assert_checked("a: another space's survey token -> 404")
+
+
 def test_matrix_coverage_report(capsys):
     """Runs last in this module: prints what the matrices covered (shown with -rA or -s)."""
     total = {f"{','.join(methods(r))} {r.rule}" for r in RULES}
