@@ -523,3 +523,40 @@ def test_every_kind_renders_with_labels_and_is_saved(space):
     assert answers["da"] == "2025-12-31" and answers["ma"] == {"r1": 2, "r2": 5}
     [resp] = rows(space.app, space.tenant.id, SurveyResponse, survey_id=sid)
     assert resp.municipality == "Kruševac" and resp.legal_form == "cooperative"
+
+
+def test_an_anonymous_survey_keeps_no_tie_to_the_invitation(space):
+    sid = space.survey(access="invitation", anonymous=True)
+    iid, token = _invite(space, sid)
+    url = f"/alfa/research/{sid}/i/{token}"
+    visitor = english(space.app)
+    html = visitor.get(url).get_data(as_text=True)
+    response = visitor.post(url, form_of(html, q_q1="b", go="next"))
+    assert response.status_code == 303 and f"/i/{token}" in response.headers["Location"]
+    page = visitor.get(url).get_data(as_text=True)  # the cookie resumes it
+    assert "Drugi deo" in page
+    response = visitor.post(url, form_of(page, go="next"))
+    closing = visitor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "directory entry" not in closing  # no directory update from anonymous answers
+    assert visitor.post(url, form_of(closing, licence="aggregate", go="finish")).status_code == 303
+    [inv] = rows(space.app, space.tenant.id, SurveyInvitation, id=iid)
+    [resp] = rows(space.app, space.tenant.id, SurveyResponse, survey_id=sid)
+    assert inv.status == "complete" and inv.response_id is None
+    assert resp.invitation_id is None and resp.organization_id is None and resp.user_id is None
+    assert resp.municipality == "Brus" and resp.status == "complete"
+    assert english(space.app).get(url).status_code == 410
+
+
+def test_the_last_step_waits_for_required_answers(space):
+    sid = space.survey()
+    url = f"/alfa/research/{sid}/answer"
+    member = client_of(space.app, "member@example.org")
+    closing = member.get(url + "?s=2")
+    assert closing.status_code == 200
+    html = closing.get_data(as_text=True)
+    assert "How may your answers be used?" in html
+    response = member.post(url, form_of(html, licence="cc_by", go="finish"))
+    assert response.status_code == 422
+    link = parse(response).select_one(".error-summary a")
+    assert "Prvi deo" in link.text and link["href"].endswith(f"/alfa/research/{sid}/answer?s=0")
+    assert rows(space.app, space.tenant.id, SurveyResponse, survey_id=sid) == []

@@ -27,6 +27,7 @@ from solidarna.extensions import db
 from solidarna.research import services
 from solidarna.research.models import (
     LICENCES,
+    STRATA,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
@@ -105,8 +106,9 @@ def response_by_key(survey: Survey, key: str | None) -> SurveyResponse | None:
 
 def response_of(survey: Survey, user, invitation: SurveyInvitation | None,
                 key: str | None) -> SurveyResponse | None:  # fmt: skip
-    """The response this person continues, if they have one."""
-    if invitation is not None:
+    """The response this person continues, if they have one. An anonymous survey's response
+    keeps no tie to its invitation: it is found by its key (the link, the cookie)."""
+    if invitation is not None and not survey.anonymous:
         if invitation.response_id is not None:
             return db.session.get(SurveyResponse, invitation.response_id)
         return None
@@ -149,12 +151,19 @@ def start(survey: Survey, user, invitation, organization_id: int | None):
     """A new response (the caller checked the person may answer and act for the organization).
     Returns (response, resume key or None)."""
     authenticated = getattr(user, "is_authenticated", False)
+    strata = strata_of(organization_id)
+    if survey.anonymous and invitation is not None:
+        # no tie between the response and the invitation (nor its organization): only the
+        # strata, for the cross-tabs (small cells are suppressed there), and the state
+        strata = {name: getattr(invitation, name) or "" for name in STRATA}
+        invitation.status = "started"
+        invitation = None
     response, key = services.start_response(
         survey,
         user=user if authenticated else None,
         invitation=invitation,
         organization=organization_id,
-        strata=strata_of(organization_id),
+        strata=strata,
     )
     return response, key
 
@@ -355,7 +364,9 @@ def read_closing(survey: Survey, form) -> tuple[dict, dict]:
     licence = form.get("licence") or ""
     choices = {
         "licence": licence,
-        "consent_directory": bool(form.get("consent_directory")) and survey.asks_directory_consent,
+        "consent_directory": bool(form.get("consent_directory"))
+        and survey.asks_directory_consent
+        and not survey.anonymous,
         "directory_update": bool(form.get("directory_update"))
         and survey.asks_directory_consent
         and not survey.anonymous,
@@ -406,7 +417,8 @@ def directory_fields(response: SurveyResponse, sections, answers: dict, name: st
     return {k: v for k, v in fields.items() if v not in (None, "")}
 
 
-def finish(survey: Survey, response: SurveyResponse, choices: dict, user) -> bool:
+def finish(survey: Survey, response: SurveyResponse, choices: dict, user,
+           invitation: SurveyInvitation | None = None) -> bool:  # fmt: skip
     """Complete the response with the closing page's choices; asks the directory for the
     update when the respondent wanted it. Returns whether the update went to the office."""
     sections = sections_of(response)
@@ -416,16 +428,10 @@ def finish(survey: Survey, response: SurveyResponse, choices: dict, user) -> boo
     response.directory_update_requested = choices["directory_update"]
     was_complete = response.status == "complete"
     services.complete(response, survey, by_code)
-    if response.invitation_id is not None:
+    if invitation is None and response.invitation_id is not None:
         invitation = db.session.get(SurveyInvitation, response.invitation_id)
-        if invitation is not None:
-            invitation.status = "complete"
-    elif survey.anonymous:
-        found = db.session.scalar(
-            select(SurveyInvitation).where(SurveyInvitation.response_id == response.id)
-        )
-        if found is not None:
-            found.status = "complete"
+    if invitation is not None:
+        invitation.status = "complete"
     suggested = False
     if choices["directory_update"] and not was_complete:
         answers = services.answers_of(response)

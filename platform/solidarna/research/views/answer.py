@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from solidarna.core import geography, representation
 from solidarna.core.errors import error_page
@@ -23,6 +24,8 @@ from solidarna.research.views.common import load_survey
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("research_answer", __name__, url_prefix="/research")
+
+USED = _l("This invitation has already been used: the survey was answered with it. Thank you!")
 
 
 def _here(survey: Survey, token: str | None, **args) -> str:
@@ -71,6 +74,8 @@ def _answer(survey: Survey, invitation, token: str | None):
     user = current_person()
     posted_key = request.values.get("key") or ""
     key = posted_key or request.cookies.get(answering.cookie_name(survey)) or ""
+    if invitation is not None and invitation.status == "complete":
+        return error_page(410, detail=str(USED))
     response = answering.response_of(survey, user, invitation, key)
     if invitation is None and posted_key and response is None:
         return error_page(404, detail=_("This link to continue the survey is not valid."))
@@ -82,10 +87,7 @@ def _answer(survey: Survey, invitation, token: str | None):
         key = ""  # found by the account or the invitation, not by a key
     if response is not None and response.status == "complete":
         if invitation is not None:
-            return error_page(
-                410, detail=_("This invitation has already been used: the survey was answered "
-                              "with it. Thank you!"),
-            )  # fmt: skip
+            return error_page(410, detail=str(USED))
         return render("research/answer_done.html", survey=survey, already=True,
                       results=can_read_public_results(user, survey),
                       status=200 if request.method == "GET" else 409)  # fmt: skip
@@ -103,7 +105,7 @@ def _answer(survey: Survey, invitation, token: str | None):
         "action": _here(survey, token),
         "sections": sections,
         "response": response,
-        "resume_link": _here(survey, None, key=key, _external=True) if key else None,
+        "resume_link": _here(survey, token, key=key, _external=True) if key else None,
         "legal_forms": representation.strata_labels()["legal_form"],
         "municipality_choices": geography.municipalities,
         "organizations": [] if (response is not None or invitation is not None)
@@ -228,7 +230,7 @@ def _post_closing(survey, invitation, token, response, key, ctx, answers, go):
     new_key = None
     if response is None:
         response, new_key = answering.start(survey, user, invitation, None)
-    suggested = answering.finish(survey, response, choices, user)
+    suggested = answering.finish(survey, response, choices, user, invitation)
     db.session.commit()
     if suggested:
         flash(_("Your directory entry update went to the office, which will check it."), "success")
