@@ -253,6 +253,17 @@ class RateRow:
         return 100.0 * self.complete / self.invited if self.invited else 0.0
 
 
+def invitations_of(survey: Survey, limit: int = 500) -> list[SurveyInvitation]:
+    return list(
+        db.session.scalars(
+            select(SurveyInvitation)
+            .where(SurveyInvitation.survey_id == survey.id)
+            .order_by(SurveyInvitation.organization_name, SurveyInvitation.id)
+            .limit(limit)
+        )
+    )
+
+
 def counts_by_status(survey: Survey) -> dict[str, int]:
     return dict(
         db.session.execute(

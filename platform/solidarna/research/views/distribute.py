@@ -33,7 +33,7 @@ def _page(survey: Survey, form: DrawForm, preview=None, status: int = 200):
         "research/distribution.html", survey=survey, form=form, preview=preview,
         counts=dist.counts_by_status(survey), statuses=INVITATION_STATUSES,
         rates=dist.rates(survey), stratum_labels=STRATUM_LABELS,
-        due=dist.due_reminders(survey), is_open=is_open(survey), status=status,
+        due=dist.due_reminders(survey), invitations=dist.invitations_of(survey), is_open=is_open(survey), status=status,
     )  # fmt: skip
 
 
