@@ -555,6 +555,9 @@ def test_the_last_step_waits_for_required_answers(space):
     assert closing.status_code == 200
     html = closing.get_data(as_text=True)
     assert "How may your answers be used?" in html
+    assert parse(html).select_one("input[name=directory_update]")  # a known respondent
+    visitor_page = english(space.app).get(url + "?s=2").get_data(as_text=True)
+    assert not parse(visitor_page).select_one("input[name=directory_update]")
     response = member.post(url, form_of(html, licence="cc_by", go="finish"))
     assert response.status_code == 422
     link = parse(response).select_one(".error-summary a")

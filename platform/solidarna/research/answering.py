@@ -359,7 +359,14 @@ def missing_required(sections, answers: dict) -> list[SurveySection]:
     ]  # fmt: skip
 
 
-def read_closing(survey: Survey, form) -> tuple[dict, dict]:
+def may_suggest(survey: Survey, user, invitation) -> bool:
+    """The directory update is offered to someone known: an account or an invitation's
+    holder (a visitor's public answers do not propose directory entries)."""
+    known = getattr(user, "is_authenticated", False) or invitation is not None
+    return bool(known and survey.asks_directory_consent and not survey.anonymous)
+
+
+def read_closing(survey: Survey, form, suggest: bool = True) -> tuple[dict, dict]:
     """(choices, errors) of the closing page."""
     licence = form.get("licence") or ""
     choices = {
@@ -367,9 +374,7 @@ def read_closing(survey: Survey, form) -> tuple[dict, dict]:
         "consent_directory": bool(form.get("consent_directory"))
         and survey.asks_directory_consent
         and not survey.anonymous,
-        "directory_update": bool(form.get("directory_update"))
-        and survey.asks_directory_consent
-        and not survey.anonymous,
+        "directory_update": bool(form.get("directory_update")) and suggest,
     }
     errors = {}
     if licence not in LICENCES:

@@ -108,6 +108,7 @@ def _answer(survey: Survey, invitation, token: str | None):
         "resume_link": _here(survey, token, key=key, _external=True) if key else None,
         "legal_forms": representation.strata_labels()["legal_form"],
         "municipality_choices": geography.municipalities,
+        "can_suggest": answering.may_suggest(survey, user, invitation),
         "organizations": [] if (response is not None or invitation is not None)
         else answering.organizations_for(survey, user),
     }  # fmt: skip
@@ -223,7 +224,7 @@ def _post_closing(survey, invitation, token, response, key, ctx, answers, go):
         shown = answering.questions.visible(answering.all_questions(sections), answers)
         return _redirect(survey, token, key,
                          answering.step_from(sections, shown, len(sections) - 1, forward=False))  # fmt: skip
-    choices, errors = answering.read_closing(survey, request.form)
+    choices, errors = answering.read_closing(survey, request.form, ctx["can_suggest"])
     missing = answering.missing_required(sections, answers)
     if errors or missing:
         return _closing(survey, ctx, answers, choices, errors, missing, status=422)
