@@ -461,6 +461,10 @@ def test_sending_reminders_limits_gap_and_unsubscribe(space):
         db.session.commit()
         reminders = [m for m in outbox() if m.subject.startswith("Reminder")]
         assert len(reminders) == 2
+    # the worker's scheduler runs the same every hour
+    from solidarna.core import jobs
+
+    assert jobs.SPECS["research.send_reminders"].schedule is not None
     # the button obeys the same rules
     response = admin.post(f"/alfa/research/manage/{sid}/distribution/remind", {"csrf_token": token})
     assert response.status_code == 303
