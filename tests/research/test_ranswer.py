@@ -413,7 +413,12 @@ def test_invitations_drawn_by_stratum_with_a_reproducible_sample(space):
 
 
 def test_sending_reminders_limits_gap_and_unsubscribe(space):
-    sid = space.survey(access="invitation", reminder_limit=2, reminder_gap_days=7)
+    sid = space.survey(
+        access="invitation",
+        reminder_limit=2,
+        reminder_gap_days=7,
+        closes_at=utcnow() + timedelta(days=60),
+    )
     _directory(space)
     admin = client_of(space.app, "admin@example.org")
     with in_space(space):
