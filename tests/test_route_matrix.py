@@ -128,6 +128,13 @@ PUBLIC = {
     "campaigns.letter_docx": "the open letter with its signatories, the DOCX people hand over",
     "research.index": "the space's surveys past their draft, open to answer or closed",
     "research.detail": "a survey's first page: what it asks about, who may answer, until when",
+    "research_answer.answer": "a public survey is answered by visitors too (by its link); the "
+    "view itself refuses members-only and invitation-only surveys (login, 403)",
+    "research_answer.done": "the thank-you page after the last step, for visitors too",
+    "research_answer.invited": "an invitation's link, opened by a contact with no account; the "
+    "signed token is the proof (another space's or a forged one: 404)",
+    "research_answer.unsubscribe": "the opt-out link in every invitation mail; the signed token "
+    "is the proof",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -135,7 +142,9 @@ CSRF_EXEMPT = {
     "token; the signed token in the URL is the proof (tests/notifications/test_mail.py)",
 }
 # Blueprints whose every route is for moderators or admins (matrix d: members get 403).
-MODERATORS_ONLY = {"discussion_moderation", "discussion_categories", "proposal_institutions"}
+MODERATORS_ONLY = {
+    "discussion_moderation", "discussion_categories", "proposal_institutions", "research_distribute",
+}  # fmt: skip
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {
     "membership_id",
@@ -787,6 +796,28 @@ def test_matrix_e_partner_and_non_partner_spaces(app, world):
     assert not failures, "\n".join(failures)
     assert_checked("e: partner space reaches the shared platform only")
     assert_checked("e: non-partner space -> 404")
+
+
+def test_matrix_research_tokens_of_another_space_answer_404(app, world):
+    """A survey's invitation routes with this space's survey and another space's (or a forged)
+    token answer 404, for visitors and admins alike, on every method."""
+    failures = []
+    own, other = world.objects["alfa"], world.objects["beta"]
+    visitor, admin = Client(app), Client(app)
+    admin.login("owner.a@example.org")
+    for rule in RULES:
+        if "survey_token" not in rule.arguments:
+            continue
+        for who in (visitor, admin):
+            for token in (other["survey_token"], own["survey_token"] + "x"):
+                values = {**world.values(rule, "alfa"), "survey_token": token}
+                for method in methods(rule):
+                    status = call(who, method, url(app, rule, values)).status_code
+                    if status != 404:
+                        failures.append(f"{method} {rule.rule} ({token[:8]}…): {status}")
+        note("a: another space's survey token -> 404", rule)
+    assert not failures, "\n".join(failures)
+    assert_checked("a: another space's survey token -> 404")
 
 
 def test_matrix_coverage_report(capsys):

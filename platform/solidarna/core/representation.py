@@ -41,6 +41,23 @@ class OrganizationCard:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """A verified entry that can be written to, with its strata (research invitations)."""
+
+    id: int
+    name: str
+    email: str
+    municipality: str
+    legal_form: str
+    actor_type: str
+    se_status: str
+
+
+#: the filters `contacts` understands: each a list of codes (empty: any), plus "ids"
+CONTACT_FILTERS = ("actor_type", "municipality", "legal_form", "se_status")
+
+
+@dataclass(frozen=True)
 class Provider:
     #: the capability whose module must be on for the provider to answer
     capability: str
@@ -53,6 +70,13 @@ class Provider:
     #: ids -> {id: [user, ...]}: the active representatives of those organizations (users of
     #: the current space's verified entries), for telling them about what the organization did
     representatives: Callable[[list[int]], dict[int, list]] | None = None
+    #: filters -> [Contact]: verified entries with a contact address (for survey invitations)
+    contacts: Callable[[dict], list[Contact]] | None = None
+    #: () -> {"actor_type": {code: label}, "legal_form": {...}, "se_status": {...}}
+    strata_labels: Callable[[], dict[str, dict]] | None = None
+    #: (organization_id | None, fields, source_detail, user) -> bool: a proposed new entry or
+    #: change of an entry, pending in the office's queue, naming where it came from
+    suggest_entry: Callable[[int | None, dict, str, object], bool] | None = None
 
 
 def register_provider(app: Flask, provider: Provider) -> None:
@@ -106,3 +130,32 @@ def representatives(ids: Iterable[int | None]) -> dict[int, list]:
     if provider is None or provider.representatives is None or not wanted:
         return {}
     return provider.representatives(wanted)
+
+
+def contacts(filters: dict | None = None) -> list[Contact]:
+    """The verified entries of this space with a contact e-mail (or without one: `email` is
+    "") matching `filters` ({name: [codes]} for CONTACT_FILTERS, "ids": [ids]), by name."""
+    provider = _provider()
+    if provider is None or provider.contacts is None:
+        return []
+    return provider.contacts(dict(filters or {}))
+
+
+def strata_labels() -> dict[str, dict]:
+    """The labels of the directory's actor types, legal forms and SE statuses (empty maps when
+    no directory answers)."""
+    provider = _provider()
+    empty = {"actor_type": {}, "legal_form": {}, "se_status": {}}
+    if provider is None or provider.strata_labels is None:
+        return empty
+    return {**empty, **provider.strata_labels()}
+
+
+def suggest_entry(organization_id: int | None, fields: dict, source_detail: str, user) -> bool:
+    """Propose a new directory entry (organization_id None) or a change of one, to wait as
+    pending for the office, with `source_detail` saying where it came from. False where no
+    directory answers or nothing could be proposed."""
+    provider = _provider()
+    if provider is None or provider.suggest_entry is None:
+        return False
+    return bool(provider.suggest_entry(organization_id, dict(fields), source_detail, user))

@@ -146,10 +146,31 @@ def representatives_of(ids: list[int]) -> dict[int, list]:
     return found
 
 
+def _contacts(filters: dict):
+    from solidarna.directory import survey_feed
+
+    return survey_feed.contacts(filters)
+
+
+def _strata_labels() -> dict:
+    from solidarna.directory import survey_feed
+
+    return survey_feed.strata_labels()
+
+
+def _suggest_entry(organization_id, fields, source_detail, user) -> bool:
+    from solidarna.directory import survey_feed
+
+    return survey_feed.suggest_entry(organization_id, fields, source_detail, user)
+
+
 REPRESENTATION = Provider(
     capability="directory",
     may_act_for=may_act_for,
     represented_by=represented_by,
     describe=describe_organizations,
     representatives=representatives_of,
+    contacts=_contacts,
+    strata_labels=_strata_labels,
+    suggest_entry=_suggest_entry,
 )

@@ -16,4 +16,17 @@ ACTIONS = {
     "survey.version_created": AuditAction(
         _l("%(actor)s started version %(number)s of the survey %(target)s")
     ),
+    # answering and distribution
+    "survey.invitations_drawn": AuditAction(
+        _l("%(actor)s drew %(count)s invitations to the survey %(target)s")
+    ),
+    "survey.invitations_sent": AuditAction(
+        _l("%(actor)s sent %(count)s invitations to the survey %(target)s")
+    ),
+    "survey.reminders_sent": AuditAction(
+        _l("%(actor)s sent %(count)s reminders about the survey %(target)s")
+    ),
+    "survey.directory_update_requested": AuditAction(
+        _l("%(actor)s asked, answering the survey %(target)s, to update a directory entry")
+    ),
 }
