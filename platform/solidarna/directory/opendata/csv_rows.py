@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from solidarna.core.identifiers import clean, mb_warning
 from solidarna.directory.opendata.csv_codes import CODE_COLUMNS, Lookups, _key
 from solidarna.directory.opendata.csv_reader import Table
 from solidarna.directory.opendata.services import COLUMNS, TAG_COLUMNS, safe_cell
 from solidarna.directory.organizations.forms import OrganizationForm
-from solidarna.core.identifiers import clean, mb_warning
 
 COUNTS = ("employees_total", "employees_women", "employees_vulnerable", "volunteers")
 #: the column of a form field, where their names differ

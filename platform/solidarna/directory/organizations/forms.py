@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import choices, optional_email_field, website_field
+from solidarna.core.identifiers import mb_problem, pib_problem
 from solidarna.core.models import utcnow
 from solidarna.directory import taxonomy
 from solidarna.directory.fields import (
@@ -24,7 +25,6 @@ from solidarna.directory.fields import (
     at_most,
     municipality_options,
 )
-from solidarna.core.identifiers import mb_problem, pib_problem
 
 
 class CountField(WholeNumberField):

@@ -17,11 +17,11 @@ from solidarna.accounts.models import User
 from solidarna.core import audit
 from solidarna.core.fragments import kept_value
 from solidarna.core.geography import find as find_municipality
+from solidarna.core.identifiers import clean
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_manage_members, is_member
 from solidarna.core.script import fold
 from solidarna.core.tenancy import current_tenant_id
-from solidarna.core.identifiers import clean
 from solidarna.directory.organizations.models import (
     Organization,
     OrganizationRevision,

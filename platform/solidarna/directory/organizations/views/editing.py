@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import flash, g, redirect
 from flask_babel import gettext as _
 
+from solidarna.core.identifiers import clean, mb_warning
 from solidarna.core.permissions import current_person, is_member, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services
 from solidarna.directory.organizations.forms import ClaimForm, OrganizationForm
-from solidarna.core.identifiers import clean, mb_warning
 from solidarna.directory.organizations.models import Organization
 from solidarna.directory.organizations.permissions import (
     can_add_organization,
