@@ -31,7 +31,7 @@ region = "RS-19"
 
 def test_modules_come_from_the_registered_capabilities(app):
     assert list(registry().modules()) == [
-        "directory", "resources", "discussions", "proposals", "groups", "campaigns",
+        "directory", "resources", "discussions", "proposals", "groups", "campaigns", "news",
     ]  # fmt: skip
 
 
@@ -149,7 +149,7 @@ def test_registry_refuses_a_second_owner(app):
     ("extra", "key", "problem"),
     [
         ('modules = ["directory", "research"]\n', "tenant.modules", "unknown value 'research'"),
-        ('modules = ["support"]\n', "tenant.modules", "use one of campaigns, directory, discussions, groups, proposals, resources"),
+        ('modules = ["support"]\n', "tenant.modules", "use one of campaigns, directory, discussions, groups, news, proposals, resources"),
         ("[taxonomies]\nworking_group_themes = ['Finansije']\n", "taxonomies.working_group_themes", "no module of this platform uses it"),
         ("[starter]\nsurvey = 'x'\n", "starter.survey", "unknown key"),
         ("[taxonomies]\nexpected_actor_types = ['dragons']\n", "taxonomies.expected_actor_types", "unknown value 'dragons'"),
@@ -199,6 +199,7 @@ def test_a_kit_without_modules_gets_every_module_that_exists(app):
         "proposals",
         "groups",
         "campaigns",
+        "news",
     ]
 
 
