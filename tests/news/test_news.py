@@ -19,6 +19,7 @@ from solidarna.extensions import db
 from solidarna.news import services
 from solidarna.news.models import NewsPost
 from solidarna.tenants.kits import KitError, export_kit, parse_kit
+from solidarna.tenants.models import Tenant
 from tests.conftest import Client, parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -295,3 +296,25 @@ def export_kit_of(kit) -> str:
 
     tenant = apply_kit(kit)
     return export_kit(tenant)
+
+
+def test_the_demo_news_is_published_in_both_pilot_spaces(runner, app):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "8 new news posts" in first.output
+    assert "0 new news posts" in runner.invoke(args=["demo", "load"]).output
+    client = english(app)
+    for slug in ("krusevac", "korse"):
+        listing = client.get(f"/{slug}/news/").get_data(as_text=True)
+        assert "Zakonu o socijalnom preduzetništvu" in listing, slug
+        home = client.get(f"/{slug}/").get_data(as_text=True)
+        assert "Zakonu o socijalnom preduzetništvu" in home, slug
+    root = ET.fromstring(client.get("/news/feed.atom").get_data())
+    assert len(root.findall(f"{ATOM}entry")) == 8
+    with tenant_context(db.session.scalar(db.select(Tenant.id).where(Tenant.slug == "korse"))):
+        story = db.session.scalar(db.select(NewsPost).where(NewsPost.kind == "success_story"))
+        story_id = story.id
+        assert story.image_id is not None
+    page = parse(client.get(f"/korse/news/{story_id}"))
+    assert page.select_one("meta[property='og:image']")["content"].endswith("/image")
+    assert client.get(f"/korse/news/{story_id}/image").mimetype == "image/png"
