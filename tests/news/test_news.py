@@ -318,3 +318,34 @@ def test_the_demo_news_is_published_in_both_pilot_spaces(runner, app):
     page = parse(client.get(f"/korse/news/{story_id}"))
     assert page.select_one("meta[property='og:image']")["content"].endswith("/image")
     assert client.get(f"/korse/news/{story_id}/image").mimetype == "image/png"
+
+
+def test_visitors_news_pages_are_cached_until_a_change_or_the_next_day(app, spaces, monkeypatch):
+    from datetime import date
+
+    from solidarna.core import pagecache
+
+    app.config["PAGE_CACHE"] = True
+    admin = english(app, "admin@example.org")
+    call = new_post(admin, kind="call", title="Konkurs za opremu",
+                    deadline=services.today().isoformat())  # fmt: skip
+    publish(admin, "alfa", call)
+    for path in ("/alfa/news/", f"/alfa/news/{call}"):
+        assert english(app).get(path).status_code == 200
+        second = english(app).get(path)
+        assert second.headers.get(pagecache.STATUS_HEADER) == "hit", path
+        assert "Open until" in second.get_data(as_text=True)
+    # a change in the space: not served from the cache
+    assert admin.post(f"/alfa/news/{call}/edit", form(
+        kind="call", title="Konkurs za novu opremu", deadline=services.today().isoformat())
+    ).status_code == 303  # fmt: skip
+    fresh = english(app).get(f"/alfa/news/{call}")
+    assert fresh.headers.get(pagecache.STATUS_HEADER) != "hit"
+    assert "Konkurs za novu opremu" in fresh.get_data(as_text=True)
+    # the next day the call is closed, without any write in the space
+    tomorrow = services.today() + timedelta(days=1)
+    monkeypatch.setattr(services, "today", lambda: tomorrow)
+    assert isinstance(tomorrow, date)
+    page = english(app).get(f"/alfa/news/{call}")
+    assert page.headers.get(pagecache.STATUS_HEADER) != "hit"
+    assert "Closed" in page.get_data(as_text=True)

@@ -9,9 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
 
+CACHEABLE = ("news.index", "news.detail")
+
 
 def init_app(app: Flask) -> None:
     from solidarna.core import storage
+    from solidarna.core.pagecache import cache_pages
     from solidarna.news import audit, contributions, kit, permissions, views
     from solidarna.news.forms import USE
 
@@ -28,7 +31,7 @@ def init_app(app: Flask) -> None:
                 "of the social and solidarity economy, also as an Atom feed."
             ),
             blueprints=(views.bp, views.admin_bp),
-            nav=(NavItem("news.index", _l("News"), current=("news",), order=150),),
+            nav=(NavItem("news.index", _l("News"), current=("news",), order=480),),
             kit_keys=(KitKey("starter", kit.KIT_KEY, kit.validate_posts),),
             figures=contributions.news_figures,
             activity=contributions.latest_news,
@@ -36,6 +39,9 @@ def init_app(app: Flask) -> None:
             audit_actions=audit.ACTIONS,
         ),
     )
+    # visitors' pages served whole from the shared cache, under a marker that also follows
+    # the day (a call past its deadline is shown closed): contributions.news_marker
+    cache_pages(app, CACHEABLE, marker=contributions.news_marker)
     # the national feed belongs to no space (it reads the public spaces': news/feeds.py)
     app.register_blueprint(views.national_bp)
 
