@@ -195,7 +195,7 @@ def test_the_list_filters_by_kind_and_tag_and_marks_closed_calls(app, spaces):
     assert "Novi konkurs" in tagged and "Stari konkurs" not in tagged
     cards = {c.h2.get_text(strip=True): c.get_text(" ", strip=True)
              for c in parse(visitor.get("/alfa/news/")).select(".news-card")}  # fmt: skip
-    assert "Closed" in cards["Stari konkurs"] and "Open until" in cards["Novi konkurs"]
+    assert "Call closed" in cards["Stari konkurs"] and "Open until" in cards["Novi konkurs"]
     assert "Closed" in visitor.get(f"/alfa/news/{closed}").get_data(as_text=True)
     # the fragment htmx asks for, and a bad kind or page: the list, never an error
     assert (

@@ -146,5 +146,5 @@ def delete(post: NewsPost):
         return error_page(400)
     services.delete(post, current_person())
     db.session.commit()
-    flash(_("The post is deleted."), "success")
+    flash(_("The news post is deleted."), "success")
     return redirect(url_for("news.index"), 303)
