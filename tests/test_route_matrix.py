@@ -32,6 +32,7 @@ from solidarna.groups import documents as group_documents
 from solidarna.groups import services as group_services
 from solidarna.groups.models import GroupMeeting, GroupMembership
 from solidarna.groups.records import GroupDecision, GroupTask, MeetingMinutes
+from solidarna.news import services as news_services
 from solidarna.proposals import services as proposal_services
 from solidarna.proposals import text as proposal_text
 from solidarna.proposals.amendments import Amendment
@@ -135,6 +136,11 @@ PUBLIC = {
     "signed token is the proof (another space's or a forged one: 404)",
     "research_answer.unsubscribe": "the opt-out link in every invitation mail; the signed token "
     "is the proof",
+    "news.index": "the space's published news, its public promotion",
+    "news.detail": "a published post, to be linked to and shared (drafts: 404)",
+    "news.image": "a published post's image, shown on it and when it is shared (drafts: 404)",
+    "news.feed": "the space's published news as an Atom feed",
+    "news_feed.national": "the published news of the public spaces as an Atom feed",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {
@@ -182,6 +188,7 @@ OBJECT_ARGS = {
     "response_id",
     "survey_invitation_id",
     "survey_token",
+    "news_post_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -213,6 +220,11 @@ FREE_ARGS = {
     "step": "invite",
 }
 COVERED: dict[str, set[str]] = {}
+#: a 1x1 PNG (a news post's image)
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763"
+    "f8ffff3f0005fe02fea7d6a4a10000000049454e44ae426082"
+)
 
 
 def is_tenant_rule(rule) -> bool:
@@ -427,6 +439,16 @@ class World:
                 )  # fmt: skip
                 db.session.add(campaign_comment)
                 db.session.flush()
+                # a published news post with an image
+                news_post = news_services.create(
+                    {"kind": "announcement", "title": f"Tajna vest {tenant.slug}",
+                     "summary": f"tajni.sazetak.{tenant.slug}", "body": "Tekst.",
+                     "deadline": None, "tags": [f"tajna-oznaka-{tenant.slug}"],
+                     "image_alt": ""},
+                    storage.Checked(PNG, "png", f"tajna.slika.{tenant.slug}.png"), author,
+                )  # fmt: skip
+                news_services.publish(news_post, author)
+                db.session.flush()
                 # an open public survey from a kit-like template, a member's started
                 # response and a personal invitation to the space's cooperative
                 survey = research_services.new_survey(
@@ -460,6 +482,7 @@ class World:
                     "response_id": response.id,
                     "survey_invitation_id": survey_invitation.id,
                     "survey_token": research_tokens.invitation_token(survey_invitation),
+                    "news_post_id": news_post.id,
                     "amendment_id": amendment.id,
                     "coauthor_id": coauthor.id,
                     "group_id": group.id,
@@ -527,6 +550,9 @@ class World:
             "Tajna anketa beta",
             "Tajni odeljak beta",
             "Tajno pitanje beta",
+            "Tajna vest beta",
+            "tajni.sazetak.beta",
+            "tajna-oznaka-beta",
         ]
         self.partner_cases(db)
 

@@ -89,6 +89,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         directory,
         discussions,
         groups,
+        news,
         pages,
         proposals,
         research,
@@ -106,6 +107,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     groups.init_app(app)
     campaigns.init_app(app)
     research.init_app(app)
+    news.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)
     demo.init_app(app)

@@ -15,6 +15,7 @@ from solidarna.demo.campaigns import load_campaigns
 from solidarna.demo.directory import load_directory
 from solidarna.demo.discussions import load_discussions
 from solidarna.demo.groups import load_groups
+from solidarna.demo.news import load_news
 from solidarna.demo.proposals import load_proposals
 from solidarna.demo.research import load_research
 from solidarna.extensions import db
@@ -89,7 +90,8 @@ ROLE_NOTES = {
 
 def load() -> dict[str, int]:
     created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0, "discussions": 0,
-               "proposals": 0, "groups": 0, "advocacy platforms": 0, "surveys": 0}  # fmt: skip
+               "proposals": 0, "groups": 0, "advocacy platforms": 0, "surveys": 0,
+               "news posts": 0}  # fmt: skip
     users = {}
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
@@ -133,6 +135,7 @@ def load() -> dict[str, int]:
             created["surveys"] += load_research(tenant)
     db.session.commit()
     created["advocacy platforms"] += load_campaigns()  # both spaces exist now
+    created["news posts"] += load_news()
     return created
 
 

@@ -39,7 +39,7 @@ RESERVED_SLUGS = frozenset({
     "auth", "admin", "static", "api", "onboarding", "health", "language", "login", "logout",
     "register", "account", "accounts", "settings", "help", "about", "docs", "assets", "media",
     "uploads", "files", "public", "www", "mail", "tenants", "new", "search", "map", "robots.txt",
-    "favicon.ico", "sitemap.xml", "well-known", "solidarna", "invitations", "notifications",
+    "favicon.ico", "sitemap.xml", "news", "well-known", "solidarna", "invitations", "notifications",
 })  # fmt: skip
 
 

@@ -1,0 +1,53 @@
+"""What news offers the platform through core registries: the latest published posts in the
+space home's activity, and a figure of how many there are."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from solidarna.core.activity import ActivityItem
+from solidarna.core.registry import Figure
+from solidarna.news import services
+from solidarna.news.models import KINDS
+
+
+def news_figures(tenant) -> list[Figure]:
+    return [Figure(str(_l("News posts")), services.count_published(), url_for("news.index"))]
+
+
+def latest_news(tenant, limit: int) -> list[ActivityItem]:
+    """The space's newest published posts, newest first (drafts never)."""
+    return [
+        ActivityItem(
+            when=post.published_at, label=str(KINDS.get(post.kind, _l("News"))),
+            title=post.title, url=url_for("news.detail", news_post_id=post.id),
+            excerpt=post.summary,
+        )
+        for post in services.latest(min(limit, 5))
+    ]  # fmt: skip
+
+
+def news_marker() -> tuple | None:
+    """The page cache's marker of the news pages (core/pagecache.py): the space's state and
+    today's date, so a call whose deadline passed shows as closed the next day without a
+    write in the space. Asked before the space is loaded, so it may read the slug from the
+    URL; one indexed statement."""
+    from flask import g, request
+    from sqlalchemy import select
+
+    from solidarna.extensions import db
+    from solidarna.tenants.models import Tenant
+
+    tenant = g.get("tenant")
+    slug = tenant.slug if tenant is not None else (request.view_args or {}).get("tenant_slug")
+    if not slug or len(slug) > 40:
+        return None
+    row = db.session.execute(
+        select(Tenant.id, Tenant.created_at, Tenant.content_version).where(Tenant.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    created = row.created_at.timestamp() if row.created_at else 0
+    day = services.today().isoformat()
+    return ("news", row.id, f"{created:.6f}", row.content_version or 0, day)

@@ -1,0 +1,150 @@
+"""The pages of a space's news: the list (by kind and tag, paged), a post (with Open Graph
+tags), its image, the space's Atom feed; the admins' pages to write, edit, publish,
+unpublish and delete; and the national feed, which belongs to no space."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+
+from solidarna.core import markdown, storage
+from solidarna.core.errors import error_page
+from solidarna.core.permissions import current_person, require
+from solidarna.core.rendering import render
+from solidarna.extensions import db
+from solidarna.news import feeds, kit, services
+from solidarna.news.forms import ActionForm, PostForm
+from solidarna.news.models import KIND_PLURALS, KINDS, NewsPost
+from solidarna.news.permissions import can_edit_post, can_view_post, can_write_news
+from solidarna.tenants.routing import TenantBlueprint
+
+bp = TenantBlueprint("news", __name__, url_prefix="/news")
+admin_bp = TenantBlueprint("news_admin", __name__, url_prefix="/news")
+national_bp = Blueprint("news_feed", __name__)
+
+
+@bp.get("/")
+def index():
+    filters = services.NewsFilters.from_args(request.args)
+    user = current_person()
+    return render(
+        "news/index.html", block="results", filters=filters,
+        page=services.search(filters, user), tags=services.tags_in_use(),
+        kinds=KINDS, kind_plurals=KIND_PLURALS, today=services.today(),
+        drafts=filters.show == "drafts" and can_write_news(user),
+    )  # fmt: skip
+
+
+@bp.get("/<int:news_post_id>")
+@require(can_view_post, obj=services.load_post)
+def detail(post: NewsPost):
+    return render(
+        "news/detail.html", post=post, body=markdown.render(post.body), kinds=KINDS,
+        today=services.today(), action_form=ActionForm(),
+    )  # fmt: skip
+
+
+@bp.get("/<int:news_post_id>/image")
+@require(can_view_post, obj=services.load_post)
+def image(post: NewsPost):
+    """The post's image, shown inline (re-encoded on upload, so only pixels): to whoever may
+    read the post."""
+    if post.image is None:
+        abort(404)
+    record = post.image
+    response = send_file(storage.backend().open(record.key), mimetype=record.content_type,
+                         etag=record.sha256, max_age=0, conditional=True)  # fmt: skip
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = storage.SANDBOX_CSP
+    response.headers["Cache-Control"] = (
+        "public, no-cache" if g.tenant.visibility == "public" and post.is_published
+        else "private, no-cache"
+    )  # fmt: skip
+    return response
+
+
+@bp.get("/feed.atom")
+def feed():
+    return feeds.space_feed(g.tenant)
+
+
+@national_bp.get("/news/feed.atom")
+def national():
+    return feeds.national_feed()
+
+
+# --- the admins' pages ----------------------------------------------------------------------------
+
+
+def _form_page(form, post=None, status=200):
+    return render("news/form.html", form=form, post=post, kinds=KINDS, status=status,
+                  texts=kit.texts(g.tenant) if post is None else [])  # fmt: skip
+
+
+def _detail(post_id: int):
+    return redirect(url_for("news.detail", news_post_id=post_id), 303)
+
+
+@admin_bp.route("/new", methods=["GET", "POST"])
+@require(can_write_news)
+def create():
+    text = kit.find(g.tenant, request.args.get("from"))
+    form = PostForm()
+    if not form.is_submitted():
+        form.fill(text=text)
+    if form.validate_on_submit():
+        post = services.create(form.data_dict(), form.image.checked, current_person(),
+                               kit_key=text["key"] if text else None)  # fmt: skip
+        db.session.commit()
+        flash(_("The post is saved as a draft. Publish it when it is ready."), "success")
+        return _detail(post.id)
+    return _form_page(form, status=form.status() if form.errors else 200)
+
+
+@admin_bp.route("/<int:news_post_id>/edit", methods=["GET", "POST"])
+@require(can_edit_post, obj=services.load_own_post)
+def edit(post: NewsPost):
+    form = PostForm(obj=post)
+    if not form.is_submitted():
+        form.fill(post)
+    if form.validate_on_submit():
+        changed = services.update(post, form.data_dict(), form.image.checked,
+                                  form.remove_image.data, current_person())  # fmt: skip
+        db.session.commit()
+        flash(_("The changes are saved.") if changed else _("Nothing was changed."), "success")
+        return _detail(post.id)
+    return _form_page(form, post, status=form.status() if form.errors else 200)
+
+
+def _act(post: NewsPost, action, done: str, undone: str):
+    if not ActionForm().validate_on_submit():
+        return error_page(400)
+    changed = action(post, current_person())
+    db.session.commit()
+    flash(done if changed else undone, "success")
+    return _detail(post.id)
+
+
+@admin_bp.post("/<int:news_post_id>/publish")
+@require(can_edit_post, obj=services.load_own_post)
+def publish(post: NewsPost):
+    return _act(post, services.publish, _("The post is published."),
+                _("The post was already published."))  # fmt: skip
+
+
+@admin_bp.post("/<int:news_post_id>/unpublish")
+@require(can_edit_post, obj=services.load_own_post)
+def unpublish(post: NewsPost):
+    return _act(post, services.unpublish, _("The post is back among the drafts."),
+                _("The post was already a draft."))  # fmt: skip
+
+
+@admin_bp.post("/<int:news_post_id>/delete")
+@require(can_edit_post, obj=services.load_own_post)
+def delete(post: NewsPost):
+    if not ActionForm().validate_on_submit():
+        return error_page(400)
+    services.delete(post, current_person())
+    db.session.commit()
+    flash(_("The news post is deleted."), "success")
+    return redirect(url_for("news.index"), 303)
