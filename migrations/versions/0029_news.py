@@ -2,7 +2,7 @@
 explainers; drafts and published posts, an image in stored_files)
 
 Revision ID: 0029
-Revises: 0024
+Revises: 0028
 Create Date: 2026-12-01 23:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0029"
-down_revision = "0024"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
