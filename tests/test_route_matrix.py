@@ -133,7 +133,12 @@ CSRF_EXEMPT = {
     "token; the signed token in the URL is the proof (tests/notifications/test_mail.py)",
 }
 # Blueprints whose every route is for moderators or admins (matrix d: members get 403).
-MODERATORS_ONLY = {"discussion_moderation", "discussion_categories", "proposal_institutions"}
+MODERATORS_ONLY = {
+    "discussion_moderation",
+    "discussion_categories",
+    "proposal_institutions",
+    "research_build",
+}
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {
     "membership_id",

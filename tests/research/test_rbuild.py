@@ -412,3 +412,40 @@ def test_another_space_s_survey_is_404(world):
         world.client.get(f"/alfa/research/manage/{second}/edit/questions/{members}").status_code
         == 404
     )
+
+
+def test_the_question_macro_keeps_what_was_typed_and_ties_help_and_error(app):
+    from types import SimpleNamespace
+
+    def q(kind, required=True, **settings):
+        return SimpleNamespace(code=f"x_{kind}", kind=kind, label=f"Label {kind}",
+                               help="Pomoć", required=required, settings=settings)  # fmt: skip
+
+    cases = [
+        (q("single", options=[{"value": "a", "label": "A"}], other=True),
+         {"choice": "other", "other": "Moje"}, ['value="other" checked', 'value="Moje"']),
+        (q("multiple", required=False, options=[{"value": "a", "label": "A"},
+                                                {"value": "b", "label": "B"}], max_choices=1),
+         {"choices": ["b"], "other": ""}, ['value="b" checked', "x_multiple-range"]),
+        (q("scale", min=0, max=3), "2", ['value="2" checked']),
+        (q("number", min=1, max=9, unit="RSD"), "4,5", ['value="4,5"', "x_number-range", "RSD"]),
+        (q("short_text"), "tekst", ['value="tekst"']),
+        (q("long_text"), "dug tekst", [">dug tekst</textarea>"]),
+        (q("yes_no"), "no", ['value="no" checked']),
+        (q("date", min="2020-01-01"), "31.12.2026.", ['value="2026-12-31"', 'min="2020-01-01"']),
+        (q("municipality"), "", ["<select"]),
+        (q("organization"), {"pib": "123", "mb": "", "legal_form": ""}, ['value="123"']),
+        (q("matrix", rows=[{"value": "r", "label": "Red"}], min=1, max=3), {"r": "3"},
+         ['value="3" checked', "Red: 3"]),
+    ]  # fmt: skip
+    with app.test_request_context():
+        macro = app.jinja_env.get_template("research/_question.html").module.question_input
+        for question, typed, expected in cases:
+            html = str(macro(question, typed, "Greška"))
+            for part in expected:
+                assert part in html, (question.kind, part, html)
+            assert f'id="q-{question.code}-error">Greška</p>' in html
+            assert f"q-{question.code}-help" in html and 'aria-invalid="true"' in html
+            assert ("required" in html) == question.required or question.kind == "multiple"
+        text = str(macro(q("text", required=False), None, None))
+        assert "Label text" in text and "<input" not in text

@@ -61,11 +61,11 @@ class SurveyForm(FlaskForm):
     )
     opens_day = DayField(_l("Opens on"), validators=[Optional()])
     opens_time = TimeOfDayField(
-        _l("at"), validators=[Optional()], description=_l("Time in Serbia (Belgrade).")
+        _l("Opening time"), validators=[Optional()], description=_l("Time in Serbia (Belgrade).")
     )
     closes_day = DayField(_l("Closes on"), validators=[Optional()])
     closes_time = TimeOfDayField(
-        _l("at"), validators=[Optional()], description=_l("Time in Serbia (Belgrade).")
+        _l("Closing time"), validators=[Optional()], description=_l("Time in Serbia (Belgrade).")
     )
     asks_directory_consent = BooleanField(
         _l("Ask respondents for consent to be listed in the directory, and offer to update "
