@@ -345,6 +345,16 @@ def test_an_answered_survey_changes_in_a_new_version(world):
     old_needs = question_id(world, sid, "needs")
     page = world.client.get(f"/alfa/research/manage/{sid}/edit/questions/{members}")
     assert page.status_code == 200 and old_needs != members
+    renamed = world.client.post(f"/alfa/research/manage/{sid}/edit/questions/{members}", {
+        "label": "Koliko zadrugara?", "code": "members", "integer": "y", "number_min": "0",
+        "condition_question": "form", "condition_op": "equals", "condition_value": "coop"})  # fmt: skip
+    assert renamed.status_code == 303, renamed.get_data(as_text=True)[:3000]
+    with tenant_context(world.space.id):
+        survey = survey_of(world, sid)
+        assert survey.current_version.number == 2  # still the unanswered version 2
+        [old_q] = [q for q in services.questions_of(versions[0]) if q.code == "coop_members"]
+        assert old_q.label == "Broj zadrugara"
+        assert "members" in [q.code for q in services.questions_of(survey.current_version)]
 
 
 def test_status_rules(world):
