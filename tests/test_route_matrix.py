@@ -149,8 +149,12 @@ CSRF_EXEMPT = {
 }
 # Blueprints whose every route is for moderators or admins (matrix d: members get 403).
 MODERATORS_ONLY = {
-    "discussion_moderation", "discussion_categories", "proposal_institutions", "research_distribute",
-}  # fmt: skip
+    "discussion_moderation",
+    "discussion_categories",
+    "proposal_institutions",
+    "research_build",
+    "research_distribute",
+}
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {
     "membership_id",

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import (
     format_decimal,
     get_locale,
@@ -250,3 +251,31 @@ def init_app(app: Flask) -> None:
             "locale_names": LOCALE_NAMES,
             "html_langs": HTML_LANG,
         }
+
+
+# --- moments typed in Belgrade, stored in UTC (meetings, survey dates) ------------------------
+
+
+def local_zone() -> ZoneInfo:
+    """Where the platform's people are (Europe/Belgrade unless configured otherwise)."""
+    name = "Europe/Belgrade"
+    if has_app_context():
+        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", name)
+    return ZoneInfo(name)
+
+
+def local_to_utc(day: date, at: time) -> datetime:
+    """A day and time typed in Belgrade as a moment in UTC (a time that does not exist on the
+    day the clocks go forward is taken as the same time after the change, like a wall clock)."""
+    local = datetime.combine(day, at, tzinfo=local_zone())
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def local_parts(moment: datetime | None) -> tuple[date | None, time | None]:
+    """A stored moment as the day and time (to the minute) a form in Belgrade shows."""
+    if moment is None:
+        return None, None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    local = moment.astimezone(local_zone())
+    return local.date(), local.time().replace(second=0, microsecond=0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, IntegerField, SelectField, ValidationError
+from wtforms import DateField, DecimalField, IntegerField, SelectField, TimeField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation
 
@@ -90,6 +90,16 @@ class DayField(_Parsed, DateField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y.", "%d.%m.%Y"])
+        super().__init__(*args, **kwargs)
+
+
+class TimeOfDayField(_Parsed, TimeField):
+    """A time of day from <input type=time> (17:30), or typed with a dot (17.30)."""
+
+    invalid = _l("Enter a time, like 17:30.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%H:%M", "%H.%M", "%H:%M:%S"])
         super().__init__(*args, **kwargs)
 
 

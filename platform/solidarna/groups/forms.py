@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField, TimeField, ValidationError
+from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import WEBSITE_PATTERN, ChoiceField, RadioChoiceField, choices
-from solidarna.directory.fields import DayField, _Parsed, at_most
+from solidarna.directory.fields import DayField, TimeOfDayField, at_most
 from solidarna.groups.models import JOIN_POLICIES, ROLES, RSVP_ANSWERS, VISIBILITIES
 
 NONE = ""
@@ -136,16 +136,6 @@ class DecisionForm(FlaskForm):
     def validate_decision(self, field) -> None:
         if field.data not in ("accept", "decline"):
             raise ValidationError(_l("Choose to accept or to decline."))
-
-
-class TimeOfDayField(_Parsed, TimeField):
-    """A time of day from <input type=time> (17:30), or typed with a dot (17.30)."""
-
-    invalid = _l("Enter a time, like 17:30.")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", ["%H:%M", "%H.%M", "%H:%M:%S"])
-        super().__init__(*args, **kwargs)
 
 
 class MeetingForm(FlaskForm):

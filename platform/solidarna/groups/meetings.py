@@ -5,14 +5,15 @@ stored in UTC; a place, an online link or both; an agenda in markdown), the memb
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from solidarna.core import audit
+from solidarna.core.i18n import local_parts  # noqa: F401 (callers use meetings.*)
+from solidarna.core.i18n import local_to_utc as to_utc  # noqa: F401
+from solidarna.core.i18n import local_zone as zone  # noqa: F401
 from solidarna.core.models import utcnow
 from solidarna.extensions import db
 from solidarna.groups.models import RSVP_ANSWERS, GroupMeeting, MeetingRsvp, WorkingGroup
@@ -22,27 +23,6 @@ PAST_SHOWN = 10
 #: upcoming meetings shown in full on the group's page; the rest are in its calendar
 UPCOMING_SHOWN = 10
 FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "agenda")
-
-
-def zone() -> ZoneInfo:
-    name = "Europe/Belgrade"
-    if has_app_context():
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", name)
-    return ZoneInfo(name)
-
-
-def to_utc(day: date, at: time) -> datetime:
-    """A day and time typed in Belgrade as a moment in UTC (a time that does not exist on the
-    day the clocks go forward is taken as the same time after the change, like a wall clock)."""
-    local = datetime.combine(day, at, tzinfo=zone())
-    return local.astimezone(ZoneInfo("UTC"))
-
-
-def local_parts(moment: datetime | None) -> tuple[date | None, time | None]:
-    if moment is None:
-        return None, None
-    local = moment.astimezone(zone())
-    return local.date(), local.time().replace(second=0, microsecond=0)
 
 
 def check(data: dict, meeting: GroupMeeting | None) -> None:

@@ -37,6 +37,10 @@ def init_app(app: Flask) -> None:
         ),
     )
 
+    from solidarna.research import widgets
+
+    app.jinja_env.globals.update(widgets.GLOBALS)
+
     @app.context_processor
     def research_labels() -> dict:
         from solidarna.research import models

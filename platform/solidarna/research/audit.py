@@ -29,4 +29,25 @@ ACTIONS = {
     "survey.directory_update_requested": AuditAction(
         _l("%(actor)s asked, answering the survey %(target)s, to update a directory entry")
     ),
+    # builder
+    "survey.section_added": AuditAction(
+        _l("%(actor)s added the section “%(section)s” to the survey %(target)s")
+    ),
+    "survey.section_changed": AuditAction(
+        _l("%(actor)s changed the section “%(section)s” of the survey %(target)s")
+    ),
+    "survey.section_removed": AuditAction(
+        _l("%(actor)s removed the section “%(section)s” from the survey %(target)s")
+    ),
+    "survey.question_added": AuditAction(
+        _l("%(actor)s added the question %(code)s to the survey %(target)s")
+    ),
+    "survey.question_changed": AuditAction(
+        _l("%(actor)s changed the question %(code)s of the survey %(target)s")
+    ),
+    "survey.question_removed": AuditAction(
+        _l("%(actor)s removed the question %(code)s from the survey %(target)s")
+    ),
+    "survey.reordered": AuditAction(_l("%(actor)s reordered the survey %(target)s")),
+    "survey.deleted": AuditAction(_l("%(actor)s deleted the draft survey %(target)s")),
 }
