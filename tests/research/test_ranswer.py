@@ -517,8 +517,10 @@ def test_every_kind_renders_with_labels_and_is_saved(space):
     for control in doc.select(
         "form.survey-form input:not([type=hidden]), form.survey-form select, form.survey-form textarea"
     ):
-        assert control.get("id") and (
-            doc.select_one(f"label[for='{control['id']}']") or control.get("aria-label")
+        assert (
+            (control.get("id") and doc.select_one(f"label[for='{control['id']}']"))
+            or control.find_parent("label")
+            or control.get("aria-label")
         ), control
     assert len(doc.select("form.survey-form fieldset > legend")) >= 6
     data = form_of(html, q_s="other", q_s_other="Nešto", q_mu=["a", "b"], q_sc="4", q_nu="1.234,5",
