@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from solidarna.accounts.models import User
+from solidarna.campaigns import notices
 from solidarna.campaigns.models import (
     STATUSES,
     Campaign,
@@ -32,10 +32,10 @@ from solidarna.campaigns.models import (
 from solidarna.campaigns.permissions import can_manage_campaign, can_move, can_view_campaign
 from solidarna.core import (
     audit,
+    following,
     geography,
     maps,
     markdown,
-    notifications,
     representation,
     search_index,
     subjects,
@@ -322,6 +322,8 @@ class CampaignPage:
     #: organization ids (of the reader's space) that the reader represents and that signed
     signed_by_mine: set = field(default_factory=set)
     comments: list = field(default_factory=list)
+    #: the reader follows the campaign (core/following.py)
+    following: bool = False
 
 
 @dataclass
@@ -455,6 +457,7 @@ def page(
                 )
             )
         )
+        follows = following.is_following(user, SUBJECT, campaign.id)
         for action in actions:  # plain values for after the context
             db.session.expunge(action)
         signatures = [
@@ -494,6 +497,7 @@ def page(
         partners=[] if shared else partnerships.of_subject(SUBJECT, campaign.id),
         signed_by_mine=mine,
         comments=comments,
+        following=follows,
     )
 
 
@@ -514,11 +518,14 @@ def comment(campaign: Campaign, body: str, by) -> None:
     the campaign's context)."""
     if campaign.status == "preparing" and not can_manage(by, campaign):
         raise CampaignError(_l("This advocacy platform is not open for comments."), status=409)
+    # the followers and the creator, asked before the write (in every space they may read it)
+    people = notices.recipients(campaign, creator=True)
     with opened(campaign):
         db.session.add(
             CampaignComment(campaign_id=campaign.id, origin_tenant_id=origin_tenant_id(),
                             author_id=by.id, author_name=(by.name or "")[:200], body=body)
         )  # fmt: skip
+        notices.notify_comment(campaign, body, by, people)
         db.session.commit()
 
 
@@ -542,25 +549,14 @@ def set_comment_hidden(campaign: Campaign, comment_id: int, hidden: bool, by) ->
 # --- the timeline ---------------------------------------------------------------------------
 
 
-def add_action(campaign: Campaign, data: dict, by, url: str) -> CampaignAction:
+def add_action(campaign: Campaign, data: dict, by) -> CampaignAction:
+    """A new step of the timeline, told to the campaign's people in every space
+    (campaigns/notices.py); the caller commits."""
     action = CampaignAction(campaign_id=campaign.id, created_by_id=by.id, **data)
     db.session.add(action)
     db.session.flush()
     audit.record("campaign.action_added", target=campaign, actor=by, step=action.title)
-    # the representatives who signed (from every space) and the individual supporters
-    signer_ids = select(CampaignSignature.signed_by_id).where(
-        CampaignSignature.campaign_id == campaign.id
-    )
-    supporter_ids = select(CampaignSupporter.user_id).where(
-        CampaignSupporter.campaign_id == campaign.id
-    )
-    people = db.session.scalars(
-        select(User).where(User.id.in_(signer_ids) | User.id.in_(supporter_ids))
-    ).all()
-    notifications.notify(
-        people, kind="campaigns.action", title=f"{campaign.title}: {action.title}", url=url,
-        excerpt=action.note[:300], actor=by, subject_type=SUBJECT, subject_id=campaign.id,
-    )  # fmt: skip
+    notices.notify_action(campaign, action, by)
     return action
 
 

@@ -121,17 +121,16 @@ def _load(korse, krusevac, users) -> int:
         services.move(campaign, "active", ivana)
         row = partnerships.invite("campaign", campaign.id, TITLE, "krusevac", ivana)
         campaign_id, row_id = campaign.id, row.id
-        url = f"/korse/campaigns/{campaign_id}#timeline"
         services.add_action(campaign, {
             "kind": "letter", "happened_on": today() - timedelta(days=30),
             "title": "Otvoreno pismo Vladi i Kancelariji za javne nabavke",
             "note": "Pismo sa zahtevima i listom potpisnika predato pisarnici Vlade.",
-            "evidence_url": "https://example.org/demo/otvoreno-pismo.pdf"}, ivana, url)  # fmt: skip
+            "evidence_url": "https://example.org/demo/otvoreno-pismo.pdf"}, ivana)  # fmt: skip
         services.add_action(campaign, {
             "kind": "meeting", "happened_on": today() - timedelta(days=12),
             "title": "Sastanak sa Kancelarijom za javne nabavke",
             "note": "Dogovoreno da Kancelarija pripremi nacrt uputstva naručiocima.",
-            "evidence_url": ""}, ivana, url)  # fmt: skip
+            "evidence_url": ""}, ivana)  # fmt: skip
         db.session.commit()
     with tenant_context(krusevac.id):
         _in(krusevac, jelena)
