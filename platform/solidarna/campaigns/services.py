@@ -431,13 +431,21 @@ def page(
     with opened(campaign):
         if with_comments:
             comment_rows = _comment_rows(campaign, moderator)
-        query = select(CampaignSignature).where(CampaignSignature.campaign_id == campaign.id)
+        # plain columns, not ORM objects: 3,000 signatures are read as tuples (building the
+        # objects was most of the time of drawing the page after a change)
+        query = select(
+            CampaignSignature.organization_name, CampaignSignature.municipality,
+            CampaignSignature.actor_type, CampaignSignature.actor_type_label,
+            CampaignSignature.legal_form_label, CampaignSignature.origin_tenant_id,
+            CampaignSignature.signed_at, CampaignSignature.signer_name,
+            CampaignSignature.organization_id,
+        ).where(CampaignSignature.campaign_id == campaign.id)  # fmt: skip
         if not with_signatories:  # only the person's own organizations' signatures here
             query = query.where(
                 CampaignSignature.origin_tenant_id == here,
                 CampaignSignature.organization_id.in_(sorted(own) or [0]),
             )
-        rows = db.session.scalars(
+        signatures = db.session.execute(
             query.order_by(CampaignSignature.organization_name, CampaignSignature.id).limit(
                 SIGNATORY_LIMIT
             )
@@ -460,12 +468,6 @@ def page(
         follows = following.is_following(user, SUBJECT, campaign.id)
         for action in actions:  # plain values for after the context
             db.session.expunge(action)
-        signatures = [
-            (r.organization_name, r.municipality, r.actor_type, r.actor_type_label,
-             r.legal_form_label, r.origin_tenant_id, r.signed_at, r.signer_name,
-             r.organization_id)
-            for r in rows
-        ]  # fmt: skip
     names = _space_names(
         [s[5] for s in signatures]
         + [c.origin_tenant_id for c in comment_rows]
@@ -483,6 +485,8 @@ def page(
     }
     if not with_signatories:
         signatories = []
+    # a district per municipality, not per signatory (3,000 lookups of the same few places)
+    districts = {m: _district(m) for m in {s.municipality for s in signatories}}
     return CampaignPage(
         campaign=campaign,
         owner=db.session.get(Tenant, campaign.tenant_id),
@@ -491,7 +495,7 @@ def page(
         by_actor_type=Counter(s.actor_type_label or "—" for s in signatories).most_common(),
         by_municipality=Counter(s.municipality or "—" for s in signatories).most_common(),
         by_space=Counter(s.space for s in signatories).most_common(),
-        by_district=Counter(_district(s.municipality) for s in signatories).most_common(),
+        by_district=Counter(districts[s.municipality] for s in signatories).most_common(),
         actions=actions,
         supporting=supporting,
         partners=[] if shared else partnerships.of_subject(SUBJECT, campaign.id),
