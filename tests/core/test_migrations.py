@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.engine import make_url
 
@@ -188,7 +189,10 @@ def test_0026_moves_the_proposals_followers_into_follows_and_back(database_url, 
     from solidarna.extensions import db
 
     with app.app_context():
-        upgrade(revision="0024")
+        # the revision 0026 follows, whatever the chain is by then
+        config = app.extensions["migrate"].migrate.get_config()
+        before = ScriptDirectory.from_config(config).get_revision("0026").down_revision
+        upgrade(revision=before)
         with app.test_request_context():
             user = User(email="pratilac@example.org", name="Pratilac", password_hash="x")
             tenant = Tenant(slug="alfa", name="Alfa", kind="municipality", modules=[],
@@ -223,7 +227,7 @@ def test_0026_moves_the_proposals_followers_into_follows_and_back(database_url, 
             ]
         db.session.remove()
         assert rows == [(ids[0], "proposal", ids[2], ids[1], ids[0])]
-        downgrade(revision="0024")
+        downgrade(revision=before)
         with cross_tenant(), db.engine.connect() as conn:
             back = conn.execute(
                 sa.text("SELECT tenant_id, proposal_id, user_id FROM proposal_followers")
