@@ -13,7 +13,7 @@ from flask import current_app, g
 from sqlalchemy import func, select
 
 from solidarna.accounts.models import User
-from solidarna.campaigns import services
+from solidarna.campaigns import notices, services
 from solidarna.campaigns.models import Campaign
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Organization, Representative
@@ -145,6 +145,10 @@ def _load(korse, krusevac, users) -> int:
             _in(tenant, users[email])
             campaign = services.find(campaign_id)
             services.sign(campaign, org_id, users[email])  # commits
+    # Kruševac's admin follows the platform from Kruševac (the row is KoRSE's, marked Kruševac)
+    with tenant_context(krusevac.id):
+        _in(krusevac, jelena)
+        notices.set_following(jelena, services.find(campaign_id), True)  # commits
     # a comment from each space (the partner's is the owner space's row, marked Kruševac)
     for tenant, email, body in COMMENTS:
         space = korse if tenant == "korse" else krusevac
