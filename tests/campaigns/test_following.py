@@ -13,7 +13,7 @@ from solidarna.core.following import Follow, followers_of
 from solidarna.core.notifications import Notification, NotificationSettings
 from solidarna.core.tenancy import TenantViolation, shared_subject, tenant_context
 from solidarna.extensions import db
-from solidarna.tenants.models import Partnership
+from solidarna.tenants.models import Membership, Partnership
 from tests.campaigns.conftest import client_of, english
 from tests.conftest import parse
 
@@ -191,3 +191,21 @@ def test_the_shared_context_opens_only_the_campaign_s_own_follows(world, app):
         with pytest.raises(TenantViolation, match="not part of the shared"):
             db.session.flush()
         db.session.rollback()
+
+
+def test_only_active_members_are_told(world):
+    """A follower whose membership is suspended hears nothing more, in either space."""
+    cid = world.campaign()
+    world.partner_with(cid)
+    client_of(world.app, "owner_member@example.org").post(
+        f"/korse/campaigns/{cid}/follow", {"follow": "1"})  # fmt: skip
+    client_of(world.app, "partner_rep@example.org").post(
+        f"/krusevac/campaigns/{cid}/follow", {"follow": "1"})  # fmt: skip
+    for tenant, key in ((world.owner, "owner_member"), (world.partner, "partner_rep")):
+        with tenant_context(tenant.id):
+            row = db.session.scalar(db.select(Membership).where(
+                Membership.user_id == world.people[key].id))  # fmt: skip
+            row.status = "suspended"
+            db.session.commit()
+    add_step(world, cid)
+    assert notices_of("campaigns.action") == {}
