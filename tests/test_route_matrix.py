@@ -18,6 +18,7 @@ from solidarna.campaigns.models import (
     CampaignSignature,
 )
 from solidarna.core import pagecache, storage
+from solidarna.core.following import Follow
 from solidarna.core.jobs import Job
 from solidarna.core.links import Link
 from solidarna.core.tenancy import tenant_context
@@ -781,7 +782,7 @@ def test_matrix_d_members_get_403_on_admin_routes(app, world):
 CAMPAIGN_BLUEPRINTS = ("campaigns", "campaign_signatures", "campaign_admin")
 
 
-def test_matrix_e_partner_and_non_partner_spaces(app, world):
+def test_matrix_e_partner_and_non_partner_spaces(app, world, db):
     """A platform beta shares with alfa: alfa reads it (its public pages, marked as beta's,
     showing nothing else of beta), its members may act on it (never a 404), its management
     pages answer 404 in alfa; privatni, no partner, gets 404 on every route of it."""
@@ -823,6 +824,21 @@ def test_matrix_e_partner_and_non_partner_spaces(app, world):
         failures.append("alfa's list does not show the platform shared with it")
     if "Deljena platforma bete" in client.get("/privatni/campaigns/").get_data(as_text=True):
         failures.append("privatni's list shows a platform it is no partner of")
+    # following the shared platform from the partner space: the row is beta's, from alfa;
+    # from privatni, no partner, 404 and no row
+    shared_id = world.shared_campaign_id
+    followed = client.post(f"/alfa/campaigns/{shared_id}/follow", {"follow": "1"})
+    if followed.status_code != 303:
+        failures.append(f"partner follow: {followed.status_code}, expected 303")
+    outsider = client.post(f"/privatni/campaigns/{shared_id}/follow", {"follow": "1"})
+    if outsider.status_code != 404:
+        failures.append(f"non-partner follow: {outsider.status_code}, expected 404")
+    with tenant_context(world.b.id):
+        rows = [(f.user_id, f.origin_tenant_id) for f in db.session.scalars(
+            db.select(Follow).where(Follow.subject_type == "campaign",
+                                    Follow.subject_id == shared_id))]  # fmt: skip
+    if rows != [(world.owner_a.id, world.a.id)]:
+        failures.append(f"the shared platform's followers: {rows}")
     assert not failures, "\n".join(failures)
     assert_checked("e: partner space reaches the shared platform only")
     assert_checked("e: non-partner space -> 404")

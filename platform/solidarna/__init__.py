@@ -55,6 +55,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         backup,
         capabilities,
         errors,
+        following,  # noqa: F401 (its Follow model)
         fragments,
         i18n,
         links,

@@ -3,7 +3,10 @@ signed from both spaces, with a letter and a meeting on its timeline; both lists
 
 from __future__ import annotations
 
+from solidarna.accounts.models import User
 from solidarna.campaigns.models import Campaign, CampaignAction, CampaignSignature
+from solidarna.core.following import Follow
+from solidarna.core.notifications import Notification
 from solidarna.core.tenancy import tenant_context
 from solidarna.demo.campaigns import TITLE
 from solidarna.extensions import db
@@ -33,3 +36,12 @@ def test_the_demo_platform_is_shared_and_signed_from_both_spaces(runner, app):
     page = client.get(f"/krusevac/campaigns/{cid}").get_data(as_text=True)
     assert "Owned by" in page and "Udruženje Ruke za Kruševac" in page
     assert "Otvoreno pismo Vladi" in page
+    # Kruševac's admin follows it from Kruševac: the row is KoRSE's, marked Kruševac, and she
+    # heard of the comments (hers excepted: she wrote none) on the page in Kruševac
+    jelena = db.session.scalar(db.select(User).where(User.email == "jelena@example.org"))
+    with tenant_context(korse.id):
+        follows = [(f.user_id, f.origin_tenant_id) for f in db.session.scalars(db.select(Follow))]
+    assert follows == [(jelena.id, krusevac.id)]
+    told = db.session.scalars(db.select(Notification).where(
+        Notification.user_id == jelena.id, Notification.kind == "campaigns.comment")).all()  # fmt: skip
+    assert told and {n.url for n in told} == {f"/krusevac/campaigns/{cid}#comments"}

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.engine import make_url
 
@@ -170,4 +171,66 @@ def test_english_texts_are_added_and_removed_without_touching_the_rows(database_
         downgrade(revision="0010")
         assert "name_en" not in columns("tenants") | columns("discussion_categories")
         assert rows() == ([("alfa", "Alfa")], [("Pitanja",)])
+        db.engine.dispose()
+
+
+def test_0026_moves_the_proposals_followers_into_follows_and_back(database_url, tmp_path):
+    """The proposals' followers (proposal_followers, 0021) become rows of the shared `follows`
+    (core/following.py), and the downgrade puts them back."""
+    from solidarna.accounts.models import User
+    from solidarna.core.following import Follow
+    from solidarna.core.tenancy import tenant_context
+    from solidarna.proposals import services as proposal_services
+    from solidarna.proposals.models import Institution
+    from solidarna.tenants.models import Tenant
+
+    url = scratch_database(database_url, tmp_path, "follows")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    from solidarna.extensions import db
+
+    with app.app_context():
+        # the revision 0026 follows, whatever the chain is by then
+        config = app.extensions["migrate"].migrate.get_config()
+        before = ScriptDirectory.from_config(config).get_revision("0026").down_revision
+        upgrade(revision=before)
+        with app.test_request_context():
+            user = User(email="pratilac@example.org", name="Pratilac", password_hash="x")
+            tenant = Tenant(slug="alfa", name="Alfa", kind="municipality", modules=[],
+                            municipalities=[])  # fmt: skip
+            db.session.add_all([user, tenant])
+            db.session.commit()
+            with tenant_context(tenant.id):
+                institution = Institution(name="Skupština", level="local")
+                db.session.add(institution)
+                db.session.flush()
+                proposal = proposal_services.create(
+                    {"title": "Predlog", "kind": "local_decision", "level": "local",
+                     "institution_id": institution.id, "tags": []}, user,
+                )  # fmt: skip
+                db.session.commit()
+                ids = (tenant.id, user.id, proposal.id)
+            db.session.remove()  # no transaction left open across the migrations' DDL
+        with cross_tenant(), db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO proposal_followers (proposal_id, user_id, created_at, "
+                    "tenant_id) VALUES (:p, :u, CURRENT_TIMESTAMP, :t)"
+                ),
+                {"p": ids[2], "u": ids[1], "t": ids[0]},
+            )
+        upgrade()
+        assert "proposal_followers" not in sa.inspect(db.engine).get_table_names()
+        with cross_tenant():
+            rows = [
+                (f.tenant_id, f.subject_type, f.subject_id, f.user_id, f.origin_tenant_id)
+                for f in db.session.scalars(sa.select(Follow))
+            ]
+        db.session.remove()
+        assert rows == [(ids[0], "proposal", ids[2], ids[1], ids[0])]
+        downgrade(revision=before)
+        with cross_tenant(), db.engine.connect() as conn:
+            back = conn.execute(
+                sa.text("SELECT tenant_id, proposal_id, user_id FROM proposal_followers")
+            ).all()
+        assert [tuple(r) for r in back] == [ids]
         db.engine.dispose()

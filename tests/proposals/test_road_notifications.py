@@ -7,10 +7,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as real_gettext
 
 from solidarna.core import notifications
+from solidarna.core.following import Follow
 from solidarna.core.notifications import Notification
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
-from solidarna.proposals.following import MOVED, ProposalFollower
+from solidarna.proposals.following import MOVED
 from solidarna.proposals.models import STATES
 from tests.conftest import parse
 from tests.proposals.conftest import visitor
@@ -104,7 +105,7 @@ def test_following_and_unfollowing(space):
     assert member.post(f"/alfa/proposals/{pid}/follow", {"follow": "1"}).status_code == 303
     assert member.post(f"/alfa/proposals/{pid}/follow", {"follow": "1"}).status_code == 303
     with tenant_context(space.tenant.id):
-        assert db.session.scalar(db.select(db.func.count(ProposalFollower.id))) == 1
+        assert db.session.scalar(db.select(db.func.count(Follow.id))) == 1
     page = parse(member.get(f"/alfa/proposals/{pid}"))
     assert page.find("input", attrs={"name": "follow"})["value"] == "0"
     assert member.post(f"/alfa/proposals/{pid}/follow", {"follow": "maybe"}).status_code == 400

@@ -13,7 +13,7 @@ CACHEABLE = ("campaigns.index", "campaigns.detail", "campaigns.print_view")
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.campaigns import audit, contributions, models, permissions
+    from solidarna.campaigns import audit, contributions, models, notices, permissions
     from solidarna.campaigns.views import browse, common, manage, signatures
     from solidarna.core.pagecache import cache_pages
     from solidarna.core.tenancy import register_shared_subject
@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
             subjects=(contributions.CAMPAIGN_SUBJECT,),
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
-            notification_kinds={"campaigns.action": _l("New step of an advocacy platform")},
+            notification_kinds=notices.NOTIFICATION_KINDS,
         ),
     )
     # visitors' pages served whole from the shared cache, under a marker that also follows

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.core import search_index
+from solidarna.core.following import Follow
 from solidarna.core.models import TenantScoped, TimestampMixin, one_of, utcnow
 from solidarna.core.script import fold
 from solidarna.extensions import db
@@ -184,7 +185,9 @@ class CampaignComment(TenantScoped, db.Model):
 
 
 #: what `core.tenancy.shared_subject("campaign", id)` opens: the campaign and its own rows
+#: (of the shared tables, only the campaign's: its followers, core/following.py)
 SHARED_CHILDREN = {
+    Follow: ("subject_id", {"subject_type": "campaign"}),
     CampaignDemand: "campaign_id",
     CampaignSignature: "campaign_id",
     CampaignSupporter: "campaign_id",

@@ -72,6 +72,13 @@ def can_comment_campaign(user, campaign) -> bool:
 
 
 @predicate
+def can_follow_campaign(user, campaign) -> bool:
+    """An active member of the space the page is read in (the owner's, or an accepted partner
+    space's) follows a campaign they may see, to hear of its new steps and comments."""
+    return bool(can_view_campaign(user, campaign) and _person(user) and is_member(user, g.tenant))
+
+
+@predicate
 def can_follow_sign_on(user, campaign) -> bool:
     """A sign-on link is followed by a person who has logged in (the page then offers them
     its sign form, asked as always); visitors go to log in or register first."""

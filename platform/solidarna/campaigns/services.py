@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from solidarna.accounts.models import User
+from solidarna.campaigns import notices
 from solidarna.campaigns.models import (
     STATUSES,
     Campaign,
@@ -32,10 +32,10 @@ from solidarna.campaigns.models import (
 from solidarna.campaigns.permissions import can_manage_campaign, can_move, can_view_campaign
 from solidarna.core import (
     audit,
+    following,
     geography,
     maps,
     markdown,
-    notifications,
     representation,
     search_index,
     subjects,
@@ -322,6 +322,8 @@ class CampaignPage:
     #: organization ids (of the reader's space) that the reader represents and that signed
     signed_by_mine: set = field(default_factory=set)
     comments: list = field(default_factory=list)
+    #: the reader follows the campaign (core/following.py)
+    following: bool = False
 
 
 @dataclass
@@ -429,13 +431,21 @@ def page(
     with opened(campaign):
         if with_comments:
             comment_rows = _comment_rows(campaign, moderator)
-        query = select(CampaignSignature).where(CampaignSignature.campaign_id == campaign.id)
+        # plain columns, not ORM objects: 3,000 signatures are read as tuples (building the
+        # objects was most of the time of drawing the page after a change)
+        query = select(
+            CampaignSignature.organization_name, CampaignSignature.municipality,
+            CampaignSignature.actor_type, CampaignSignature.actor_type_label,
+            CampaignSignature.legal_form_label, CampaignSignature.origin_tenant_id,
+            CampaignSignature.signed_at, CampaignSignature.signer_name,
+            CampaignSignature.organization_id,
+        ).where(CampaignSignature.campaign_id == campaign.id)  # fmt: skip
         if not with_signatories:  # only the person's own organizations' signatures here
             query = query.where(
                 CampaignSignature.origin_tenant_id == here,
                 CampaignSignature.organization_id.in_(sorted(own) or [0]),
             )
-        rows = db.session.scalars(
+        signatures = db.session.execute(
             query.order_by(CampaignSignature.organization_name, CampaignSignature.id).limit(
                 SIGNATORY_LIMIT
             )
@@ -455,14 +465,9 @@ def page(
                 )
             )
         )
+        follows = following.is_following(user, SUBJECT, campaign.id)
         for action in actions:  # plain values for after the context
             db.session.expunge(action)
-        signatures = [
-            (r.organization_name, r.municipality, r.actor_type, r.actor_type_label,
-             r.legal_form_label, r.origin_tenant_id, r.signed_at, r.signer_name,
-             r.organization_id)
-            for r in rows
-        ]  # fmt: skip
     names = _space_names(
         [s[5] for s in signatures]
         + [c.origin_tenant_id for c in comment_rows]
@@ -480,6 +485,8 @@ def page(
     }
     if not with_signatories:
         signatories = []
+    # a district per municipality, not per signatory (3,000 lookups of the same few places)
+    districts = {m: _district(m) for m in {s.municipality for s in signatories}}
     return CampaignPage(
         campaign=campaign,
         owner=db.session.get(Tenant, campaign.tenant_id),
@@ -488,12 +495,13 @@ def page(
         by_actor_type=Counter(s.actor_type_label or "—" for s in signatories).most_common(),
         by_municipality=Counter(s.municipality or "—" for s in signatories).most_common(),
         by_space=Counter(s.space for s in signatories).most_common(),
-        by_district=Counter(_district(s.municipality) for s in signatories).most_common(),
+        by_district=Counter(districts[s.municipality] for s in signatories).most_common(),
         actions=actions,
         supporting=supporting,
         partners=[] if shared else partnerships.of_subject(SUBJECT, campaign.id),
         signed_by_mine=mine,
         comments=comments,
+        following=follows,
     )
 
 
@@ -514,11 +522,14 @@ def comment(campaign: Campaign, body: str, by) -> None:
     the campaign's context)."""
     if campaign.status == "preparing" and not can_manage(by, campaign):
         raise CampaignError(_l("This advocacy platform is not open for comments."), status=409)
+    # the followers and the creator, asked before the write (in every space they may read it)
+    people = notices.recipients(campaign, creator=True)
     with opened(campaign):
         db.session.add(
             CampaignComment(campaign_id=campaign.id, origin_tenant_id=origin_tenant_id(),
                             author_id=by.id, author_name=(by.name or "")[:200], body=body)
         )  # fmt: skip
+        notices.notify_comment(campaign, body, by, people)
         db.session.commit()
 
 
@@ -542,25 +553,14 @@ def set_comment_hidden(campaign: Campaign, comment_id: int, hidden: bool, by) ->
 # --- the timeline ---------------------------------------------------------------------------
 
 
-def add_action(campaign: Campaign, data: dict, by, url: str) -> CampaignAction:
+def add_action(campaign: Campaign, data: dict, by) -> CampaignAction:
+    """A new step of the timeline, told to the campaign's people in every space
+    (campaigns/notices.py); the caller commits."""
     action = CampaignAction(campaign_id=campaign.id, created_by_id=by.id, **data)
     db.session.add(action)
     db.session.flush()
     audit.record("campaign.action_added", target=campaign, actor=by, step=action.title)
-    # the representatives who signed (from every space) and the individual supporters
-    signer_ids = select(CampaignSignature.signed_by_id).where(
-        CampaignSignature.campaign_id == campaign.id
-    )
-    supporter_ids = select(CampaignSupporter.user_id).where(
-        CampaignSupporter.campaign_id == campaign.id
-    )
-    people = db.session.scalars(
-        select(User).where(User.id.in_(signer_ids) | User.id.in_(supporter_ids))
-    ).all()
-    notifications.notify(
-        people, kind="campaigns.action", title=f"{campaign.title}: {action.title}", url=url,
-        excerpt=action.note[:300], actor=by, subject_type=SUBJECT, subject_id=campaign.id,
-    )  # fmt: skip
+    notices.notify_action(campaign, action, by)
     return action
 
 

@@ -52,7 +52,7 @@ from itertools import chain
 
 from flask import current_app, g, has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, inspect
+from sqlalchemy import and_, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.ddl import ExecutableDDLElement
@@ -142,7 +142,10 @@ def register_partnership_check(app, check) -> None:
 
 def register_shared_subject(app, subject_type: str, model, children: dict) -> None:
     """What a shared object of `subject_type` opens: its `model` row (by id) and the rows of
-    `children` ({Model: "foreign key column"}) that belong to it. Nothing else."""
+    `children` that belong to it. Nothing else. A child is named by the column that holds the
+    object's id (`{Model: "campaign_id"}`), or, for a table of many subject types (core/
+    following.py), by that column and the other columns' fixed values (`{Follow: ("subject_id",
+    {"subject_type": "campaign"})}`)."""
     shared = app.extensions.setdefault(SHARED_SUBJECTS, {})
     if subject_type in shared:
         raise RuntimeError(f"shared subject type {subject_type!r} registered twice")
@@ -151,6 +154,11 @@ def register_shared_subject(app, subject_type: str, model, children: dict) -> No
 
 def _shared():
     return g.get("shared_subject") if has_app_context() else None
+
+
+def _child_key(key) -> tuple[str, dict]:
+    """A child's id column and the fixed values of its other columns (register_shared_subject)."""
+    return (key, {}) if isinstance(key, str) else (key[0], dict(key[1]))
 
 
 def origin_tenant_id() -> int | None:
@@ -206,8 +214,12 @@ def _shared_criteria(shared: dict, mappers) -> list:
         if cls is model:
             options.append(with_loader_criteria(cls, cls.id == shared["id"]))
         elif cls in children:
-            column = getattr(cls, children[cls])
-            options.append(with_loader_criteria(cls, column == shared["id"]))
+            name, fixed = _child_key(children[cls])
+            condition = and_(
+                getattr(cls, name) == shared["id"],
+                *(getattr(cls, column) == value for column, value in fixed.items()),
+            )
+            options.append(with_loader_criteria(cls, condition))
         else:
             raise TenantViolation(
                 f"{cls.__name__} is not part of the shared {shared['type']} {shared['id']}"
@@ -221,7 +233,10 @@ def _check_shared_write(shared: dict, obj) -> None:
     if cls is model:
         ok = obj.id == shared["id"]
     elif cls in children:
-        ok = getattr(obj, children[cls]) == shared["id"]
+        name, fixed = _child_key(children[cls])
+        ok = getattr(obj, name) == shared["id"] and all(
+            getattr(obj, column) == value for column, value in fixed.items()
+        )
     else:
         ok = False
     if not ok:

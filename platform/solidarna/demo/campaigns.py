@@ -13,7 +13,7 @@ from flask import current_app, g
 from sqlalchemy import func, select
 
 from solidarna.accounts.models import User
-from solidarna.campaigns import services
+from solidarna.campaigns import notices, services
 from solidarna.campaigns.models import Campaign
 from solidarna.core.tenancy import tenant_context
 from solidarna.directory.organizations.models import Organization, Representative
@@ -121,17 +121,16 @@ def _load(korse, krusevac, users) -> int:
         services.move(campaign, "active", ivana)
         row = partnerships.invite("campaign", campaign.id, TITLE, "krusevac", ivana)
         campaign_id, row_id = campaign.id, row.id
-        url = f"/korse/campaigns/{campaign_id}#timeline"
         services.add_action(campaign, {
             "kind": "letter", "happened_on": today() - timedelta(days=30),
             "title": "Otvoreno pismo Vladi i Kancelariji za javne nabavke",
             "note": "Pismo sa zahtevima i listom potpisnika predato pisarnici Vlade.",
-            "evidence_url": "https://example.org/demo/otvoreno-pismo.pdf"}, ivana, url)  # fmt: skip
+            "evidence_url": "https://example.org/demo/otvoreno-pismo.pdf"}, ivana)  # fmt: skip
         services.add_action(campaign, {
             "kind": "meeting", "happened_on": today() - timedelta(days=12),
             "title": "Sastanak sa Kancelarijom za javne nabavke",
             "note": "Dogovoreno da Kancelarija pripremi nacrt uputstva naručiocima.",
-            "evidence_url": ""}, ivana, url)  # fmt: skip
+            "evidence_url": ""}, ivana)  # fmt: skip
         db.session.commit()
     with tenant_context(krusevac.id):
         _in(krusevac, jelena)
@@ -146,6 +145,10 @@ def _load(korse, krusevac, users) -> int:
             _in(tenant, users[email])
             campaign = services.find(campaign_id)
             services.sign(campaign, org_id, users[email])  # commits
+    # Kruševac's admin follows the platform from Kruševac (the row is KoRSE's, marked Kruševac)
+    with tenant_context(krusevac.id):
+        _in(krusevac, jelena)
+        notices.set_following(jelena, services.find(campaign_id), True)  # commits
     # a comment from each space (the partner's is the owner space's row, marked Kruševac)
     for tenant, email, body in COMMENTS:
         space = korse if tenant == "korse" else krusevac

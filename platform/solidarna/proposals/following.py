@@ -1,23 +1,20 @@
-"""Following a proposal, and telling people about its road: every move on the road is notified
+"""Following a proposal (kept by core/following.py, as every subject's followers), and telling
+people about its road: every move on the road is notified
 (through core/notifications.py, by each person's settings) to the authors, the proposal's
 followers and the representatives of the organizations that endorse it (asked through
 core/representation.py, never the directory itself)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, UniqueConstraint, delete, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import select
 
 from solidarna.accounts.models import User
-from solidarna.core import notifications, representation
+from solidarna.core import following, notifications, representation
 from solidarna.core.capabilities import current_tenant
-from solidarna.core.models import TenantScoped, utcnow
 from solidarna.extensions import db
 from solidarna.proposals import coauthors
 from solidarna.proposals.models import STATES, Endorsement, Proposal, ProposalEvent
@@ -26,56 +23,21 @@ MOVED = "proposals.moved"
 NOTIFICATION_KINDS = {MOVED: _l("A proposal moved on its road")}
 
 
-class ProposalFollower(TenantScoped, db.Model):
-    """A member who asked to hear of every move of a proposal."""
-
-    __tablename__ = "proposal_followers"
-    __table_args__ = (UniqueConstraint("tenant_id", "proposal_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship(lazy="joined")
+#: a proposal's followers are kept by core/following.py, under this subject type
+SUBJECT = "proposal"
 
 
 def is_following(user, proposal: Proposal) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    found = db.session.scalar(
-        select(ProposalFollower.id).where(
-            ProposalFollower.proposal_id == proposal.id, ProposalFollower.user_id == user.id
-        )
-    )
-    return found is not None
+    return following.is_following(user, SUBJECT, proposal.id)
 
 
 def set_following(user, proposal: Proposal, follow: bool) -> bool:
     """Follow or stop following; returns whether the person follows now. The caller commits."""
-    now = is_following(user, proposal)
-    if follow and not now:
-        db.session.add(ProposalFollower(proposal_id=proposal.id, user_id=user.id))
-    elif not follow and now:
-        db.session.execute(
-            delete(ProposalFollower).where(
-                ProposalFollower.proposal_id == proposal.id, ProposalFollower.user_id == user.id
-            )
-        )
-    return follow
+    return following.set_following(user, SUBJECT, proposal.id, follow)
 
 
 def follower_users(proposal: Proposal) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(ProposalFollower, ProposalFollower.user_id == User.id)
-            .where(ProposalFollower.proposal_id == proposal.id)
-            .order_by(ProposalFollower.id)
-        )
-    )
+    return [f.user for f in following.followers_of(SUBJECT, proposal.id)]
 
 
 def endorser_representatives(proposal: Proposal) -> list[User]:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from solidarna.core import audit
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import current_tenant_id, register_partnership_check
 from solidarna.extensions import db
-from solidarna.tenants.models import Partnership, Tenant
+from solidarna.tenants.models import Membership, Partnership, Tenant
 
 EXTENSION = "solidarna.partner_subjects"
 
@@ -214,3 +214,56 @@ def shared_with_current(subject_type: str) -> list[tuple[int, int]]:
         .order_by(Partnership.decided_at.desc(), Partnership.id.desc())
     )
     return [(owner, sid) for owner, sid in rows]
+
+
+# --- telling an object's people in every space that shares it --------------------------------
+
+
+def sharing_spaces(owner_id: int, subject_type: str, subject_id: int) -> list[Tenant]:
+    """The active spaces the owner's object is shared with now (accepted partnerships), asked
+    by the owner space or by one of those partners, to tell the object's followers in each
+    space where to read it; never shown. Any other space is told none."""
+    here = _current()
+    spaces = list(
+        db.session.scalars(
+            select(Tenant)
+            .join(Partnership, Partnership.partner_tenant_id == Tenant.id)
+            .where(
+                Partnership.owner_tenant_id == owner_id,
+                Partnership.subject_type == subject_type,
+                Partnership.subject_id == subject_id,
+                Partnership.status == "accepted",
+                Tenant.status == "active",
+            )
+            .order_by(Tenant.id)
+        )
+    )
+    if here != owner_id and here not in {t.id for t in spaces}:
+        return []
+    return spaces
+
+
+def active_members(
+    owner_id: int, subject_type: str, subject_id: int, wanted: dict[int, set[int]]
+) -> set[tuple[int, int]]:
+    """Of the people named per space ({space id: {user id, ...}}), who is an active member of
+    that space now, as (space id, user id): only the owner space and the spaces the object is
+    shared with are asked about (the others answer nobody). The one question about another
+    space's memberships, asked so that a notice about a shared object reaches only those who
+    may still read it there."""
+    allowed = {owner_id} | {t.id for t in sharing_spaces(owner_id, subject_type, subject_id)}
+    if _current() not in allowed:
+        return set()
+    conditions = [
+        and_(Membership.tenant_id == space, Membership.user_id.in_(sorted(users)))
+        for space, users in sorted(wanted.items())
+        if users and space in allowed
+    ]
+    if not conditions:
+        return set()
+    rows = db.session.execute(
+        select(Membership.tenant_id, Membership.user_id)
+        .where(or_(*conditions), Membership.status == "active")
+        .execution_options(all_tenants=True)
+    )
+    return {(space, user) for space, user in rows}

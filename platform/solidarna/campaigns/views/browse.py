@@ -23,6 +23,7 @@ from solidarna.campaigns.models import Campaign
 from solidarna.campaigns.permissions import (
     TRANSITIONS,
     can_comment_campaign,
+    can_follow_campaign,
     can_sign_campaign,
     can_view_campaign,
 )
@@ -98,6 +99,7 @@ def page_context(campaign: Campaign):
         "signatory_page": signatory_page(),
         "per_page": SIGNATORIES_PER_PAGE,
         "comment_form": CommentForm() if can_comment_campaign(user, campaign) else None,
+        "may_follow": can_follow_campaign(user, campaign),
         "hide_form": HideForm() if manage else None,
         "next_statuses": TRANSITIONS.get(campaign.status, ()),
     }

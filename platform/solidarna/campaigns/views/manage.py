@@ -102,8 +102,7 @@ def _action_page(campaign, form, status=200):
 def add_action(campaign: Campaign):
     form = ActionForm()
     if form.validate_on_submit():
-        url = url_for("campaigns.detail", campaign_id=campaign.id) + "#timeline"
-        services.add_action(campaign, form.data_dict(), current_person(), url)
+        services.add_action(campaign, form.data_dict(), current_person())
         db.session.commit()
         flash(_("The step is added to the timeline."), "success")
         return _detail(campaign.id, "#timeline")

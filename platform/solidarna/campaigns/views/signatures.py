@@ -1,20 +1,25 @@
-"""Comments by the members of the owner and the partner spaces; signing for an organization (its verified representatives, in the space the page is read
-in: the owner's or a partner's), withdrawing while the campaign takes signatures, and a
-person's own support."""
+"""Comments by the members of the owner and the partner spaces; signing for an organization
+(its verified representatives, in the space the page is read in: the owner's or a
+partner's), withdrawing while the campaign takes signatures, a person's own support, and
+following the campaign."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from solidarna.campaigns import services
+from solidarna.campaigns import notices, services
 from solidarna.campaigns.forms import CommentForm, OrganizationForm, SupportForm
 from solidarna.campaigns.models import Campaign
-from solidarna.campaigns.permissions import can_comment_campaign, can_sign_campaign
+from solidarna.campaigns.permissions import (
+    can_comment_campaign,
+    can_follow_campaign,
+    can_sign_campaign,
+)
 from solidarna.core import representation
 from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person, require
-from solidarna.core.rendering import render
+from solidarna.core.rendering import render, wants_fragment
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("campaign_signatures", __name__, url_prefix="/campaigns/<int:campaign_id>")
@@ -100,3 +105,23 @@ def comment(campaign: Campaign):
         return error_page(error.status, detail=str(error))
     flash(_("Your comment is published."), "success")
     return redirect(url_for("campaigns.detail", campaign_id=campaign_id) + "#comments", 303)
+
+
+@bp.post("/follow")
+@require(can_follow_campaign, obj=services.load_campaign)
+def follow(campaign: Campaign):
+    """Follow (follow=1) or stop following (follow=0): htmx gets the button back in place,
+    without JS the page again."""
+    campaign_id = campaign.id
+    wanted = request.form.get("follow", "")
+    if wanted not in ("0", "1"):
+        return error_page(400, detail=_("Choose whether to follow the advocacy platform."))
+    now = notices.set_following(current_person(), campaign, wanted == "1")
+    if wants_fragment():
+        return render_template("campaigns/_follow.html", campaign_id=campaign_id, is_following=now)
+    flash(
+        _("You follow this advocacy platform: you will hear of its new steps and comments.")
+        if now else _("You no longer follow this advocacy platform."),
+        "success",
+    )  # fmt: skip
+    return redirect(url_for("campaigns.detail", campaign_id=campaign_id), 303)
