@@ -4,7 +4,7 @@ followers move over from proposal_followers (copied, then that table dropped; th
 copies them back)
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0029
 Create Date: 2026-12-01 23:20:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0026"
-down_revision = "0024"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
