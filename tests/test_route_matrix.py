@@ -126,6 +126,8 @@ PUBLIC = {
     "campaigns.letter_docx": "the open letter with its signatories, the DOCX people hand over",
     "research.index": "the space's surveys past their draft, open to answer or closed",
     "research.detail": "a survey's first page: what it asks about, who may answer, until when",
+    "research_results.public": "a survey's results once its admins publish them: aggregates "
+    "only, cells of fewer than 5 respondents hidden (404 for drafts and unpublished ones)",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {

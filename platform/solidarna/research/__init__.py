@@ -37,6 +37,12 @@ def init_app(app: Flask) -> None:
         ),
     )
 
+    from solidarna.core import evidence as figures_registry
+    from solidarna.research.evidence import PROVIDERS
+
+    for figure_provider in PROVIDERS:
+        figures_registry.register(app, figure_provider)
+
     @app.context_processor
     def research_labels() -> dict:
         from solidarna.research import models
