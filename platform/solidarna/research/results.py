@@ -102,6 +102,22 @@ def _responses(survey: Survey, started: bool):
     )
 
 
+def _scope(started: bool, everyone: bool):
+    """Restrict a statement over answers or option rows (`entity`, already filtered by the
+    survey) to the counted responses: a join on the responses' status, left out when every
+    response of the survey counts (none started, or started ones included), which spares a
+    lookup per row."""
+
+    def scoped(statement, entity):
+        if everyone:
+            return statement
+        return statement.join(SurveyResponse, SurveyResponse.id == entity.response_id).where(
+            SurveyResponse.status.in_(counted_statuses(started))
+        )
+
+    return scoped
+
+
 # --- per question ---------------------------------------------------------------------------
 
 
@@ -195,7 +211,6 @@ def compute(survey: Survey, *, started: bool = False, public: bool = False) -> R
     are hidden (and, where a hidden cell could be worked out from the totals, the next smallest
     too), no free texts, numbers only for questions with enough respondents."""
     found = variables(survey)
-    where = _responses(survey, started)
     by_status = dict(
         db.session.execute(
             select(SurveyResponse.status, func.count())
@@ -204,42 +219,47 @@ def compute(survey: Survey, *, started: bool = False, public: bool = False) -> R
         ).all()
     )
     respondents = sum(by_status.get(s, 0) for s in counted_statuses(started))
+    scoped = _scope(started, everyone=respondents == sum(by_status.values()))
     answered = {
         code: (n, numbers, mean, low, high, texts)
         for code, n, numbers, mean, low, high, texts in db.session.execute(
-            select(
-                SurveyAnswer.question_code,
-                func.count(),
-                func.count(SurveyAnswer.number),
-                func.avg(SurveyAnswer.number),
-                func.min(SurveyAnswer.number),
-                func.max(SurveyAnswer.number),
-                func.sum(case((SurveyAnswer.search_text != "", 1), else_=0)),
+            scoped(
+                select(
+                    SurveyAnswer.question_code,
+                    func.count(),
+                    func.count(SurveyAnswer.number),
+                    func.avg(SurveyAnswer.number),
+                    func.min(SurveyAnswer.number),
+                    func.max(SurveyAnswer.number),
+                    func.sum(case((SurveyAnswer.search_text != "", 1), else_=0)),
+                ),
+                SurveyAnswer,
             )
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-            .where(where, SurveyAnswer.survey_id == survey.id)
+            .where(SurveyAnswer.survey_id == survey.id)
             .group_by(SurveyAnswer.question_code)
         ).all()
     }
     counts: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     for code, row, option, n in db.session.execute(
-        select(
-            SurveyAnswerOption.question_code,
-            SurveyAnswerOption.row,
-            SurveyAnswerOption.option,
-            func.count(),
+        scoped(
+            select(
+                SurveyAnswerOption.question_code,
+                SurveyAnswerOption.row,
+                SurveyAnswerOption.option,
+                func.count(),
+            ),
+            SurveyAnswerOption,
         )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswerOption.response_id)
-        .where(where, SurveyAnswerOption.survey_id == survey.id)
+        .where(SurveyAnswerOption.survey_id == survey.id)
         .group_by(
             SurveyAnswerOption.question_code, SurveyAnswerOption.row, SurveyAnswerOption.option
         )
     ):
         counts[code][(row, option)] = n
     numeric = [v.code for v in found if v.kind == "number"]
-    medians = _medians(survey, where, numeric) if numeric else {}
+    medians = _medians(survey, scoped, numeric) if numeric else {}
     with_other = [v.code for v in found if v.kind in OTHER_KINDS]
-    others = {} if public or not with_other else _other_texts(survey, where, with_other)
+    others = {} if public or not with_other else _other_texts(survey, scoped, with_other)
 
     results = []
     for variable in found:
@@ -320,22 +340,23 @@ def _suppress_line(cells: list[Cell], n: int, exclusive: bool) -> None:
             rest[0].hidden = True
 
 
-def _medians(survey: Survey, where, codes: list[str]) -> dict[str, float]:
+def _medians(survey: Survey, scoped, codes: list[str]) -> dict[str, float]:
     """The median of each number question's answers: one statement, the middle one or two of
     each question's ordered answers picked by ROW_NUMBER and COUNT over the question (window
     functions both databases have; SQLite has no percentile)."""
     ranked = (
-        select(
-            SurveyAnswer.question_code.label("code"),
-            SurveyAnswer.number.label("number"),
-            func.row_number()
-            .over(partition_by=SurveyAnswer.question_code, order_by=SurveyAnswer.number)
-            .label("place"),
-            func.count().over(partition_by=SurveyAnswer.question_code).label("total"),
+        scoped(
+            select(
+                SurveyAnswer.question_code.label("code"),
+                SurveyAnswer.number.label("number"),
+                func.row_number()
+                .over(partition_by=SurveyAnswer.question_code, order_by=SurveyAnswer.number)
+                .label("place"),
+                func.count().over(partition_by=SurveyAnswer.question_code).label("total"),
+            ),
+            SurveyAnswer,
         )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
         .where(
-            where,
             SurveyAnswer.survey_id == survey.id,
             SurveyAnswer.question_code.in_(codes),
             SurveyAnswer.number.is_not(None),
@@ -350,19 +371,20 @@ def _medians(survey: Survey, where, codes: list[str]) -> dict[str, float]:
     return {code: float(value) for code, value in middle}
 
 
-def _other_texts(survey: Survey, where, codes: list[str]) -> dict[str, list[str]]:
+def _other_texts(survey: Survey, scoped, codes: list[str]) -> dict[str, list[str]]:
     """The first OTHER_TEXTS "other" answers of each choice question (one statement)."""
     ranked = (
-        select(
-            SurveyAnswer.question_code.label("code"),
-            SurveyAnswer.value.label("value"),
-            func.row_number()
-            .over(partition_by=SurveyAnswer.question_code, order_by=SurveyAnswer.id)
-            .label("place"),
+        scoped(
+            select(
+                SurveyAnswer.question_code.label("code"),
+                SurveyAnswer.value.label("value"),
+                func.row_number()
+                .over(partition_by=SurveyAnswer.question_code, order_by=SurveyAnswer.id)
+                .label("place"),
+            ),
+            SurveyAnswer,
         )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
         .where(
-            where,
             SurveyAnswer.survey_id == survey.id,
             SurveyAnswer.question_code.in_(codes),
             SurveyAnswer.search_text != "",
