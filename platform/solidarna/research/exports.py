@@ -108,7 +108,10 @@ def cell(column: Column, value) -> object:
     """One question column's cell for an answer in normal form (None: not answered)."""
     if value is None:
         return None
-    kind, part = column.variable.kind, column.part
+    return _cell(column.variable.kind, column.part, value)
+
+
+def _cell(kind: str, part: str, value) -> object:
     if part == "other_text":
         return value.get("other", "") if isinstance(value, dict) else ""
     if kind == "multiple":
@@ -134,10 +137,11 @@ def _stamp(moment, anonymous: bool):
 
 def rows(survey: Survey, cols: list[Column] | None = None) -> Iterator[list]:
     """Each response's row (metadata, then the question columns), in the order of
-    `columns()`: one statement, the responses joined with their answers, read in batches."""
+    `columns()`: two statements read side by side in batches (yield_per), the responses and
+    their answers, both in the responses' order, merged as they come."""
     cols = columns(survey) if cols is None else cols
     anonymous = survey.anonymous
-    statement = (
+    responses = (
         select(
             SurveyResponse.id,
             SurveyVersion.number,
@@ -147,37 +151,38 @@ def rows(survey: Survey, cols: list[Column] | None = None) -> Iterator[list]:
             *(getattr(SurveyResponse, s) for s in STRATA),
             SurveyResponse.organization_id,
             SurveyInvitation.organization_name,
-            SurveyAnswer.question_code,
-            SurveyAnswer.value,
         )
         .join(SurveyVersion, SurveyVersion.id == SurveyResponse.version_id)
         .outerjoin(SurveyInvitation, SurveyInvitation.id == SurveyResponse.invitation_id)
-        .outerjoin(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
         .where(SurveyResponse.survey_id == survey.id)
         .order_by(SurveyResponse.id)
         .execution_options(yield_per=BATCH)
     )
-    current, head, answers = None, None, {}
-
-    def finish():
-        line = list(head)
-        for column in cols[len(head) :]:
-            line.append(cell(column, answers.get(column.variable.code)))
-        return line
-
-    for row in db.session.execute(statement):
-        if row[0] != current:
-            if current is not None:
-                yield finish()
-            current, answers = row[0], {}
-            head = [row[0], row[1], row[2], _stamp(row[3], anonymous), _stamp(row[4], anonymous),
-                    *row[5:9]]  # fmt: skip
-            if not anonymous:
-                head += [row[9], row[10] or ""]
-        if row[11] is not None:
-            answers[row[11]] = row[12]
-    if current is not None:
-        yield finish()
+    answers = (
+        select(SurveyAnswer.response_id, SurveyAnswer.question_code, SurveyAnswer.value)
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .where(SurveyResponse.survey_id == survey.id)
+        .order_by(SurveyResponse.id)
+        .execution_options(yield_per=BATCH * 20)
+    )
+    meta = len(metadata_columns(survey))
+    plan = [(c.variable.code, c.variable.kind, c.part) for c in cols[meta:]]
+    given = iter(db.session.execute(answers))
+    pending = next(given, None)
+    for row in db.session.execute(responses):
+        rid = row[0]
+        mine = {}
+        while pending is not None and pending[0] == rid:
+            mine[pending[1]] = pending[2]
+            pending = next(given, None)
+        line = [rid, row[1], row[2], _stamp(row[3], anonymous), _stamp(row[4], anonymous),
+                *row[5:9]]  # fmt: skip
+        if not anonymous:
+            line += [row[9], row[10] or ""]
+        for code, kind, part in plan:
+            value = mine.get(code)
+            line.append(None if value is None else _cell(kind, part, value))
+        yield line
 
 
 def _safe(value):
