@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import and_, func, literal, select, union_all
 
 from solidarna.core import questions as engine
 from solidarna.core.script import fold
@@ -221,8 +221,8 @@ def compute(survey: Survey, *, started: bool = False, public: bool = False) -> R
     respondents = sum(by_status.get(s, 0) for s in counted_statuses(started))
     scoped = _scope(started, everyone=respondents == sum(by_status.values()))
     answered = {
-        code: (n, numbers, mean, low, high, texts)
-        for code, n, numbers, mean, low, high, texts in db.session.execute(
+        code: (n, numbers, mean, low, high)
+        for code, n, numbers, mean, low, high in db.session.execute(
             scoped(
                 select(
                     SurveyAnswer.question_code,
@@ -231,7 +231,6 @@ def compute(survey: Survey, *, started: bool = False, public: bool = False) -> R
                     func.avg(SurveyAnswer.number),
                     func.min(SurveyAnswer.number),
                     func.max(SurveyAnswer.number),
-                    func.sum(case((SurveyAnswer.search_text != "", 1), else_=0)),
                 ),
                 SurveyAnswer,
             )
@@ -263,9 +262,7 @@ def compute(survey: Survey, *, started: bool = False, public: bool = False) -> R
 
     results = []
     for variable in found:
-        n, numbers, mean, low, high, texts = answered.get(
-            variable.code, (0, 0, None, None, None, 0)
-        )
+        n, numbers, mean, low, high = answered.get(variable.code, (0, 0, None, None, None))
         result = QuestionResult(variable, n=n)
         kind = variable.kind
         mine = counts.get(variable.code, {})
@@ -294,8 +291,8 @@ def compute(survey: Survey, *, started: bool = False, public: bool = False) -> R
         if public and result.stats is not None and result.stats.n < SMALLEST_CELL:
             result.stats = Stats(result.stats.n)
             result.hidden = True
-        if kind in FREE_TEXT_KINDS:
-            result.texts = 0 if public else texts
+        if kind in FREE_TEXT_KINDS:  # an answer in words is never empty
+            result.texts = 0 if public else n
         result.others = others.get(variable.code, [])
         results.append(result)
     return Results(
