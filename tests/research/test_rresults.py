@@ -448,3 +448,17 @@ def test_evidence_offers_published_survey_figures(app, world):
     money = figures[f"{sid}:barriers:money"]
     assert money.value == 10 and "Novac" in money.label
     assert f"{sid}:barriers:people" not in figures  # nobody named it (and fewer than 5)
+
+
+def test_the_ecosystem_overview_shows_the_most_named_barrier(app, world):
+    sid = make_survey(world)
+    for i in range(6):
+        answer(world, sid, {"barriers": many(["law"] if i < 5 else ["money"])},
+               strata={"municipality": "Brus"})  # fmt: skip
+    page = english(app).get("/krusevac/ecosystem/").get_data(as_text=True)
+    assert "Most named barrier" not in page  # not published
+    with tenant_context(world.id):
+        db.session.get(Survey, sid).results_public = True
+        db.session.commit()
+    page = english(app).get("/krusevac/ecosystem/").get_data(as_text=True)
+    assert "Brus" in page and "Zakon" in page and "Most named barrier" in page
