@@ -199,6 +199,8 @@ def test_public_page_suppresses_small_cells_and_shows_no_texts(app, world):
     barriers = {c.value: c for c in data.by_code("barriers").cells}
     assert not barriers["money"].hidden and barriers["law"].hidden
     assert data.by_code("story").texts == 0
+    staff = data.by_code("staff").stats
+    assert staff.n == 9 and staff.median == 3 and staff.low is None and staff.high is None
     visitor = english(app)
     assert visitor.get(f"/krusevac/research/{sid}/public-results").status_code == 404
     with tenant_context(world.id):

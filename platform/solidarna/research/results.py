@@ -209,7 +209,8 @@ def _median(pairs: list[tuple[float, int]]) -> float | None:
 def compute(survey: Survey, *, started: bool = False, public: bool = False) -> Results:
     """The results of every question. `public`: cells of fewer than SMALLEST_CELL respondents
     are hidden (and, where a hidden cell could be worked out from the totals, the next smallest
-    too), no free texts, numbers only for questions with enough respondents."""
+    too), no free texts, numbers only for questions with enough respondents and without the
+    smallest and largest answer (each is one respondent's)."""
     found = variables(survey)
     by_status = dict(
         db.session.execute(
@@ -288,9 +289,12 @@ def compute(survey: Survey, *, started: bool = False, public: bool = False) -> R
             result.stats = Stats(numbers, mean, _median(pairs), low, high)
         elif kind == "number":
             result.stats = Stats(numbers, mean, medians.get(variable.code), low, high)
-        if public and result.stats is not None and result.stats.n < SMALLEST_CELL:
-            result.stats = Stats(result.stats.n)
-            result.hidden = True
+        if public and result.stats is not None:
+            if result.stats.n < SMALLEST_CELL:
+                result.stats = Stats(result.stats.n)
+                result.hidden = True
+            else:  # the smallest and largest answers are one respondent's each
+                result.stats.low = result.stats.high = None
         if kind in FREE_TEXT_KINDS:  # an answer in words is never empty
             result.texts = 0 if public else n
         result.others = others.get(variable.code, [])
