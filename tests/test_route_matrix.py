@@ -142,6 +142,8 @@ PUBLIC = {
     "news.image": "a published post's image, shown on it and when it is shared (drafts: 404)",
     "news.feed": "the space's published news as an Atom feed",
     "news_feed.national": "the published news of the public spaces as an Atom feed",
+    "research_results.public": "a survey's results once its admins publish them: aggregates "
+    "only, cells of fewer than 5 respondents hidden (404 for drafts and unpublished ones)",
 }
 # State-changing routes that take no CSRF token, and why.
 CSRF_EXEMPT = {

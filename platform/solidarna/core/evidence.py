@@ -40,6 +40,9 @@ class FigureProvider:
     capability: str
     #: tenant -> [Figure]
     figures: Callable[[object], list[Figure]]
+    #: the ecosystem overview shows its figures (a capability's figures there, without the
+    #: directory importing the capability: `overview_figures`)
+    overview: bool = False
 
 
 def register(app: Flask, provider: FigureProvider) -> None:
@@ -82,6 +85,18 @@ def figures(tenant, key: str) -> list[Figure]:
     if slot not in memo:
         memo[slot] = list(found.figures(tenant))
     return memo[slot]
+
+
+def overview_figures(tenant) -> list[tuple[FigureProvider, list[Figure]]]:
+    """The figures of the providers that asked to be on the ecosystem overview, in this space
+    (the ones with none left out)."""
+    found = []
+    for p in providers(tenant):
+        if p.overview:
+            shown = figures(tenant, p.key)
+            if shown:
+                found.append((p, shown))
+    return found
 
 
 def find(tenant, key: str, item: str) -> Figure | None:

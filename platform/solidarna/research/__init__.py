@@ -40,6 +40,11 @@ def init_app(app: Flask) -> None:
     from solidarna.research import widgets
 
     app.jinja_env.globals.update(widgets.GLOBALS)
+    from solidarna.core import evidence as figures_registry
+    from solidarna.research.evidence import PROVIDERS
+
+    for figure_provider in PROVIDERS:
+        figures_registry.register(app, figure_provider)
 
     @app.context_processor
     def research_labels() -> dict:

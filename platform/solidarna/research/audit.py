@@ -50,4 +50,14 @@ ACTIONS = {
     ),
     "survey.reordered": AuditAction(_l("%(actor)s reordered the survey %(target)s")),
     "survey.deleted": AuditAction(_l("%(actor)s deleted the draft survey %(target)s")),
+    # results (rresults)
+    "survey.results_published": AuditAction(
+        _l("%(actor)s published the results of the survey %(target)s")
+    ),
+    "survey.results_unpublished": AuditAction(
+        _l("%(actor)s took down the public results of the survey %(target)s")
+    ),
+    "survey.exported": AuditAction(
+        _l("%(actor)s exported the responses to the survey %(target)s (%(format)s)")
+    ),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g
 from flask_babel import format_decimal, format_percent
 
+from solidarna.core import evidence
 from solidarna.core.rendering import render
 from solidarna.directory.ecosystem.services import overview
 from solidarna.directory.organizations import services
@@ -39,6 +40,7 @@ def index():
         "directory/ecosystem.html",
         overview=overview(tenant, level),
         level=level,
+        provided=evidence.overview_figures(tenant),
         num=remembered(format_decimal),
         percent=remembered(percent),
     )
