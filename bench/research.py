@@ -204,28 +204,6 @@ def generate(url: str, *, responses: int, seed: int = 1, analyze: bool | None = 
     return seconds
 
 
-#: what the results' GROUP BY statements would read from an index alone (not in the schema: a
-#: proposal measured here, for a migration)
-COVERING_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_bench_answer_options_cover ON survey_answer_options "
-    "(tenant_id, survey_id, question_code, row, option, response_id)",
-    "CREATE INDEX IF NOT EXISTS ix_bench_answers_cover ON survey_answers "
-    "(tenant_id, survey_id, question_code, number)",
-)
-
-
-def add_covering_indexes(url: str) -> None:
-    app = make_app(url)
-    with app.app_context():
-        with db.engine.begin() as connection:  # DDL: no tenant to filter by
-            for ddl in COVERING_INDEXES:
-                connection.exec_driver_sql(ddl)
-            if connection.dialect.name != "sqlite":  # SQLite runs without statistics
-                connection.exec_driver_sql("ANALYZE survey_answer_options")
-                connection.exec_driver_sql("ANALYZE survey_answers")
-        db.engine.dispose()
-
-
 def describe(url: str) -> dict:
     app = make_app(url)
     with app.app_context():
@@ -296,16 +274,10 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--only", default="", help="measure only the pages whose name has this")
-    parser.add_argument(
-        "--covering-indexes", action="store_true",
-        help="first add the covering indexes proposed in docs/benchmarks.md (not in the schema)",
-    )  # fmt: skip
     args = parser.parse_args(argv)
     url = normalise_url(args.database_url)
     if not args.reuse:
         generate(url, responses=args.responses, seed=args.seed, analyze=args.analyze)
-    if args.covering_indexes:
-        add_covering_indexes(url)
     data = describe(url)
     print(f"data: {data}", file=sys.stderr)
     app = make_app(url)

@@ -270,7 +270,7 @@ def upgrade():
     with op.batch_alter_table("survey_answer_options", schema=None) as batch_op:
         batch_op.create_index(
             "ix_survey_answer_options_count",
-            ["tenant_id", "survey_id", "question_code"],
+            ["tenant_id", "survey_id", "question_code", "row", "option", "response_id"],
             unique=False,
         )
         batch_op.create_index("ix_survey_answer_options_response", ["response_id"], unique=False)
@@ -318,7 +318,7 @@ def upgrade():
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
         batch_op.create_index(
             "ix_survey_answers_survey_code",
-            ["tenant_id", "survey_id", "question_code"],
+            ["tenant_id", "survey_id", "question_code", "number"],
             unique=False,
         )
         batch_op.create_index(

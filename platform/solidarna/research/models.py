@@ -226,7 +226,14 @@ class SurveyAnswer(TenantScoped, db.Model):
     __tablename__ = "survey_answers"
     __table_args__ = (
         UniqueConstraint("tenant_id", "response_id", "question_code"),
-        Index("ix_survey_answers_survey_code", "tenant_id", "survey_id", "question_code"),
+        # covering the results' statistics per variable (count, mean, min, max, median)
+        Index(
+            "ix_survey_answers_survey_code",
+            "tenant_id",
+            "survey_id",
+            "question_code",
+            "number",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -248,7 +255,16 @@ class SurveyAnswerOption(TenantScoped, db.Model):
 
     __tablename__ = "survey_answer_options"
     __table_args__ = (
-        Index("ix_survey_answer_options_count", "tenant_id", "survey_id", "question_code"),
+        # covering the results' option counts (GROUP BY code, row, option without the table)
+        Index(
+            "ix_survey_answer_options_count",
+            "tenant_id",
+            "survey_id",
+            "question_code",
+            "row",
+            "option",
+            "response_id",
+        ),
         Index("ix_survey_answer_options_response", "response_id"),
     )
 

@@ -16,14 +16,17 @@ unless `started=True` (the page says which)."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import and_, func, literal, select, union_all
 
 from solidarna.core import questions as engine
 from solidarna.core.script import fold
-from solidarna.extensions import db
+from solidarna.extensions import cache, db
 from solidarna.research.models import (
     STRATA,
     Survey,
@@ -34,6 +37,8 @@ from solidarna.research.models import (
     SurveySection,
     SurveyVersion,
 )
+
+log = logging.getLogger(__name__)
 
 #: the smallest count shown on the public page; smaller cells read "fewer than 5"
 SMALLEST_CELL = 5
@@ -206,12 +211,37 @@ def _median(pairs: list[tuple[float, int]]) -> float | None:
     return sum(found) / len(found)
 
 
-def compute(survey: Survey, *, started: bool = False, public: bool = False) -> Results:
-    """The results of every question. `public`: cells of fewer than SMALLEST_CELL respondents
-    are hidden (and, where a hidden cell could be worked out from the totals, the next smallest
-    too), no free texts, numbers only for questions with enough respondents and without the
-    smallest and largest answer (each is one respondent's)."""
-    found = variables(survey)
+def aggregates(survey: Survey, started: bool, numeric: list[str], with_other: list[str]) -> dict:
+    """What the results count, as plain values: the respondents by status, per variable the
+    answers and the numbers' statistics, the option counts, the numbers' medians and the first
+    "other" texts. Complete responses do not change, so the counts of complete ones are kept
+    in the shared cache under the survey's number of complete responses (a new one, or a
+    response removed with its survey, gives a new key): a results page after the first reads
+    only the variables and the survey. With the started ones included they are counted anew."""
+    if started:
+        return _aggregates(survey, started, numeric, with_other)
+    key = (
+        f"research.results.{survey.tenant_id}.{survey.id}.{survey.complete_count}"
+        f".{survey.response_count}.{','.join(numeric)}.{','.join(with_other)}"
+    )
+    if len(key) > 200:
+        key = "research.results." + hashlib.sha256(key.encode()).hexdigest()
+    try:
+        found = cache.get(key)
+    except Exception:
+        log.warning("Cache not reachable; counting %s", key, exc_info=True)
+        found = None
+    if found is not None:
+        return found
+    value = _aggregates(survey, started, numeric, with_other)
+    try:
+        cache.set(key, value, timeout=current_app.config.get("PAGE_CACHE_TIMEOUT", 300) * 12)
+    except Exception:
+        log.warning("Cache not reachable; not keeping %s", key, exc_info=True)
+    return value
+
+
+def _aggregates(survey: Survey, started: bool, numeric: list[str], with_other: list[str]) -> dict:
     by_status = dict(
         db.session.execute(
             select(SurveyResponse.status, func.count())
@@ -256,10 +286,28 @@ def compute(survey: Survey, *, started: bool = False, public: bool = False) -> R
         )
     ):
         counts[code][(row, option)] = n
+    return {
+        "by_status": by_status,
+        "answered": answered,
+        "counts": dict(counts),
+        "medians": _medians(survey, scoped, numeric) if numeric else {},
+        "others": dict(_other_texts(survey, scoped, with_other)) if with_other else {},
+    }
+
+
+def compute(survey: Survey, *, started: bool = False, public: bool = False) -> Results:
+    """The results of every question. `public`: cells of fewer than SMALLEST_CELL respondents
+    are hidden (and, where a hidden cell could be worked out from the totals, the next smallest
+    too), no free texts, numbers only for questions with enough respondents and without the
+    smallest and largest answer (each is one respondent's)."""
+    found = variables(survey)
     numeric = [v.code for v in found if v.kind == "number"]
-    medians = _medians(survey, scoped, numeric) if numeric else {}
     with_other = [v.code for v in found if v.kind in OTHER_KINDS]
-    others = {} if public or not with_other else _other_texts(survey, scoped, with_other)
+    kept = aggregates(survey, started, numeric, with_other)
+    by_status, answered, counts = kept["by_status"], kept["answered"], kept["counts"]
+    medians = kept["medians"]
+    others = {} if public else kept["others"]
+    respondents = sum(by_status.get(s, 0) for s in counted_statuses(started))
 
     results = []
     for variable in found:
