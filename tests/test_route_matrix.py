@@ -22,7 +22,7 @@ from solidarna.core.following import Follow
 from solidarna.core.jobs import Job
 from solidarna.core.links import Link
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory.organizations.models import Representative
+from solidarna.directory.organizations.models import OrganizationSuggestion, Representative
 from solidarna.directory.organizations.services import create_organization
 from solidarna.directory.practices.services import create_practice
 from solidarna.directory.relationships.services import add_relationship
@@ -196,6 +196,7 @@ OBJECT_ARGS = {
     "survey_invitation_id",
     "survey_token",
     "news_post_id",
+    "suggestion_id",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -299,6 +300,13 @@ class World:
                 claimant = self.pending_b if tenant.slug == "beta" else self.member_a
                 rep = Representative(organization_id=org.id, user_id=claimant.id, status="pending")
                 db.session.add(rep)
+                # a survey respondent's proposed change of the entry, waiting in the queue
+                suggestion = OrganizationSuggestion(
+                    organization_id=org.id, fields={"mission": f"tajna.izmena.{tenant.slug}"},
+                    source="survey", source_detail=f"Anketa: Tajna anketa {tenant.slug}",
+                    suggested_by_id=claimant.id,
+                )  # fmt: skip
+                db.session.add(suggestion)
                 db.session.flush()
                 partner = create_organization(
                     {"name": f"Tajni partner {tenant.slug}", "legal_form": "association",
@@ -512,6 +520,7 @@ class World:
                     "tenant_id": tenant.id,
                     "organization_id": org.id,
                     "representative_id": rep.id,
+                    "suggestion_id": suggestion.id,
                     "resource_id": resource.id,
                     "practice_id": practice.id,
                     "relationship_id": relationship.id,
@@ -560,6 +569,7 @@ class World:
             "Tajna vest beta",
             "tajni.sazetak.beta",
             "tajna-oznaka-beta",
+            "tajna.izmena.beta",
         ]
         self.partner_cases(db)
 

@@ -4,7 +4,7 @@ question, out of range, a wrong PIB, too many choices) keep what was typed and a
 closed survey, a used token and another space's token get clear 4xx pages; two windows never
 lose an answer; invitations drawn from the directory by stratum with a reproducible sample;
 reminders at most N, at least D days apart, never to the unsubscribed; the directory update
-lands in the office's queue as pending."""
+lands in the office's queue (a pending entry, or a proposed change of an existing one)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,11 @@ from flask import g
 from solidarna.core.mail import OutboxMessage
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
-from solidarna.directory.organizations.models import Organization, Representative
+from solidarna.directory.organizations.models import (
+    Organization,
+    OrganizationSuggestion,
+    Representative,
+)
 from solidarna.extensions import db
 from solidarna.research import distribution, services, tokens
 from solidarna.research.models import (
@@ -226,7 +230,7 @@ def test_two_windows_last_write_wins_and_the_page_says_so(space):
     assert answer.value == 3
 
 
-def test_finish_with_consent_licence_and_directory_update_as_pending(space):
+def test_finish_with_consent_licence_and_directory_update_as_a_proposed_change(space):
     sid = space.survey()
     url = f"/alfa/research/{sid}/answer"
     rep = client_of(space.app, "rep@example.org")
@@ -235,7 +239,8 @@ def test_finish_with_consent_licence_and_directory_update_as_pending(space):
     response = rep.post(url, form_of(html, organization_id=str(space.org_id), q_q1="b",
                                      go="next"))  # fmt: skip
     page = rep.get(response.headers["Location"]).get_data(as_text=True)
-    response = rep.post(url, form_of(page, q_org_pib="", q_q3="Nema sredstava", go="next"))
+    response = rep.post(url, form_of(page, q_org_pib="101134702", q_q3="Nema sredstava",
+                                     go="next"))  # fmt: skip
     closing = rep.get(response.headers["Location"]).get_data(as_text=True)
     assert "How may your answers be used?" in closing
     response = rep.post(url, form_of(closing, go="finish"))
@@ -250,8 +255,12 @@ def test_finish_with_consent_licence_and_directory_update_as_pending(space):
     assert resp.status == "complete" and resp.licence == "cc_by" and resp.consent_directory
     assert resp.organization_id == space.org_id and resp.municipality == "Brus"
     assert resp.actor_type == "cooperative"
-    pending = rows(space.app, space.tenant.id, Organization, moderation="pending")
-    assert len(pending) == 1 and "Anketa" in pending[0].source_detail
+    # the answering organization exists: its entry gets a proposed change of what differs
+    # (the PIB), never a second entry
+    assert rows(space.app, space.tenant.id, Organization, moderation="pending") == []
+    [proposal] = rows(space.app, space.tenant.id, OrganizationSuggestion, status="pending")
+    assert proposal.organization_id == space.org_id and proposal.fields == {"pib": "101134702"}
+    assert "Anketa" in proposal.source_detail and f"#{sid}" in proposal.source_detail
     # answered: coming back says so
     assert "already answered" in rep.get(url).get_data(as_text=True)
 

@@ -30,7 +30,20 @@ SOURCE = {"source": taxonomy.SOURCES}
 DIRECTORY_ACTIONS = {
     "organization.created": AuditAction(_l("%(actor)s added %(target)s"), values=SOURCE),
     "organization.updated": AuditAction(
-        _l("%(actor)s changed %(target)s"), fields=_organization_labels
+        _l("%(actor)s changed %(target)s"),
+        fields=_organization_labels,
+        values={"source": taxonomy.SUGGESTION_SOURCES},
+    ),
+    "organization.change_suggested": AuditAction(
+        _l("%(actor)s proposed changes of %(target)s"),
+        fields=_organization_labels,
+        values={"source": taxonomy.SUGGESTION_SOURCES},
+    ),
+    "organization.suggestion_accepted": AuditAction(
+        _l("%(actor)s accepted proposed changes of %(target)s"), fields=_organization_labels
+    ),
+    "organization.suggestion_rejected": AuditAction(
+        _l("%(actor)s rejected proposed changes of %(target)s")
     ),
     "organization.verified": AuditAction(_l("%(actor)s verified %(target)s")),
     "organization.rejected": AuditAction(_l("%(actor)s rejected %(target)s")),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import noload
 
 from solidarna.core.representation import CONTACT_FILTERS, Contact
 from solidarna.directory import taxonomy
+from solidarna.directory.organizations import suggestions
 from solidarna.directory.organizations.models import Organization
 from solidarna.directory.organizations.services import DirectoryError, create_organization
 from solidarna.extensions import db
@@ -58,17 +59,22 @@ def strata_labels() -> dict[str, dict]:
 
 
 def suggest_entry(organization_id: int | None, fields: dict, source_detail: str, user) -> bool:
-    """A pending entry for the office: a new organization, or (for an existing one) the
-    proposed state of the entry, marked with the entry it would update, beside it in the
-    queue (the office verifies it, or copies the changes and rejects it)."""
-    data = {k: v for k, v in fields.items() if k in SUGGESTED_FIELDS and v not in (None, "")}
+    """What a respondent proposes for the directory, waiting for the office: for a new
+    organization a pending entry; for an existing one a proposed change of the fields that
+    differ from the entry (nothing waits when none differ), never a second entry."""
     if organization_id is not None:
         existing = db.session.get(Organization, organization_id)
         if existing is None:
             return False
-        for name in ("name", "legal_form", "actor_type", "municipality"):
-            data.setdefault(name, getattr(existing, name))
-        source_detail = f"{source_detail} · #{existing.id} {existing.name}"[:300]
+        try:
+            suggestions.suggest(
+                existing, fields, SUGGESTED_FIELDS, source="survey",
+                source_detail=source_detail, by=user,
+            )  # fmt: skip
+        except (DirectoryError, TypeError, ValueError):
+            return False
+        return True
+    data = {k: v for k, v in fields.items() if k in SUGGESTED_FIELDS and v not in (None, "")}
     if data.get("legal_form") not in taxonomy.LEGAL_FORMS:
         data["legal_form"] = "other" if "other" in taxonomy.LEGAL_FORMS else "association"
     if data.get("se_status") and data["se_status"] not in taxonomy.SE_STATUSES:

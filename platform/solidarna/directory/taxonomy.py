@@ -65,6 +65,11 @@ MODERATION = {
 #: a representative's claim: "pending" until an admin accepts it (a refused claim is deleted)
 REPRESENTATIVE_STATUSES = ("pending", "active")
 
+#: a proposed change of an existing entry (OrganizationSuggestion): where it comes from, and
+#: what the office decided
+SUGGESTION_SOURCES = {"survey": _l("Survey")}
+SUGGESTION_STATUSES = ("pending", "accepted", "rejected")
+
 #: what a line of an entry's change history records (services._revision)
 REVISION_ACTIONS = ("created", "imported", "updated", "confirmed", "verified", "rejected",
                     "archived", "restored")  # fmt: skip

@@ -449,7 +449,7 @@ def finish(survey: Survey, response: SurveyResponse, choices: dict, user,
             invitation = db.session.get(SurveyInvitation, response.invitation_id)
             name = invitation.organization_name if invitation else ""
         fields = directory_fields(response, sections, answers, name)
-        source = str(_l("Survey: %(title)s", title=survey.title))
+        source = f"{_l('Survey: %(title)s', title=survey.title)} · #{survey.id}"
         suggested = representation.suggest_entry(response.organization_id, fields, source,
                                                  user if getattr(user, "is_authenticated", False) else None)  # fmt: skip
         if suggested:

@@ -39,6 +39,8 @@ class Change:
     label: str
     before: str
     after: str
+    #: the field (or line) it is about, e.g. for a checkbox that accepts it
+    key: str = ""
 
 
 def _form(tenant):
@@ -91,24 +93,29 @@ def _options(found) -> dict | None:
     }
 
 
+def changes_of(changes: dict, tenant, form=None) -> list[Change]:
+    """[Change, ...] of {field: [before, after]}, labelled as on the entry's form."""
+    fields = {field.name: field for field in (form or _form(tenant))}
+    out = []
+    for key, pair in _expanded(changes or {}):
+        if key == "district_iso":
+            pair = [region_name(v) if v else v for v in pair]
+        field = fields.get(key)
+        if field is not None:
+            label = str(field.label.text)
+            options = _options(getattr(field, "choices", None))
+        else:
+            label = str(EXTRA_LABELS.get(key, key.replace("_", " ").capitalize()))
+            options = EXTRA_CHOICES.get(key)
+        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        out.append(Change(label, _shown(before, options), _shown(after, options), key))
+    return out
+
+
 def readable(revisions, tenant) -> list[tuple]:
     """[(revision, action label, [Change, ...])] for the history page."""
     form = _form(tenant)
-    fields = {field.name: field for field in form}
-    out = []
-    for rev in revisions:
-        changes = []
-        for key, pair in _expanded(rev.changes or {}):
-            if key == "district_iso":
-                pair = [region_name(v) if v else v for v in pair]
-            field = fields.get(key)
-            if field is not None:
-                label = str(field.label.text)
-                options = _options(getattr(field, "choices", None))
-            else:
-                label = str(EXTRA_LABELS.get(key, key.replace("_", " ").capitalize()))
-                options = EXTRA_CHOICES.get(key)
-            before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            changes.append(Change(label, _shown(before, options), _shown(after, options)))
-        out.append((rev, str(ACTIONS.get(rev.action, rev.action)), changes))
-    return out
+    return [
+        (rev, str(ACTIONS.get(rev.action, rev.action)), changes_of(rev.changes, tenant, form))
+        for rev in revisions
+    ]

@@ -22,6 +22,8 @@ from solidarna.directory.taxonomy import (
     REVISION_ACTIONS,
     SE_STATUSES,
     SOURCES,
+    SUGGESTION_SOURCES,
+    SUGGESTION_STATUSES,
     TAG_FACETS,
     TURNOVER_BANDS,
 )
@@ -245,3 +247,35 @@ class OrganizationRevision(TenantScoped, db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class OrganizationSuggestion(TenantScoped, db.Model):
+    """A proposed change of an existing entry (e.g. from a survey's respondent): the proposed
+    values of the fields that differed, waiting in the office's queue until it accepts them
+    (all or some, through the entry's update, so the history records them) or rejects them."""
+
+    __tablename__ = "organization_suggestions"
+    __table_args__ = (
+        Index("ix_organization_suggestions_tenant_status", "tenant_id", "status", "created_at"),
+        one_of("source", SUGGESTION_SOURCES),
+        one_of("status", SUGGESTION_STATUSES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    #: {field: proposed value} of survey_feed.SUGGESTED_FIELDS
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[str] = mapped_column(String(20), default="survey")
+    #: e.g. the survey's title and id
+    source_detail: Mapped[str] = mapped_column(String(300), default="")
+    suggested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    organization: Mapped[Organization] = relationship()
+    suggested_by: Mapped[User | None] = relationship(foreign_keys=[suggested_by_id])

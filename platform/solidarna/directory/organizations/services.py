@@ -265,8 +265,16 @@ def create_organization(
 
 
 def update_organization(
-    org: Organization, data: dict, tags: dict[str, list[str]], by: User
+    org: Organization,
+    data: dict,
+    tags: dict[str, list[str]],
+    by: User,
+    *,
+    note: str = "",
+    source: str | None = None,
 ) -> dict:
+    """Apply the changed fields and tags, with a line in the entry's history (its note says
+    where the change came from, e.g. an accepted proposal from a survey)."""
     data = _normalise(data)
     changes = {}
     for key, value in data.items():
@@ -282,8 +290,9 @@ def update_organization(
     if changes:
         org.refresh_search()
         org.last_confirmed_at = utcnow()
-        _revision(org, "updated", by, changes)
-        audit.record("organization.updated", target=org, actor=by, fields=sorted(changes))
+        _revision(org, "updated", by, changes, note)
+        extra = {"source": source} if source else {}
+        audit.record("organization.updated", target=org, actor=by, fields=sorted(changes), **extra)
     return changes
 
 

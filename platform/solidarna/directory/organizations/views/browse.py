@@ -11,9 +11,12 @@ from sqlalchemy.orm import selectinload
 from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
-from solidarna.directory.organizations import search, services
+from solidarna.directory.organizations import search, services, suggestions
 from solidarna.directory.organizations.models import Organization
-from solidarna.directory.organizations.permissions import can_edit_organization
+from solidarna.directory.organizations.permissions import (
+    can_edit_organization,
+    can_moderate_directory,
+)
 from solidarna.directory.organizations.search import Filters
 from solidarna.directory.relationships.models import Relationship
 from solidarna.extensions import db
@@ -93,4 +96,9 @@ def profile(organization_id: int, name: str | None = None):
         can_edit=can_edit_organization(current_person(), org),
         relationships=ties,
         representatives=services.representatives(org) if level == "admins" else [],
+        proposed_changes=(
+            suggestions.pending_count(org)
+            if can_moderate_directory(current_person(), g.get("tenant"))
+            else 0
+        ),
     )

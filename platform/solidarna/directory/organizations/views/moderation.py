@@ -10,10 +10,14 @@ from sqlalchemy import select
 
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
-from solidarna.directory.organizations import services
+from solidarna.directory.organizations import services, suggestions
 from solidarna.directory.organizations.forms import ModerationForm
 from solidarna.directory.organizations.history import readable as history_lines
-from solidarna.directory.organizations.models import Organization, Representative
+from solidarna.directory.organizations.models import (
+    Organization,
+    OrganizationSuggestion,
+    Representative,
+)
 from solidarna.directory.organizations.permissions import (
     can_edit_organization,
     can_moderate_directory,
@@ -41,6 +45,14 @@ def load_request(organization_id: int, representative_id: int) -> Representative
     return rep
 
 
+def load_suggestion(suggestion_id: int) -> OrganizationSuggestion:
+    """A proposed change of an entry of this space; 404 otherwise."""
+    suggestion = db.session.get(OrganizationSuggestion, suggestion_id)
+    if suggestion is None:
+        abort(404)
+    return suggestion
+
+
 @bp.get("/moderation")
 @require(can_moderate_directory)
 def queue():
@@ -54,10 +66,12 @@ def queue():
         .where(Representative.status == "pending")
         .order_by(Representative.created_at)
     ).all()
+    proposals = [(s, suggestions.table(s, g.tenant)) for s in suggestions.pending()]
     return render(
         "directory/moderation.html",
         pending=pending,
         claims=claims,
+        proposals=proposals,
         form=ModerationForm(formdata=None),
     )
 
@@ -105,6 +119,52 @@ def decide(rep: Representative, decision: str):
             else _("The request is rejected."),
             "success",
         )
+    return redirect(url_for("directory_moderation.queue"), 303)
+
+
+def _bad_decision(message):
+    return render(
+        "errors/error.html",
+        code=422,
+        title=_("Bad request"),
+        message=message,
+        status=422,
+    )
+
+
+@bp.post("/suggestions/<int:suggestion_id>")
+@require(can_moderate_directory, obj=load_suggestion)
+def decide_suggestion(suggestion: OrganizationSuggestion):
+    """Accept all the proposed fields, the ticked ones, or reject the proposal."""
+    action = request.form.get("action")
+    note = (request.form.get("note") or "").strip()
+    if action not in ("accept_all", "accept", "reject"):
+        return _bad_decision(_("Choose one of the offered actions."))
+    if len(note) > 2000:
+        return _bad_decision(_("The note may have at most 2000 characters."))
+    if suggestion.status != "pending":
+        flash(_("This proposal has already been decided."), "warning")
+        return redirect(url_for("directory_moderation.queue"), 303)
+    chosen = None if action == "accept_all" else request.form.getlist("field")
+    if action == "accept" and (
+        not chosen or any(key not in (suggestion.fields or {}) for key in chosen)
+    ):
+        return _bad_decision(_("Tick at least one of the proposed fields."))
+    try:
+        if action == "reject":
+            suggestions.reject(suggestion, current_person(), note)
+        else:
+            suggestions.accept(suggestion, current_person(), chosen, note)
+    except services.DirectoryError as error:
+        flash(str(error), "warning")
+        return redirect(url_for("directory_moderation.queue"), 303)
+    db.session.commit()
+    flash(
+        _("The proposed changes are rejected.")
+        if action == "reject"
+        else _("The proposed changes are applied to the entry."),
+        "success",
+    )
     return redirect(url_for("directory_moderation.queue"), 303)
 
 
