@@ -292,7 +292,7 @@ def main(argv=None) -> int:
         if args.only not in page:
             continue
         wall, cpu, queries, size = measure(app, browser, path, 200, args.requests, args.warmup)
-        _w, _c, small_queries, _s = measure(app, browser, small_path, 200, 1, 0)
+        _w, _c, small_queries, _s = measure(app, browser, small_path, 200, 1, args.warmup)
         if small_queries != queries:
             same.append(f"{page}: {queries} statements at {data['responses']} responses, "
                         f"{small_queries} at a tenth")  # fmt: skip

@@ -232,3 +232,24 @@ def test_a_loader_without_url_arguments_only_chooses_the_object(app, probe, make
 def test_require_exposes_what_it_checks(probe):
     assert probe.view.required_permission == "is_self"
     assert probe.view.object_loader is load_person
+
+
+def test_two_rules_under_one_template_name_are_refused():
+    from flask import Flask
+
+    from solidarna.core.permissions import predicate, register_predicates
+
+    def can_edit_post(user, post):  # one capability's rule
+        return True
+
+    first = predicate(can_edit_post)
+
+    def can_edit_post(user, post):  # noqa: F811 - another capability's, under the same name
+        return False
+
+    second = predicate(can_edit_post)
+    app = Flask(__name__)
+    register_predicates(app, first)
+    register_predicates(app, first)  # the same rule again is harmless
+    with pytest.raises(RuntimeError, match="registered twice"):
+        register_predicates(app, second)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from solidarna.core.audit import AuditEntry
@@ -250,7 +251,7 @@ def test_conditions_are_refused_with_the_question_and_the_reason(world):
         "label": "Pravna forma", "code": "form", "options": "coop | Zadruga\nassoc | Udruženje",
         "condition_question": "needs", "condition_op": "answered"})  # fmt: skip
     assert later.status_code == 422
-    with tenant_context(world.space.id):
+    with tenant_context(world.space.id), force_locale("en"):
         survey = survey_of(world, sid)
         question = next(q for q in services.questions_of(survey.current_version)
                         if q.code == "form")  # fmt: skip
@@ -266,7 +267,7 @@ def test_conditions_are_refused_with_the_question_and_the_reason(world):
 def test_unreachable_question_is_refused(world):
     sid = create(world, template="")
     assert add(world, sid, "yes_no", label="Da li", code="a").status_code == 303
-    with tenant_context(world.space.id):
+    with tenant_context(world.space.id), force_locale("en"):
         survey = survey_of(world, sid)
         rows = builder.rows_of(survey.current_version)
         rows[0]["condition"] = {"question": "nema", "op": "answered"}

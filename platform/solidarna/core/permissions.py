@@ -71,8 +71,18 @@ def predicate(fn: Callable) -> Predicate:
 
 
 def register_predicates(app, *predicates: Callable) -> None:
-    """Make predicates callable from templates under their names (`can_add_resource(...)`)."""
-    app.jinja_env.globals.update({p.__name__: p for p in predicates})
+    """Make predicates callable from templates under their names (`can_add_resource(...)`).
+    A name is one rule: a second, different predicate under a name already taken would
+    silently replace the first in every template, so it is refused."""
+    for p in predicates:
+        taken = app.jinja_env.globals.get(p.__name__)
+        if (
+            taken is not None
+            and taken is not p
+            and getattr(taken, "check", None) is not getattr(p, "check", object())
+        ):
+            raise RuntimeError(f"a template predicate named {p.__name__!r} is registered twice")
+        app.jinja_env.globals[p.__name__] = p
 
 
 # --- who is asking ------------------------------------------------------------------------------

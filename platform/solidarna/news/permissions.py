@@ -14,7 +14,7 @@ can_write_news = can_manage_members.named(
 
 
 @predicate
-def can_view_post(user, post) -> bool:
+def can_view_news_post(user, post) -> bool:
     """A published post: whoever reads the space (the routing checked that); a draft: its
     admins."""
     if post is None:
@@ -23,8 +23,8 @@ def can_view_post(user, post) -> bool:
 
 
 @predicate
-def can_edit_post(user, post) -> bool:
+def can_edit_news_post(user, post) -> bool:
     return post is not None and can_manage_members(user, post)
 
 
-TEMPLATE_PREDICATES = (can_write_news, can_edit_post)
+TEMPLATE_PREDICATES = (can_write_news, can_edit_news_post)

@@ -18,7 +18,7 @@ from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.news.forms import USE
 from solidarna.news.models import KINDS, NewsPost
-from solidarna.news.permissions import can_view_post, can_write_news
+from solidarna.news.permissions import can_view_news_post, can_write_news
 
 PER_PAGE = 20
 #: fields whose change the audit log names
@@ -42,7 +42,7 @@ def tag_text(tags: list[str]) -> str:
 def load_post(news_post_id: int) -> NewsPost:
     """A post the viewer may read (a draft: its admins only), else 404."""
     post = db.session.get(NewsPost, news_post_id)
-    if post is None or not can_view_post(current_person(), post):
+    if post is None or not can_view_news_post(current_person(), post):
         abort(404)
     return post
 

@@ -15,7 +15,7 @@ from solidarna.extensions import db
 from solidarna.news import feeds, kit, services
 from solidarna.news.forms import ActionForm, PostForm
 from solidarna.news.models import KIND_PLURALS, KINDS, NewsPost
-from solidarna.news.permissions import can_edit_post, can_view_post, can_write_news
+from solidarna.news.permissions import can_edit_news_post, can_view_news_post, can_write_news
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("news", __name__, url_prefix="/news")
@@ -36,7 +36,7 @@ def index():
 
 
 @bp.get("/<int:news_post_id>")
-@require(can_view_post, obj=services.load_post)
+@require(can_view_news_post, obj=services.load_post)
 def detail(post: NewsPost):
     return render(
         "news/detail.html", post=post, body=markdown.render(post.body), kinds=KINDS,
@@ -45,7 +45,7 @@ def detail(post: NewsPost):
 
 
 @bp.get("/<int:news_post_id>/image")
-@require(can_view_post, obj=services.load_post)
+@require(can_view_news_post, obj=services.load_post)
 def image(post: NewsPost):
     """The post's image, shown inline (re-encoded on upload, so only pixels): to whoever may
     read the post."""
@@ -102,7 +102,7 @@ def create():
 
 
 @admin_bp.route("/<int:news_post_id>/edit", methods=["GET", "POST"])
-@require(can_edit_post, obj=services.load_own_post)
+@require(can_edit_news_post, obj=services.load_own_post)
 def edit(post: NewsPost):
     form = PostForm(obj=post)
     if not form.is_submitted():
@@ -126,21 +126,21 @@ def _act(post: NewsPost, action, done: str, undone: str):
 
 
 @admin_bp.post("/<int:news_post_id>/publish")
-@require(can_edit_post, obj=services.load_own_post)
+@require(can_edit_news_post, obj=services.load_own_post)
 def publish(post: NewsPost):
     return _act(post, services.publish, _("The post is published."),
                 _("The post was already published."))  # fmt: skip
 
 
 @admin_bp.post("/<int:news_post_id>/unpublish")
-@require(can_edit_post, obj=services.load_own_post)
+@require(can_edit_news_post, obj=services.load_own_post)
 def unpublish(post: NewsPost):
     return _act(post, services.unpublish, _("The post is back among the drafts."),
                 _("The post was already a draft."))  # fmt: skip
 
 
 @admin_bp.post("/<int:news_post_id>/delete")
-@require(can_edit_post, obj=services.load_own_post)
+@require(can_edit_news_post, obj=services.load_own_post)
 def delete(post: NewsPost):
     if not ActionForm().validate_on_submit():
         return error_page(400)
