@@ -244,7 +244,7 @@ def test_two_rules_under_one_template_name_are_refused():
 
     first = predicate(can_edit_post)
 
-    def can_edit_post(user, post):  # noqa: F811 - another capability's, under the same name
+    def can_edit_post(user, post):
         return False
 
     second = predicate(can_edit_post)
