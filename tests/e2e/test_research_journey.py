@@ -170,6 +170,8 @@ def test_build_invite_answer_on_a_phone_resume_and_update_the_directory(
     expect(respondent.locator("#survey-progress")).to_have_text("Part 1 of 2")
     expect(respondent.get_by_label("Koliko ljudi zapošljava?")).to_have_count(0)
     problems += check_page(respondent, "answer page at a phone's width")
+    # nothing wider than the phone: no sideways scrolling
+    assert respondent.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     respondent.get_by_role("group", name=re.compile("osetljivih grupa")).get_by_label("Yes").check()
     respondent.get_by_role("button", name="Save and continue").click()
     # the "yes" opened the question that depends on it, on the same page
