@@ -4,14 +4,17 @@ only personal invitations answer it and opens it; draws three organizations from
 directory by a filter (preview, create, send); a respondent on a phone opens the invitation
 from the mail, answers the first section, closes the page, opens the link again and is back
 where they stopped, finishes, consents, chooses the licence and asks to update their directory
-entry; the office finds the update in the directory's moderation queue, with the survey as its
-source, verifies it, and a visitor sees the entry. axe-core runs on the builder, the answer
-page at a phone's width and the distribution page."""
+entry; the admin sees the results' chart and table and downloads the XLSX (one column per
+variable code); the office finds the proposed change of the entry in the directory's moderation
+queue, with the survey as its source and only what differs, accepts it, and a visitor sees the
+entry updated (and no second entry). axe-core runs on the builder, the answer page at a
+phone's width, the distribution page and the results."""
 
 from __future__ import annotations
 
 import re
 
+import openpyxl
 from playwright.sync_api import expect
 
 from tests.e2e.axe import check_page
@@ -217,36 +220,67 @@ def test_build_invite_answer_on_a_phone_resume_and_update_the_directory(
     admin.reload()
     expect(admin.locator("#invited-title + .table-wrap")).to_contain_text("Answered")
 
-    # --- 5. the office verifies the update in the directory's queue ------------------------
+    # --- 4. the office sees the results chart and downloads the responses -----------------
+    admin.locator("nav.breadcrumbs").get_by_role("link", name=TITLE).click()
+    admin.get_by_role("link", name="See the results").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text(f"Results: {TITLE}")
+    result = admin.locator("section.result-question", has=admin.locator("#r-vulnerable"))
+    chart = result.locator("svg.chart")
+    expect(chart).to_have_attribute("role", "img")
+    expect(chart.locator("title").first).to_have_text(
+        "Da li organizacija zapošljava ljude iz osetljivih grupa?"
+    )
+    expect(chart.locator("rect.chart-bar")).to_have_count(1)
+    yes = result.locator("table.chart-table tbody tr", has_text="Yes")
+    expect(yes.locator("td").first).to_have_text("1")
+    problems += check_page(admin, "results")
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="Responses (XLSX)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as file:  # saved without its extension
+        book = openpyxl.load_workbook(file, read_only=True)
+        header, *lines = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    codes = ["vulnerable", "employees", "needs_finance", "address"]
+    assert header[-len(codes) :] == codes, header
+    assert all(header.count(code) == 1 for code in codes), header
+    assert len(lines) == 1
+    answered = dict(zip(header, lines[0], strict=True))
+    assert answered["employees"] == 7
+    assert answered["address"] == "Vidovdanska 12, Kruševac"
+    assert answered["organization_name"] == RESPONDENT[0]
+
+    # --- 5. the office accepts the proposed change of the entry in the directory's queue --
     admin.goto(f"/{SLUG}/")
     admin.locator("header nav.main-nav").get_by_role("link", name="Directory").click()
     admin.get_by_role("link", name="Moderation").click()
-    card = admin.locator(".card", has_text=f"Survey: {TITLE}")
-    # the proposal names the survey and the entry it would update
-    expect(card).to_contain_text(f"#{entry_ids[RESPONDENT[0]]} {RESPONDENT[0]}")
+    card = admin.locator("li.card", has_text=TITLE)
+    # the proposal names the survey, the entry it updates, and only what differs
+    expect(card.get_by_role("heading", level=3)).to_have_text(RESPONDENT[0])
+    row = card.locator("tbody tr", has_text="Vidovdanska 12, Kruševac")
+    expect(row).to_have_count(1)
     card.get_by_role("link", name=RESPONDENT[0]).click()
     expect(admin.get_by_role("heading", level=1)).to_have_text(RESPONDENT[0])
-    expect(admin.get_by_role("main")).to_contain_text("Vidovdanska 12, Kruševac")
-    proposal = admin.url
+    expect(admin.get_by_role("main")).to_contain_text("1 proposed change waits")
+    profile = admin.url
     visitor = new_context(locale="en-US").new_page()
-    assert visitor.goto(proposal).status == 404  # pending: only the office sees it
+    assert visitor.goto(profile).status == 200  # the entry itself is public already...
+    expect(visitor.get_by_role("main")).not_to_contain_text("Vidovdanska 12")  # ...not the change
     admin.go_back()
     card.get_by_label("Note (optional)").fill("Provereno telefonom.")
-    card.get_by_role("button", name="Verify").click()
-    expect(admin.get_by_role("status").first).to_contain_text("verified")
-    expect(admin.get_by_text("Nothing to review.")).to_be_visible()
+    card.get_by_role("button", name="Accept all").click()
+    expect(admin.get_by_role("status").first).to_contain_text("applied to the entry")
+    expect(admin.get_by_text("No proposed changes.", exact=False)).to_be_visible()
 
-    # a visitor sees the entry with what the survey's answers gave it
-    assert visitor.goto(proposal).status == 200
+    # a visitor sees the entry with what the survey's answers gave it, and no second entry
+    assert visitor.goto(profile).status == 200
     expect(visitor.get_by_role("heading", level=1)).to_have_text(RESPONDENT[0])
-    main = visitor.get_by_role("main")
-    expect(main).to_contain_text("Vidovdanska 12, Kruševac")
-    expect(main).to_contain_text(f"Survey: {TITLE}")
+    expect(visitor.get_by_role("main")).to_contain_text("Vidovdanska 12, Kruševac")
+    visitor.goto(f"/{SLUG}/directory/?q=" + RESPONDENT[0].split()[0])
+    expect(visitor.locator("main").get_by_role("link", name=RESPONDENT[0])).to_have_count(1)
 
     assert not problems, "\n".join(problems)
-    # the used invitation (410) and the pending entry (404) were refused on purpose; the
-    # browser logs those, nothing else
-    refusals = ("status of 410", "status of 404")
+    # the used invitation (410) was refused on purpose; the browser logs that, nothing else
+    refusals = ("status of 410",)
     browser_log.console_errors[:] = [
         e for e in browser_log.console_errors if not any(r in e for r in refusals)
     ]
