@@ -262,6 +262,7 @@ def test_build_invite_answer_on_a_phone_resume_and_update_the_directory(
     expect(admin.get_by_role("heading", level=1)).to_have_text(RESPONDENT[0])
     expect(admin.get_by_role("main")).to_contain_text("1 proposed change waits")
     profile = admin.url
+    assert f"/{entry_ids[RESPONDENT[0]]}" in profile  # the existing entry, not a new one
     visitor = new_context(locale="en-US").new_page()
     assert visitor.goto(profile).status == 200  # the entry itself is public already...
     expect(visitor.get_by_role("main")).not_to_contain_text("Vidovdanska 12")  # ...not the change
