@@ -13,11 +13,13 @@ request each provider runs at most once (`figures` keeps its answer on `g`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
+from flask_babel import force_locale
 
 from solidarna.core.capabilities import registry
 
@@ -52,6 +54,15 @@ def register(app: Flask, provider: FigureProvider) -> None:
     providers[provider.key] = provider
 
 
+def in_space_language(tenant):
+    """Figures are labelled in the space's language: a citation reads the same for everyone
+    (and is shown in the reader's script). On the ecosystem overview (`overview_figures`) they
+    are labelled in the reader's language: nothing is kept from there."""
+    if g.get("_evidence_readers_language"):
+        return nullcontext()
+    return force_locale(getattr(tenant, "default_locale", None) or "sr_Latn")
+
+
 def today() -> date:
     """The day in Belgrade: what "as of" means to the people who read the figure."""
     name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Belgrade")
@@ -81,7 +92,7 @@ def figures(tenant, key: str) -> list[Figure]:
     if found is None:
         return []
     memo = g.setdefault("_evidence_figures", {})
-    slot = (getattr(tenant, "id", None), key)
+    slot = (getattr(tenant, "id", None), key, bool(g.get("_evidence_readers_language")))
     if slot not in memo:
         memo[slot] = list(found.figures(tenant))
     return memo[slot]
@@ -91,11 +102,15 @@ def overview_figures(tenant) -> list[tuple[FigureProvider, list[Figure]]]:
     """The figures of the providers that asked to be on the ecosystem overview, in this space
     (the ones with none left out)."""
     found = []
-    for p in providers(tenant):
-        if p.overview:
-            shown = figures(tenant, p.key)
-            if shown:
-                found.append((p, shown))
+    g._evidence_readers_language = True
+    try:
+        for p in providers(tenant):
+            if p.overview:
+                shown = figures(tenant, p.key)
+                if shown:
+                    found.append((p, shown))
+    finally:
+        g._evidence_readers_language = False
     return found
 
 

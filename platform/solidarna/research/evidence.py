@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from solidarna.core import questions as engine
-from solidarna.core.evidence import Figure, FigureProvider, today
+from solidarna.core.evidence import Figure, FigureProvider, in_space_language, today
 from solidarna.extensions import db
 from solidarna.research.models import (
     Survey,
@@ -32,12 +32,6 @@ from solidarna.research.results import SMALLEST_CELL
 
 CHOICE_KINDS = ("single", "multiple", "yes_no")
 BARRIER_PREFIXES = ("barrier", "prepreke")
-
-
-def _in_space_language(tenant):
-    from flask_babel import force_locale
-
-    return force_locale(getattr(tenant, "default_locale", None) or "sr_Latn")
 
 
 def _published() -> list[Survey]:
@@ -77,7 +71,7 @@ def option_figures(tenant) -> list[Figure]:
     ).all()  # fmt: skip
     day = today()
     figures = []
-    with _in_space_language(tenant):
+    with in_space_language(tenant):
         for survey_id, code, option, n in sorted(counts):
             question = found.get((survey_id, code))
             if question is None or n < SMALLEST_CELL:
@@ -127,7 +121,7 @@ def barrier_figures(tenant) -> list[Figure]:
             best[slot] = (n, code, option)
     day = today()
     figures = []
-    with _in_space_language(tenant):
+    with in_space_language(tenant):
         for (survey_id, place), (n, code, option) in sorted(best.items()):
             question = found[(survey_id, code)]
             labels = {o["value"]: str(o["label"]) for o in engine.options_of(question)}

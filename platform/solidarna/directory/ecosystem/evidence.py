@@ -5,28 +5,21 @@ to visitors."""
 
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from solidarna.core.evidence import Figure, FigureProvider, today
+from solidarna.core.evidence import Figure, FigureProvider, in_space_language, today
 from solidarna.directory import taxonomy
 from solidarna.directory.ecosystem import services
 
 SOCIAL_ENTERPRISE = "social_enterprise"
 
 
-def _in_space_language(tenant):
-    """Figures are labelled in the space's language: a citation reads the same for everyone
-    (and is shown in the reader's script)."""
-    return force_locale(getattr(tenant, "default_locale", None) or "sr_Latn")
-
-
 def social_enterprises_by_municipality(tenant) -> list[Figure]:
     counts = services.matrix_counts("municipality")
     places = list(dict.fromkeys([*(tenant.municipalities or []), *sorted(counts)]))
     day = today()
-    with _in_space_language(tenant):
+    with in_space_language(tenant):
         return [
             Figure(
                 place,
@@ -41,7 +34,7 @@ def social_enterprises_by_municipality(tenant) -> list[Figure]:
 
 def vulnerable_employees(tenant) -> list[Figure]:
     _statuses, work, _pending = services.status_and_employment("public")
-    with _in_space_language(tenant):
+    with in_space_language(tenant):
         return [
             Figure(
                 "all",
@@ -59,7 +52,7 @@ def organizations_by_actor_type(tenant) -> list[Figure]:
         for code, n in by_type.items():
             counts[code] = counts.get(code, 0) + n
     day = today()
-    with _in_space_language(tenant):
+    with in_space_language(tenant):
         labels = taxonomy.actor_types(tenant)
         return [
             Figure(code, _("Verified organizations: %(type)s", type=str(labels.get(code, code))),
