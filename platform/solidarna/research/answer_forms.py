@@ -8,6 +8,8 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from solidarna.core.forms import MultiCheckboxField, choices
+from solidarna.core.i18n import current_locale
+from solidarna.core.script import in_script
 from solidarna.research.distribution import MAX_DRAW
 
 STRATUM_LABELS = {
@@ -51,7 +53,8 @@ class DrawForm(FlaskForm):
         self.actor_type.choices = choices(labels.get("actor_type", {}))
         self.legal_form.choices = choices(labels.get("legal_form", {}))
         self.se_status.choices = choices(labels.get("se_status", {}))
-        self.municipality.choices = choices({m: m for m in municipalities})
+        locale = current_locale()
+        self.municipality.choices = choices({m: in_script(m, locale) for m in municipalities})
 
     def filters(self) -> dict:
         return {
