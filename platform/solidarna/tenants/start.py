@@ -88,7 +88,7 @@ def _group_or_proposal(tenant: Tenant) -> bool:
 STEPS = (
     Step(
         "settings",
-        _l("Settings and logo"),
+        _l("Settings"),
         _l("The space's name, description, contact, colour and languages."),
         "tenant_admin.settings",
         _settings_done,
