@@ -10,6 +10,22 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   if (match) document.documentElement.lang = match[1];
 });
 
+// A live-filtered list (a form with hx-push-url) asks again on every "change" in it. Its search
+// box already asks while one types ("input changed"); its "change" comes only when the box loses
+// the focus, which pressing a result does, and that answer would replace the results between
+// the press and the release, so the click never reached the link. The search box's "change"
+// therefore stays with the box.
+document.addEventListener(
+  "change",
+  function (event) {
+    var box = event.target;
+    if (box.matches && box.matches('input[type="search"]') && box.form && box.form.hasAttribute("hx-push-url")) {
+      event.stopPropagation();
+    }
+  },
+  true
+);
+
 // Discussions: after a reply is appended in place, empty the form and its preview.
 document.addEventListener("htmx:afterRequest", function (event) {
   var form = event.detail.elt;
