@@ -274,6 +274,12 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--only", default="", help="measure only the pages whose name has this")
+    parser.add_argument(
+        "--no-fragments",
+        action="store_true",
+        help="FRAGMENT_CACHE off: every page drawn (with started responses: counted) anew, "
+        "as the first page after a new response",
+    )
     args = parser.parse_args(argv)
     url = normalise_url(args.database_url)
     if not args.reuse:
@@ -281,6 +287,11 @@ def main(argv=None) -> int:
     data = describe(url)
     print(f"data: {data}", file=sys.stderr)
     app = make_app(url)
+    if args.no_fragments:
+        app.config["FRAGMENT_CACHE"] = False
+    # the XLSX of a survey this large is written by the worker (research/export_job.py);
+    # written in the request here, so the timing is that work's
+    app.config["RESEARCH_XLSX_DIRECT_MAX"] = 10**9
     info = machine(args.database_url, app)
     info["load_before"] = _load()
     browser = client(app)

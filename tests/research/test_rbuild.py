@@ -460,3 +460,40 @@ def test_the_question_macro_keeps_what_was_typed_and_ties_help_and_error(app):
             assert ("required" in html) == question.required or question.kind == "multiple"
         text = str(macro(q("text", required=False), None, None))
         assert "Label text" in text and "<input" not in text
+
+
+def test_the_condition_s_value_is_chosen_among_the_question_s_options(world):
+    """The value is a <select> of the condition question's options: drawn by the server for
+    the question chosen (on "Show the values", without JavaScript; htmx asks the same), and
+    nothing is saved then; a value typed earlier that is no option stays offered, and saving
+    refuses it next to the field."""
+    sid = create(world)
+    needs = question_id(world, sid, "needs")
+    url = f"/alfa/research/manage/{sid}/edit/questions/{needs}"
+    base = {"label": "Potrebe", "code": "needs", "options": "money | Finansije\nskills | Znanja",
+            "max_choices": "2"}  # fmt: skip
+    page = world.client.get(url).get_data(as_text=True)
+    assert 'name="refresh_condition"' in page and 'hx-select="#condition-value-field"' in page
+    assert re.search(r'<input[^>]*id="condition_value"', page)  # none chosen: a plain field
+    shown = world.client.post(url, base | {"condition_question": "form", "refresh_condition": "1",
+                                           "condition_op": "equals"})  # fmt: skip
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    select = re.search(r'<select id="condition_value".*?</select>', html, re.S)[0]
+    assert 'value="coop"' in select and 'value="assoc"' in select and 'value="other"' in select
+    assert codes(world, sid) == ["form", "coop_members", "needs"]
+    with tenant_context(world.space.id):  # nothing saved
+        assert survey_of(world, sid).current_version.sections[1].questions[0].condition is None
+    kept = world.client.post(url, base | {"condition_question": "form", "refresh_condition": "1",
+                                          "condition_op": "equals", "condition_value": "zz"})  # fmt: skip
+    assert re.search(r'<option value="zz" selected>', kept.get_data(as_text=True))
+    refused = world.client.post(url, base | {"condition_question": "form",
+                                             "condition_op": "equals", "condition_value": "zz"})  # fmt: skip
+    assert refused.status_code == 422 and "can never be answered" in refused.get_data(as_text=True)
+    saved = world.client.post(url, base | {"condition_question": "form",
+                                           "condition_op": "equals", "condition_value": "coop"})  # fmt: skip
+    assert saved.status_code == 303
+    edit = world.client.get(url).get_data(as_text=True)
+    assert '<option value="coop" selected>' in edit
+    # a refresh without the form's token is refused
+    assert world.client.post(url, base | {"refresh_condition": "1"}, csrf=False).status_code == 400

@@ -464,3 +464,35 @@ def test_the_ecosystem_overview_shows_the_most_named_barrier(app, world):
         db.session.commit()
     page = english(app).get("/krusevac/ecosystem/").get_data(as_text=True)
     assert "Brus" in page and "Zakon" in page and "Most named barrier" in page
+
+
+def test_results_page_is_kept_until_a_new_response(app, world):
+    """With the caches on (core/fragments.py), a repeat of the results page draws nothing
+    anew and counts nothing; a new complete response makes the next page count again, and
+    shows it; each locale has its own."""
+    app.config["PAGE_CACHE"] = True
+    sid = make_survey(world)
+    fill(world, sid, 3)
+    client = admin(app)
+    path = f"/krusevac/research/{sid}/results"
+    first = client.get(path)
+    assert "research-results-questions=miss" in first.headers["X-Fragment-Cache"]
+    with statements(db.engine) as seen:
+        again = client.get(path)
+    assert (
+        "research-results=hit, research-results-questions=hit"
+        in (again.headers["X-Fragment-Cache"])
+    )
+    assert again.get_data(as_text=True).count("<svg") == first.get_data(as_text=True).count("<svg")
+    assert not [s for s in seen if "survey_answer" in s]  # nothing counted
+    assert "3 respondents answered" in again.get_data(as_text=True)
+    fill(world, sid, 1)
+    after = client.get(path)
+    assert "research-results-questions=miss" in after.headers["X-Fragment-Cache"]
+    assert "4 respondents answered" in after.get_data(as_text=True)
+    report = client.get(f"/krusevac/research/{sid}/results/report")
+    assert "research-report=miss" in report.headers["X-Fragment-Cache"]
+    assert (
+        "research-report=hit"
+        in client.get(f"/krusevac/research/{sid}/results/report").headers["X-Fragment-Cache"]
+    )

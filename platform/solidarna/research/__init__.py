@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
             notification_kinds={},
+            # visitors' pages served whole from the shared cache (core/pagecache.py)
+            cacheable=("research.index", "research_results.public"),
         ),
     )
 

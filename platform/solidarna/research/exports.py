@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -127,6 +127,21 @@ def _cell(kind: str, part: str, value) -> object:
     return value
 
 
+def _getter(kind: str, part: str):
+    """`_cell` for one column, chosen once per export rather than per cell."""
+    if part == "other_text":
+        return lambda value: value.get("other", "") if isinstance(value, dict) else ""
+    if kind == "multiple":
+        return lambda value: 1 if part in (value.get("choices") or ()) else 0
+    if kind == "single":
+        return lambda value: value.get("choice", "")
+    if kind == "matrix":
+        return lambda value: value.get(part) if isinstance(value, dict) else None
+    if kind == "organization":
+        return lambda value: value.get(part, "") if isinstance(value, dict) else ""
+    return lambda value: _cell(kind, part, value)
+
+
 def _stamp(moment, anonymous: bool):
     if moment is None:
         return None
@@ -166,7 +181,7 @@ def rows(survey: Survey, cols: list[Column] | None = None) -> Iterator[list]:
         .execution_options(yield_per=BATCH * 20)
     )
     meta = len(metadata_columns(survey))
-    plan = [(c.variable.code, c.variable.kind, c.part) for c in cols[meta:]]
+    plan = [(c.variable.code, _getter(c.variable.kind, c.part)) for c in cols[meta:]]
     given = iter(db.session.execute(answers))
     pending = next(given, None)
     for row in db.session.execute(responses):
@@ -179,9 +194,10 @@ def rows(survey: Survey, cols: list[Column] | None = None) -> Iterator[list]:
                 *row[5:9]]  # fmt: skip
         if not anonymous:
             line += [row[9], row[10] or ""]
-        for code, kind, part in plan:
-            value = mine.get(code)
-            line.append(None if value is None else _cell(kind, part, value))
+        get = mine.get
+        for code, cell_of in plan:
+            value = get(code)
+            line.append(None if value is None else cell_of(value))
         yield line
 
 
@@ -209,23 +225,37 @@ def csv_rows(survey: Survey, cols: list[Column]) -> Iterator[str]:
     yield out.getvalue()
 
 
+def _xlsx_value(value):
+    """A cell as the write-only sheet takes it: strings escaped, an empty string left out
+    (no cell is written for None, the same to a reader)."""
+    if value.__class__ is str:
+        return safe_cell(value) if value else None
+    return value
+
+
 def write_xlsx(sheets: list[tuple[str, Iterator[list]]], target) -> None:
-    """Write-only workbook (rows go to disk as they come): (title, rows) per sheet."""
+    """Write-only workbook (rows go to disk as they come, no styles): (title, rows) per
+    sheet."""
     book = Workbook(write_only=True)
     for title, lines in sheets:
         sheet = book.create_sheet(title[:31])
+        append = sheet.append
         for line in lines:
-            sheet.append([_safe(v) for v in line])
+            append([_xlsx_value(v) for v in line])
     book.save(target)
 
 
-def xlsx_file(survey: Survey):
-    """The responses as an XLSX in a temporary file (rewound), to send in chunks."""
+def xlsx_file(survey: Survey, progress: Callable[[int], None] | None = None):
+    """The responses as an XLSX in a temporary file (rewound), to send in chunks or to keep
+    (export_job.py); `progress(done)` is told each response written."""
     cols = columns(survey)
 
     def lines():
         yield [c.name for c in cols]
-        yield from rows(survey, cols)
+        for done, line in enumerate(rows(survey, cols), start=1):
+            yield line
+            if progress is not None:
+                progress(done)
 
     target = tempfile.TemporaryFile()  # noqa: SIM115 (closed by file_chunks once sent)
     write_xlsx([(_("Responses"), lines())], target)

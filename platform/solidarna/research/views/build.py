@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 from solidarna.core import geography, markdown, questions
 from solidarna.core.errors import error_page
@@ -286,6 +288,38 @@ def _question(survey: Survey, question_id: int):
     return question
 
 
+#: kinds whose condition compares with one of their options (a <select> of them)
+VALUE_KINDS = ("single", "multiple", "scale", "yes_no", "municipality")
+
+
+def condition_choices(form, earlier) -> list[tuple[str, str]] | None:
+    """The values the condition's question can give, for the value's <select> (None: the
+    question chosen has no options, or none is chosen: a plain field). A value already typed
+    that is not among them stays offered, marked, so nothing is lost; saving says why it is
+    refused (builder's validation)."""
+    code = form.condition_question.data
+    chosen = next((q for q in earlier if q.code == code), None)
+    if chosen is None or chosen.kind not in VALUE_KINDS:
+        return None
+    found = [(o["value"], str(o["label"])) for o in questions.options_of(chosen)]
+    typed = (form.condition_value.data or "").strip()
+    if typed and typed not in {value for value, _label in found}:
+        found.insert(0, (typed, _("(not an option of this question)")))
+    return found
+
+
+def _refreshing(form) -> bool:
+    """The builder asked to see the values of the condition's question (the button next to
+    it without JavaScript, or htmx on its change): the form is shown again, nothing saved."""
+    if not (form.is_submitted() and request.form.get("refresh_condition")):
+        return False
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        abort(400)
+    return True
+
+
 def _question_page(survey, form, section, question=None, status=200, earlier=()):
     return render(
         "research/build_question.html",
@@ -294,6 +328,7 @@ def _question_page(survey, form, section, question=None, status=200, earlier=())
         section=section,
         question=question,
         earlier=earlier,
+        value_choices=condition_choices(form, earlier),
         options_of=questions.options_of,
         kinds=questions.KINDS,
         ops=questions.OPS,
@@ -339,6 +374,8 @@ def new_question(survey: Survey, section_id: int):
             form.options.data = ""
     if form.kind.data not in questions.KINDS:
         return error_page(422, detail=_("Choose one of the offered options."))
+    if _refreshing(form):
+        return _question_page(survey, form, target, earlier=earlier)
     if form.is_submitted():
         valid = form.validate()
         data = form.data_dict() if valid else None
@@ -366,6 +403,8 @@ def question(survey: Survey, question_id: int):
         form.fill(target)
         return _question_page(survey, form, section, target, earlier=earlier)
     form.kind.data = target.kind  # the kind stays; another kind is a new question
+    if _refreshing(form):
+        return _question_page(survey, form, section, target, earlier=earlier)
     valid = form.validate()
     data = form.data_dict() if valid else None
     if data is not None:

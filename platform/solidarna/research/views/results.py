@@ -3,18 +3,31 @@ cross-tabulation, charts with tables, free-text answers, the printable report, e
 
 from __future__ import annotations
 
-from flask import Response, abort, g, redirect, request, stream_with_context, url_for
+from functools import partial
+
+from flask import (
+    Response,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from solidarna.core import audit
+from solidarna.core import audit, jobs, storage
 from solidarna.core import questions as engine
-from solidarna.core.documents import ascii_slug, attachment
+from solidarna.core.documents import attachment
+from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.extensions import db
-from solidarna.research import exports, results
+from solidarna.research import export_job, exports, results
 from solidarna.research.models import STRATA, Survey
 from solidarna.research.permissions import can_manage_survey, can_read_public_results
 from solidarna.research.views.common import load_own_survey
@@ -72,14 +85,15 @@ def _pick(found, code: str | None):
 @bp.get("/<int:survey_id>/results")
 @require(can_manage_survey, obj=load_own_survey)
 def index(survey: Survey):
+    """The results of every question. The page's body is kept as fragments (core/fragments.py)
+    under the survey, its version and its numbers of responses (and the space's change
+    marker, the locale and the viewer's level): the counts are made only when it is drawn."""
     started = _started()
-    data = results.compute(survey, started=started)
     return render(
         "research/results.html",
         survey=survey,
-        data=data,
+        data=Lazy(partial(results.compute, survey, started=started)),
         started=started,
-        crosstab_questions=results.crosstab_questions([q.variable for q in data.questions]),
         strata=STRATA,
         **_formatters(),
     )
@@ -136,7 +150,7 @@ def report(survey: Survey):
     return render(
         "research/report.html",
         survey=survey,
-        data=results.compute(survey, started=started),
+        data=Lazy(partial(results.compute, survey, started=started)),
         started=started,
         public=False,
         **_formatters(),
@@ -168,9 +182,9 @@ def public(survey_id: int):
     survey = db.session.get(Survey, survey_id)
     if survey is None or not can_read_public_results(current_person(), survey):
         abort(404)
-    data = results.compute(survey, public=True)
+    data = Lazy(partial(results.compute, survey, public=True))
     stratum = request.args.get("by") if request.args.get("by") in STRATA else ""
-    choices = results.crosstab_questions([q.variable for q in data.questions])
+    choices = results.crosstab_questions(results.variables(survey))
     variable = _pick(choices, request.args.get("question"))
     table = (
         results.crosstab(survey, variable, stratum, public=True) if variable and stratum else None
@@ -193,8 +207,7 @@ def public(survey_id: int):
 # --- exports ------------------------------------------------------------------------------
 
 
-def _name(survey: Survey, what: str, extension: str) -> str:
-    return f"{ascii_slug(survey.title, 'anketa')}-{what}.{extension}"
+_name = export_job.file_name
 
 
 def _stream(head: bytes, rest, filename: str, mimetype: str) -> Response:
@@ -233,11 +246,113 @@ def export_csv(survey: Survey):
 @bp.get("/<int:survey_id>/export.xlsx")
 @require(can_manage_survey, obj=load_own_survey)
 def export_xlsx(survey: Survey):
+    """The responses as XLSX: written at once for a survey of up to
+    export_job.DIRECT_XLSX_RESPONSES responses; for a larger one, a page that prepares it
+    in the background (export_job.py) and lists this admin's recent exports of it."""
+    if export_job.in_background(survey):
+        return render(
+            "research/export_prepare.html",
+            survey=survey,
+            recent=_recent_exports(survey),
+            keep_hours=export_job.KEEP_HOURS,
+        )
     _exported(survey, "xlsx")
     handle = exports.xlsx_file(survey)
     return _stream(
         b"", exports.file_chunks(handle), _name(survey, "odgovori", "xlsx"), exports.XLSX_MIMETYPE
     )
+
+
+def _recent_exports(survey: Survey) -> list:
+    found = db.session.scalars(
+        db.select(jobs.Job)
+        .where(
+            jobs.Job.kind == export_job.KIND,
+            jobs.Job.tenant_id == g.tenant.id,
+            jobs.Job.user_id == current_person().id,
+        )
+        .order_by(jobs.Job.id.desc())
+        .limit(20)
+    ).all()
+    return [j for j in found if j.params.get("survey_id") == survey.id][:5]
+
+
+@bp.post("/<int:survey_id>/export.xlsx")
+@require(can_manage_survey, obj=load_own_survey)
+def export_xlsx_prepare(survey: Survey):
+    """Hand a large XLSX export to the worker and show its progress."""
+    audit.record("survey.exported", target=survey, actor=current_person(), format="xlsx")
+    job = jobs.submit(
+        export_job.KIND,
+        tenant_id=g.tenant.id,
+        user_id=current_person().id,
+        total=survey.response_count,
+        survey_id=survey.id,
+    )
+    db.session.commit()
+    jobs.enqueue_job(job)
+    return redirect(
+        url_for("research_results.export_job_page", survey_id=survey.id, job_id=job.id), 303
+    )
+
+
+def _own_export(survey: Survey, job_id: int) -> jobs.Job:
+    """A job of this admin, in this space, for this survey (404 for anyone else's)."""
+    job = jobs.find(job_id, export_job.KIND, g.tenant.id, current_person().id)
+    if job is None or job.params.get("survey_id") != survey.id:
+        abort(404)
+    return job
+
+
+def _export_context(survey: Survey, job: jobs.Job) -> dict:
+    done, total = jobs.progress(job)
+    record = export_job.stored_file(job)
+    return {
+        "survey": survey,
+        "job": job,
+        "done": done,
+        "total": total,
+        "record": record,
+        "expires_at": export_job.expires_at(record) if record else None,
+        "poll_url": url_for("research_results.export_progress", survey_id=survey.id, job_id=job.id),
+        "page_url": url_for("research_results.export_job_page", survey_id=survey.id, job_id=job.id),
+    }
+
+
+@bp.get("/<int:survey_id>/exports/<int:job_id>")
+@require(can_manage_survey, obj=load_own_survey)
+def export_job_page(survey: Survey, job_id: int):
+    """The export's progress while it runs (refreshed by htmx, or by the page itself without
+    JavaScript), then its download link until the file expires."""
+    response = make_response(
+        render("research/export_job.html", **_export_context(survey, _own_export(survey, job_id)))
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:survey_id>/exports/<int:job_id>/progress")
+@require(can_manage_survey, obj=load_own_survey)
+def export_progress(survey: Survey, job_id: int):
+    """The progress fragment the job page polls; once finished it sends the browser to the
+    page (the download link or the failure)."""
+    job = _own_export(survey, job_id)
+    context = _export_context(survey, job)
+    response = make_response(render_template("jobs/_progress.html", **context))
+    if job.finished:
+        response.headers["HX-Redirect"] = context["page_url"]
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:survey_id>/exports/<int:job_id>/file")
+@require(can_manage_survey, obj=load_own_survey)
+def export_download(survey: Survey, job_id: int):
+    """The prepared file (core/storage.py send_stored), while it is kept."""
+    record = export_job.stored_file(_own_export(survey, job_id))
+    if record is None:
+        abort(404)
+    return storage.send_stored(record)
 
 
 @bp.get("/<int:survey_id>/export/codebook.csv")
