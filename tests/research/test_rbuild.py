@@ -474,6 +474,7 @@ def test_the_condition_s_value_is_chosen_among_the_question_s_options(world):
             "max_choices": "2"}  # fmt: skip
     page = world.client.get(url).get_data(as_text=True)
     assert 'name="refresh_condition"' in page and 'hx-select="#condition-value-field"' in page
+    assert 'Edit the question <code translate="no">needs</code></h1>' in page
     assert re.search(r'<input[^>]*id="condition_value"', page)  # none chosen: a plain field
     shown = world.client.post(url, base | {"condition_question": "form", "refresh_condition": "1",
                                            "condition_op": "equals"})  # fmt: skip

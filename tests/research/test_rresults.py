@@ -496,3 +496,29 @@ def test_results_page_is_kept_until_a_new_response(app, world):
         "research-report=hit"
         in client.get(f"/krusevac/research/{sid}/results/report").headers["X-Fragment-Cache"]
     )
+
+
+def test_variable_codes_are_marked_as_identifiers_on_a_cyrillic_interface(app, world):
+    """Variable codes stay Latin (they are the exports' column names) and are marked as
+    technical identifiers (<code translate="no">); the rest of the admins' pages is in the
+    reader's script."""
+    import re
+
+    from tests.conftest import parse, text_of
+
+    sid = make_survey(world)
+    fill(world, sid, 6)
+    client = Client(app)
+    client.raw._client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sr-Cyrl"
+    client.login("owner@example.org")
+    client.get("/krusevac/")  # the welcome (a flash with the person's name as they wrote it)
+    for path in (f"/krusevac/research/manage/{sid}/edit", f"/krusevac/research/{sid}/results",
+                 f"/krusevac/research/{sid}/results/report"):  # fmt: skip
+        main = parse(client.get(path).get_data(as_text=True)).select_one("main")
+        marked = {c.get_text() for c in main.select('code[translate="no"]')}
+        assert {"barriers", "kind", "needs"} <= marked, path
+        for element in main.select('[translate="no"]'):
+            element.decompose()
+        latin = set(re.findall(r"[A-Za-zčćžšđČĆŽŠĐ]+", text_of(main)))
+        assert latin <= {"XLSX", "CSV", "N", "Markdown"}, (path, latin)
+        assert "Препреке" in text_of(main) or path.endswith("/edit")
