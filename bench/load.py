@@ -72,7 +72,8 @@ MARKER = re.compile(r"bench-load-([0-9a-f]{8})-(\d+)-(\d+)")
 
 
 def prepare(url: str, *, tenants: int, organizations: int, accounts: int, threads: int,
-            posts: int, seed: int, reuse: bool, say=print) -> None:  # fmt: skip
+            posts: int, seed: int, reuse: bool, survey_responses: int = 1_000,
+            say=print) -> None:  # fmt: skip
     """generate.py's directory, then the load layer (idempotent: skipped when present)."""
     from generate import generate
 
@@ -81,6 +82,7 @@ def prepare(url: str, *, tenants: int, organizations: int, accounts: int, thread
     add_load_layer(url, accounts=accounts, threads=threads, posts=posts, seed=seed, say=say)
     add_proposal_layer(url, seed=seed, say=say)
     add_groups_and_campaign_layer(url, seed=seed, say=say)
+    add_research_and_news_layer(url, responses=survey_responses, seed=seed, say=say)
 
 
 GROUP_NAME = "Radna grupa (opterećenje) {n:02d}"
@@ -171,6 +173,69 @@ def add_groups_and_campaign_layer(url: str, *, groups: int = 30, signatures: int
 
 
 PROPOSAL_TITLE = "Predlog izmena Zakona o socijalnom preduzetništvu (opterećenje) {n}"
+
+
+SURVEY_TITLE = "Potrebe aktera socijalne ekonomije (opterećenje)"
+NEWS_TITLE = "Vest (opterećenje) {n:02d}"
+
+
+def add_research_and_news_layer(url: str, *, responses: int = 1_000, posts: int = 40,
+                                seed: int = 1, say=print) -> bool:  # fmt: skip
+    """A survey and news in the largest space (their modules switched on): bench/research.py's
+    questionnaire of 60 questions with `responses` complete responses, its results published
+    (the public results page), and `posts` published news posts of every kind. False when
+    they are there already."""
+    from generate import ADMIN_EMAIL, make_app
+    from research import fill, questionnaire
+
+    from solidarna.accounts.models import User
+    from solidarna.core.models import utcnow
+    from solidarna.core.tenancy import tenant_context
+    from solidarna.extensions import db
+    from solidarna.news import services as news_services
+    from solidarna.news.models import KINDS as NEWS_KINDS
+    from solidarna.research import services as research_services
+    from solidarna.research.models import Survey
+    from solidarna.tenants.models import Tenant
+
+    app = make_app(url)
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
+        with tenant_context(tenant.id):
+            if db.session.scalar(select(Survey.id).where(Survey.title == SURVEY_TITLE)):
+                db.engine.dispose()
+                return False
+            missing = [m for m in ("research", "news") if m not in (tenant.modules or [])]
+            if missing:
+                tenant.modules = [*(tenant.modules or []), *missing]
+            rng = random.Random(seed)
+            now = utcnow()
+            admin = db.session.scalar(select(User).where(User.email == ADMIN_EMAIL))
+            survey = research_services.new_survey(
+                SURVEY_TITLE, created_by=admin, template=questionnaire()
+            )
+            survey.status = "open"
+            survey.results_public = True
+            survey.current_version.frozen = True
+            db.session.flush()
+            fill(rng, tenant.id, survey, responses, now)
+            kinds = list(NEWS_KINDS)
+            for n in range(posts):
+                post = news_services.create(
+                    {"kind": kinds[n % len(kinds)], "title": NEWS_TITLE.format(n=n),
+                     "summary": "Kratak opis vesti za listu i deljenje.",
+                     "body": "\n\n".join(f"Pasus {p} vesti o socijalnoj ekonomiji u okrugu."
+                                          for p in range(8)),
+                     "deadline": None, "tags": ["zadruge", f"oznaka {n % 4}"],
+                     "image_alt": ""},
+                    None, admin,
+                )  # fmt: skip
+                news_services.publish(post, admin)
+            db.session.commit()
+        db.engine.dispose()
+    say(f"research and news: a survey of 60 questions with {responses} responses (results "
+        f"published) and {posts} published posts in {SLUG}")  # fmt: skip
+    return True
 
 
 def add_proposal_layer(url: str, *, proposals: int = 6, articles: int = 40, versions: int = 6,
@@ -391,6 +456,9 @@ class Targets:
     #: the group with the members and the platform (add_groups_and_campaign_layer)
     group: int | None = None
     campaign: int | None = None
+    #: the survey and the newest news post (add_research_and_news_layer)
+    survey: int | None = None
+    news_post: int | None = None
 
 
 def targets(url: str) -> Targets:
@@ -403,7 +471,9 @@ def targets(url: str) -> Targets:
     from solidarna.discussions.models import Category, Thread
     from solidarna.extensions import db
     from solidarna.groups.models import WorkingGroup
+    from solidarna.news.models import NewsPost
     from solidarna.proposals.models import Proposal
+    from solidarna.research.models import Survey
     from solidarna.tenants.models import Tenant
 
     _hub, _degree, typical = hub_and_typical(url, SLUG)
@@ -444,6 +514,12 @@ def targets(url: str) -> Targets:
             campaign = db.session.scalar(
                 select(Campaign.id).where(Campaign.title == CAMPAIGN_TITLE)
             )
+            survey = db.session.scalar(select(Survey.id).where(Survey.title == SURVEY_TITLE))
+            news_post = db.session.scalar(
+                select(NewsPost.id)
+                .where(NewsPost.status == "published")
+                .order_by(NewsPost.published_at.desc(), NewsPost.id.desc())
+            )
         db.engine.dispose()
     return Targets(
         typical,
@@ -454,6 +530,8 @@ def targets(url: str) -> Targets:
         proposal,
         group,
         campaign,
+        survey,
+        news_post,
     )
 
 
@@ -504,6 +582,29 @@ def pages(t: Targets) -> list[tuple[str, str, str]]:
                 ("advocacy platform", "member", f"{base}/campaigns/{t.campaign}"),
             ]
             if t.group and t.campaign
+            else []
+        ),
+        # research (add_research_and_news_layer): the surveys, the published results of 60
+        # questions, and the admins' results page (their fragments, core/fragments.py)
+        *(
+            [
+                ("survey list", "visitor", f"{base}/research/"),
+                ("survey results, public", "visitor", f"{base}/research/{t.survey}/public-results"),
+                ("survey list", "member", f"{base}/research/"),
+                ("survey results, public", "member", f"{base}/research/{t.survey}/public-results"),
+                ("survey results", "admin", f"{base}/research/{t.survey}/results"),
+            ]
+            if t.survey
+            else []
+        ),
+        *(
+            [
+                ("news list", "visitor", f"{base}/news/"),
+                ("news post", "visitor", f"{base}/news/{t.news_post}"),
+                ("news list", "member", f"{base}/news/"),
+                ("news post", "member", f"{base}/news/{t.news_post}"),
+            ]
+            if t.news_post
             else []
         ),
     ]
@@ -1180,6 +1281,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threads-data", type=int, default=2_000, help="discussion threads")
     parser.add_argument("--posts", type=int, default=20_000, help="discussion posts")
     parser.add_argument("--accounts", type=int, default=40, help="member accounts for the mix")
+    parser.add_argument("--survey-responses", type=int, default=1_000,
+                        help="complete responses of the survey of 60 questions")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn workers when the repository has no gunicorn.conf.py")  # fmt: skip
@@ -1222,7 +1325,8 @@ def main(argv=None) -> int:
     say = lambda *a: print(*a, file=sys.stderr)  # noqa: E731
     prepare(
         url, tenants=args.tenants, organizations=args.organizations, accounts=args.accounts,
-        threads=args.threads_data, posts=args.posts, seed=args.seed, reuse=args.reuse, say=say,
+        threads=args.threads_data, posts=args.posts, seed=args.seed, reuse=args.reuse,
+        survey_responses=args.survey_responses, say=say,
     )  # fmt: skip
     t = targets(url)
     workers, workers_from = conf_workers(args.workers)

@@ -34,8 +34,10 @@ def init_app(app: Flask) -> None:
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
             notification_kinds={},
-            # visitors' pages served whole from the shared cache (core/pagecache.py)
-            cacheable=("research.index", "research_results.public"),
+            # visitors' pages served whole from the shared cache (core/pagecache.py): the
+            # published results (the survey list is not: a survey opens and closes by the
+            # clock, without a write that would change the space's marker)
+            cacheable=("research_results.public",),
         ),
     )
 

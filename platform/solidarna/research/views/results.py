@@ -184,8 +184,11 @@ def public(survey_id: int):
         abort(404)
     data = Lazy(partial(results.compute, survey, public=True))
     stratum = request.args.get("by") if request.args.get("by") in STRATA else ""
-    choices = results.crosstab_questions(results.variables(survey))
-    variable = _pick(choices, request.args.get("question"))
+    # the questions are read only when the cross-tabulation's form is drawn (a kept
+    # fragment) or one is asked for
+    choices = Lazy(lambda: results.crosstab_questions(results.variables(survey)))
+    asked = request.args.get("question")
+    variable = _pick(choices, asked) if asked else None
     table = (
         results.crosstab(survey, variable, stratum, public=True) if variable and stratum else None
     )
