@@ -78,7 +78,8 @@ def add_question(page, section: str, kind: str, label: str, code: str, **conditi
     if condition:
         page.get_by_label("Show only when the answer to").select_option(condition["when"])
         page.get_by_label("Condition", exact=True).select_option(label=condition["op"])
-        page.get_by_label("Value").fill(condition["value"])
+        # htmx brings the chosen question's options into the value's <select>
+        page.locator("select#condition_value").select_option(condition["value"])
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status").first).to_contain_text("The question is added.")
 
