@@ -6,6 +6,7 @@ who asked, in this space, until it expires; smaller ones download at once."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -47,6 +48,9 @@ def test_a_large_export_is_prepared_in_the_background(app, world):
     sid = make_survey(world)
     fill(world, sid, 3)
     client = admin(app)
+    results_page = client.get(f"/krusevac/research/{sid}/results").get_data(as_text=True)
+    link = re.search(r'<a href="[^"]*/export\.xlsx"[^>]*>', results_page)[0]
+    assert "download" not in link  # it opens the page that prepares the file
     page = client.get(f"/krusevac/research/{sid}/export.xlsx")
     assert page.status_code == 200 and page.mimetype == "text/html"
     assert "Prepare the XLSX" in page.get_data(as_text=True)
@@ -114,6 +118,12 @@ def test_an_expired_export_is_gone_and_purged(app, world):
 def test_a_small_survey_downloads_at_once(app, world):
     sid = make_survey(world)
     fill(world, sid, 2)
-    response = admin(app).get(f"/krusevac/research/{sid}/export.xlsx")
+    client = admin(app)
+    link = re.search(
+        r'<a href="[^"]*/export\.xlsx"[^>]*>',
+        client.get(f"/krusevac/research/{sid}/results").get_data(as_text=True),
+    )[0]
+    assert "download" in link
+    response = client.get(f"/krusevac/research/{sid}/export.xlsx")
     assert response.status_code == 200 and response.is_streamed
     assert response.mimetype == export_job.storage.KINDS["xlsx"].mime

@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def research_labels() -> dict:
-        from solidarna.research import models
+        from solidarna.research import export_job, models
 
-        return {"rm": models}
+        # a large survey's XLSX link opens the page that prepares it (not a download)
+        return {"rm": models, "xlsx_in_background": export_job.in_background}
