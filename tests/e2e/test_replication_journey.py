@@ -156,7 +156,9 @@ def test_apply_get_a_working_space_in_minutes_then_upgrade_its_kit(
     expect(item).to_contain_text("„Internet stranica organizacije“ added")
     template.uncheck()
     person.get_by_role("button", name="Apply").click()
-    expect(person.get_by_role("status").first).to_contain_text("1 changes taken")
+    expect(person.get_by_role("status").first).to_contain_text(
+        "Taken: 1; left as the space has them: 1."
+    )
     expect(person.locator("#kit-origin")).to_contain_text("it has version 2")
 
     from solidarna.extensions import db

@@ -301,8 +301,8 @@ def apply_kit_upgrade():
     db.session.commit()
     flash(
         _(
-            "Version %(version)d of the kit is applied: %(applied)d changes taken, "
-            "%(declined)d left as the space has them.",
+            "Version %(version)d of the kit is applied. Taken: %(applied)d; left as the space "
+            "has them: %(declined)d.",
             version=newer.version,
             applied=len(result["applied"]),
             declined=len(result["declined"]),

@@ -37,6 +37,22 @@ LABEL_FIELDS = ("title", "name", "label", "heading", "code", "key")
 #: how long a changed text is shown in the diff
 SHOWN = 160
 
+#: how the diff names the fields of the kits' items (others by their key)
+FIELD_LABELS = {
+    "sections": _l("Sections"),
+    "questions": _l("Questions"),
+    "parts": _l("Parts"),
+    "options": _l("Options"),
+    "title": _l("Title"),
+    "name": _l("Name"),
+    "label": _l("Question"),
+    "description": _l("Description"),
+    "body": _l("Text"),
+    "summary": _l("Summary"),
+    "help": _l("Help"),
+    "intro": _l("Introduction"),
+}
+
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 KINDS = {ADDED: _l("New"), CHANGED: _l("Changed"), REMOVED: _l("Removed")}
 
@@ -118,7 +134,8 @@ def describe(old, new, where: tuple = ()) -> list[str]:
         lines = []
         for name in [*old, *(k for k in new if k not in old)]:
             if old.get(name) != new.get(name):
-                lines.extend(describe(old.get(name), new.get(name), (*where, name)))
+                shown = FIELD_LABELS.get(name, name)
+                lines.extend(describe(old.get(name), new.get(name), (*where, shown)))
         return lines
     if (
         isinstance(old, list)
