@@ -387,3 +387,41 @@ def test_export_of_a_set_up_space_round_trips_into_a_new_space(app, db, space, p
     # the CLI writes the same
     cli = app.test_cli_runner().invoke(args=["tenants", "export", "puna"])
     assert sections_of(cli.output) == sections_of(first)
+
+
+def test_kits_are_uploaded_too_and_the_audit_logs_say_so(app, db, people, space):
+    import io
+
+    admin = logged_in(app, "platforma@example.org")
+    not_text = admin.post(
+        "/admin/kits",
+        {"file": (io.BytesIO(b"\xff\xfe\x00kit"), "krusevac.toml")},
+        headers=EN,
+        content_type="multipart/form-data",
+    )
+    assert not_text.status_code == 422 and "not UTF-8" in not_text.get_data(as_text=True)
+    uploaded = admin.post(
+        "/admin/kits",
+        {"file": (io.BytesIO(version_2().encode()), "krusevac.toml")},
+        headers=EN,
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 303
+    assert db.session.scalar(db.select(KitVersion.version)) == 2
+    platform_log = admin.get("/admin/audit", headers=EN).get_data(as_text=True)
+    assert "published version 2 of the kit krusevac" in platform_log
+    # a space made from an uploaded kit remembers it as well
+    made = admin.post(
+        "/admin/tenants/kit",
+        {"kit": (io.BytesIO(PILOT.encode()), "krusevac.toml"), "slug": "trstenik"},
+        headers=EN,
+        content_type="multipart/form-data",
+    )
+    assert made.status_code == 303
+    trstenik = db.session.scalar(db.select(Tenant).where(Tenant.slug == "trstenik"))
+    origin = db.session.get(SpaceKit, trstenik.id)
+    assert (origin.kit_slug, origin.version) == ("krusevac", 1)
+    owner = logged_in(app, "vlasnica@brus.rs")
+    owner.post("/brus/admin/kit", {"version": "2", "action": "none"}, headers=EN)
+    space_log = owner.get("/brus/admin/audit", headers=EN).get_data(as_text=True)
+    assert "took nothing of version 2 of the kit krusevac" in space_log

@@ -42,6 +42,11 @@ ACTIONS = {
     "kit.upgrade_partly_applied": AuditAction(
         _l("%(actor)s applied part of version %(new)s of the kit %(kit)s to the space")
     ),
+    "kit.upgrade_declined": AuditAction(
+        _l(
+            "%(actor)s kept the space as it is and took nothing of version %(new)s of the kit %(kit)s"
+        )
+    ),
     "member.requested": AuditAction(_l("%(actor)s asked to join the space")),
     "member.approved": AuditAction(_l("%(actor)s accepted %(target)s as a member")),
     "member.rejected": AuditAction(_l("%(actor)s declined the request of %(target)s to join")),

@@ -318,7 +318,9 @@ def apply(tenant: Tenant, row: SpaceKit, version: KitVersion, chosen: set[str], 
     row.declined = declined
     row.applied_at = utcnow()
     audit.record(
-        "kit.upgrade_applied" if not refused else "kit.upgrade_partly_applied",
+        "kit.upgrade_applied"
+        if not refused
+        else ("kit.upgrade_partly_applied" if applied else "kit.upgrade_declined"),
         target=tenant,
         actor=by,
         tenant_id=tenant.id,
