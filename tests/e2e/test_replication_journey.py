@@ -17,6 +17,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD as ADMIN_PASSWORD
+from tests.e2e.axe import check_page
 from tests.e2e.test_accounts_journey import assert_clean
 from tests.e2e.test_tenant_journey import log_in
 from tests.tenants.test_kit_versions import (
@@ -137,6 +138,7 @@ def test_apply_get_a_working_space_in_minutes_then_upgrade_its_kit(
 
     # --- a platform admin publishes version 2 of the kit --------------------------------
     admin.goto("/admin/kits")
+    problems = check_page(admin, "kits")
     admin.get_by_label("The kit (TOML), pasted").fill(version_2())
     admin.get_by_role("button", name="Publish").click()
     expect(admin.get_by_role("status").first).to_contain_text("Version 2 of the kit")
@@ -152,6 +154,7 @@ def test_apply_get_a_working_space_in_minutes_then_upgrade_its_kit(
     template = person.get_by_role("checkbox", name=re.compile(SURVEY_TEMPLATE))
     expect(actor_type).to_be_checked()
     expect(template).to_be_checked()
+    problems += check_page(person, "the kit's new version")
     item = person.locator("li.kit-item", has=template)
     expect(item).to_contain_text("„Internet stranica organizacije“ added")
     template.uncheck()
@@ -173,4 +176,5 @@ def test_apply_get_a_working_space_in_minutes_then_upgrade_its_kit(
         assert origin.version == 2
         assert [d["item"] for d in origin.declined] == [FIRST_TEMPLATE]
         db.session.remove()
+    assert not problems, "\n".join(problems)
     assert_clean(browser_log, base)
