@@ -425,3 +425,38 @@ def test_kits_are_uploaded_too_and_the_audit_logs_say_so(app, db, people, space)
     owner.post("/brus/admin/kit", {"version": "2", "action": "none"}, headers=EN)
     space_log = owner.get("/brus/admin/audit", headers=EN).get_data(as_text=True)
     assert "took nothing of version 2 of the kit krusevac" in space_log
+
+
+def test_items_that_need_each_other_are_refused_apart(app, db, space):
+    v2 = version_2(question=False).replace(
+        'expected_actor_types = [\n  "social_enterprise",',
+        f'expected_actor_types = [\n  "{NEW_TYPE}", "social_enterprise",',
+        1,
+    )
+    assert NEW_TYPE in parse_kit(v2, "k.toml").taxonomies["expected_actor_types"]
+    publish(db, v2)
+    owner = logged_in(app, "vlasnica@brus.rs")
+    response = owner.post(
+        "/brus/admin/kit",
+        {
+            "version": "2",
+            "action": "chosen",
+            "item": [f"taxonomies.expected_actor_types:{NEW_TYPE}"],
+        },
+        headers=EN,
+    )
+    assert response.status_code == 422
+    assert "taxonomies.expected_actor_types" in text_of(
+        parse(response).select_one("#upgrade-problems")
+    )
+    db.session.expire_all()
+    assert db.session.get(SpaceKit, space.id).version == 1
+    assert NEW_TYPE not in db.session.get(Tenant, space.id).taxonomies["expected_actor_types"]
+    both = [
+        f"taxonomies.expected_actor_types:{NEW_TYPE}",
+        f"taxonomies.extra_actor_types:{NEW_TYPE}",
+    ]
+    response = owner.post("/brus/admin/kit", {"version": "2", "action": "chosen", "item": both})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert NEW_TYPE in db.session.get(Tenant, space.id).taxonomies["expected_actor_types"]

@@ -251,7 +251,7 @@ def dismiss_step(step: str):
 # --- the space's kit: its version, upgrades, export ------------------------------------------
 
 
-def _kit_page(status=200):
+def _kit_page(status=200, problems=None):
     tenant = g.tenant
     row = kit_versions.origin(tenant)
     newer = kit_versions.upgrade_for(tenant)
@@ -263,6 +263,7 @@ def _kit_page(status=200):
         sections=sections,
         kinds=kit_upgrades.KINDS,
         form=KitUpgradeForm(formdata=None),
+        problems=problems,
         status=status,
     )
 
@@ -297,7 +298,11 @@ def apply_kit_upgrade():
         "none": set(),
         "chosen": set(request.form.getlist("item")) & offered,
     }[form.action.data]
-    result = kit_upgrades.apply(tenant, row, newer, chosen, current_person())
+    try:
+        result = kit_upgrades.apply(tenant, row, newer, chosen, current_person())
+    except kit_upgrades.UpgradeError as error:
+        db.session.rollback()
+        return _kit_page(status=422, problems=error.problems)
     db.session.commit()
     flash(
         _(

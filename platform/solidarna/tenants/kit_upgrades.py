@@ -57,6 +57,28 @@ ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 KINDS = {ADDED: _l("New"), CHANGED: _l("Changed"), REMOVED: _l("Removed")}
 
 
+class UpgradeError(Exception):
+    """The chosen items do not make a valid set-up together (e.g. an expected actor type
+    whose kit-defined type was left out); `problems` as (key, message)."""
+
+    def __init__(self, problems: list):
+        self.problems = problems
+        super().__init__("; ".join(f"{key}: {message}" for key, message in problems))
+
+
+def _problems(values: dict) -> list:
+    """Check the space's sections after the upgrade as a kit's would be checked."""
+    owners = registry().kit_keys()
+    problems = []
+    for table in TABLES:
+        for key, value in values[table].items():
+            owner = owners.get(f"{table}.{key}")
+            if owner is not None:
+                _, found = owner.validate(value, values)
+                problems.extend((owner.path, problem) for problem in found)
+    return problems
+
+
 @dataclass
 class Item:
     """One offered change of one item of one section."""
@@ -303,6 +325,9 @@ def apply(tenant: Tenant, row: SpaceKit, version: KitVersion, chosen: set[str], 
             values[table][key] = current
         else:
             values[table][key] = copy.deepcopy(item.theirs)
+    problems = _problems(values)
+    if problems:
+        raise UpgradeError(problems)
     refused_set = set(refused)
     base = {
         table: _new_base(
