@@ -23,7 +23,7 @@ from solidarna.core.models import TimestampMixin, one_of, utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.tenants import kit_versions, services
-from solidarna.tenants.kits import ENGLISH_KEYS, KitError, load_kit
+from solidarna.tenants.kits import ENGLISH_KEYS, KitError
 from solidarna.tenants.models import Tenant, slug_problem
 
 APPLICANT_KINDS = {
@@ -130,11 +130,7 @@ def available_kits() -> dict[str, str]:
     naming the set-up it describes. A shipped kit that does not load is not offered."""
     found = {}
     for slug, kit in kit_versions.available().items():
-        if kit.published is None:
-            loaded = load_kit(kit.path)
-            found[slug] = localized_kit_name(loaded.tenant)
-        else:
-            found[slug] = kit.name
+        found[slug] = kit.name if kit.tenant is None else localized_kit_name(kit.tenant)
     return found
 
 

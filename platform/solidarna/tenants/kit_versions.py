@@ -92,6 +92,8 @@ class Available:
     #: the published row, or None for a shipped file
     published: KitVersion | None
     path: Path | None
+    #: a shipped kit's [tenant] table (its name and English name label it)
+    tenant: dict | None = None
 
     def load(self, slug: str | None = None) -> Kit:
         if self.published is not None:
@@ -158,7 +160,7 @@ def available() -> dict[str, Available]:
     found = {}
     for slug, (path, kit) in shipped().items():
         name = kit.meta["name"] or kit.tenant["name"]
-        found[slug] = Available(slug, name, kit.version, None, path)
+        found[slug] = Available(slug, name, kit.version, None, path, kit.tenant)
     newest = (
         db.select(KitVersion.slug, db.func.max(KitVersion.version).label("version"))
         .group_by(KitVersion.slug)
