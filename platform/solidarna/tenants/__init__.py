@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         views,
     )
     from solidarna.tenants.audit import ACTIONS as AUDIT_ACTIONS
+    from solidarna.tenants.permissions import can_manage_kit
 
     register_capability(
         app,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
                     "tenant_admin.members", _l("Manage members"), can_manage_members, order=910
                 ),
                 NavItem("tenant_admin.settings", _l("Settings"), can_manage_members, order=920),
+                NavItem("tenant_admin.kit", _l("Kit"), can_manage_kit, order=925),
                 NavItem("tenant_admin.audit_log", _l("Audit log"), can_manage_members, order=930),
                 NavItem(
                     "tenant_partnerships.index",
@@ -53,6 +55,7 @@ def init_app(app: Flask) -> None:
             figures=views.membership_figures,
             audit_actions=AUDIT_ACTIONS,
             cacheable=("tenant.home",),
+            predicates=(can_manage_kit,),
         ),
     )
     cli.init_app(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,11 +11,18 @@ from solidarna.core.permissions import can_assign_role, can_manage_members, curr
 from solidarna.core.rendering import render
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db
-from solidarna.tenants import services
+from solidarna.tenants import kit_upgrades, kit_versions, services
 from solidarna.tenants import start as guided_start
-from solidarna.tenants.forms import InviteForm, ReasonForm, RoleForm, TenantSettingsForm
+from solidarna.tenants.forms import (
+    InviteForm,
+    KitUpgradeForm,
+    ReasonForm,
+    RoleForm,
+    TenantSettingsForm,
+)
+from solidarna.tenants.kits import export_kit as kit_export
 from solidarna.tenants.models import Invitation, Membership
-from solidarna.tenants.permissions import can_manage_membership
+from solidarna.tenants.permissions import can_manage_kit, can_manage_membership
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("tenant_admin", __name__, url_prefix="/admin")
@@ -219,7 +226,13 @@ def start():
     """The space administration's home: the first steps, with progress."""
     items = guided_start.checklist(g.tenant)
     done, total = guided_start.progress(items)
-    return render("tenants/admin/start.html", items=items, done=done, total=total)
+    return render(
+        "tenants/admin/start.html",
+        items=items,
+        done=done,
+        total=total,
+        kit_upgrade=kit_versions.upgrade_for(g.tenant),
+    )
 
 
 @bp.post("/start/<step>")
@@ -233,3 +246,85 @@ def dismiss_step(step: str):
     db.session.commit()
     flash(_("The step is shown again.") if restore else _("The step is dismissed."), "success")
     return redirect(url_for("tenant_admin.start"), 303)
+
+
+# --- the space's kit: its version, upgrades, export ------------------------------------------
+
+
+def _kit_page(status=200, problems=None):
+    tenant = g.tenant
+    row = kit_versions.origin(tenant)
+    newer = kit_versions.upgrade_for(tenant)
+    sections = kit_upgrades.diff(tenant, row, newer.kit()) if newer is not None else []
+    return render(
+        "tenants/admin/kit.html",
+        origin=row,
+        newer=newer,
+        sections=sections,
+        kinds=kit_upgrades.KINDS,
+        form=KitUpgradeForm(formdata=None),
+        problems=problems,
+        status=status,
+    )
+
+
+@bp.get("/kit")
+@require(can_manage_kit)
+def kit():
+    """The kit the space came from and, when a newer version is published, what it adds or
+    changes, item by item."""
+    return _kit_page()
+
+
+@bp.post("/kit")
+@require(can_manage_kit)
+def apply_kit_upgrade():
+    tenant = g.tenant
+    row = kit_versions.origin(tenant)
+    newer = kit_versions.upgrade_for(tenant)
+    if newer is None or str(newer.version) != request.form.get("version", ""):
+        flash(_("There is no newer version of the kit to apply, or it has changed since."), "error")
+        return redirect(url_for("tenant_admin.kit"), 303)
+    form = KitUpgradeForm()
+    if not form.validate():
+        return _kit_page(status=422)
+    offered = {
+        item.token
+        for section in kit_upgrades.diff(tenant, row, newer.kit())
+        for item in section.items
+    }
+    chosen = {
+        "all": offered,
+        "none": set(),
+        "chosen": set(request.form.getlist("item")) & offered,
+    }[form.action.data]
+    try:
+        result = kit_upgrades.apply(tenant, row, newer, chosen, current_person())
+    except kit_upgrades.UpgradeError as error:
+        db.session.rollback()
+        return _kit_page(status=422, problems=error.problems)
+    db.session.commit()
+    flash(
+        _(
+            "Version %(version)d of the kit is applied. Taken: %(applied)d; left as the space "
+            "has them: %(declined)d.",
+            version=newer.version,
+            applied=len(result["applied"]),
+            declined=len(result["declined"]),
+        ),
+        "success",
+    )
+    return redirect(url_for("tenant_admin.kit"), 303)
+
+
+@bp.get("/kit.toml")
+@require(can_manage_kit)
+def export_kit():
+    """The space's current set-up as a kit, to start another space from (no personal data)."""
+    response = current_app.response_class(
+        kit_export(g.tenant),
+        mimetype="application/toml",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
+    response.headers.set("Content-Disposition", "attachment", filename=f"{g.tenant.slug}.toml")
+    return response

@@ -6,7 +6,6 @@ decline. Platform-level like `users`: no tenant owns an application until it is 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from types import SimpleNamespace
 
 from flask import current_app, render_template
@@ -23,8 +22,8 @@ from solidarna.core.i18n import LOCALES, localized
 from solidarna.core.models import TimestampMixin, one_of, utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
-from solidarna.tenants import services
-from solidarna.tenants.kits import ENGLISH_KEYS, KIT_DIR, KitError, load_kit
+from solidarna.tenants import kit_versions, services
+from solidarna.tenants.kits import ENGLISH_KEYS, KitError
 from solidarna.tenants.models import Tenant, slug_problem
 
 APPLICANT_KINDS = {
@@ -125,20 +124,13 @@ class SpaceApplication(TimestampMixin, db.Model):
 # --- kits and addresses ---------------------------------------------------------------------
 
 
-def kit_path(name: str) -> Path:
-    return KIT_DIR / f"{name}.toml"
-
-
 def available_kits() -> dict[str, str]:
-    """The kits shipped in tenants/ (the ones platform admins start spaces from): file stem ->
-    a label naming the set-up it describes. A kit that does not load is not offered."""
+    """The kits a space can start from: the pilot kits shipped in tenants/ and every
+    published kit, at their newest version (tenants/kit_versions.py): kit slug -> a label
+    naming the set-up it describes. A shipped kit that does not load is not offered."""
     found = {}
-    for path in sorted(KIT_DIR.glob("*.toml")):
-        try:
-            kit = load_kit(path)
-        except KitError:
-            continue
-        found[path.stem] = localized_kit_name(kit.tenant)
+    for slug, kit in kit_versions.available().items():
+        found[slug] = kit.name if kit.tenant is None else localized_kit_name(kit.tenant)
     return found
 
 
@@ -283,12 +275,15 @@ def approve(application: SpaceApplication, by: User) -> Tenant:
     is left behind (the application stays as it was)."""
     if application.status != "submitted":
         raise ApplicationError(_l("Only a submitted application can be approved."))
-    from solidarna.tenants.cli import create_from_kit
+    from solidarna.tenants.cli import create_from
 
+    kit = kit_versions.available().get(application.kit)
+    if kit is None:
+        raise ApplicationError(_l("The kit %(kit)s is no longer offered.", kit=application.kit))
     try:
         # kits.validate checks the proposed address again (format, reserved list) and
-        # create_from_kit whether a space has it; the unique constraint answers a race
-        tenant = create_from_kit(kit_path(application.kit), slug=application.slug)
+        # create_from whether a space has it; the unique constraint answers a race
+        tenant = create_from(kit.load(slug=application.slug), kit.slug, f"{kit.slug}@{kit.version}")
         tenant.name = application.institution_name
         tenant.kind = SPACE_KIND[application.kind]
         tenant.region = region_of(application.municipalities)

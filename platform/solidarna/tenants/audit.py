@@ -35,6 +35,18 @@ ACTIONS = {
     "space_application.declined": AuditAction(
         _l("%(actor)s declined the application for a space of %(target)s")
     ),
+    "kit.published": AuditAction(_l("%(actor)s published version %(version)s of the kit %(kit)s")),
+    "kit.upgrade_applied": AuditAction(
+        _l("%(actor)s applied version %(new)s of the kit %(kit)s to the space")
+    ),
+    "kit.upgrade_partly_applied": AuditAction(
+        _l("%(actor)s applied part of version %(new)s of the kit %(kit)s to the space")
+    ),
+    "kit.upgrade_declined": AuditAction(
+        _l(
+            "%(actor)s kept the space as it is and took nothing of version %(new)s of the kit %(kit)s"
+        )
+    ),
     "member.requested": AuditAction(_l("%(actor)s asked to join the space")),
     "member.approved": AuditAction(_l("%(actor)s accepted %(target)s as a member")),
     "member.rejected": AuditAction(_l("%(actor)s declined the request of %(target)s to join")),

@@ -284,3 +284,36 @@ class PartnershipAnswerForm(FlaskForm):
         choices=[SelectChoice("accept", _l("Accept")), SelectChoice("decline", _l("Decline"))],
         validators=[InputRequired(_l("Choose to accept or to decline."))],
     )
+
+
+class KitPublishForm(FlaskForm):
+    """A new version of a kit: pasted, or a file (the file wins when both are given)."""
+
+    text = TextAreaField(
+        _l("The kit (TOML), pasted"),
+        validators=[Optional(), Length(max=256 * 1024)],
+        render_kw={"rows": 16, "spellcheck": "false"},
+    )
+    file = FileField(_l("Or a kit file (TOML)"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        has_file = bool(self.file.data and getattr(self.file.data, "filename", ""))
+        if not has_file and not (self.text.data or "").strip():
+            self.text.errors = [*self.text.errors, _l("Paste the kit or choose a kit file.")]
+            return False
+        return valid
+
+
+class KitUpgradeForm(FlaskForm):
+    """Which offered items of a newer kit version to apply (the checkboxes are drawn from the
+    diff; unknown values are ignored by tenants/kit_upgrades.apply)."""
+
+    action = RadioField(
+        _l("What to apply"),
+        choices=choices(
+            {"chosen": _l("The ticked items"), "all": _l("Everything"), "none": _l("Nothing")}
+        ),
+        default="chosen",
+        validators=[InputRequired(REQUIRED)],
+    )

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from solidarna.core import geography
 from solidarna.core.capabilities import registry
 from solidarna.core.i18n import LOCALES
-from solidarna.tenants.models import KINDS, VISIBILITIES, Tenant, slug_problem
+from solidarna.tenants.models import KINDS, SLUG_PATTERN, VISIBILITIES, Tenant, slug_problem
 
 KIT_DIR = Path(__file__).resolve().parents[3] / "tenants"
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -45,12 +45,29 @@ class KitError(ValueError):
         return "\n".join(f"{self.source}: {key}: {problem}" for key, problem in self.problems)
 
 
+#: the [kit] table: which kit this is and its version (tenants/kit_versions.py publishes them)
+KIT_META_KEYS = {"slug", "name", "version"}
+#: kept out of an exported kit: a kit carries no personal data (people, e-mails, responses)
+NOT_EXPORTED = ("contact_email",)
+
+
 @dataclass
 class Kit:
     source: str
     tenant: dict
     taxonomies: dict = field(default_factory=dict)
     starter: dict = field(default_factory=dict)
+    #: [kit]: slug (None: not given), name (None: not given), version (1 when not given)
+    meta: dict = field(default_factory=lambda: {"slug": None, "name": None, "version": 1})
+
+    @property
+    def version(self) -> int:
+        return self.meta["version"]
+
+    def sections(self) -> dict:
+        """What a space takes from the kit and keeps as its own set-up: the two tables the
+        capabilities own (tenants/kit_upgrades.py compares them)."""
+        return {"taxonomies": self.taxonomies, "starter": self.starter}
 
 
 def one_of(allowed) -> object:
@@ -112,9 +129,12 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
     problems: list[tuple[str, str]] = []
     if not isinstance(data.get("tenant"), dict):
         raise KitError(source, [("tenant", _l("missing [tenant] table"))])
-    unknown_tables = set(data) - {"tenant", "taxonomies", "starter"}
+    unknown_tables = set(data) - {"kit", "tenant", "taxonomies", "starter"}
     for key in sorted(unknown_tables):
-        problems.append((key, _l("unknown table; a kit has [tenant], [taxonomies] and [starter]")))
+        problems.append(
+            (key, _l("unknown table; a kit has [kit], [tenant], [taxonomies] and [starter]"))
+        )
+    meta = _check_meta(problems, data.get("kit", {}))
     tenant = dict(data["tenant"])
     if slug:
         tenant["slug"] = slug
@@ -194,7 +214,40 @@ def validate(data: dict, source: str, slug: str | None = None) -> Kit:
     starter = _check_owned_keys(problems, "starter", data, owners)
     if problems:
         raise KitError(source, problems)
-    return Kit(source=source, tenant=tenant, taxonomies=taxonomies, starter=starter)
+    return Kit(source=source, tenant=tenant, taxonomies=taxonomies, starter=starter, meta=meta)
+
+
+def _check_meta(problems, raw) -> dict:
+    """The [kit] table: `slug` (the kit's name among published kits), `name`, `version` (a
+    whole number from 1 that every newer published version raises)."""
+    meta = {"slug": None, "name": None, "version": 1}
+    if not isinstance(raw, dict):
+        problems.append(("kit", _l("must be a table")))
+        return meta
+    for key in sorted(set(raw) - KIT_META_KEYS):
+        problems.append((f"kit.{key}", _l("unknown key; [kit] has slug, name and version")))
+    if "slug" in raw:
+        if not isinstance(raw["slug"], str) or not SLUG_PATTERN.match(raw["slug"]):
+            problems.append(
+                (
+                    "kit.slug",
+                    _l("use 2 to 40 lowercase letters a-z, digits and hyphens"),
+                )
+            )
+        else:
+            meta["slug"] = raw["slug"]
+    if "name" in raw:
+        if not isinstance(raw["name"], str) or not raw["name"].strip() or len(raw["name"]) > 200:
+            problems.append(("kit.name", _l("must be a text of 1 to 200 characters")))
+        else:
+            meta["name"] = raw["name"].strip()
+    if "version" in raw:
+        version = raw["version"]
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version < 10**6:
+            problems.append(("kit.version", _l("must be a whole number from 1, like 2")))
+        else:
+            meta["version"] = version
+    return meta
 
 
 def load_kit(path: str | Path, slug: str | None = None) -> Kit:
@@ -226,26 +279,36 @@ def apply_kit(kit: Kit, tenant: Tenant | None = None) -> Tenant:
     return tenant
 
 
-def export_kit(tenant: Tenant) -> str:
-    data: dict = {
-        "tenant": {
-            key: value
-            for key in sorted(TENANT_KEYS)
-            if (value := getattr(tenant, key)) not in (None, "")
-        }
-    }
+def export_sections(tenant: Tenant) -> dict:
+    """The space's [taxonomies] and [starter] as a kit writes them: only keys a capability
+    owns (a kit written here must load again), each through its KitKey's export."""
     owners = registry().kit_keys()
+    sections = {}
     for table in ("taxonomies", "starter"):
-        # Only keys a capability owns: a kit written here must load again.
-        exported = {
+        sections[table] = {
             key: owner.export(value) if owner.export else value
             for key, value in (getattr(tenant, table) or {}).items()
             if (owner := owners.get(f"{table}.{key}")) is not None
         }
-        if exported:
-            data[table] = exported
+    return sections
+
+
+def export_kit(tenant: Tenant) -> str:
+    """The space's current set-up as a kit: its settings and its own sections, no personal
+    data (no people, no e-mail addresses, no responses). The [kit] table names the space:
+    published, the export is a new kit (version 1) that other spaces can start from."""
+    data: dict = {
+        "kit": {"slug": tenant.slug, "name": tenant.name, "version": 1},
+        "tenant": {
+            key: value
+            for key in sorted(TENANT_KEYS - set(NOT_EXPORTED))
+            if (value := getattr(tenant, key)) not in (None, "")
+        },
+    }
+    data.update({table: values for table, values in export_sections(tenant).items() if values})
     header = (
         f"# Solidarna tenant kit, exported from '{tenant.slug}'.\n"
-        "# Create a tenant from it: flask --app wsgi tenants create --kit FILE [--slug NEW]\n\n"
+        "# Create a tenant from it: flask --app wsgi tenants create --kit FILE [--slug NEW]\n"
+        "# Publish it for new spaces: flask --app wsgi kits publish FILE\n\n"
     )
     return header + tomli_w.dumps(data, multiline_strings=True)

@@ -14,13 +14,19 @@ from solidarna.core.rendering import render
 from solidarna.core.tenancy import tenant_context
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db
-from solidarna.tenants import services
-from solidarna.tenants.forms import AccountStatusForm, KitUploadForm, OwnerForm, tenant_form
+from solidarna.tenants import kit_versions, services
+from solidarna.tenants.forms import (
+    AccountStatusForm,
+    KitPublishForm,
+    KitUploadForm,
+    OwnerForm,
+    tenant_form,
+)
 from solidarna.tenants.kits import KitError, apply_kit, export_kit, parse_kit
-from solidarna.tenants.models import Tenant
+from solidarna.tenants.models import SLUG_PATTERN, Tenant
 
 bp = Blueprint("platform_admin", __name__, url_prefix="/admin")
-MAX_KIT_BYTES = 256 * 1024
+MAX_KIT_BYTES = kit_versions.MAX_KIT_BYTES
 
 
 @bp.before_request
@@ -62,11 +68,14 @@ def index():
     return index_page()
 
 
-def _created(tenant: Tenant, how: str, owner: User | None = None):
+def _created(tenant: Tenant, how: str, owner: User | None = None, kit=None, kit_slug=None):
     """Store the new space and give it its owner: the person named on the form (told by mail),
-    else the platform admin who made it (and the message says so)."""
+    else the platform admin who made it (and the message says so). A space made from a kit
+    remembers it and its version (tenants/kit_versions.py)."""
     db.session.add(tenant)
     db.session.flush()
+    if kit is not None:
+        kit_versions.remember_origin(tenant, kit_slug, kit)
     audit.record("tenant.created", target=tenant, tenant_id=tenant.id, how=how)
     with tenant_context(tenant.id):
         services.make_owner(tenant, owner or current_person(), current_person())
@@ -169,7 +178,9 @@ def create_from_kit():
             status=409,
             kit_errors=[(filename, "tenant.slug", _("This address is already taken."))],
         )
-    return _created(apply_kit(kit), "kit")
+    stem = filename.rsplit("/", 1)[-1].removesuffix(".toml")
+    kit_slug = kit.meta["slug"] or (stem if SLUG_PATTERN.match(stem) else kit.tenant["slug"])
+    return _created(apply_kit(kit), "kit", kit=kit, kit_slug=kit_slug)
 
 
 def _set_status(tenant_id: int, status: str, message: str):
@@ -262,3 +273,65 @@ def audit_log():
     return render(
         "tenants/platform/audit.html", entries=audit.platform_entries(page=page_arg(request.args))
     )
+
+
+# --- published kits ----------------------------------------------------------------------------
+
+
+def kits_page(form=None, problems=None, status=200):
+    return render(
+        "tenants/platform/kits.html",
+        available=kit_versions.available(),
+        rows=kit_versions.published_rows(),
+        form=form or KitPublishForm(formdata=None),
+        problems=problems,
+        status=status,
+    )
+
+
+@bp.get("/kits")
+def kits():
+    """The kits new spaces start from, every published version, and publishing a new one."""
+    return kits_page()
+
+
+@bp.post("/kits")
+def publish_kit():
+    form = KitPublishForm()
+    if not form.validate():
+        return kits_page(form=form, status=422)
+    source, text, stem = _("pasted kit"), form.text.data or "", ""
+    upload = form.file.data
+    if upload is not None and getattr(upload, "filename", ""):
+        source = upload.filename
+        stem = source.rsplit("/", 1)[-1].removesuffix(".toml")
+        raw = upload.read(MAX_KIT_BYTES + 1)
+        if len(raw) > MAX_KIT_BYTES:
+            return kits_page(
+                form=form, problems=[(None, "-", _("The file is too large."))], status=413
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return kits_page(
+                form=form, problems=[(None, "-", _("The file is not UTF-8 text."))], status=422
+            )
+        form.text.data = text  # shown again when there are problems: nothing is lost
+    text = text.replace("\r\n", "\n")
+    try:
+        row = kit_versions.publish(
+            text, source, current_person(), slug=stem if SLUG_PATTERN.match(stem) else None
+        )
+    except kit_versions.PublishError as error:
+        db.session.rollback()
+        return kits_page(form=form, problems=error.problems, status=422)
+    db.session.commit()
+    flash(
+        _(
+            "Version %(version)d of the kit %(name)s is published.",
+            version=row.version,
+            name=row.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("platform_admin.kits"), 303)
