@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from solidarna.core import geography
+from solidarna.core import geography, storage
 from solidarna.core.activity import recent_activity
 from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
@@ -21,7 +21,7 @@ from solidarna.core.permissions import can_view_tenant, current_person, require
 from solidarna.core.registry import Figure, tenant_figures
 from solidarna.core.rendering import render
 from solidarna.extensions import db
-from solidarna.tenants import services
+from solidarna.tenants import services, settings
 from solidarna.tenants.forms import JoinForm
 from solidarna.tenants.models import Membership
 from solidarna.tenants.routing import TenantBlueprint
@@ -64,6 +64,19 @@ def home():
         region=geography.region_name(tenant.region),
         municipalities=[m for m in municipalities if m],
         activity=Lazy(recent_activity, tenant, 10),  # read only when drawn
+    )
+
+
+@bp.get("/logo")
+def logo():
+    """The space's logo (re-encoded on upload: only pixels), shown to whoever sees its name,
+    members-only spaces included (routing.PUBLIC_IN_PRIVATE). `?v=` names the file
+    (settings.tenant_logo_url), so that URL is cached for good; any other one revalidates."""
+    record = settings.logo_record(g.tenant)
+    if record is None:
+        abort(404)
+    return storage.send_image(
+        record, public=True, immutable=request.args.get("v") == str(record.id)
     )
 
 
