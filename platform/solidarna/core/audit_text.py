@@ -39,6 +39,7 @@ DETAIL_LABELS = {
     "source": _l("Source"),
     "how": _l("How"),
     "filename": _l("File"),
+    "size": _l("Size"),
     "created": _l("Added"),
     "skipped": _l("Skipped"),
     "count": _l("Count"),
