@@ -69,9 +69,12 @@ def init_app(app: Flask) -> None:
     partnerships.init_app(app)
 
     from solidarna.tenants.settings import tenant_logo_url
+    from solidarna.tenants.views import theme_version
 
-    # the space's logo for the header, the home page and (later) the Open Graph image
+    # the space's logo for the header, the home page and (later) the Open Graph image; the
+    # version of its stylesheet (a new accent colour is a new URL)
     app.jinja_env.globals["tenant_logo_url"] = tenant_logo_url
+    app.jinja_env.globals["theme_version"] = theme_version
 
     from solidarna.tenants.applications import (
         APPLICANT_KINDS,

@@ -93,8 +93,19 @@ def theme():
     response.mimetype = "text/css"
     response.set_etag(accent)
     response.cache_control.public = True
-    response.cache_control.max_age = 300
+    if request.args.get("v") == theme_version(g.tenant):
+        # the pages link it by the colour (theme_version): a new colour is a new URL, so a
+        # change in the settings shows on the next page, and this one may be kept for good
+        response.cache_control.max_age = 31536000
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = 300
     return response.make_conditional(request)
+
+
+def theme_version(tenant) -> str:
+    """What names the space's stylesheet as it is now (its accent colour, without the #)."""
+    return (tenant.accent_color or "#0b6e4f").lstrip("#").lower()
 
 
 @bp.get("/members")
