@@ -267,6 +267,16 @@ def test_the_settings_page_costs_a_bounded_number_of_statements(app, space, db):
     with statements(db.engine) as seen:
         assert owner.get("/alfa/admin/settings").status_code == 200
     assert len(seen) <= 12, seen
+    upload(owner, image_bytes("PNG"), "logo.png")
+    owner.get("/alfa/admin/settings/lists")
+    with statements(db.engine) as seen:
+        assert owner.get("/alfa/admin/settings/lists").status_code == 200
+    assert len(seen) <= 12, seen
+    visitor = Client(app)
+    visitor.get("/alfa/logo")
+    with statements(db.engine) as seen:
+        assert visitor.get("/alfa/logo").status_code == 200
+    assert len(seen) <= 4, seen
 
 
 # --- the logo --------------------------------------------------------------------------------
