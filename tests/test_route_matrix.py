@@ -75,6 +75,8 @@ PUBLIC = {
     "tenant.home": "a tenant's public face; members-only tenants show just the name and how to join",
     "tenant.invitation": "the invitee may not have an account yet",
     "tenant.theme": "the space's accent colour, a stylesheet",
+    "tenant.logo": "the space's logo, shown beside its name wherever the name is (members-only "
+    "spaces too, routing.PUBLIC_IN_PRIVATE); another space's file answers 404",
     "directory.index": "the public directory of the ecosystem",
     "directory.profile": "public profiles of verified organizations",
     "resources.index": "local community resources are public information",

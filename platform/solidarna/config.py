@@ -61,6 +61,8 @@ class Config:
     UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", "")
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     UPLOAD_MAX_BYTES_DOCUMENTS = _env_int("UPLOAD_MAX_BYTES_DOCUMENTS", 0)
+    # a space's logo (tenants/settings.py): a picture for a header needs no more
+    UPLOAD_MAX_BYTES_LOGO = _env_int("UPLOAD_MAX_BYTES_LOGO", 2 * 1024 * 1024)
     UPLOAD_MAX_PIXELS = _env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

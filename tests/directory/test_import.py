@@ -242,6 +242,24 @@ def test_verified_imports_are_public_at_once(admin, space, db):
     assert "Zadruga Brusnica" in page
 
 
+def test_imported_entries_start_with_the_space_s_privacy_defaults(admin, space, db):
+    """The owners' defaults (settings, `default_field_visibility`) are stored with each new
+    entry; without them an entry follows the platform's (nothing stored)."""
+    row = HEADER + "Zadruga Brusnica,zadruga,Cooperative,Brus,,,,,037 111 222\n"
+    assert confirm(admin, upload(admin, row).get_data(as_text=True)).status_code == 303
+    first = [o for o in organizations(db, space) if o.name == "Zadruga Brusnica"][0]
+    assert first.field_visibility in ({}, None) and first.visibility_of("phone") == "members"
+    space.taxonomies = {"default_field_visibility": {"phone": "public", "employees": "admins"}}
+    db.session.commit()
+    row = HEADER + "Zadruga Kupinovo,zadruga,Cooperative,Brus,,,,,037 111 333\n"
+    assert confirm(admin, upload(admin, row).get_data(as_text=True)).status_code == 303
+    second = [o for o in organizations(db, space) if o.name == "Zadruga Kupinovo"][0]
+    assert second.visibility_of("phone") == "public"
+    assert second.visibility_of("employees") == "admins"
+    assert second.visibility_of("turnover_band") == "admins"  # the platform's, kept
+    assert first.visibility_of("phone") == "members"  # entries already there keep theirs
+
+
 def test_possible_duplicates_are_skipped_unless_the_admin_chooses_them(admin, space, db):
     content = HEADER + "Zadruga Rasinski med DOO,cooperative,cooperative,Kruševac,,,,,\n"
     html = upload(admin, content).get_data(as_text=True)

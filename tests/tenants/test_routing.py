@@ -196,7 +196,11 @@ def test_theme_uses_a_readable_accent(client, make_tenant):
         ).status_code
         == 304
     )
-    one(client.get("/alfa/"), 'head link[rel="stylesheet"][href="/alfa/theme.css"]')
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    # the pages link it by the colour: a new colour is a new URL, the linked one kept for good
+    one(client.get("/alfa/"), 'head link[rel="stylesheet"][href="/alfa/theme.css?v=ffee00"]')
+    linked = client.get("/alfa/theme.css?v=ffee00")
+    assert "immutable" in linked.headers["Cache-Control"]
 
 
 def test_theme_accent_is_readable_on_the_page_background_and_on_tinted_rows(client, make_tenant):

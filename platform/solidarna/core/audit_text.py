@@ -39,6 +39,7 @@ DETAIL_LABELS = {
     "source": _l("Source"),
     "how": _l("How"),
     "filename": _l("File"),
+    "size": _l("Size"),
     "created": _l("Added"),
     "skipped": _l("Skipped"),
     "count": _l("Count"),
@@ -123,8 +124,24 @@ def detail_lines(entry) -> list[tuple[str, str]]:
             continue
         if value in (None, "", [], {}):
             continue
+        if key == "changes" and isinstance(value, dict):
+            lines.extend(_change_lines(value, action))
+            continue
         label = DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
         lines.append((str(label), _value(key, value, action)))
+    return lines
+
+
+def _change_lines(changes: dict, action: AuditAction | None) -> list[tuple[str, str]]:
+    """A "changes" detail, {field: [before, after]}: one line per field, "before → after"
+    (an empty value as a dash), the field by its label."""
+    labels = action.fields() if action and action.fields else {}
+    lines = []
+    for name, pair in changes.items():
+        if not (isinstance(pair, list) and len(pair) == 2):
+            continue
+        before, after = (_value(name, v, action) if v not in (None, "", []) else "—" for v in pair)
+        lines.append((str(labels.get(name, name.replace("_", " "))), f"{before} → {after}"))
     return lines
 
 

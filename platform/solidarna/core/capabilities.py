@@ -77,6 +77,18 @@ class KitKey:
     #: offers as checkboxes (labelled `label`), validated like a kit's
     choices: Callable[[], dict] | None = None
     label: object = None
+    #: how the space's owners edit the key on the settings page (tenants/settings.py):
+    #: "choices": a list of `choices()` codes, as checkboxes;
+    #: "items": a list of tables with a `code`, a `name` and an optional `name_en`;
+    #: "mapping": for each of `fields()` ({code: label}), one of `choices()`;
+    #: None: only kits set it. The stored value is checked by `validate` like a kit's.
+    editor: str | None = None
+    fields: Callable[[], dict] | None = None
+    #: one sentence under the editor on the settings page
+    help: object = None
+    #: () -> the value in effect when a space's kit names none (the editor starts from it;
+    #: saving it unchanged stores nothing)
+    default: Callable[[], object] | None = None
 
     @property
     def path(self) -> str:

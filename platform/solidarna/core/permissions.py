@@ -185,6 +185,15 @@ def can_manage_members(user, tenant=None) -> bool:
 
 
 can_manage_tenant = can_manage_members.named("can_manage_tenant")
+
+
+@predicate
+def can_change_settings(user, tenant=None) -> bool:
+    """The space's settings (name, logo, colour, languages, visibility, modules, lists and
+    privacy defaults: tenants/settings.py) are its owners' (and platform admins')."""
+    return _rank(user, tenant) >= ROLE_RANK["owner"] or is_platform_admin(user)
+
+
 can_view_audit = can_manage_members.named("can_view_audit")
 
 
@@ -211,6 +220,7 @@ PREDICATES: dict[str, Predicate] = {
         can_moderate,
         can_manage_members,
         can_manage_tenant,
+        can_change_settings,
         can_view_audit,
         can_assign_role,
     )

@@ -86,6 +86,8 @@ class Use:
 
     name: str
     kinds: tuple[str, ...]
+    #: images larger than this (width, height) are scaled down to fit, keeping the aspect
+    max_dimensions: tuple[int, int] | None = None
 
     def max_bytes(self) -> int:
         config = current_app.config
@@ -102,6 +104,11 @@ USES = {
     "documents": Use(
         "documents", ("pdf", "docx", "xlsx", "odt", "ods", "png", "jpg", "txt", "csv")
     ),
+    # a news post's picture (news/forms.py), shown on the post and when it is shared
+    "news_images": Use("news_images", ("png", "jpg"), max_dimensions=(2400, 2400)),
+    # a space's logo (tenants/settings.py): the header, the home page, the Open Graph image.
+    # SVG is refused, not sanitized (docs/architecture.md "Space settings").
+    "logo": Use("logo", ("png", "jpg"), max_dimensions=(1024, 1024)),
 }
 
 
@@ -169,7 +176,7 @@ def _detect(data: bytes, original_name: str) -> str | None:
     return None
 
 
-def _reencode(data: bytes, kind: str) -> bytes:
+def _reencode(data: bytes, kind: str, max_dimensions: tuple[int, int] | None = None) -> bytes:
     """Decode and write the image again: only its pixels survive (no EXIF, GPS, comments,
     appended bytes); too many pixels (a decompression bomb) or an unreadable image is refused."""
     limit = int(current_app.config.get("UPLOAD_MAX_PIXELS") or DEFAULT_MAX_PIXELS)
@@ -184,6 +191,10 @@ def _reencode(data: bytes, kind: str) -> bytes:
                                          mp=limit // 1_000_000), status=413)  # fmt: skip
                 image.load()
                 image = ImageOps.exif_transpose(image)
+                if max_dimensions and (
+                    image.width > max_dimensions[0] or image.height > max_dimensions[1]
+                ):
+                    image.thumbnail(max_dimensions, Image.Resampling.LANCZOS)
                 out = io.BytesIO()
                 if kind == "jpg":
                     if image.mode not in ("RGB", "L"):
@@ -223,7 +234,7 @@ def check(use: Use | str, upload) -> Checked:
             _l("This type of file is not accepted. Accepted: %(kinds)s.", kinds=use.labels())
         )
     if kind in IMAGES:
-        data = _reencode(data, kind)
+        data = _reencode(data, kind, use.max_dimensions)
     return Checked(data, kind, original)
 
 
@@ -412,4 +423,24 @@ def send_stored(record: StoredFile) -> Response:
     response.headers["Content-Security-Policy"] = SANDBOX_CSP
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def send_image(record: StoredFile, public: bool, immutable: bool = False) -> Response:
+    """An image (re-encoded on upload, so only pixels) shown inline, e.g. in an <img>. Call
+    it only after checking that the person may see it. `public`: anyone may (a shared cache
+    may keep it); `immutable`: the URL names this very file (it changes with the file)."""
+    response = send_file(
+        backend().open(record.key),
+        mimetype=record.content_type,
+        etag=record.sha256,
+        max_age=0,
+        conditional=True,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = SANDBOX_CSP
+    scope = "public" if public else "private"
+    response.headers["Cache-Control"] = (
+        f"{scope}, max-age=31536000, immutable" if immutable else f"{scope}, no-cache"
+    )
     return response

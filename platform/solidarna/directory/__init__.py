@@ -56,6 +56,25 @@ def init_app(app: Flask) -> None:
                     kit.validate_expected_actor_types,
                     choices=lambda: taxonomy.ACTOR_TYPES,
                     label=_l("Actor types the ecosystem overview expects in every municipality"),
+                    editor="choices",
+                    help=_l(
+                        "The overview of the ecosystem shows, for every municipality, which "
+                        "of them are missing."
+                    ),
+                ),
+                KitKey(
+                    "taxonomies",
+                    taxonomy.DEFAULTS_KEY,
+                    kit.validate_field_visibility,
+                    choices=lambda: taxonomy.VISIBILITY,
+                    label=_l("Who sees the fields of a new directory entry"),
+                    editor="mapping",
+                    default=lambda: dict(taxonomy.PRIVATE_FIELDS),
+                    fields=lambda: taxonomy.PRIVATE_FIELD_LABELS,
+                    help=_l(
+                        "What a new entry starts with; its representatives may change it. "
+                        "Entries already in the directory keep what they show."
+                    ),
                 ),
             ),
             figures=contributions.directory_figures,

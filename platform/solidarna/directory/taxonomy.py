@@ -155,6 +155,26 @@ PRIVATE_FIELDS = {
     "volunteers": "public",
     "turnover_band": "admins",
 }
+#: the fields of PRIVATE_FIELDS as the entry's form asks about them
+PRIVATE_FIELD_LABELS = {
+    "contact_email": _l("Who sees the e-mail"),
+    "phone": _l("Who sees the phone"),
+    "address": _l("Who sees the address and location"),
+    "employees": _l("Who sees the employment figures"),
+    "volunteers": _l("Who sees the number of volunteers"),
+    "turnover_band": _l("Who sees the turnover"),
+}
+#: the kit key with a space's own defaults ({field: level}, directory/kit.py)
+DEFAULTS_KEY = "default_field_visibility"
+
+
+def field_visibility_defaults(tenant) -> dict:
+    """Who sees each field of a new entry in this space: the space's own defaults
+    (`[taxonomies] default_field_visibility`, set by its owners on the settings page) over
+    the platform's (PRIVATE_FIELDS). Entries already in the directory keep theirs."""
+    own = ((tenant.taxonomies or {}).get(DEFAULTS_KEY) or {}) if tenant is not None else {}
+    return {f: own.get(f, default) for f, default in PRIVATE_FIELDS.items()}
+
 
 RESOURCE_KINDS = {
     "premises": _l("Premises"),

@@ -66,7 +66,20 @@ def init_app(app: Flask) -> None:
                 link_views.campaign_bp,
             ),
             nav=(NavItem("groups.index", _l("Working groups"), current=("group",), order=450),),
-            kit_keys=(KitKey("taxonomies", kit.KEY, kit.validate_themes),),
+            kit_keys=(
+                KitKey(
+                    "taxonomies",
+                    kit.KEY,
+                    kit.validate_themes,
+                    label=_l("Themes of the working groups"),
+                    editor="items",
+                    default=kit.default_themes,
+                    help=_l(
+                        "A group works on one of them. A theme taken off the list stays with "
+                        "the groups that have it."
+                    ),
+                ),
+            ),
             figures=contributions.group_figures,
             activity=contributions.group_activity,
             panel=contributions.subject_panel,

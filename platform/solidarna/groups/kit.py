@@ -77,3 +77,17 @@ def themes(tenant) -> dict:
     if not items:
         return {code: str(label) for code, label in DEFAULT_THEMES.items()}
     return {item["code"]: localized(item, "name") for item in items}
+
+
+def default_themes() -> list[dict]:
+    """The platform's themes as a kit would write them (the settings page starts from them)."""
+    from flask_babel import force_locale
+
+    items = []
+    for code, label in DEFAULT_THEMES.items():
+        with force_locale("sr_Latn"):
+            name = str(label)
+        with force_locale("en"):
+            name_en = str(label)
+        items.append({"code": code, "name": name, "name_en": name_en})
+    return items

@@ -7,7 +7,11 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, NavItem, register_capability
-from solidarna.core.permissions import can_manage_members, can_view_members_area
+from solidarna.core.permissions import (
+    can_change_settings,
+    can_manage_members,
+    can_view_members_area,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -42,7 +46,13 @@ def init_app(app: Flask) -> None:
                 NavItem(
                     "tenant_admin.members", _l("Manage members"), can_manage_members, order=910
                 ),
-                NavItem("tenant_admin.settings", _l("Settings"), can_manage_members, order=920),
+                NavItem(
+                    "tenant_admin.settings",
+                    _l("Settings"),
+                    can_change_settings,
+                    current=("tenant_admin.settings", "tenant_admin.lists"),
+                    order=920,
+                ),
                 NavItem("tenant_admin.kit", _l("Kit"), can_manage_kit, order=925),
                 NavItem("tenant_admin.audit_log", _l("Audit log"), can_manage_members, order=930),
                 NavItem(
@@ -60,6 +70,14 @@ def init_app(app: Flask) -> None:
     )
     cli.init_app(app)
     partnerships.init_app(app)
+
+    from solidarna.tenants.settings import tenant_logo_url
+    from solidarna.tenants.views import theme_version
+
+    # the space's logo for the header, the home page and (later) the Open Graph image; the
+    # version of its stylesheet (a new accent colour is a new URL)
+    app.jinja_env.globals["tenant_logo_url"] = tenant_logo_url
+    app.jinja_env.globals["theme_version"] = theme_version
 
     from solidarna.tenants.applications import (
         APPLICANT_KINDS,

@@ -1,4 +1,5 @@
-"""Tenant administration under /<slug>/admin/: members, requests, invitations, audit log."""
+"""Tenant administration under /<slug>/admin/: members, requests, invitations, settings (the
+owners', tenants/settings.py), audit log, the guided start."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from solidarna.core.rendering import render
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.tenants import kit_upgrades, kit_versions, services
+from solidarna.tenants import settings as space_settings
 from solidarna.tenants import start as guided_start
 from solidarna.tenants.forms import (
     InviteForm,
@@ -24,6 +26,7 @@ from solidarna.tenants.kits import export_kit as kit_export
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.permissions import can_manage_kit, can_manage_membership
 from solidarna.tenants.routing import TenantBlueprint
+from solidarna.tenants.settings_forms import LogoForm, lists_form
 
 bp = TenantBlueprint("tenant_admin", __name__, url_prefix="/admin")
 
@@ -166,48 +169,65 @@ def revoke(invitation_id: int):
     return redirect(url_for("tenant_admin.members"), 303)
 
 
-SETTINGS_FIELDS = (
-    "name",
-    "name_en",
-    "short_name",
-    "short_name_en",
-    "description",
-    "description_en",
-    "visibility",
-    "default_locale",
-    "modules",
-    "contact_email",
-    "website",
-    "accent_color",
-)
-
-#: stored as NULL when left empty
-NULLABLE_SETTINGS = (
-    "short_name", "name_en", "short_name_en", "description_en", "contact_email", "website",
-)  # fmt: skip
+def settings_page(form=None, logo_form=None, status=200):
+    tenant = g.tenant
+    return render(
+        "tenants/admin/settings.html",
+        form=form or TenantSettingsForm(obj=tenant, formdata=None),
+        logo_form=logo_form or LogoForm(formdata=None),
+        logo_url=space_settings.tenant_logo_url(tenant),
+        status=status,
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@require("can_manage_tenant")
+@require("can_change_settings")
 def settings():
-    tenant = g.tenant
-    form = TenantSettingsForm(obj=tenant)
-    if form.validate_on_submit():
-        changed = {}
-        for name in SETTINGS_FIELDS:
-            value = getattr(form, name).data
-            value = value.strip() if isinstance(value, str) else value
-            if name in NULLABLE_SETTINGS and not value:
-                value = None
-            if getattr(tenant, name) != value:
-                changed[name] = value
-                setattr(tenant, name, value)
-        if changed:
-            audit.record("tenant.settings_changed", target=tenant, fields=sorted(changed))
-        db.session.commit()
-        flash(_("The settings are saved."), "success")
-        return redirect(url_for("tenant_admin.settings"), 303)
-    return render("tenants/admin/settings.html", form=form, status=422 if form.errors else 200)
+    form = TenantSettingsForm(obj=g.tenant)
+    if not form.is_submitted():
+        return settings_page(form)
+    if not form.validate():
+        return settings_page(form, status=422)
+    changes = space_settings.save_general(g.tenant, form)
+    db.session.commit()
+    flash(_("The settings are saved.") if changes else _("Nothing was changed."), "success")
+    return redirect(url_for("tenant_admin.settings"), 303)
+
+
+@bp.post("/settings/logo")
+@require("can_change_settings")
+def upload_logo():
+    form = LogoForm()
+    if not form.validate():
+        return settings_page(logo_form=form, status=getattr(form.logo, "status", 422))
+    space_settings.set_logo(g.tenant, form.logo.checked, current_person())
+    db.session.commit()
+    flash(_("The logo is saved."), "success")
+    return redirect(url_for("tenant_admin.settings"), 303)
+
+
+@bp.post("/settings/logo/remove")
+@require("can_change_settings")
+def remove_logo():
+    removed = space_settings.remove_logo(g.tenant)
+    db.session.commit()
+    flash(_("The logo is removed.") if removed else _("The space has no logo."), "success")
+    return redirect(url_for("tenant_admin.settings"), 303)
+
+
+@bp.route("/settings/lists", methods=["GET", "POST"])
+@require("can_change_settings")
+def lists():
+    """The lists and defaults the space's modules take from its kit."""
+    form = lists_form(g.tenant)
+    if form.is_submitted():
+        if form.check(g.tenant):
+            changed = space_settings.save_lists(g.tenant, form.values())
+            db.session.commit()
+            flash(_("The lists are saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("tenant_admin.lists"), 303)
+        return render("tenants/admin/lists.html", form=form, status=422)
+    return render("tenants/admin/lists.html", form=form)
 
 
 @bp.get("/audit")
@@ -224,7 +244,7 @@ def audit_log():
 @require("can_manage_tenant")
 def start():
     """The space administration's home: the first steps, with progress."""
-    items = guided_start.checklist(g.tenant)
+    items = guided_start.checklist(g.tenant, current_person())
     done, total = guided_start.progress(items)
     return render(
         "tenants/admin/start.html",

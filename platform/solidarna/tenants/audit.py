@@ -1,10 +1,13 @@
 """What the audit log says about spaces and memberships (core/audit_text.py)."""
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core.audit_text import AuditAction
 from solidarna.core.forms import field_labels
-from solidarna.tenants.models import ROLE_LABELS
+from solidarna.tenants.applications import LOCALE_LABELS
+from solidarna.tenants.models import ROLE_LABELS, VISIBILITIES
 
 ROLES = {"role": ROLE_LABELS, "old": ROLE_LABELS, "new": ROLE_LABELS}
 
@@ -15,12 +18,47 @@ def _settings_labels():
     return field_labels(TenantSettingsForm)
 
 
+class _ModuleLabels(Mapping):
+    """The modules' labels, read from the capability registry when an entry is shown."""
+
+    def _labels(self) -> dict:
+        from solidarna.core.capabilities import registry
+
+        return registry().modules()
+
+    def __getitem__(self, key):
+        return self._labels()[key]
+
+    def __iter__(self):
+        return iter(self._labels())
+
+    def __len__(self) -> int:
+        return len(self._labels())
+
+
+def _list_labels():
+    from solidarna.core.capabilities import registry
+
+    return {key.key: key.label for key in registry().kit_keys().values() if key.editor}
+
+
 ACTIONS = {
     "tenant.created": AuditAction(_l("%(actor)s created the space %(target)s")),
     "tenant.suspended": AuditAction(_l("%(actor)s suspended the space %(target)s")),
     "tenant.reactivated": AuditAction(_l("%(actor)s reactivated the space %(target)s")),
     "tenant.settings_changed": AuditAction(
-        _l("%(actor)s changed the settings of the space"), fields=_settings_labels
+        _l("%(actor)s changed the settings of the space"),
+        fields=_settings_labels,
+        values={
+            "visibility": VISIBILITIES,
+            "default_locale": LOCALE_LABELS,
+            "modules": _ModuleLabels(),
+        },
+    ),
+    "tenant.logo_changed": AuditAction(_l("%(actor)s uploaded a new logo of the space")),
+    "tenant.logo_removed": AuditAction(_l("%(actor)s removed the logo of the space")),
+    "tenant.lists_changed": AuditAction(
+        _l("%(actor)s changed the lists and privacy defaults of the space"), fields=_list_labels
     ),
     "space_application.submitted": AuditAction(_l("%(actor)s applied for a space for %(target)s")),
     "space_application.resubmitted": AuditAction(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,6 +22,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
 from solidarna.core.capabilities import module_labels, registry
+from solidarna.core.colors import PAGE_BACKGROUND, contrast, readable_accent
 from solidarna.core.forms import (
     ENGLISH_INPUT,
     MultiCheckboxField,
@@ -31,6 +35,10 @@ from solidarna.core.forms import (
 from solidarna.core.i18n import script_filter
 from solidarna.extensions import db
 from solidarna.tenants.models import KINDS, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem
+
+ACCENT = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: WCAG 2.x AA for normal text
+AA = 4.5
 
 
 def municipality_choices() -> list[SelectChoice]:
@@ -198,7 +206,11 @@ class TenantForm(FlaskForm):
 def tenant_form(*args, **kwargs) -> TenantForm:
     """The "Create a space" form with a checkbox field for every kit key a capability offers
     there (KitKey.choices), e.g. the actor types the ecosystem overview expects."""
-    keys = [key for key in registry().kit_keys().values() if key.choices is not None]
+    keys = [
+        key
+        for key in registry().kit_keys().values()
+        if key.choices is not None and key.editor in (None, "choices")
+    ]
     fields = {
         f"kit__{key.table}__{key.key}": MultiCheckboxField(
             key.label or key.key, choices=choices(key.choices())
@@ -269,11 +281,46 @@ class TenantSettingsForm(FlaskForm):
             Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #0b6e4f.")),
         ],
         render_kw={"type": "color"},
+        description=_l(
+            "Links and buttons take it: it must be readable as text on the page and under "
+            "white text (WCAG AA, a contrast of at least 4.5:1)."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.modules.choices = choices(module_labels())
+
+    def validate_accent_color(self, field) -> None:
+        problem = accent_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+def _ratio(value: float) -> str:
+    """A contrast ratio as people read it, rounded down (4.49 is not 4.5): "4,49"."""
+    from flask_babel import format_decimal
+
+    return format_decimal(math.floor(value * 100) / 100, format="0.00")
+
+
+def accent_problem(color: str | None):
+    """Why an accent colour is not readable (WCAG AA: 4.5:1 as text on the page's background
+    and under white text on buttons), with the ratios and a readable shade; None if it is."""
+    if not color or not ACCENT.match(color):
+        return None
+    color = color.lower()
+    on_page = contrast(color, PAGE_BACKGROUND)
+    under_white = contrast(color, "#ffffff")
+    if on_page >= AA and under_white >= AA:
+        return None
+    return _l(
+        "This colour is hard to read: its contrast is %(page)s:1 as text on the page and "
+        "%(button)s:1 under white text on buttons; both need at least 4.5:1 (WCAG AA). "
+        "A darker shade is readable, for example %(suggestion)s.",
+        page=_ratio(on_page), button=_ratio(under_white),
+        suggestion=readable_accent(color, background=PAGE_BACKGROUND),
+    )  # fmt: skip
 
 
 class PartnershipAnswerForm(FlaskForm):

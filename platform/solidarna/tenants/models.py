@@ -96,6 +96,11 @@ class Tenant(TimestampMixin, db.Model):
     #: the change marker of the page cache (core/pagecache.py): raised in the same
     #: transaction as every write in the space, never set by hand
     content_version: Mapped[int] = mapped_column(server_default="0")
+    #: the space's logo, a StoredFile of use "logo" (tenants/settings.py). No foreign key:
+    #: stored_files already points at tenants, and a key back would make a cycle (drop order,
+    #: and Citus allows no key from the reference table `tenants` to a distributed one);
+    #: tenants/settings.py is its only writer and removes the file with it
+    logo_id: Mapped[int | None]
     #: the guided start's items the owners dismissed (tenants/start.py)
     start_dismissed: Mapped[list] = mapped_column(JSON, server_default="[]")
 

@@ -116,8 +116,10 @@ def _guard_tenant():
     return None
 
 
-# Endpoints that a members-only tenant still shows to outsiders: its name and how to join.
-PUBLIC_IN_PRIVATE = {"tenant.home", "tenant.join", "tenant.invitation", "tenant.theme"}
+# Endpoints that a members-only tenant still shows to outsiders: its name (and logo, colour)
+# and how to join.
+PUBLIC_IN_PRIVATE = {"tenant.home", "tenant.join", "tenant.invitation", "tenant.theme",
+                     "tenant.logo"}  # fmt: skip
 
 
 def _push_slug(endpoint, values) -> None:

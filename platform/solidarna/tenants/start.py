@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
+from solidarna.core.permissions import can_change_settings
 from solidarna.extensions import db
 from solidarna.tenants.models import Invitation, Membership, Tenant
 
@@ -26,13 +27,17 @@ class Step:
     done: Callable[[Tenant], bool]
     #: the module the step needs (None: every space)
     module: str | None = None
+    #: who may take it (a tenant-level predicate; None: whoever sees the checklist); others
+    #: see the step without its link
+    permission: Callable | None = None
 
 
 @dataclass(frozen=True)
 class ShownStep:
     step: Step
     done: bool
-    url: str
+    #: None: the viewer may not take the step (an owner does)
+    url: str | None
     dismissed: bool
 
 
@@ -41,7 +46,8 @@ def _count(query) -> int:
 
 
 def _settings_done(tenant: Tenant) -> bool:
-    return bool(
+    """The owners saved the settings page at least once and the space has a logo."""
+    return tenant.logo_id is not None and bool(
         _count(
             db.select(db.func.count(AuditEntry.id)).where(
                 AuditEntry.tenant_id == tenant.id, AuditEntry.action == "tenant.settings_changed"
@@ -88,10 +94,11 @@ def _group_or_proposal(tenant: Tenant) -> bool:
 STEPS = (
     Step(
         "settings",
-        _l("Settings"),
-        _l("The space's name, description, contact, colour and languages."),
+        _l("Settings and logo"),
+        _l("The space's logo, name, description, contact, colour and languages."),
         "tenant_admin.settings",
         _settings_done,
+        permission=can_change_settings,
     ),
     Step(
         "invite",
@@ -148,10 +155,17 @@ def offered(tenant: Tenant) -> list[Step]:
     ]
 
 
-def checklist(tenant: Tenant) -> list[ShownStep]:
+def checklist(tenant: Tenant, user=None) -> list[ShownStep]:
     dismissed = set(tenant.start_dismissed or [])
     return [
-        ShownStep(step, step.done(tenant), url_for(step.endpoint), step.code in dismissed)
+        ShownStep(
+            step,
+            step.done(tenant),
+            url_for(step.endpoint)
+            if step.permission is None or step.permission(user, tenant)
+            else None,
+            step.code in dismissed,
+        )
         for step in offered(tenant)
     ]
 

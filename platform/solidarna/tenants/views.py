@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from solidarna.core import geography
+from solidarna.core import geography, storage
 from solidarna.core.activity import recent_activity
 from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
@@ -21,7 +21,7 @@ from solidarna.core.permissions import can_view_tenant, current_person, require
 from solidarna.core.registry import Figure, tenant_figures
 from solidarna.core.rendering import render
 from solidarna.extensions import db
-from solidarna.tenants import services
+from solidarna.tenants import services, settings
 from solidarna.tenants.forms import JoinForm
 from solidarna.tenants.models import Membership
 from solidarna.tenants.routing import TenantBlueprint
@@ -67,6 +67,19 @@ def home():
     )
 
 
+@bp.get("/logo")
+def logo():
+    """The space's logo (re-encoded on upload: only pixels), shown to whoever sees its name,
+    members-only spaces included (routing.PUBLIC_IN_PRIVATE). `?v=` names the file
+    (settings.tenant_logo_url), so that URL is cached for good; any other one revalidates."""
+    record = settings.logo_record(g.tenant)
+    if record is None:
+        abort(404)
+    return storage.send_image(
+        record, public=True, immutable=request.args.get("v") == str(record.id)
+    )
+
+
 @bp.get("/theme.css")
 def theme():
     """The space's accent colour (from its kit or settings), darkened where needed for contrast."""
@@ -80,8 +93,19 @@ def theme():
     response.mimetype = "text/css"
     response.set_etag(accent)
     response.cache_control.public = True
-    response.cache_control.max_age = 300
+    if request.args.get("v") == theme_version(g.tenant):
+        # the pages link it by the colour (theme_version): a new colour is a new URL, so a
+        # change in the settings shows on the next page, and this one may be kept for good
+        response.cache_control.max_age = 31536000
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = 300
     return response.make_conditional(request)
+
+
+def theme_version(tenant) -> str:
+    """What names the space's stylesheet as it is now (its accent colour, without the #)."""
+    return (tenant.accent_color or "#0b6e4f").lstrip("#").lower()
 
 
 @bp.get("/members")

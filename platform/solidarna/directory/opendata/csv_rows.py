@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from solidarna.core.identifiers import clean, mb_warning
+from solidarna.directory import taxonomy
 from solidarna.directory.opendata.csv_codes import CODE_COLUMNS, Lookups, _key
 from solidarna.directory.opendata.csv_reader import Table
 from solidarna.directory.opendata.services import COLUMNS, TAG_COLUMNS, safe_cell
@@ -99,8 +100,12 @@ def validate_row(number: int, cells: list[str], table: Table, lookups: Lookups) 
     )
     form.validate()
     data, tags = form.entry_data()
-    # An import leaves who sees each field at its default (taxonomy.PRIVATE_FIELDS).
-    del data["field_visibility"]
+    # An import leaves who sees each field at its default: the space's own defaults
+    # (stored with the entry) or, without them, the platform's (taxonomy.PRIVATE_FIELDS).
+    if lookups.tenant is not None and (lookups.tenant.taxonomies or {}).get(taxonomy.DEFAULTS_KEY):
+        data["field_visibility"] = taxonomy.field_visibility_defaults(lookups.tenant)
+    else:
+        del data["field_visibility"]
     row = Row(number, data, tags)
 
     def error(column: str, message) -> None:

@@ -132,6 +132,13 @@ class OrganizationForm(Coordinates, FlaskForm):
         super().__init__(*args, **kwargs)
         self.actor_type.choices = choices(taxonomy.actor_types(tenant))
         self.municipality.configure(tenant)
+        own = (tenant.taxonomies or {}).get(taxonomy.DEFAULTS_KEY) if tenant is not None else None
+        if own and kwargs.get("obj") is None:
+            # a new entry starts with who sees what as the space's owners chose
+            for name, level in taxonomy.field_visibility_defaults(tenant).items():
+                field = getattr(self, f"vis_{name}")
+                if not getattr(field, "raw_data", None):
+                    field.data = level
 
     def validate_pib(self, field) -> None:
         problem = pib_problem(field.data)
