@@ -44,6 +44,7 @@ def make_event(tenant_id, by, status="published", sessions=None, **fields) -> in
 
 
 def get_event(tenant_id, event_id) -> Event:
+    db.session.expire_all()
     with tenant_context(tenant_id):
         event = db.session.get(Event, event_id)
         _ = event.sessions

@@ -317,7 +317,7 @@ def _tell_applicant(application: EventApplication, kind: str, title: str, excerp
                     by=None) -> None:  # fmt: skip
     notifications.notify(
         [application.user], kind=kind, title=title, excerpt=excerpt, actor=by,
-        url=_path("events.mine", "/", event_id=application.event_id),
+        url=_path("event_applications.mine", "/", event_id=application.event_id),
         subject_type="event_application", subject_id=application.id,
     )  # fmt: skip
 
