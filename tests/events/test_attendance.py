@@ -43,7 +43,9 @@ def test_check_in_by_code_refuses_used_and_forged_codes(world):
     assert application.checkin_code in mine and "<svg" in mine
     office = world.client("office@example.org")
     # opened from the participant's QR code: the code is filled in
-    opened = office.get(f"/alfa/events/manage/{event_id}/attendance?code={application.checkin_code}")
+    opened = office.get(
+        f"/alfa/events/manage/{event_id}/attendance?code={application.checkin_code}"
+    )
     assert parse(opened).select_one("#code")["value"] == application.checkin_code
     with tenant_context(world.space.id):
         sessions = [s.id for s in db.session.get(Event, event_id).sessions]

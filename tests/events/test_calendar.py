@@ -41,7 +41,7 @@ def test_ics_feeds_parse_and_carry_every_session(world):
     feed = visitor.get("/alfa/events/calendar.ics")
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     calendar = Calendar.from_ical(feed.data)
-    events = [c for c in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == ["Studijska poseta", "Studijska poseta"]
     assert len({str(e["uid"]) for e in events}) == 2
     one = visitor.get(f"/alfa/events/{event_id}/event.ics")
