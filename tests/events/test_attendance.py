@@ -107,3 +107,16 @@ def test_certificate_page_docx_and_verification(world):
     assert visitor.get(f"/alfa/events/certificates/{token[:-1]}x").status_code == 404
     assert visitor.get(f"/beta/events/certificates/{token}").status_code == 404
     assert visitor.get("/alfa/events/certificates/nevazeci").status_code == 404
+
+
+def test_the_attendance_list_finds_a_participant_by_name(world):
+    event_id = make_event(world.space.id, world.admin, capacity=None)
+    _accepted(world, event_id, "member@example.org", world.member)
+    _accepted(world, event_id, "second@example.org", world.second)
+    office = world.client("office@example.org")
+    base = f"/alfa/events/manage/{event_id}/attendance"
+    found = office.get(base + "?q=mira").get_data(True)
+    assert "Mira Članica" in found and "Sava Drugi" not in found
+    assert "Present: 0 of 2" in found
+    assert "Sava Drugi" in office.get(base).get_data(True)
+    assert office.get(base + "?q=%25&page=99").status_code == 200

@@ -269,19 +269,48 @@ def _sessions(event):
     return [(s, f"{format_moment(s.starts_at, 'short')}") for s in event.sessions]
 
 
+ATTENDANCE_PER_PAGE = 100
+
+
 def _attendance_page(event, form, session, status=200):
+    """The accepted participants, a page of 100 by name order of application (a name search
+    narrows them; at the door the code is the quick way), who of them is present at the
+    session, and how many are in all."""
+    from solidarna.accounts.models import User
+    from solidarna.events.models import Attendance
+
+    page = page_arg(request.args)
+    wanted = (request.args.get("q") or "").strip()[:100]
+    where = [EventApplication.event_id == event.id,
+             EventApplication.status.in_(("accepted", "confirmed"))]  # fmt: skip
+    query = select(EventApplication)
+    if wanted:
+        query = query.join(User, User.id == EventApplication.user_id)
+        where.append(func.lower(User.name).contains(wanted.lower(), autoescape=True))
+    seated_total = db.session.scalar(
+        select(func.count()).select_from(EventApplication).where(*where[:2])
+    )  # fmt: skip
     seated = list(
         db.session.scalars(
-            select(EventApplication)
-            .where(EventApplication.event_id == event.id,
-                   EventApplication.status.in_(("accepted", "confirmed")))
-            .order_by(EventApplication.id)
+            query.where(*where).order_by(EventApplication.id)
+            .limit(ATTENDANCE_PER_PAGE).offset((page - 1) * ATTENDANCE_PER_PAGE)
         )
     )  # fmt: skip
-    seen = services.attended(event)
-    present = {a for a, sessions in seen.items() if session is not None and session.id in sessions}
+    present, present_total = set(), 0
+    if session is not None:
+        present_total = db.session.scalar(
+            select(func.count()).select_from(Attendance).where(Attendance.session_id == session.id)
+        )  # fmt: skip
+        if seated:
+            present = set(db.session.scalars(select(Attendance.application_id).where(
+                Attendance.session_id == session.id,
+                Attendance.application_id.in_([a.id for a in seated]))))  # fmt: skip
+    shown = seated_total if not wanted else len(seated)
     return render("events/attendance.html", event=event, form=form, session=session,
                   seated=seated, present=present, mark_form=ConfirmForm(), status=status,
+                  seated_total=seated_total or 0, present_total=present_total or 0,
+                  wanted=wanted, page_number=page,
+                  pages=max(1, -(-(shown or 0) // ATTENDANCE_PER_PAGE)),
                   certificates={a.id: url_for("events.certificate",
                                               certificate_token=services.certificate_token(a))
                                 for a in seated if services.has_certificate(a)})  # fmt: skip
