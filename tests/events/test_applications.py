@@ -17,7 +17,7 @@ from solidarna.directory.organizations.models import Representative
 from solidarna.events import services
 from solidarna.events.models import Event, EventApplication
 from solidarna.extensions import db
-from tests.conftest import field_error, verified_organization
+from tests.conftest import field_error, parse, verified_organization
 from tests.events.helpers import get_event, make_event
 
 QUESTIONS = [
@@ -181,3 +181,24 @@ def test_representatives_apply_for_their_organization(world):
     application = _application(world, event_id, world.member)
     assert (application.organization_id, application.organization_name) == (
         org_id, "Zadruga Rasinski med")  # fmt: skip
+
+
+def test_more_seats_move_the_waiting_list_up(world, outbox):
+    event_id = make_event(world.space.id, world.admin, capacity=1)
+    for email in ("member@example.org", "second@example.org"):
+        assert _apply(world.client(email), event_id, waitlist="y").status_code == 303
+    office = world.client("office@example.org")
+    first = _application(world, event_id, world.member)
+    office.post(f"/alfa/events/manage/{event_id}/applications/{first.id}/decide",
+                {"decision": "accept"})  # fmt: skip
+    # the second applied before the seat was taken: waiting for a decision; put on the list
+    second = _application(world, event_id, world.second)
+    office.post(f"/alfa/events/manage/{event_id}/applications/{second.id}/decide",
+                {"decision": "waitlist"})  # fmt: skip
+    assert _application(world, event_id, world.second).status == "waitlisted"
+    page = parse(office.get(f"/alfa/events/manage/{event_id}/edit"))
+    data = {i["name"]: i.get("value", "") for i in page.select("form input") if i.get("name")}
+    data.update({"kind": "training", "eligibility": "anyone", "capacity": "2"})
+    assert office.post(f"/alfa/events/manage/{event_id}/edit", data).status_code == 303
+    assert _application(world, event_id, world.second).status == "accepted"
+    assert outbox(to="second@example.org")

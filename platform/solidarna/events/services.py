@@ -143,6 +143,8 @@ def change(event: Event, data: dict, sessions: list, by=None) -> list[str]:
         event.applications_closed_at = None  # a later deadline opens them again
     if changed:
         audit.record("event.changed", target=event, actor=by, fields=changed)
+    if "capacity" in changed:
+        promote(event)  # more seats: the waiting list moves up
     return changed
 
 
