@@ -29,6 +29,8 @@ from solidarna.directory.relationships.services import add_relationship
 from solidarna.directory.resources.services import create_resource
 from solidarna.discussions.models import Category
 from solidarna.discussions.services import create_thread
+from solidarna.events import services as event_services
+from solidarna.events.models import Attendance, EventApplication
 from solidarna.groups import documents as group_documents
 from solidarna.groups import services as group_services
 from solidarna.groups.models import GroupMeeting, GroupMembership
@@ -144,6 +146,13 @@ PUBLIC = {
     "news.image": "a published post's image, shown on it and when it is shared (drafts: 404)",
     "news.feed": "the space's published news as an Atom feed",
     "news_feed.national": "the published news of the public spaces as an Atom feed",
+    "events.index": "the space's published events, its calendar (month and list)",
+    "events.feed": "the space's published events as an iCalendar feed calendar programs poll",
+    "events.detail": "a published event: what, when, where, who may apply (drafts: 404)",
+    "events.event_ics": "a published event's sessions as an .ics file (add to my calendar)",
+    "events.certificate": "a certificate's verification page, opened by anyone from its link or "
+    "QR code; the signed token is the proof (forged or another space's: 404)",
+    "events.certificate_docx": "the same certificate as a DOCX, through the same signed token",
     "research_results.public": "a survey's results once its admins publish them: aggregates "
     "only, cells of fewer than 5 respondents hidden (404 for drafts and unpublished ones)",
 }
@@ -159,6 +168,7 @@ MODERATORS_ONLY = {
     "proposal_institutions",
     "research_build",
     "research_distribute",
+    "event_admin",
 }
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {
@@ -199,6 +209,9 @@ OBJECT_ARGS = {
     "survey_token",
     "news_post_id",
     "suggestion_id",
+    "event_id",
+    "event_application_id",
+    "certificate_token",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -492,6 +505,33 @@ class World:
                 research_services.save_answers(
                     response, {"q1": survey_question}, {"q1": {"choice": "a", "other": ""}}
                 )
+                # a published event with a question, the member's accepted application, present
+                # at its session (so it has a certificate)
+                soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
+                event = event_services.create(
+                    {"title": f"Tajni događaj {tenant.slug}", "kind": "training",
+                     "description": f"tajni.program.{tenant.slug}", "place": "Sala 1",
+                     "latitude": 43.5, "longitude": 21.3, "online_url": "", "capacity": 5,
+                     "eligibility": "anyone", "actor_types": [], "deadline": None, "fee": None,
+                     "accessibility": "", "survey_url": ""},
+                    [(soon, soon + timedelta(hours=3))], author,
+                    criteria=[{"code": "fit", "label": "Uklapanje"}],
+                )  # fmt: skip
+                event.questions = [{"code": "q1", "kind": "short_text", "label": "Zašto?",
+                                    "required": False, "help": "", "settings": {},
+                                    "condition": None}]  # fmt: skip
+                event.status = "published"
+                event_application = EventApplication(
+                    event_id=event.id, user_id=self.member_a.id, status="accepted",
+                    answers={"q1": f"tajni.odgovor.{tenant.slug}"}, checkin_code=f"K{tenant.id}TEST",
+                    attended_count=1,
+                )  # fmt: skip
+                db.session.add(event_application)
+                event.application_count, event.seated_count = 1, 1
+                db.session.flush()
+                db.session.add(Attendance(session_id=event.sessions[0].id,
+                                          application_id=event_application.id))  # fmt: skip
+                db.session.flush()
                 self.objects[tenant.slug] = {
                     "survey_id": survey.id,
                     "section_id": survey_version.sections[0].id,
@@ -499,6 +539,9 @@ class World:
                     "response_id": response.id,
                     "survey_invitation_id": survey_invitation.id,
                     "survey_token": research_tokens.invitation_token(survey_invitation),
+                    "event_id": event.id,
+                    "event_application_id": event_application.id,
+                    "certificate_token": event_services.certificate_token(event_application),
                     "news_post_id": news_post.id,
                     "amendment_id": amendment.id,
                     "coauthor_id": coauthor.id,
@@ -572,6 +615,9 @@ class World:
             "tajni.sazetak.beta",
             "tajna-oznaka-beta",
             "tajna.izmena.beta",
+            "Tajni događaj beta",
+            "tajni.program.beta",
+            "tajni.odgovor.beta",
         ]
         self.partner_cases(db)
 
@@ -878,6 +924,30 @@ def test_matrix_research_tokens_of_another_space_answer_404(app, world):
         note("a: another space's survey token -> 404", rule)
     assert not failures, "\n".join(failures)
     assert_checked("a: another space's survey token -> 404")
+
+
+def test_matrix_event_certificates_of_another_space_answer_404(app, world):
+    """A certificate's routes answer 200 with this space's token, 404 with another space's or
+    a forged one, for visitors and admins alike."""
+    failures = []
+    own, other = world.objects["alfa"], world.objects["beta"]
+    visitor, admin = Client(app), Client(app)
+    admin.login("owner.a@example.org")
+    for rule in RULES:
+        if "certificate_token" not in rule.arguments:
+            continue
+        for who in (visitor, admin):
+            values = world.values(rule, "alfa")
+            if call(who, "GET", url(app, rule, values)).status_code != 200:
+                failures.append(f"GET {rule.rule} (own): not 200")
+            for token in (other["certificate_token"], own["certificate_token"][:-2] + "xx"):
+                values = {**world.values(rule, "alfa"), "certificate_token": token}
+                status = call(who, "GET", url(app, rule, values)).status_code
+                if status != 404:
+                    failures.append(f"GET {rule.rule} ({token[:8]}…): {status}")
+        note("a: another space's certificate token -> 404", rule)
+    assert not failures, "\n".join(failures)
+    assert_checked("a: another space's certificate token -> 404")
 
 
 def test_matrix_coverage_report(capsys):

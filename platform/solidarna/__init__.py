@@ -89,6 +89,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         demo,
         directory,
         discussions,
+        events,
         groups,
         news,
         pages,
@@ -108,6 +109,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     groups.init_app(app)
     campaigns.init_app(app)
     research.init_app(app)
+    events.init_app(app)
     news.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)

@@ -331,3 +331,19 @@ def ics_response(data: bytes, filename: str, download: bool = True) -> Response:
     response.headers["Content-Type"] = ICS_MIMETYPE
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- QR codes -------------------------------------------------------------------------------------
+
+
+def qr_svg(data: str, title: str = "", scale: int = 4) -> str:
+    """A QR code of `data` as an inline SVG element (segno; no XML declaration, no fixed
+    colours beyond black on white, so it prints), labelled by `title` for screen readers."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(
+        buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, title=title or None,
+        svgclass="qr", lineclass=None, omitsize=False,
+    )  # fmt: skip
+    return buffer.getvalue().decode("utf-8")

@@ -14,6 +14,7 @@ from solidarna.core.tenancy import tenant_context
 from solidarna.demo.campaigns import load_campaigns
 from solidarna.demo.directory import load_directory
 from solidarna.demo.discussions import load_discussions
+from solidarna.demo.events import load_events
 from solidarna.demo.groups import load_groups
 from solidarna.demo.news import load_news
 from solidarna.demo.proposals import load_proposals
@@ -91,7 +92,7 @@ ROLE_NOTES = {
 def load() -> dict[str, int]:
     created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0, "discussions": 0,
                "proposals": 0, "groups": 0, "advocacy platforms": 0, "surveys": 0,
-               "news posts": 0}  # fmt: skip
+               "news posts": 0, "events": 0}  # fmt: skip
     users = {}
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
@@ -133,6 +134,7 @@ def load() -> dict[str, int]:
             if "groups" in (tenant.modules or []):
                 created["groups"] += load_groups(tenant)
             created["surveys"] += load_research(tenant)
+            created["events"] += load_events(tenant)
     db.session.commit()
     created["advocacy platforms"] += load_campaigns()  # both spaces exist now
     created["news posts"] += load_news()
