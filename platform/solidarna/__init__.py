@@ -94,6 +94,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         pages,
         proposals,
         research,
+        support,
         tenants,
     )
     from solidarna import notifications as notification_views
@@ -108,6 +109,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     groups.init_app(app)
     campaigns.init_app(app)
     research.init_app(app)
+    support.init_app(app)
     news.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)
