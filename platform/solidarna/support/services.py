@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import has_request_context, url_for
+from flask import g, has_request_context, url_for
 from sqlalchemy import delete, select
 
 from solidarna.core import audit, notifications, storage
@@ -159,7 +159,7 @@ def post_message(case: SupportCase, body: str, actor, *, from_requester: bool,
             [requester], kind="support.message", title=f"#{case.id}", url=_case_url(case),
             excerpt=body, actor=actor, mail_template="mail/support/message.txt",
             mail_context={"reply_link": notifications.absolute_url(
-                "support.reply", token=reply_token(case))},
+                "support.reply", tenant_slug=g.tenant.slug, support_token=reply_token(case))},
         )  # fmt: skip
     return message
 
