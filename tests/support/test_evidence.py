@@ -98,8 +98,67 @@ def test_the_figure_provider_offers_anonymized_counts_of_five_or_more(space, app
         found = {
             f.item: (f.label, f.value) for f in evidence.figures(space.tenant, "support.barriers")
         }
-    assert set(found) == {"no_procurement", "no_procurement:Kruševac"}
+    assert set(found) == {"no_procurement", "no_procurement:Kruševac", "no_procurement::legal_form",
+                          "no_procurement:Kruševac:legal_form"}  # fmt: skip
     assert found["no_procurement"][1] == 9
     label, value = found["no_procurement:Kruševac"]
     assert value == 5 and "Kruševac" in label
     assert all("Petar" not in label for label, _n in found.values())
+
+
+def test_a_proposal_starts_from_a_cluster_and_cites_only_counts(space, db):
+    from solidarna.proposals.evidence import ProposalEvidence
+    from solidarna.proposals.models import Proposal
+
+    make_cases(space, 6, codes=["vat_donations"])
+    make_cases(space, 2, municipality="Brus", codes=["vat_donations"])
+    office = space.client(space.advisor)
+    page = parse(office.get("/alfa/support/office/barriers?municipality=Kruševac"))
+    form = page.select_one("#start-proposal form")
+    assert form.select_one("input[name=municipality]")["value"] == "Kruševac"
+    # too few cases in Brus: refused, the title kept
+    few = office.post(
+        "/alfa/support/office/barriers/proposal",
+        {
+            "barrier": "vat_donations",
+            "municipality": "Brus",
+            "category": "",
+            "title": "PDV na donacije hrane",
+        },
+    )
+    assert few.status_code == 422
+    assert "Fewer than 5" in field_error(parse(few), "barrier")
+    assert parse(few).select_one("#title")["value"] == "PDV na donacije hrane"
+    started = office.post(
+        "/alfa/support/office/barriers/proposal",
+        {
+            "barrier": "vat_donations",
+            "municipality": "Kruševac",
+            "category": "",
+            "title": "Oslobađanje donacija u naturi od PDV-a",
+        },
+    )
+    assert started.status_code == 303, started.get_data(as_text=True)[:2000]
+    assert "/alfa/proposals/" in started.headers["Location"]
+    with tenant_context(space.tenant.id):
+        proposal = db.session.scalar(db.select(Proposal))
+        cited = db.session.scalars(db.select(ProposalEvidence)
+                                   .order_by(ProposalEvidence.position)).all()  # fmt: skip
+        assert (proposal.title, proposal.state) == (
+            "Oslobađanje donacija u naturi od PDV-a",
+            "draft",
+        )
+        assert [(c.key, c.params["item"], c.value) for c in cited] == [
+            ("support.barriers", "vat_donations:Kruševac", 6),
+            ("support.barriers", "vat_donations", 8),
+        ]
+        assert all("Petar" not in c.label and "Opis" not in c.label for c in cited)
+    # a member may not
+    member = space.client(space.other)
+    assert (
+        member.post(
+            "/alfa/support/office/barriers/proposal",
+            {"barrier": "vat_donations", "title": "Predlog člana"},
+        ).status_code
+        == 403
+    )

@@ -28,4 +28,7 @@ ACTIONS = {
     "support.erased": AuditAction(
         _l("%(actor)s erased the personal content of the request %(target)s")
     ),
+    "support.proposal_started": AuditAction(
+        _l("%(actor)s started the proposal “%(proposal)s” from %(count)s support cases")
+    ),
 }

@@ -3,8 +3,10 @@ cases met each barrier, in all and per municipality — anonymized counts, never
 identity, and only counts of at least SMALLEST_CELL cases (a cited figure goes into public
 documents).
 
-- `support.barriers`: item `<barrier code>` (all the space's cases) and
-  `<barrier code>:<municipality>`. One GROUP BY statement whatever the number of cases."""
+- `support.barriers`: item `<barrier code>` (all the space's cases),
+  `<barrier code>:<municipality>`, `<barrier code>::<category>` and
+  `<barrier code>:<municipality>:<category>`. One GROUP BY statement whatever the number of
+  cases."""
 
 from __future__ import annotations
 
@@ -16,33 +18,40 @@ from solidarna.support import kit, statistics
 
 
 def barrier_figures(tenant) -> list[Figure]:
-    pairs = statistics.barrier_places()
-    if not pairs:
+    found = statistics.clusters()
+    if not found:
         return []
-    totals: dict[str, int] = {}
-    for code, _place, n in pairs:
-        totals[code] = totals.get(code, 0) + n
     day = today()
     figures = []
     with in_space_language(tenant):
         labels = kit.barriers(tenant)
-        for code, n in sorted(totals.items()):
-            if n >= statistics.SMALLEST_CELL:
-                figures.append(Figure(
-                    code, _("Support cases of the office meeting the barrier “%(barrier)s”",
-                            barrier=kit.label(labels, code)), n, day))  # fmt: skip
-        for code, place, n in pairs:
-            if n >= statistics.SMALLEST_CELL:
-                figures.append(Figure(
-                    f"{code}:{place}",
-                    _("Support cases of the office in %(place)s meeting the barrier “%(barrier)s”",
-                      place=place, barrier=kit.label(labels, code)), n, day))  # fmt: skip
+        categories = kit.categories(tenant)
+        for (code, place, category), n in sorted(found.items()):
+            if n < statistics.SMALLEST_CELL:
+                continue
+            barrier = kit.label(labels, code)
+            if place and category:
+                label = _("Support cases of the office in %(place)s about “%(category)s” "
+                          "meeting the barrier “%(barrier)s”", place=place, barrier=barrier,
+                          category=kit.label(categories, category))  # fmt: skip
+            elif place:
+                label = _("Support cases of the office in %(place)s meeting the barrier "
+                          "“%(barrier)s”", place=place, barrier=barrier)  # fmt: skip
+            elif category:
+                label = _("Support cases of the office about “%(category)s” meeting the "
+                          "barrier “%(barrier)s”", category=kit.label(categories, category),
+                          barrier=barrier)  # fmt: skip
+            else:
+                label = _("Support cases of the office meeting the barrier “%(barrier)s”",
+                          barrier=barrier)  # fmt: skip
+            figures.append(Figure(statistics.cluster_item(code, place, category), label, n, day))
     return figures
 
 
+KEY = "support.barriers"
 PROVIDERS = (
     FigureProvider(
-        "support.barriers",
+        KEY,
         _l("Support cases: the barriers people met (anonymized counts)"),
         "support",
         barrier_figures,

@@ -147,3 +147,21 @@ class EraseForm(FlaskForm):
         _l("I understand that my description, contact and messages will be erased for good."),
         validators=[InputRequired(_l("Tick the box to confirm."))],
     )  # fmt: skip
+
+
+class ClusterProposalForm(FlaskForm):
+    """Start a proposal from a cluster of cases: a barrier, and the barriers page's filters."""
+
+    barrier = ChoiceField(_l("Barrier"), validators=[InputRequired(REQUIRED)])
+    municipality = StringField(_l("Municipality"), validators=[Optional(), at_most(100)])
+    category = StringField(_l("Category"), validators=[Optional(), at_most(40)])
+    title = StringField(
+        _l("Title of the proposal"),
+        validators=[InputRequired(REQUIRED),
+                    Length(min=5, max=200, message=_l("Use 5 to 200 characters."))],
+        description=_l("The draft cites the anonymized counts of these cases, never a person."),
+    )  # fmt: skip
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.barrier.choices = [SelectChoice(c, label) for c, label in kit.barriers(tenant).items()]

@@ -90,14 +90,29 @@ def barriers(labels: dict, municipality: str = "", category: str = "") -> Barrie
     return BarrierTable(months, rows, db.session.scalar(cases) or 0)
 
 
-def barrier_places() -> list[tuple[str, str, int]]:
-    """(code, municipality, cases) for every pair: what the evidence registry offers."""
-    return db.session.execute(
-        select(SupportCaseBarrier.code, SupportCase.municipality, func.count())
+def clusters() -> dict[tuple[str, str, str], int]:
+    """Cases per (barrier code, municipality, category), with "" for "any": every cluster the
+    evidence registry and "start a proposal" offer. One GROUP BY statement."""
+    found: dict[tuple[str, str, str], int] = {}
+    rows = db.session.execute(
+        select(SupportCaseBarrier.code, SupportCase.municipality, SupportCase.category,
+               func.count())
         .join(SupportCase, SupportCase.id == SupportCaseBarrier.case_id)
-        .group_by(SupportCaseBarrier.code, SupportCase.municipality)
-        .order_by(SupportCaseBarrier.code, SupportCase.municipality)
-    ).all()  # fmt: skip
+        .group_by(SupportCaseBarrier.code, SupportCase.municipality, SupportCase.category)
+    )  # fmt: skip
+    for code, place, category, n in rows:
+        for key in ((code, "", ""), (code, place, ""), (code, "", category),
+                    (code, place, category)):  # fmt: skip
+            found[key] = found.get(key, 0) + n
+    return found
+
+
+def cluster_item(code: str, municipality: str = "", category: str = "") -> str:
+    """The evidence item of a cluster: `code`, `code:place`, `code::category` or
+    `code:place:category`."""
+    if not municipality and not category:
+        return code
+    return f"{code}:{municipality}" + (f":{category}" if category else "")
 
 
 def filter_values() -> tuple[list[str], list[str]]:
