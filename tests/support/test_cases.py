@@ -182,3 +182,33 @@ def test_the_dashboard_lists_open_cases_overdue_first(space):
     assert by_advisor == {"Ana Savetnica": ["2", "1"]}
     mine = parse(office.get("/alfa/support/office/?advisor=none"))
     assert not mine.select("#open-cases")
+
+
+def test_the_dashboard_and_a_case_are_a_bounded_number_of_statements(space, db):
+    from tests.conftest import statements
+
+    requester = space.client(space.requester)
+    office = space.client(space.advisor)
+    seen_at = {}
+    for total in (2, 6):
+        while len(space_cases(space)) < total:
+            case_id = space.ask(requester)
+            manage(office, case_id, status="new", advisor_id=str(space.advisor.id),
+                   due_on=(date.today() - timedelta(days=1)).isoformat())  # fmt: skip
+            office.post(f"/alfa/support/{case_id}/messages", {"body": "Odgovor kancelarije."})
+            office.post(f"/alfa/support/office/{case_id}/notes", {"note": "Beleška."})
+        office.get("/alfa/support/office/")
+        with statements(db.engine) as dashboard:
+            assert office.get("/alfa/support/office/").status_code == 200
+        with statements(db.engine) as page:
+            assert office.get(f"/alfa/support/{case_id}/").status_code == 200
+        seen_at[total] = (len(dashboard), len(page))
+    assert seen_at[2] == seen_at[6], seen_at
+    assert seen_at[6][0] <= 12 and seen_at[6][1] <= 16, seen_at
+
+
+def space_cases(space):
+    from solidarna.support.models import SupportCase
+
+    with tenant_context(space.tenant.id):
+        return db.session.scalars(db.select(SupportCase.id)).all()
