@@ -45,6 +45,8 @@ from solidarna.proposals.models import Endorsement, Institution
 from solidarna.research import services as research_services
 from solidarna.research import tokens as research_tokens
 from solidarna.research.models import SurveyInvitation
+from solidarna.support import services as support_services
+from solidarna.support import tokens as support_tokens
 from solidarna.tenants import partnerships, services
 from solidarna.tenants.applications import SpaceApplication
 from solidarna.tenants.models import Invitation, Membership
@@ -169,6 +171,8 @@ MODERATORS_ONLY = {
     "research_build",
     "research_distribute",
     "event_admin",
+    "support_office",
+    "support_evidence",
 }
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {
@@ -212,6 +216,9 @@ OBJECT_ARGS = {
     "event_id",
     "event_application_id",
     "certificate_token",
+    "case_id",
+    "support_message_id",
+    "support_token",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -531,8 +538,24 @@ class World:
                 db.session.flush()
                 db.session.add(Attendance(session_id=event.sessions[0].id,
                                           application_id=event_application.id))  # fmt: skip
+                # a support request of the claimant, with an answered message (an attachment),
+                # a private note and a barrier
+                support_case = support_services.create(
+                    {"category": "legal_form", "description": f"tajni.zahtev.{tenant.slug}",
+                     "municipality": "Brus", "contact_method": "email"},
+                    claimant,
+                )  # fmt: skip
+                support_message = support_services.post_message(
+                    support_case, f"tajni.odgovor.{tenant.slug}", author, from_requester=False,
+                    checked=storage.Checked(b"Statut\n", "txt", f"tajni.prilog.{tenant.slug}.txt"),
+                )  # fmt: skip
+                support_services.add_note(support_case, f"tajna.beleska.{tenant.slug}", author)
+                support_services.set_barriers(support_case, ["no_legal_form"], author)
                 db.session.flush()
                 self.objects[tenant.slug] = {
+                    "case_id": support_case.id,
+                    "support_message_id": support_message.id,
+                    "support_token": support_tokens.reply_token(support_case),
                     "survey_id": survey.id,
                     "section_id": survey_version.sections[0].id,
                     "question_id": survey_question.id,
@@ -618,6 +641,10 @@ class World:
             "Tajni događaj beta",
             "tajni.program.beta",
             "tajni.odgovor.beta",
+            "tajni.zahtev.beta",
+            "tajni.odgovor.beta",
+            "tajni.prilog.beta",
+            "tajna.beleska.beta",
         ]
         self.partner_cases(db)
 
@@ -948,6 +975,36 @@ def test_matrix_event_certificates_of_another_space_answer_404(app, world):
         note("a: another space's certificate token -> 404", rule)
     assert not failures, "\n".join(failures)
     assert_checked("a: another space's certificate token -> 404")
+SUPPORT_OBJECTS = {"case_id", "support_message_id", "support_token"}
+
+
+def test_matrix_support_requests_are_the_requester_s_and_the_advisors_only(app, world, db):
+    """Every route naming a support case: another member of the space answers 404 on every
+    method (as if there were no such request); the requester's GET pages never show the
+    office's private note."""
+    other = Membership(user_id=world.pending_b.id, role="member", status="active")
+    with tenant_context(world.a.id):
+        db.session.add(other)
+        db.session.commit()
+    stranger, requester = Client(app), Client(app)
+    stranger.login(world.pending_b.email)
+    requester.login(world.member_a.email)
+    failures = []
+    for rule in RULES:
+        if not set(rule.arguments) & SUPPORT_OBJECTS or rule.endpoint.split(".")[0] != "support":
+            continue
+        path = url(app, rule, world.values(rule, "alfa"))
+        for method in methods(rule):
+            status = call(stranger, method, path).status_code
+            if status != 404:
+                failures.append(f"another member {method} {path}: {status}, expected 404")
+        if "GET" in methods(rule):
+            response = requester.get(path, follow_redirects=True)
+            if "tajna.beleska.alfa" in response.get_data().decode("utf-8", "replace"):
+                failures.append(f"requester GET {path}: shows the private note")
+        note("support: another member -> 404, notes never reach the requester", rule)
+    assert not failures, "\n".join(failures)
+    assert_checked("support: another member -> 404, notes never reach the requester")
 
 
 def test_matrix_coverage_report(capsys):

@@ -95,6 +95,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         pages,
         proposals,
         research,
+        support,
         tenants,
     )
     from solidarna import notifications as notification_views
@@ -110,6 +111,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     campaigns.init_app(app)
     research.init_app(app)
     events.init_app(app)
+    support.init_app(app)
     news.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)

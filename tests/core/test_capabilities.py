@@ -32,12 +32,12 @@ region = "RS-19"
 def test_modules_come_from_the_registered_capabilities(app):
     assert list(registry().modules()) == [
         "directory", "resources", "discussions", "proposals", "groups", "campaigns", "research",
-        "events", "news",
+        "events", "support", "news",
     ]  # fmt: skip
 
 
 def test_the_home_lists_only_modules_that_exist(client, make_tenant):
-    make_tenant("alfa", modules=["directory", "marketplace", "support", "library"])
+    make_tenant("alfa", modules=["directory", "marketplace", "library"])
     page = html(client.get("/alfa/"))
     offered = page.select_one("#modules-heading").find_parent("section")
     names = [li.a.get_text(strip=True) if li.a else li.get_text() for li in offered.select("li")]
@@ -150,7 +150,7 @@ def test_registry_refuses_a_second_owner(app):
     ("extra", "key", "problem"),
     [
         ('modules = ["directory", "marketplace"]\n', "tenant.modules", "unknown value 'marketplace'"),
-        ('modules = ["support"]\n', "tenant.modules", "use one of campaigns, directory, discussions, events, groups, news, proposals, research, resources"),
+        ('modules = ["library"]\n', "tenant.modules", "use one of campaigns, directory, discussions, events, groups, news, proposals, research, resources, support"),
         ("[taxonomies]\nworking_group_themes = ['Finansije']\n", "taxonomies.working_group_themes", "no module of this platform uses it"),
         ("[starter]\nsurvey = 'x'\n", "starter.survey", "unknown key"),
         ("[taxonomies]\nexpected_actor_types = ['dragons']\n", "taxonomies.expected_actor_types", "unknown value 'dragons'"),
@@ -202,6 +202,7 @@ def test_a_kit_without_modules_gets_every_module_that_exists(app):
         "campaigns",
         "research",
         "events",
+        "support",
         "news",
     ]
 

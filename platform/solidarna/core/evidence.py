@@ -116,3 +116,45 @@ def overview_figures(tenant) -> list[tuple[FigureProvider, list[Figure]]]:
 
 def find(tenant, key: str, item: str) -> Figure | None:
     return next((f for f in figures(tenant, key) if f.item == item), None)
+
+
+# --- starting an object from figures -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Drafter:
+    """A capability that starts one of its objects from cited figures, for others that hold
+    the evidence (support starts a proposal from a cluster of its cases) without importing it.
+
+    `may(user)` says who may start one here; `start(title, citations, actor)` makes it (the
+    caller commits) and returns its page's path. `citations` are (provider key, item) pairs
+    of this space's figures; the drafter cites them its own way (a figure that is not offered
+    is refused there, so nothing but the registry's anonymized counts is cited)."""
+
+    name: str
+    label: object
+    capability: str
+    may: Callable[[object], bool]
+    start: Callable[[str, list[tuple[str, str]], object], str]
+
+
+DRAFTERS = "solidarna.evidence.drafters"
+
+
+def register_drafter(app: Flask, drafter: Drafter) -> None:
+    found = app.extensions.setdefault(DRAFTERS, {})
+    if drafter.name in found:
+        raise RuntimeError(f"drafter {drafter.name!r} registered twice")
+    found[drafter.name] = drafter
+
+
+def drafter(tenant, name: str) -> Drafter | None:
+    """The drafter `name`, if its capability is switched on in this space."""
+    found = current_app.extensions.get(DRAFTERS, {}).get(name)
+    if found is None:
+        return None
+    caps = registry()
+    capability = caps.capabilities.get(found.capability)
+    if capability is None or not caps.is_enabled(capability, tenant):
+        return None
+    return found

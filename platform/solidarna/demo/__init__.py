@@ -19,6 +19,7 @@ from solidarna.demo.groups import load_groups
 from solidarna.demo.news import load_news
 from solidarna.demo.proposals import load_proposals
 from solidarna.demo.research import load_research
+from solidarna.demo.support import load_support
 from solidarna.extensions import db
 from solidarna.tenants.cli import create_from_kit
 from solidarna.tenants.kits import KIT_DIR
@@ -92,7 +93,7 @@ ROLE_NOTES = {
 def load() -> dict[str, int]:
     created = {"users": 0, "tenants": 0, "memberships": 0, "organizations": 0, "discussions": 0,
                "proposals": 0, "groups": 0, "advocacy platforms": 0, "surveys": 0,
-               "news posts": 0, "events": 0}  # fmt: skip
+               "news posts": 0, "events": 0, "support cases": 0}  # fmt: skip
     users = {}
     for email, name, platform_admin in DEMO_USERS:
         user = User.by_email(email)
@@ -135,6 +136,7 @@ def load() -> dict[str, int]:
                 created["groups"] += load_groups(tenant)
             created["surveys"] += load_research(tenant)
             created["events"] += load_events(tenant)
+            created["support cases"] += load_support(tenant)
     db.session.commit()
     created["advocacy platforms"] += load_campaigns()  # both spaces exist now
     created["news posts"] += load_news()

@@ -70,6 +70,14 @@ def init_app(app: Flask) -> None:
 
     kept.init_app(app)
 
+    from solidarna.core.evidence import Drafter, register_drafter
+    from solidarna.proposals import drafting
+
+    register_drafter(app, Drafter(
+        "proposal", _l("Proposal"), "proposals",
+        may=lambda user: permissions.can_draft_proposal(user, None), start=drafting.start,
+    ))  # fmt: skip
+
     @app.context_processor
     def proposal_labels() -> dict:
         return {"pm": models, "amendment_states": amendments.AMENDMENT_STATES,

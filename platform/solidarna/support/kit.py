@@ -1,0 +1,81 @@
+"""The kit keys support owns: `[taxonomies] support_categories`, what people may ask the
+office for help with, and `[taxonomies] support_barriers`, the barrier codes advisors tag cases
+with (the evidence the office brings to advocacy). Each a list of tables with a `code`, a
+Serbian `name` and an optional English `name_en`:
+
+    [[taxonomies.support_barriers]]
+    code = "no_legal_form"
+    name = "Nijedan pravni oblik ne odgovara"
+    name_en = "No legal form fits"
+
+A space whose kit names none has the platform's defaults (DEFAULT_CATEGORIES,
+DEFAULT_BARRIERS). The lists are checked like the groups' themes (groups/kit.py)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from solidarna.core.i18n import localized
+from solidarna.groups.kit import validate_themes
+
+CATEGORIES_KEY = "support_categories"
+BARRIERS_KEY = "support_barriers"
+
+DEFAULT_CATEGORIES = {
+    "starting": _l("Starting a social enterprise"),
+    "legal_form": _l("Legal form and status"),
+    "registration": _l("Registration"),
+    "tax": _l("Tax and accounting"),
+    "finance": _l("Access to finance and grants"),
+    "procurement": _l("Public procurement"),
+    "premises": _l("Premises"),
+    "training": _l("Training"),
+}
+DEFAULT_BARRIERS = {
+    "no_legal_form": _l("No legal form fits"),
+    "vat_donations": _l("VAT on donations in kind"),
+    "no_procurement": _l("No access to public procurement"),
+    "no_status_law": _l("The social enterprise status is not recognised"),
+    "no_start_capital": _l("No start-up capital or guarantees"),
+    "no_premises": _l("No affordable premises"),
+    "admin_burden": _l("Registration and reporting are too complex"),
+    "no_local_support": _l("No local support measures"),
+}
+
+
+def _validate(key: str):
+    def validate(value, kit: dict) -> tuple[object, list]:
+        if not isinstance(value, list) or not value:
+            return value, [
+                _l("must be a list of tables with a code and a name, for example "
+                   "[[taxonomies.%(key)s]]", key=key)
+            ]  # fmt: skip
+        return validate_themes(value, kit)
+
+    return validate
+
+
+validate_categories = _validate(CATEGORIES_KEY)
+validate_barriers = _validate(BARRIERS_KEY)
+
+
+def _listed(tenant, key: str, defaults: dict) -> dict:
+    items = (getattr(tenant, "taxonomies", None) or {}).get(key) if tenant is not None else None
+    if not items:
+        return {code: str(label) for code, label in defaults.items()}
+    return {item["code"]: localized(item, "name") for item in items}
+
+
+def categories(tenant) -> dict:
+    """{code: label} of the space's support categories, in the kit's order."""
+    return _listed(tenant, CATEGORIES_KEY, DEFAULT_CATEGORIES)
+
+
+def barriers(tenant) -> dict:
+    """{code: label} of the space's barrier codes, in the kit's order."""
+    return _listed(tenant, BARRIERS_KEY, DEFAULT_BARRIERS)
+
+
+def label(mapping: dict, code: str) -> str:
+    """A code's label; a code the kit no longer lists reads as itself."""
+    return mapping.get(code, code)

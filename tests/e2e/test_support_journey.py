@@ -1,0 +1,104 @@
+"""The support journey in Chromium (issue 18, item 11): a person asks the Kruševac office for
+help; the advisor answers from the dashboard; the person answers from the link in the mail
+(opened in another browser, logging in first); the advisor resolves the case with a barrier
+code; the barrier shows in the office's barriers page and the request in the statistics.
+axe-core runs on the request form, the case page, the dashboard and the statistics."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.axe import check_page
+from tests.e2e.test_accounts_journey import assert_clean
+from tests.e2e.test_tenant_journey import (
+    OWNER_EMAIL,
+    OWNER_PASSWORD,
+    SLUG,
+    log_in,
+    make_krusevac_with_owner,
+)
+
+REQUESTER = ("Petar Početnić", "petar.pocetnic@example.org", "voćnjak u Brusu 2026")
+DESCRIPTION = "Želim da osnujem socijalno preduzeće za preradu voća; koji pravni oblik?"
+
+
+def test_request_answer_from_the_mail_resolve_with_a_barrier(live_server, new_context, browser_log):
+    base = live_server.url
+    make_krusevac_with_owner(live_server)
+    name, email, password = REQUESTER
+    live_server.make_user(email=email, name=name, password=password, locale="en")
+    problems = []
+
+    # --- the person asks for help -----------------------------------------------------------
+    person = new_context(locale="en-US").new_page()
+    log_in(person, base, email, password)
+    person.goto(f"/{SLUG}/support/")
+    person.get_by_role("link", name="Ask the office for help").click()
+    expect(person.get_by_role("heading", level=1)).to_have_text("Ask the office for help")
+    problems += check_page(person, "request form")
+    person.get_by_label("What do you need help with?").select_option(label="Legal form and status")
+    person.get_by_label("Describe your situation").fill(DESCRIPTION)
+    person.get_by_label("Municipality").select_option("Brus")
+    person.get_by_role("button", name="Send the request").click()
+    heading = person.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Legal form and status")
+    case_id = re.search(r"#(\d+)", heading.inner_text()).group(1)
+    problems += check_page(person, "case page (requester)")
+
+    # --- the advisor answers from the dashboard ------------------------------------------------
+    office = new_context(locale="en-US").new_page()
+    log_in(office, base, OWNER_EMAIL, OWNER_PASSWORD)
+    office.goto(f"/{SLUG}/support/office/")
+    problems += check_page(office, "dashboard")
+    office.locator("#open-cases").get_by_role("link", name=f"#{case_id}").click()
+    expect(office.locator(".prewrap").first).to_have_text(DESCRIPTION)
+    office.get_by_label("Message", exact=True).fill(
+        "Pošaljite nam opis delatnosti i broj zaposlenih."
+    )
+    office.get_by_role("button", name="Send to the requester").click()
+    expect(office.locator(".support-messages li")).to_have_count(1)
+    problems += check_page(office, "case page (office)")
+
+    # --- the person answers from the mailed link, in another browser -------------------------
+    mail = [m for m in live_server.outbox(email) if "/support/reply/" in m.body_text][-1]
+    link = re.search(rf"{re.escape(base)}/{SLUG}/support/reply/\S+", mail.body_text).group(0)
+    elsewhere = new_context(locale="en-US").new_page()
+    elsewhere.goto(link)
+    expect(elsewhere).to_have_url(re.compile(r"/auth/login"))
+    elsewhere.get_by_label("E-mail address").fill(email)
+    elsewhere.get_by_label("Password", exact=True).fill(password)
+    elsewhere.get_by_role("button", name="Log in").click()
+    expect(elsewhere).to_have_url(re.compile(rf"/{SLUG}/support/{case_id}/(#reply)?$"))
+    elsewhere.get_by_label("Message", exact=True).fill("Prerada voća, troje zaposlenih.")
+    elsewhere.get_by_role("button", name="Send to the office").click()
+    expect(elsewhere.locator(".support-messages li")).to_have_count(2)
+    assert any("Prerada voća" in m.body_text for m in live_server.outbox(OWNER_EMAIL))
+
+    # --- the advisor resolves it with a barrier code -------------------------------------------
+    office.reload()
+    expect(office.locator(".support-messages li")).to_have_count(2)
+    office.get_by_label("No legal form fits").check()
+    office.get_by_role("button", name="Save the barriers").click()
+    expect(office.get_by_label("No legal form fits")).to_be_checked()
+    for status in ("In progress", "Resolved"):
+        office.get_by_label("Status", exact=True).select_option(label=status)
+        office.get_by_role("button", name="Save", exact=True).click()
+        expect(office.locator("#case-status")).to_have_text(status)
+
+    # --- the barrier shows in the office's evidence and statistics -----------------------------
+    office.goto(f"/{SLUG}/support/office/barriers")
+    row = office.locator("#barriers-table tbody tr", has_text="No legal form fits")
+    expect(row.locator("td").last).to_have_text("1")
+    problems += check_page(office, "barriers")
+    office.goto(f"/{SLUG}/support/office/statistics")
+    expect(office.locator("#by-municipality-table tbody tr", has_text="Brus")).to_contain_text(
+        "fewer than 5"
+    )
+    problems += check_page(office, "statistics")
+    # the requester sees no private note nor the barriers form
+    person.reload()
+    expect(person.locator("#barriers")).to_have_count(0)
+    assert not problems, "\n".join(problems)
+    assert_clean(browser_log, base)
