@@ -2,7 +2,7 @@
 (space_kits)
 
 Revision ID: 0033
-Revises: 0030
+Revises: 0032
 Create Date: 2026-12-02 04:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0033"
-down_revision = "0030"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 applications, reviews and attendance (events/models.py)
 
 Revision ID: 0035
-Revises: 0030
+Revises: 0033
 Create Date: 2026-12-02 03:45:57
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0035"
-down_revision = "0030"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 

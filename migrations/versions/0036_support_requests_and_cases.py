@@ -2,7 +2,7 @@
 stored_files) and support_case_barriers (the barrier codes advisors tag cases with)
 
 Revision ID: 0036
-Revises: 0030
+Revises: 0035
 Create Date: 2026-12-02 03:44:48.560438
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0036"
-down_revision = "0030"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
