@@ -975,6 +975,8 @@ def test_matrix_event_certificates_of_another_space_answer_404(app, world):
         note("a: another space's certificate token -> 404", rule)
     assert not failures, "\n".join(failures)
     assert_checked("a: another space's certificate token -> 404")
+
+
 SUPPORT_OBJECTS = {"case_id", "support_message_id", "support_token"}
 
 
