@@ -42,6 +42,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core import geography, identifiers
+from solidarna.core.script import fold
 
 OTHER = "other"
 #: a question's variable code (its column in exports): a letter, then letters, digits, _
@@ -677,3 +678,16 @@ def condition_problems(questions: list) -> list[Problem]:
             reachable.add(code)
         earlier[code] = question
     return problems
+
+
+def suggest_code(label: str, taken: set[str]) -> str:
+    """A variable code for a new question from its label (folded to ASCII), unique in `taken`
+    (the survey builder's and the event application questions')."""
+    base = re.sub(r"[^a-z0-9]+", "_", fold(label or "")).strip("_")[:30].strip("_")
+    if not base or not base[0].isalpha():
+        base = f"q_{base}".strip("_") if base else "q"
+    code, n = base, 2
+    while code in taken:
+        code = f"{base}_{n}"
+        n += 1
+    return code

@@ -29,8 +29,8 @@ def init_app(app: Flask) -> None:
             blueprints=(browse.bp, apply.bp, manage.bp),
             nav=(NavItem("events.index", _l("Events"), current=("event",), order=480),),
             kit_keys=(
-                KitKey("taxonomies", kit.TYPES_KEY, kit.validate_codes),
-                KitKey("taxonomies", kit.CRITERIA_KEY, kit.validate_codes),
+                KitKey("taxonomies", kit.TYPES_KEY, kit.validate_types),
+                KitKey("taxonomies", kit.CRITERIA_KEY, kit.validate_criteria),
             ),
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,

@@ -1,8 +1,7 @@
 """The kit keys events own: `[taxonomies] event_types` (what kinds of event the space runs)
 and `[taxonomies] event_criteria` (the rubric the office scores applications on, 1-5 each),
 each a list of tables with a `code`, a Serbian `name` and an optional English `name_en`, read
-by the same rules as the groups' themes (groups/kit.py validate_themes, one validator for
-every code list of this shape):
+by core/taxonomy.py (one validator for every coded list of this shape):
 
     [[taxonomies.event_types]]
     code = "training"
@@ -15,8 +14,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from solidarna.core.i18n import localized
-from solidarna.groups.kit import validate_themes as validate_codes
+from solidarna.core import taxonomy
 
 TYPES_KEY = "event_types"
 CRITERIA_KEY = "event_criteria"
@@ -34,22 +32,16 @@ DEFAULT_CRITERIA = {
     "need": _l("Need for support"),
 }
 
-__all__ = ["validate_codes", "types", "criteria"]
-
-
-def _codes(tenant, key: str, defaults: dict) -> dict:
-    items = (tenant.taxonomies or {}).get(key) if tenant is not None else None
-    if not items:
-        return {code: str(label) for code, label in defaults.items()}
-    return {item["code"]: localized(item, "name") for item in items}
+validate_types = taxonomy.validator(TYPES_KEY)
+validate_criteria = taxonomy.validator(CRITERIA_KEY)
 
 
 def types(tenant) -> dict:
     """{code: label} of the space's event types, in the kit's order, in the reader's language."""
-    return _codes(tenant, TYPES_KEY, DEFAULT_TYPES)
+    return taxonomy.labels(tenant, TYPES_KEY, DEFAULT_TYPES)
 
 
 def criteria(tenant) -> list[dict]:
     """The rubric: [{"code", "label"}] (the event's own, when it has one, comes first)."""
-    return [{"code": c, "label": label} for c, label in _codes(tenant, CRITERIA_KEY,
-                                                               DEFAULT_CRITERIA).items()]  # fmt: skip
+    listed = taxonomy.labels(tenant, CRITERIA_KEY, DEFAULT_CRITERIA)
+    return [{"code": code, "label": label} for code, label in listed.items()]

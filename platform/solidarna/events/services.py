@@ -168,7 +168,7 @@ def add_question(event: Event, data: dict, by=None) -> dict:
     taken = {q["code"] for q in rows}
     code = data.get("code") or ""
     if not code:
-        from solidarna.research.builder import suggest_code  # the builder's, one for both
+        from solidarna.core.questions import suggest_code
 
         code = suggest_code(data["label"], taken)
     if not questions.CODE.match(code):

@@ -142,7 +142,7 @@ class SectionForm(FlaskForm):
 
 def _lines_of(text: str | None) -> tuple[list[dict], list]:
     """`code | label` lines (a line without "|" gets a code from its label)."""
-    from solidarna.research.builder import suggest_code
+    from solidarna.core.questions import suggest_code
 
     items, problems, taken = [], [], set()
     for number, line in enumerate((text or "").splitlines(), start=1):

@@ -8,14 +8,11 @@ refused edit of an answered version makes no new version. The callers commit."""
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
 
 from solidarna.core import audit, questions
-from solidarna.core.script import fold
 from solidarna.extensions import db
 from solidarna.research import services
 from solidarna.research.models import (
@@ -111,17 +108,6 @@ def _refuse_conditions(rows: list[dict], before: list[dict], only: str | None = 
         )
 
 
-def suggest_code(label: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "_", fold(label or "")).strip("_")[:30].strip("_")
-    if not base or not base[0].isalpha():
-        base = f"q_{base}".strip("_") if base else "q"
-    code, n = base, 2
-    while code in taken:
-        code = f"{base}_{n}"
-        n += 1
-    return code
-
-
 def _renumber(version: SurveyVersion) -> None:
     db.session.flush()
     db.session.expire(version, ["sections"])
@@ -206,7 +192,7 @@ def move_section(survey: Survey, section: SurveySection, step: int, actor) -> No
 def _check_code(version: SurveyVersion, data: dict, question: SurveyQuestion | None) -> None:
     taken = {q.code for q in services.questions_of(version) if q is not question}
     if not data["code"]:
-        data["code"] = suggest_code(data["label"], taken)
+        data["code"] = questions.suggest_code(data["label"], taken)
     if not questions.CODE.match(data["code"]):
         raise BuildError(
             _l("Use lowercase letters, digits and _, starting with a letter (at most 40)."),

@@ -9,14 +9,13 @@ Serbian `name` and an optional English `name_en`:
     name_en = "No legal form fits"
 
 A space whose kit names none has the platform's defaults (DEFAULT_CATEGORIES,
-DEFAULT_BARRIERS). The lists are checked like the groups' themes (groups/kit.py)."""
+DEFAULT_BARRIERS). The lists are read and checked by core/taxonomy.py."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from solidarna.core.i18n import localized
-from solidarna.groups.kit import validate_themes
+from solidarna.core import taxonomy
 
 CATEGORIES_KEY = "support_categories"
 BARRIERS_KEY = "support_barriers"
@@ -43,37 +42,18 @@ DEFAULT_BARRIERS = {
 }
 
 
-def _validate(key: str):
-    def validate(value, kit: dict) -> tuple[object, list]:
-        if not isinstance(value, list) or not value:
-            return value, [
-                _l("must be a list of tables with a code and a name, for example "
-                   "[[taxonomies.%(key)s]]", key=key)
-            ]  # fmt: skip
-        return validate_themes(value, kit)
-
-    return validate
-
-
-validate_categories = _validate(CATEGORIES_KEY)
-validate_barriers = _validate(BARRIERS_KEY)
-
-
-def _listed(tenant, key: str, defaults: dict) -> dict:
-    items = (getattr(tenant, "taxonomies", None) or {}).get(key) if tenant is not None else None
-    if not items:
-        return {code: str(label) for code, label in defaults.items()}
-    return {item["code"]: localized(item, "name") for item in items}
+validate_categories = taxonomy.validator(CATEGORIES_KEY)
+validate_barriers = taxonomy.validator(BARRIERS_KEY)
 
 
 def categories(tenant) -> dict:
     """{code: label} of the space's support categories, in the kit's order."""
-    return _listed(tenant, CATEGORIES_KEY, DEFAULT_CATEGORIES)
+    return taxonomy.labels(tenant, CATEGORIES_KEY, DEFAULT_CATEGORIES)
 
 
 def barriers(tenant) -> dict:
     """{code: label} of the space's barrier codes, in the kit's order."""
-    return _listed(tenant, BARRIERS_KEY, DEFAULT_BARRIERS)
+    return taxonomy.labels(tenant, BARRIERS_KEY, DEFAULT_BARRIERS)
 
 
 def label(mapping: dict, code: str) -> str:
