@@ -3,7 +3,14 @@ space — are the mechanism's, in core/permissions.py)."""
 
 from __future__ import annotations
 
-from solidarna.core.permissions import can_assign_role, can_manage_members, predicate
+from solidarna.core.permissions import (
+    ROLE_RANK,
+    _rank,
+    can_assign_role,
+    can_manage_members,
+    is_platform_admin,
+    predicate,
+)
 
 
 @predicate
@@ -15,3 +22,10 @@ def can_manage_membership(user, membership) -> bool:
         and can_manage_members(user, membership)
         and (membership.role != "owner" or can_assign_role(user, "owner"))
     )
+
+
+@predicate
+def can_publish_nationally(user, tenant=None) -> bool:
+    """Whether the space takes part in the national overview is its owners' decision (and the
+    platform administrators')."""
+    return is_platform_admin(user) or _rank(user, tenant) >= ROLE_RANK["owner"]
