@@ -142,6 +142,10 @@ PUBLIC = {
     "news.image": "a published post's image, shown on it and when it is shared (drafts: 404)",
     "news.feed": "the space's published news as an Atom feed",
     "news_feed.national": "the published news of the public spaces as an Atom feed",
+    "national.index": "the national overview: the taking-part spaces' public figures and "
+    "verified entries (tests/national/test_overview.py plants what must not appear)",
+    "national.map_page": "the national overview's entries by district, drawn on the server",
+    "national.export_csv": "open data: the national list as CSV, what the list shows",
     "research_results.public": "a survey's results once its admins publish them: aggregates "
     "only, cells of fewer than 5 respondents hidden (404 for drafts and unpublished ones)",
 }
@@ -157,6 +161,7 @@ MODERATORS_ONLY = {
     "proposal_institutions",
     "research_build",
     "research_distribute",
+    "tenant_national",
 }
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {
