@@ -47,7 +47,7 @@ from solidarna.tenants import partnerships, services
 from solidarna.tenants.applications import SpaceApplication
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
-from tests.conftest import Client
+from tests.conftest import Client, parse
 
 # The last test reports what the others covered (COVERED): under pytest-xdist this module
 # runs in one worker, in order (XDIST_GROUPS in tests/conftest.py).
@@ -881,6 +881,42 @@ def test_matrix_research_tokens_of_another_space_answer_404(app, world):
         note("a: another space's survey token -> 404", rule)
     assert not failures, "\n".join(failures)
     assert_checked("a: another space's survey token -> 404")
+
+
+def test_matrix_f_public_pages_say_what_they_are_when_shared(app, db, world):
+    """Every public page a visitor gets as HTML carries Open Graph tags (templates/base.html,
+    core/sharing.py): a title, an absolute URL and an image."""
+    from solidarna.tenants.models import Tenant
+
+    db.session.get(Tenant, world.a.id).in_national_overview = True  # the overview shows A
+    db.session.commit()
+    failures = []
+    for rule in RULES:
+        if rule.endpoint not in PUBLIC or "GET" not in methods(rule):
+            continue
+        visitor = Client(app)
+        path = url(app, rule, world.values(rule, "alfa"))
+        response = visitor.get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        if "<html" not in html:  # a fragment (the bell's badge) is not a page
+            continue
+        page = parse(html)
+        og = {m["property"]: m.get("content", "") for m in page.select("meta[property^='og:']")}
+        if not og.get("og:title", "").strip() or not og.get("og:image", "").startswith("http"):
+            failures.append(
+                f"GET {path}: og:title {og.get('og:title')!r}, og:image {og.get('og:image')!r}"
+            )
+        if not og.get("og:url", "").startswith("http://localhost/"):
+            failures.append(f"GET {path}: og:url {og.get('og:url')!r}")
+        if rule.endpoint.startswith("national."):
+            leaked = [m for m in world.b_markers if m in html]
+            if leaked:
+                failures.append(f"GET {path}: the national overview shows B's {leaked}")
+        note("f: public pages carry Open Graph tags", rule)
+    assert not failures, "\n".join(failures)
+    assert len(COVERED["f: public pages carry Open Graph tags"]) >= 30
 
 
 def test_matrix_coverage_report(capsys):
