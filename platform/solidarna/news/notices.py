@@ -6,7 +6,7 @@ being taken back to the drafts is not news again."""
 
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +15,7 @@ from solidarna.accounts.models import User
 from solidarna.core import following, notifications
 from solidarna.extensions import db
 from solidarna.news.models import NewsPost
-from solidarna.tenants.models import Membership
+from solidarna.tenants.models import Membership, Tenant
 
 SUBJECT = "news"
 PUBLISHED = "news.published"
@@ -58,14 +58,18 @@ def readers(tenant) -> list[User]:
 
 
 def notify_published(post: NewsPost, by) -> int:
-    """The post was just published for the first time (in its space; the caller commits)."""
-    tenant = g.tenant
+    """The post was just published for the first time (in its space, also from the command
+    line: the demo; the caller commits)."""
+    tenant = db.session.get(Tenant, post.tenant_id)
+    path = current_app.url_map.bind("localhost").build(
+        "news.detail", {"tenant_slug": tenant.slug, "news_post_id": post.id}
+    )
     rows = notifications.notify(
         readers(tenant),
         kind=PUBLISHED,
         title=post.title,
         excerpt=post.summary,
-        url=url_for("news.detail", news_post_id=post.id),
+        url=path,
         actor=by,
         subject_type="news_post",
         subject_id=post.id,
