@@ -146,6 +146,7 @@ PUBLIC = {
     "verified entries (tests/national/test_overview.py plants what must not appear)",
     "national.map_page": "the national overview's entries by district, drawn on the server",
     "national.export_csv": "open data: the national list as CSV, what the list shows",
+    "guide.show": "the space's public guide for people thinking of starting a social enterprise",
     "research_results.public": "a survey's results once its admins publish them: aggregates "
     "only, cells of fewer than 5 respondents hidden (404 for drafts and unpublished ones)",
 }
@@ -161,7 +162,6 @@ MODERATORS_ONLY = {
     "proposal_institutions",
     "research_build",
     "research_distribute",
-    "tenant_national",
 }
 # URL arguments that name a tenant's object: how to make one in a given tenant.
 OBJECT_ARGS = {

@@ -92,6 +92,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         directory,
         discussions,
         groups,
+        guide,
         news,
         pages,
         proposals,
@@ -111,6 +112,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     campaigns.init_app(app)
     research.init_app(app)
     news.init_app(app)
+    guide.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)
     demo.init_app(app)
