@@ -152,7 +152,7 @@ def test_public_rows_refuses_anything_else(app, db, spaces):
     db.session.rollback()
 
 
-def test_bounded_queries(app, db, spaces, make_tenant):
+def test_bounded_queries(app, db, spaces, make_tenant, make_user):
     client = Client(app)
     app.config["PAGE_CACHE"] = False
     client.get("/overview/")
@@ -170,6 +170,17 @@ def test_bounded_queries(app, db, spaces, make_tenant):
         assert client.get("/overview/").status_code == 200
     assert len(seen) == few, seen
     assert few <= 10, seen  # the spaces, the marker, 6 aggregates, the list and its count
+    # with the cache (the figures and list pages kept under the national marker), a reader
+    # who is not served a whole page (logged in) costs the spaces and the marker
+    app.config["PAGE_CACHE"] = True
+    member = make_user(email="citalac@example.org")
+    reader = Client(app)
+    reader.login(member.email)
+    reader.get("/overview/?q=zadruga")
+    with statements(db.engine) as seen:
+        html = reader.get("/overview/?q=zadruga").get_data(as_text=True)
+    assert "Zadruga 3-4" in html
+    assert len([s for s in seen if "organizations" in s]) == 0, seen
 
 
 def test_owner_toggles_taking_part(app, db, make_user, make_tenant):

@@ -14,6 +14,7 @@ and entries, kept in the shared cache under the national change marker
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -63,6 +64,7 @@ class Aggregates:
 @dataclass
 class Overview:
     spaces: list[Space]
+    marker: tuple
     data: Aggregates
     matrix: ecosystem.Matrix
     labels: dict[str, str]
@@ -126,23 +128,30 @@ def compute(taking_part: list[Space]) -> Aggregates:
     return Aggregates(matrix, statuses, employment, per_space, counts, places)
 
 
-def aggregates(taking_part: list[Space]) -> Aggregates:
-    """compute(), kept in the shared cache while the national marker stays the same."""
-    marker = spaces_of.national_marker()
-    key = f"national:{hash_of(marker)}"
+def kept(name: str, marker: tuple, compute):
+    """compute(), kept in the shared cache while the national marker stays the same (the
+    figures and the list pages are the same for every reader: only public rows)."""
+    key = f"national:{name}:{hash_of(marker)}"
+    use = current_app.config.get("PAGE_CACHE", True)
     try:
-        hit = cache.get(key) if current_app.config.get("PAGE_CACHE", True) else None
+        hit = cache.get(key) if use else None
     except Exception:  # a cache is never a reason to fail the page
         log.warning("Cache not reachable; computing %s", key, exc_info=True)
         hit = None
-    if isinstance(hit, Aggregates):
-        return hit
-    value = compute(taking_part)
-    try:
-        cache.set(key, value)
-    except Exception:  # a cache that does not answer only costs the computation
-        log.warning("Cache not reachable; not keeping %s", key, exc_info=True)
+    if hit is not None:
+        return hit[0]
+    value = compute()
+    if use:
+        try:
+            cache.set(key, (value,))
+        except Exception:  # a cache that does not answer only costs the computation
+            log.warning("Cache not reachable; not keeping %s", key, exc_info=True)
     return value
+
+
+def aggregates(taking_part: list[Space], marker: tuple | None = None) -> Aggregates:
+    marker = marker or spaces_of.national_marker()
+    return kept("figures", marker, lambda: compute(taking_part))
 
 
 def hash_of(marker: tuple) -> str:
@@ -151,7 +160,8 @@ def hash_of(marker: tuple) -> str:
 
 def overview() -> Overview:
     taking_part = spaces_of.spaces()
-    data = aggregates(taking_part)
+    marker = spaces_of.national_marker()
+    data = aggregates(taking_part, marker)
     labels = {code: str(label) for code, label in taxonomy.ACTOR_TYPES.items()}
     expected = list(dict.fromkeys(code for s in taking_part for code in s.expected))
     nation = SimpleNamespace(
@@ -162,6 +172,7 @@ def overview() -> Overview:
     matrix = ecosystem.build_matrix(nation, labels, data.matrix)
     return Overview(
         spaces=taking_part,
+        marker=marker,
         data=data,
         matrix=matrix,
         labels=labels,
@@ -264,8 +275,15 @@ def _filtered(query, filters: Filters):
     return query
 
 
-def entries(taking_part: list[Space], filters: Filters, per_page: int = PER_PAGE) -> Page:
-    """One page of the taking-part spaces' verified entries, by name: two queries."""
+def entries(
+    taking_part: list[Space], filters: Filters, per_page: int = PER_PAGE, marker=None
+) -> Page:
+    """One page of the taking-part spaces' verified entries, by name: two queries, kept under
+    the national marker when one is given (`kept`)."""
+    if marker is not None:
+        digest = hashlib.sha256(repr((per_page, filters)).encode()).hexdigest()[:32]
+        key = f"list:{digest}"
+        return kept(key, marker, lambda: entries(taking_part, filters, per_page))
     by_id = {s.id: s for s in taking_part}
     with spaces_of.national_rows(taking_part, "directory"):
         total = db.session.scalar(

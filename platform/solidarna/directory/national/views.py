@@ -41,7 +41,7 @@ def _choices():
 def index():
     overview = services.overview()
     filters = services.Filters.from_args(request.args)
-    page = services.entries(overview.spaces, filters)
+    page = services.entries(overview.spaces, filters, marker=overview.marker)
     statuses = charts.bar_chart(
         [
             (code, str(label), overview.data.statuses.get(code, 0))
