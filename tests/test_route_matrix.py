@@ -145,6 +145,7 @@ PUBLIC = {
     "national.index": "the national overview: the taking-part spaces' public figures and "
     "verified entries (tests/national/test_overview.py plants what must not appear)",
     "national.map_page": "the national overview's entries by district, drawn on the server",
+    "national.geojson": "the national map's markers: verified entries with a public address",
     "national.export_csv": "open data: the national list as CSV, what the list shows",
     "guide.show": "the space's public guide for people thinking of starting a social enterprise",
     "research_results.public": "a survey's results once its admins publish them: aggregates "

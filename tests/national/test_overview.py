@@ -54,7 +54,7 @@ def spaces(db, make_tenant):
 
 
 def _everything(client: Client) -> str:
-    pages = ["/overview/", "/overview/map", "/overview/entries.csv", "/"]
+    pages = ["/overview/", "/overview/map", "/overview/map.geojson", "/overview/entries.csv", "/"]
     out = []
     for url in pages:
         response = client.get(url)
@@ -75,6 +75,20 @@ def test_only_public_rows_of_taking_part_spaces(app, spaces, make_user):
     assert links["Zadruga Rasinski med"].startswith("/rasina/directory/")
     assert links["Niško socijalno preduzeće"].startswith("/nis/directory/")
     assert Client(app).get(links["Zadruga Rasinski med"]).status_code == 200
+
+
+def test_the_map_places_only_public_addresses(app, spaces):
+    data = Client(app).get("/overview/map.geojson").get_json()
+    assert [f["properties"]["name"] for f in data["features"]] == ["Zadruga Rasinski med"]
+    assert data["features"][0]["properties"]["url"].startswith("/rasina/directory/")
+    html = (
+        Client(app).get("/overview/map", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    )
+    rows = {
+        text_of(r.th): text_of(r.td)
+        for r in parse(html).select("table.map-overview-table tbody tr")
+    }
+    assert rows == {"Nišavski okrug": "1", "Rasinski okrug": "2"}
 
 
 def test_figures_add_up(app, spaces):

@@ -124,7 +124,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(national_views.bp)
     pagecache.cache_pages(
         app,
-        ("national.index", "national.map_page", "national.export_csv"),
+        ("national.index", "national.map_page", "national.geojson", "national.export_csv"),
         marker=national_marker,
     )
     from solidarna.directory.ecosystem.evidence import PROVIDERS

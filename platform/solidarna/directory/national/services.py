@@ -318,3 +318,56 @@ def entries(
             )
         )  # fmt: skip
     return Page(result, total, page, pages)
+
+
+# --- the interactive map's markers ------------------------------------------------------------
+
+
+@dataclass
+class Marker:
+    """A verified entry whose address (and so its point) is public, for the GeoJSON."""
+
+    id: int
+    name: str
+    actor_type: str
+    municipality: str
+    url: str
+    point: tuple[float, float] | None
+
+
+def markers(taking_part: list[Space], marker: tuple) -> list[Marker]:
+    """Every publicly placed verified entry of the taking-part spaces (one query), kept under
+    the national marker (the same for every reader; names put in a script by the view)."""
+
+    def compute() -> list[Marker]:
+        by_id = {s.id: s for s in taking_part}
+        placed = and_(
+            ecosystem._counted(),
+            ecosystem._shown("address", "public"),
+            Organization.latitude.is_not(None),
+            Organization.longitude.is_not(None),
+        )
+        columns = (*LIST_COLUMNS, Organization.latitude, Organization.longitude)
+        with spaces_of.national_rows(taking_part, "directory"):
+            rows = db.session.scalars(
+                select(Organization)
+                .options(load_only(*columns), raiseload(Organization.tags))
+                .where(placed)
+                .order_by(Organization.id)
+            ).all()
+        makers: dict[int, object] = {}
+        found = []
+        for org in rows:
+            space = by_id[org.tenant_id]
+            if space.id not in makers:
+                makers[space.id] = maps.url_maker(
+                    "directory.profile", "organization_id", "name", lambda o: o.slug,
+                    tenant_slug=space.slug,
+                )  # fmt: skip
+            found.append(
+                Marker(org.id, org.name, org.actor_type, org.municipality, makers[space.id](org),
+                       maps.valid_point(org.latitude, org.longitude))
+            )  # fmt: skip
+        return found
+
+    return kept("markers", marker, compute)

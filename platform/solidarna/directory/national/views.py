@@ -14,7 +14,12 @@ from flask_babel import gettext as _
 from solidarna.core import geography
 from solidarna.core.documents import safe_cell
 from solidarna.core.i18n import current_locale
-from solidarna.core.maps import render_map_page
+from solidarna.core.maps import (
+    feature_collection,
+    geojson_response,
+    place_names,
+    render_map_page,
+)
 from solidarna.core.rendering import render
 from solidarna.core.script import in_script
 from solidarna.directory import taxonomy
@@ -69,6 +74,28 @@ def map_page():
         overview, lambda district: url_for("national.index", district=district) + "#entries"
     )
     return render_map_page("national/map.html", overview=overview, drawing=drawing)
+
+
+@bp.get("/map.geojson")
+def geojson():
+    """The interactive map's markers: the verified entries with a public address, every
+    taking-part space's; names and places in the reader's script."""
+    taking_part = national.spaces()
+    found = services.markers(taking_part, national.national_marker())
+    locale = current_locale()
+    place = place_names()
+    labels = {code: str(label) for code, label in taxonomy.ACTOR_TYPES.items()}
+
+    def properties(item) -> dict:
+        return {
+            "id": item.id,
+            "name": in_script(item.name, locale),
+            "url": item.url,
+            "actor_type": labels.get(item.actor_type, item.actor_type),
+            "municipality": place(item.municipality),
+        }
+
+    return geojson_response(feature_collection(found, properties))
 
 
 @bp.get("/entries.csv")
