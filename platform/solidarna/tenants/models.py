@@ -100,7 +100,7 @@ class Tenant(TimestampMixin, db.Model):
     start_dismissed: Mapped[list] = mapped_column(JSON, server_default="[]")
     #: the space contributes its public figures and directory entries to the national
     #: overview (/overview/, tenants/national.py); off until an owner turns it on
-    in_national_overview: Mapped[bool] = mapped_column(default=False, server_default=false())
+    in_national_overview: Mapped[bool] = mapped_column(server_default=false())
 
     # No `memberships` relationship: loaded under a tenant it would silently hold only the
     # current space's rows. Ask for them: db.select(Membership) inside tenant_context().

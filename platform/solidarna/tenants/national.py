@@ -97,7 +97,7 @@ def national_marker() -> tuple:
 
 def set_taking_part(tenant: Tenant, on: bool) -> bool:
     """Turn the space's part in the national overview on or off; audited. Whether it changed."""
-    if tenant.in_national_overview == on:
+    if bool(tenant.in_national_overview) == on:
         return False
     tenant.in_national_overview = on
     audit.record(
