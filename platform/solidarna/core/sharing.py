@@ -41,8 +41,10 @@ def share_image(tenant=None) -> str:
 
 
 def share_description(tenant=None) -> str:
-    """A page's description when it gives none: its space's, else the platform's."""
-    text = localized(tenant, "description").strip() if tenant is not None else ""
+    """A page's description when it gives none: its space's when the space is public (a
+    members-only space shows outsiders its name alone), else the platform's."""
+    public = tenant is not None and getattr(tenant, "visibility", None) == "public"
+    text = localized(tenant, "description").strip() if public else ""
     if text:
         return " ".join(text.split())[:300]
     return _(
