@@ -51,7 +51,7 @@ from solidarna.tenants import partnerships, services
 from solidarna.tenants.applications import SpaceApplication
 from solidarna.tenants.models import Invitation, Membership
 from solidarna.tenants.routing import PUBLIC_IN_PRIVATE
-from tests.conftest import Client
+from tests.conftest import Client, parse
 
 # The last test reports what the others covered (COVERED): under pytest-xdist this module
 # runs in one worker, in order (XDIST_GROUPS in tests/conftest.py).
@@ -155,6 +155,12 @@ PUBLIC = {
     "events.certificate": "a certificate's verification page, opened by anyone from its link or "
     "QR code; the signed token is the proof (forged or another space's: 404)",
     "events.certificate_docx": "the same certificate as a DOCX, through the same signed token",
+    "national.index": "the national overview: the taking-part spaces' public figures and "
+    "verified entries (tests/national/test_overview.py plants what must not appear)",
+    "national.map_page": "the national overview's entries by district, drawn on the server",
+    "national.geojson": "the national map's markers: verified entries with a public address",
+    "national.export_csv": "open data: the national list as CSV, what the list shows",
+    "guide.show": "the space's public guide for people thinking of starting a social enterprise",
     "research_results.public": "a survey's results once its admins publish them: aggregates "
     "only, cells of fewer than 5 respondents hidden (404 for drafts and unpublished ones)",
 }
@@ -1007,6 +1013,42 @@ def test_matrix_support_requests_are_the_requester_s_and_the_advisors_only(app, 
         note("support: another member -> 404, notes never reach the requester", rule)
     assert not failures, "\n".join(failures)
     assert_checked("support: another member -> 404, notes never reach the requester")
+
+
+def test_matrix_f_public_pages_say_what_they_are_when_shared(app, db, world):
+    """Every public page a visitor gets as HTML carries Open Graph tags (templates/base.html,
+    core/sharing.py): a title, an absolute URL and an image."""
+    from solidarna.tenants.models import Tenant
+
+    db.session.get(Tenant, world.a.id).in_national_overview = True  # the overview shows A
+    db.session.commit()
+    failures = []
+    for rule in RULES:
+        if rule.endpoint not in PUBLIC or "GET" not in methods(rule):
+            continue
+        visitor = Client(app)
+        path = url(app, rule, world.values(rule, "alfa"))
+        response = visitor.get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        if "<html" not in html:  # a fragment (the bell's badge) is not a page
+            continue
+        page = parse(html)
+        og = {m["property"]: m.get("content", "") for m in page.select("meta[property^='og:']")}
+        if not og.get("og:title", "").strip() or not og.get("og:image", "").startswith("http"):
+            failures.append(
+                f"GET {path}: og:title {og.get('og:title')!r}, og:image {og.get('og:image')!r}"
+            )
+        if not og.get("og:url", "").startswith("http://localhost/"):
+            failures.append(f"GET {path}: og:url {og.get('og:url')!r}")
+        if rule.endpoint.startswith("national."):
+            leaked = [m for m in world.b_markers if m in html]
+            if leaked:
+                failures.append(f"GET {path}: the national overview shows B's {leaked}")
+        note("f: public pages carry Open Graph tags", rule)
+    assert not failures, "\n".join(failures)
+    assert len(COVERED["f: public pages carry Open Graph tags"]) >= 30
 
 
 def test_matrix_coverage_report(capsys):

@@ -63,6 +63,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         notifications,
         rendering,
         search_index,
+        sharing,
         storage,  # noqa: F401 (its StoredFile model)
     )
     from solidarna.extensions import csrf, db, htmx, limiter, migrate
@@ -76,6 +77,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     rendering.init_app(app)
+    sharing.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
     notifications.init_app(app)
@@ -91,6 +93,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         discussions,
         events,
         groups,
+        guide,
         news,
         pages,
         proposals,
@@ -113,6 +116,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     events.init_app(app)
     support.init_app(app)
     news.init_app(app)
+    guide.init_app(app)
     pages.init_app(app)
     notification_views.init_app(app)
     demo.init_app(app)

@@ -22,6 +22,9 @@ PAGES = [
     "/krusevac/groups/calendar/",
     "/korse/campaigns/",
     "/krusevac/proposals/scorecard",
+    "/overview/",
+    "/overview/map",
+    "/krusevac/start/",
 ]
 # and the first proposals and working groups linked from their lists (pages with wide tables)
 LINKED = {

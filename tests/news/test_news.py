@@ -7,6 +7,7 @@ latest posts, and 422s that keep what was typed."""
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -175,7 +176,12 @@ def test_the_image_must_be_a_png_or_jpeg_and_is_served_to_who_may_read(app, spac
     assert admin.post(f"/alfa/news/{post_id}/edit", form(remove_image="y")).status_code == 303
     assert the_post(app, spaces["alfa"], post_id).image_id is None
     page = parse(visitor.get(f"/alfa/news/{post_id}"))
-    assert page.select_one("meta[property='og:image']") is None
+    # without its own image the post is shared with the platform's default one
+    images = page.select("meta[property='og:image']")
+    assert len(images) == 1
+    assert re.fullmatch(
+        r"http://localhost/static/img/share-default(\.\w+)?\.png", images[0]["content"]
+    )
 
 
 def test_the_list_filters_by_kind_and_tag_and_marks_closed_calls(app, spaces):

@@ -15,8 +15,9 @@ CACHEABLE = ("campaigns.index", "campaigns.detail", "campaigns.print_view")
 def init_app(app: Flask) -> None:
     from solidarna.campaigns import audit, contributions, models, notices, permissions
     from solidarna.campaigns.views import browse, common, manage, signatures
+    from solidarna.core import national
     from solidarna.core.pagecache import cache_pages
-    from solidarna.core.tenancy import register_shared_subject
+    from solidarna.core.tenancy import register_public_rows, register_shared_subject
     from solidarna.tenants.partnerships import PartnerSubject, register_subject
 
     register_capability(
@@ -48,6 +49,16 @@ def init_app(app: Flask) -> None:
     # `cacheable` would follow this space's own marker only
     cache_pages(app, CACHEABLE, marker=common.partner_marker)
     register_shared_subject(app, "campaign", models.Campaign, models.SHARED_CHILDREN)
+    register_public_rows(app, models.Campaign, contributions.national_public_campaigns)
+    national.register_count(
+        app,
+        national.NationalCount(
+            "active_campaigns",
+            _l("Active advocacy platforms"),
+            "campaigns",
+            contributions.national_active_campaigns,
+        ),
+    )
     register_subject(
         app, PartnerSubject("campaign", _l("Advocacy platform"), contributions.partner_url)
     )

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from solidarna.campaigns.models import Campaign
+from solidarna.campaigns.models import SIGNING, Campaign
 from solidarna.core import markdown
 from solidarna.core.activity import ActivityItem
 from solidarna.core.permissions import can_manage_members
@@ -76,3 +76,22 @@ def active_campaigns(tenant, limit: int) -> list[ActivityItem]:
 
 def partner_url(campaign_id: int) -> str:
     return url_for("campaigns.detail", campaign_id=campaign_id)
+
+
+# --- the national overview (core/national.py) ------------------------------------------------
+
+
+def national_public_campaigns():
+    """What the national overview may read of advocacy platforms: those out of preparation."""
+    return Campaign.status != "preparing"
+
+
+def national_active_campaigns() -> dict[int, int]:
+    """Advocacy platforms gathering signatures or acting, per taking-part space (inside
+    core.tenancy.public_rows)."""
+    query = (
+        select(Campaign.tenant_id, func.count())
+        .where(Campaign.status.in_(SIGNING))
+        .group_by(Campaign.tenant_id)
+    )
+    return dict(db.session.execute(query).tuples().all())

@@ -177,10 +177,19 @@ def overview(groups: Sequence[tuple[str, list]], link: Callable[[str], str]) -> 
     drawing of one dot per municipality, its area proportional to the count, and the table
     of counts. `link(municipality)` gives the URL of the entries there."""
     name = place_names()
-    places = [
-        PlaceCount(place, name(place), len(items), link(place), mean_point(i.point for i in items))
-        for place, items in groups
-    ]
+    return draw_overview(
+        [
+            PlaceCount(
+                place, name(place), len(items), link(place), mean_point(i.point for i in items)
+            )
+            for place, items in groups
+        ]
+    )
+
+
+def draw_overview(places: list[PlaceCount]) -> Overview:
+    """The overview of places already counted (a GROUP BY that gives each place's count and
+    the mean of its visible points, as the national overview's districts): the same drawing."""
     result = Overview(places)
     south, west, north, east = SERBIA_FRAME
     # A point far outside (a typo, 0,0) would shrink the country to a speck: not drawn.
@@ -233,10 +242,11 @@ def _overlap(a: tuple, b: tuple) -> bool:
 _SAMPLE_ID, _SAMPLE_NAME = 987654321, "name-placeholder"
 
 
-def url_maker(endpoint: str, id_arg: str, slug_arg: str | None = None, slug=None):
+def url_maker(endpoint: str, id_arg: str, slug_arg: str | None = None, slug=None, **fixed):
     """obj -> url_for(endpoint, **{id_arg: obj.id, slug_arg: slug(obj)}), but built once and
-    then filled in: url_for for each of hundreds of entries costs more than the query."""
-    values = {id_arg: _SAMPLE_ID}
+    then filled in: url_for for each of hundreds of entries costs more than the query.
+    `fixed`: further URL values, the same for every object (another space's `tenant_slug`)."""
+    values = {**fixed, id_arg: _SAMPLE_ID}
     if slug_arg:
         values[slug_arg] = _SAMPLE_NAME
     before, after = url_for(endpoint, **values).rsplit(str(_SAMPLE_ID), 1)

@@ -35,7 +35,11 @@ checked by `TenantSession`; refreshing a loaded object of another tenant finds n
 (`ObjectDeletedError`) instead of reloading it.
 
 Cross-tenant code opts out visibly, for a block with `with cross_tenant():` or for one
-statement or connection with the execution option `all_tenants=True`; grep for both. The
+statement or connection with the execution option `all_tenants=True`; grep for both.
+Reading the public rows of several spaces at once (the national overview) is narrower:
+`with public_rows(tenant_ids):` lets ORM SELECTs read only those spaces' rows of the models
+registered with `register_public_rows`, each limited by the model's own "public" condition;
+any other tenant table, any write and any Core statement on a tenant table is refused. The
 migrations (migrations/env.py) and the test database clean-up run opted out. Outside an app
 context (maintenance engines, Alembic offline mode) nothing is checked: there is no tenant.
 """
@@ -75,6 +79,8 @@ __all__ = [
     "cross_tenant",
     "current_tenant_id",
     "origin_tenant_id",
+    "public_rows",
+    "register_public_rows",
     "register_partnership_check",
     "register_shared_subject",
     "set_current_tenant",
@@ -243,6 +249,70 @@ def _check_shared_write(shared: dict, obj) -> None:
         raise TenantViolation(f"{obj!r} is not part of the shared {shared['type']} {shared['id']}")
 
 
+# -- public rows of several spaces: the national overview ------------------------------------
+
+PUBLIC_ROWS = "solidarna.public_rows"
+
+
+def register_public_rows(app, model, public) -> None:
+    """`model`'s rows may be read inside `public_rows()`, those for which `public()` (a SQL
+    condition on the model, built on each use) holds: what a visitor sees of the model in its
+    space. Registered by the capability that owns the model."""
+    rows = app.extensions.setdefault(PUBLIC_ROWS, {})
+    if model in rows:
+        raise RuntimeError(f"public rows of {model.__name__} registered twice")
+    rows[model] = public
+
+
+def _public_spaces() -> tuple[int, ...] | None:
+    return g.get("public_rows") if has_app_context() else None
+
+
+@contextmanager
+def public_rows(tenant_ids) -> Iterator[None]:
+    """Read, for a block, the public rows of exactly the spaces `tenant_ids` (no current space
+    needed; refused inside another space's context or shared subject, and when nested). Only
+    ORM SELECTs of registered models run (`register_public_rows`), with `tenant_id IN ids`
+    and each model's public condition; a write, `Session.get`, a Core statement or another
+    tenant table raises TenantViolation. The only caller is the national overview
+    (tenants/national.py: national_rows), which decides which spaces take part."""
+    if _public_spaces() is not None or _shared() is not None or _opted_out():
+        raise TenantViolation("public_rows() nests nothing and runs outside other opt-outs")
+    ids = tuple(sorted({int(i) for i in tenant_ids})) or (-1,)  # none: a set no row is in
+    log.info("public rows of tenants %s opened", ids)
+    previous = current_tenant_id()
+    set_current_tenant(None)
+    g.public_rows = ids
+    try:
+        yield
+    finally:
+        g.public_rows = None
+        set_current_tenant(previous)
+
+
+def _public_statement(state: ORMExecuteState, ids: tuple[int, ...]) -> None:
+    from solidarna.core.tenancy_statements import names_tenant_table_directly
+
+    statement = state.statement
+    if not state.is_select:
+        raise TenantViolation("only SELECTs run inside public_rows()")
+    if names_tenant_table_directly(statement):
+        raise TenantViolation("a Core statement on a tenant table inside public_rows()")
+    registered = current_app.extensions.get(PUBLIC_ROWS, {})
+    options = []
+    for mapper in state.all_mappers:
+        cls = mapper.class_
+        if not issubclass(cls, TenantScoped):
+            continue
+        public = registered.get(cls)
+        if public is None:
+            raise TenantViolation(f"{cls.__name__} has no public rows for the national overview")
+        options.append(with_loader_criteria(cls, and_(cls.tenant_id.in_(ids), public())))
+    if options:
+        state.statement = statement.options(*options)
+    state.update_execution_options(**{_CHECKED: True})
+
+
 # -- the hooks ------------------------------------------------------------------------------
 
 
@@ -307,6 +377,10 @@ def _keep_prepared(statement, key, value) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _filter_session_statement(state: ORMExecuteState) -> None:
     if state.execution_options.get("all_tenants") or _opted_out():
+        return
+    spaces = _public_spaces()
+    if spaces is not None:
+        _public_statement(state, spaces)
         return
     tenant_id = current_tenant_id()
     # A refresh of a loaded object gets no ORM criteria (the ORM skips them by design): the
@@ -418,6 +492,8 @@ class TenantSession(FlaskSession):
     session (a command working through several spaces) is not returned."""
 
     def get(self, entity, ident, **kwargs):
+        if _public_spaces() is not None and issubclass(entity, TenantScoped):
+            raise TenantViolation("get() inside public_rows(): select the public rows instead")
         obj = super().get(entity, ident, **kwargs)
         if obj is None or not isinstance(obj, TenantScoped) or _opted_out():
             return obj
@@ -438,6 +514,10 @@ class TenantSession(FlaskSession):
 
 @event.listens_for(Session, "before_flush")
 def _check_tenant_on_flush(session: Session, flush_context, instances) -> None:
+    if _public_spaces() is not None:
+        for obj in chain(session.new, session.dirty, session.deleted):
+            if isinstance(obj, TenantScoped):
+                raise TenantViolation(f"{obj!r} written inside public_rows(), which only reads")
     if _opted_out():
         for obj in session.new:
             if isinstance(obj, TenantScoped) and obj.tenant_id is None:

@@ -309,3 +309,19 @@ def restrict(statement, tenant_id: int | None, *, orm: bool, parameters=None, ca
     visitors_ = {"select": visit_select, "join": visit_join}
     visitors_.update(update=visit_dml, delete=visit_dml)
     return visitors.cloned_traverse(statement, {"stop_on": options}, visitors_), touched
+
+
+def names_tenant_table_directly(statement) -> bool:
+    """Whether a SELECT reads a tenant table other than through ORM entities (which
+    `with_loader_criteria` filters): `Model.__table__`, a plain `Table`, a Core join. Used
+    where only ORM criteria apply (core/tenancy.public_rows)."""
+    for element in visitors.iterate(statement):
+        if isinstance(element, TextClause):
+            refuse_raw_sql(element.text)
+        elif isinstance(element, ColumnClause) and element.is_literal:
+            refuse_raw_sql(element.name)
+        elif isinstance(element, Select):
+            where, joins, _ = _select_needs(element, orm=True)
+            if where or joins:
+                return True
+    return False

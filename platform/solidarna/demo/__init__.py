@@ -108,7 +108,10 @@ def load() -> dict[str, int]:
     db.session.flush()
     for slug in DEMO_MEMBERSHIPS:
         if db.session.scalar(db.select(Tenant.id).where(Tenant.slug == slug)) is None:
-            create_from_kit(KIT_DIR / f"{slug}.toml")
+            tenant = create_from_kit(KIT_DIR / f"{slug}.toml")
+            # the pilot spaces share their public data in the national overview (a new
+            # space does not until its owners turn it on)
+            tenant.in_national_overview = True
             created["tenants"] += 1
     db.session.flush()
     for slug, rows in DEMO_MEMBERSHIPS.items():

@@ -121,6 +121,31 @@ def init_app(app: Flask) -> None:
     )
 
     register_provider(app, contributions.REPRESENTATION)
+
+    # The national overview (/overview/, a platform page): the verified entries are what it
+    # may read of the directory in the taking-part spaces (core/tenancy.public_rows).
+    from sqlalchemy import select
+
+    from solidarna.core import pagecache
+    from solidarna.core.tenancy import register_public_rows
+    from solidarna.directory.national import views as national_views
+    from solidarna.directory.organizations.models import Organization, OrganizationTag
+    from solidarna.tenants.national import national_marker
+
+    register_public_rows(app, Organization, lambda: Organization.moderation == "verified")
+    register_public_rows(
+        app,
+        OrganizationTag,
+        lambda: OrganizationTag.organization_id.in_(
+            select(Organization.id).where(Organization.moderation == "verified")
+        ),
+    )
+    app.register_blueprint(national_views.bp)
+    pagecache.cache_pages(
+        app,
+        ("national.index", "national.map_page", "national.geojson", "national.export_csv"),
+        marker=national_marker,
+    )
     from solidarna.directory.ecosystem.evidence import PROVIDERS
 
     for figure_provider in PROVIDERS:

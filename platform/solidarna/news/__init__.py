@@ -15,7 +15,7 @@ CACHEABLE = ("news.index", "news.detail")
 def init_app(app: Flask) -> None:
     from solidarna.core import storage
     from solidarna.core.pagecache import cache_pages
-    from solidarna.news import audit, contributions, kit, permissions, views
+    from solidarna.news import audit, contributions, kit, notices, permissions, views
     from solidarna.news.forms import USE
 
     # the images of posts: PNG and JPEG only, re-encoded by core/storage.py
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
             activity=contributions.latest_news,
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
+            notification_kinds=notices.NOTIFICATION_KINDS,
         ),
     )
     # visitors' pages served whole from the shared cache, under a marker that also follows

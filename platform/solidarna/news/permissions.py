@@ -6,7 +6,7 @@ reads its published posts; a draft is seen by its admins only (others get 404)."
 
 from __future__ import annotations
 
-from solidarna.core.permissions import can_manage_members, predicate
+from solidarna.core.permissions import can_manage_members, can_view_tenant, predicate
 
 can_write_news = can_manage_members.named(
     "can_write_news", "The space's admins write, publish and delete its news."
@@ -27,4 +27,10 @@ def can_edit_news_post(user, post) -> bool:
     return post is not None and can_manage_members(user, post)
 
 
-TEMPLATE_PREDICATES = (can_write_news, can_edit_news_post)
+@predicate
+def can_follow_news(user, tenant=None) -> bool:
+    """Whoever has an account and may read the space hears of its new posts if they ask to."""
+    return bool(getattr(user, "is_authenticated", False) and can_view_tenant(user, tenant))
+
+
+TEMPLATE_PREDICATES = (can_write_news, can_edit_news_post, can_follow_news)

@@ -174,11 +174,17 @@ def update(post: NewsPost, data: dict, image, remove_image: bool, by) -> list[st
 
 
 def publish(post: NewsPost, by) -> bool:
+    """Publish the post; its space's news followers hear of it the first time (news/notices)."""
     if post.is_published:
         return False
+    first = post.published_at is None
     post.status = "published"
     post.published_at = utcnow()
     audit.record("news.published", target=post, actor=by)
+    if first:
+        from solidarna.news import notices
+
+        notices.notify_published(post, by)
     return True
 
 

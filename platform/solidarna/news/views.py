@@ -4,18 +4,33 @@ unpublish and delete; and the national feed, which belongs to no space."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from solidarna.core import markdown, storage
 from solidarna.core.errors import error_page
 from solidarna.core.permissions import current_person, require
-from solidarna.core.rendering import render
+from solidarna.core.rendering import render, wants_fragment
 from solidarna.extensions import db
-from solidarna.news import feeds, kit, services
+from solidarna.news import feeds, kit, notices, services
 from solidarna.news.forms import ActionForm, PostForm
 from solidarna.news.models import KIND_PLURALS, KINDS, NewsPost
-from solidarna.news.permissions import can_edit_news_post, can_view_news_post, can_write_news
+from solidarna.news.permissions import (
+    can_edit_news_post,
+    can_follow_news,
+    can_view_news_post,
+    can_write_news,
+)
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("news", __name__, url_prefix="/news")
@@ -32,7 +47,27 @@ def index():
         page=services.search(filters, user), tags=services.tags_in_use(),
         kinds=KINDS, kind_plurals=KIND_PLURALS, today=services.today(),
         drafts=filters.show == "drafts" and can_write_news(user),
+        is_following=notices.is_following(user) if can_follow_news(user, g.tenant) else False,
     )  # fmt: skip
+
+
+@bp.post("/follow")
+@require(can_follow_news)
+def follow():
+    """Hear of new posts (follow=1) or not any more (follow=0), by one's notification
+    settings; htmx gets the form back in place, without JS the list again."""
+    wanted = request.form.get("follow", "")
+    if not ActionForm().validate_on_submit() or wanted not in ("0", "1"):
+        return error_page(400, detail=_("Choose whether to follow the news."))
+    now = notices.set_following(current_person(), wanted == "1")
+    if wants_fragment():
+        return render_template("news/_follow.html", is_following=now)
+    flash(
+        _("You will hear of the space's new posts, by your notification settings.")
+        if now else _("You will no longer hear of the space's new posts."),
+        "success",
+    )  # fmt: skip
+    return redirect(url_for("news.index"), 303)
 
 
 @bp.get("/<int:news_post_id>")

@@ -28,7 +28,9 @@ def home():
     tenants = db.session.scalars(
         db.select(Tenant).where(Tenant.status == "active").order_by(Tenant.kind.desc(), Tenant.name)
     ).all()
-    return render("pages/home.html", tenants=tenants)
+    from solidarna.directory.national import services as national
+
+    return render("pages/home.html", tenants=tenants, national=national.overview())
 
 
 @bp.get("/health")

@@ -5,7 +5,9 @@ endorsed by the directory's organizations through their representatives."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from solidarna.core import national
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.tenancy import register_public_rows
 
 
 def init_app(app: Flask) -> None:
@@ -69,6 +71,16 @@ def init_app(app: Flask) -> None:
     )
 
     kept.init_app(app)
+    register_public_rows(app, models.Proposal, contributions.national_public_proposals)
+    national.register_count(
+        app,
+        national.NationalCount(
+            "active_proposals",
+            _l("Active proposals"),
+            "proposals",
+            contributions.national_active_proposals,
+        ),
+    )
 
     from solidarna.core.evidence import Drafter, register_drafter
     from solidarna.proposals import drafting

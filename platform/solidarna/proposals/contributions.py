@@ -151,3 +151,27 @@ def road_activity(tenant, limit: int) -> list[ActivityItem]:
         )
         for event, title in rows
     ] if rows else []  # fmt: skip
+
+
+# --- the national overview (core/national.py) ------------------------------------------------
+
+#: past their draft and not yet decided: the proposals a space is working on
+ACTIVE_STATES = (
+    "consultation", "endorsement", "adopted", "submitted", "public_consultation",
+    "government_procedure", "in_assembly",
+)  # fmt: skip
+
+
+def national_public_proposals():
+    """What the national overview may read of proposals: those past their draft (public)."""
+    return Proposal.state != "draft"
+
+
+def national_active_proposals() -> dict[int, int]:
+    """Active proposals per taking-part space (inside core.tenancy.public_rows)."""
+    query = (
+        select(Proposal.tenant_id, func.count())
+        .where(Proposal.state.in_(ACTIVE_STATES))
+        .group_by(Proposal.tenant_id)
+    )
+    return dict(db.session.execute(query).tuples().all())

@@ -12,12 +12,14 @@ from solidarna.core.permissions import (
     can_manage_members,
     can_view_members_area,
 )
+from solidarna.tenants.permissions import can_publish_nationally
 
 
 def init_app(app: Flask) -> None:
     from solidarna.tenants import (
         admin_views,
         cli,
+        national_views,
         onboarding_views,
         partnership_views,
         partnerships,
@@ -39,6 +41,7 @@ def init_app(app: Flask) -> None:
                 views.bp,
                 admin_views.bp,
                 partnership_views.bp,
+                national_views.bp,
             ),
             nav=(
                 NavItem("tenant.members", _l("Members"), can_view_members_area, order=900),
@@ -64,8 +67,8 @@ def init_app(app: Flask) -> None:
             ),
             figures=views.membership_figures,
             audit_actions=AUDIT_ACTIONS,
+            predicates=(can_publish_nationally, can_manage_kit),
             cacheable=("tenant.home",),
-            predicates=(can_manage_kit,),
         ),
     )
     cli.init_app(app)

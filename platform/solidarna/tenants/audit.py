@@ -60,6 +60,12 @@ ACTIONS = {
     "tenant.lists_changed": AuditAction(
         _l("%(actor)s changed the lists and privacy defaults of the space"), fields=_list_labels
     ),
+    "tenant.national_overview_joined": AuditAction(
+        _l("%(actor)s made the space take part in the national overview")
+    ),
+    "tenant.national_overview_left": AuditAction(
+        _l("%(actor)s took the space out of the national overview")
+    ),
     "space_application.submitted": AuditAction(_l("%(actor)s applied for a space for %(target)s")),
     "space_application.resubmitted": AuditAction(
         _l("%(actor)s completed the application for a space for %(target)s")

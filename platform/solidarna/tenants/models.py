@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
@@ -103,6 +103,9 @@ class Tenant(TimestampMixin, db.Model):
     logo_id: Mapped[int | None]
     #: the guided start's items the owners dismissed (tenants/start.py)
     start_dismissed: Mapped[list] = mapped_column(JSON, server_default="[]")
+    #: the space contributes its public figures and directory entries to the national
+    #: overview (/overview/, tenants/national.py); off until an owner turns it on
+    in_national_overview: Mapped[bool] = mapped_column(server_default=false())
 
     # No `memberships` relationship: loaded under a tenant it would silently hold only the
     # current space's rows. Ask for them: db.select(Membership) inside tenant_context().

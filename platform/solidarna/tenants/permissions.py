@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from solidarna.core.permissions import (
     can_assign_role,
+    can_change_settings,
     can_manage_members,
-    is_platform_admin,
-    membership_of,
     predicate,
 )
 
@@ -23,10 +22,15 @@ def can_manage_membership(user, membership) -> bool:
     )
 
 
-@predicate
-def can_manage_kit(user, tenant=None) -> bool:
-    """The space's kit (upgrading to a newer version, exporting the set-up) is its owners'
-    (and platform admins') decision, not every administrator's."""
-    membership = membership_of(user, tenant)
-    owner = membership is not None and membership.status == "active" and membership.role == "owner"
-    return owner or is_platform_admin(user)
+# The space's own decisions are its owners' (and platform admins'), not every administrator's:
+# the same rule as the settings (core/permissions.can_change_settings), under names of their own.
+can_manage_kit = can_change_settings.named(
+    "can_manage_kit",
+    "The space's kit (upgrading to a newer version, exporting the set-up) is its owners' (and "
+    "platform admins') decision.",
+)
+can_publish_nationally = can_change_settings.named(
+    "can_publish_nationally",
+    "Whether the space takes part in the national overview is its owners' (and platform "
+    "admins') decision.",
+)

@@ -1,0 +1,1 @@
+"""The national overview (/overview/): the opted-in spaces' public directory and figures."""
