@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from werkzeug.routing import IntegerConverter, ValidationError
 
 #: The largest id the database holds: PostgreSQL's `integer` primary keys are 32-bit.
@@ -58,6 +58,13 @@ class DatabaseId(IntegerConverter):
         if len(value) > len(str(self.max)):  # also keeps int() off 100,000 digits
             raise ValidationError()
         return super().to_python(value)
+
+
+def tenant_path(endpoint: str, slug: str, anchor: str = "", **values) -> str:
+    """The path of a space's page, built without a request (jobs, demo loading, notices sent
+    from a request of another space): the URL map bound to no host."""
+    path = current_app.url_map.bind("localhost").build(endpoint, {"tenant_slug": slug, **values})
+    return path + (f"#{anchor}" if anchor else "")
 
 
 def init_app(app: Flask) -> None:

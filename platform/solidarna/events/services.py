@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from solidarna.core import audit, jobs, notifications, questions, representation
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import cross_tenant, tenant_context
+from solidarna.core.urls import tenant_path
 from solidarna.events.models import (
     CANCELLABLE,
     SEATED,
@@ -31,6 +32,7 @@ from solidarna.events.models import (
 )
 from solidarna.events.permissions import applications_open, eligible_organizations, may_apply
 from solidarna.extensions import db
+from solidarna.tenants.models import Tenant
 
 FIELDS = (
     "title", "kind", "description", "place", "latitude", "longitude", "online_url",
@@ -300,16 +302,16 @@ def _office(event: Event) -> list:
     )
 
 
-def _path(endpoint: str, fallback: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return fallback
+def _path(endpoint: str, event_or_id, **values) -> str:
+    """A path in the event's space, with or without a request (the demo, the deadline job)."""
+    event = event_or_id if isinstance(event_or_id, Event) else db.session.get(Event, event_or_id)
+    return tenant_path(endpoint, db.session.get(Tenant, event.tenant_id).slug, **values)
 
 
 def _tell_office(event: Event, application: EventApplication, user) -> None:
     notifications.notify(
         _office(event), kind="events.application", title=f"{user.name} · {event.title}",
-        url=_path("event_admin.application", "/", event_id=event.id,
+        url=_path("event_admin.application", event, event_id=event.id,
                   event_application_id=application.id),
         actor=user, subject_type="event", subject_id=event.id,
     )  # fmt: skip
@@ -319,7 +321,7 @@ def _tell_applicant(application: EventApplication, kind: str, title: str, excerp
                     by=None) -> None:  # fmt: skip
     notifications.notify(
         [application.user], kind=kind, title=title, excerpt=excerpt, actor=by,
-        url=_path("event_applications.mine", "/", event_id=application.event_id),
+        url=_path("event_applications.mine", application.event_id, event_id=application.event_id),
         subject_type="event_application", subject_id=application.id,
     )  # fmt: skip
 

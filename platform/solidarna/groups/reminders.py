@@ -7,23 +7,18 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from solidarna.accounts.models import User
 from solidarna.core import jobs, notifications
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import cross_tenant, tenant_context
+from solidarna.core.urls import tenant_path
 from solidarna.extensions import db
 from solidarna.groups import meetings
 from solidarna.groups.models import GroupMeeting, MeetingRsvp, WorkingGroup
 from solidarna.groups.records import GroupReminder, GroupTask
 from solidarna.tenants.models import Tenant
-
-
-def _path(endpoint: str, slug: str, anchor: str = "", **values) -> str:
-    path = current_app.url_map.bind("localhost").build(endpoint, {"tenant_slug": slug, **values})
-    return path + (f"#{anchor}" if anchor else "")
 
 
 def _sent(kind: str, object_ids) -> set[tuple[int, int]]:
@@ -55,7 +50,7 @@ def _meetings(tenant_id: int, slug: str, start: datetime, end: datetime) -> int:
         db.session.add(GroupReminder(kind="meeting", object_id=meeting.id, user_id=user.id))
         notifications.notify(
             [user], kind="groups.meeting_reminder", title=f"{meeting.title} · {group_name}",
-            url=_path("group_meetings.show", slug, group_id=meeting.group_id,
+            url=tenant_path("group_meetings.show", slug, group_id=meeting.group_id,
                       meeting_id=meeting.id),
             excerpt=meeting.place, subject_type="group_meeting", subject_id=meeting.id,
             tenant_id=tenant_id,
@@ -83,7 +78,7 @@ def _tasks(tenant_id: int, slug: str, today, tomorrow) -> int:
         db.session.add(GroupReminder(kind=kind, object_id=task.id, user_id=task.assignee_id))
         notifications.notify(
             [task.assignee], kind="groups.task_due", title=f"{task.title} · {group_name}",
-            url=_path("group_tasks.mine", slug, anchor=f"task-{task.id}"),
+            url=tenant_path("group_tasks.mine", slug, anchor=f"task-{task.id}"),
             subject_type="group_task", subject_id=task.id, tenant_id=tenant_id,
         )  # fmt: skip
         count += 1

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, has_request_context, url_for
+from flask import has_request_context
 from sqlalchemy import delete, select
 
 from solidarna.core import audit, notifications, storage
 from solidarna.core.evidence import today
 from solidarna.core.i18n import local_zone
 from solidarna.core.models import utcnow
+from solidarna.core.urls import tenant_path
 from solidarna.extensions import db
 from solidarna.support.models import (
     TRANSITIONS,
@@ -24,7 +25,7 @@ from solidarna.support.models import (
     SupportMessage,
     SupportNote,
 )
-from solidarna.tenants.models import Membership
+from solidarna.tenants.models import Membership, Tenant
 
 ATTACHMENTS = "documents"
 ADVISOR_ROLES = ("admin", "owner")
@@ -47,8 +48,14 @@ def advisors() -> list:
     return sorted((m.user for m in rows), key=lambda u: (u.name or "").lower())
 
 
+def _slug(case: SupportCase) -> str:
+    return db.session.get(Tenant, case.tenant_id).slug
+
+
 def _case_url(case: SupportCase) -> str:
-    return url_for("support.case", case_id=case.id)
+    """The case's page (built without the request's space: the demo loads every space from one
+    request, jobs have none)."""
+    return tenant_path("support.case", _slug(case), case_id=case.id)
 
 
 def create(data: dict, requester, organization=None) -> SupportCase:
@@ -159,7 +166,7 @@ def post_message(case: SupportCase, body: str, actor, *, from_requester: bool,
             [requester], kind="support.message", title=f"#{case.id}", url=_case_url(case),
             excerpt=body, actor=actor, mail_template="mail/support/message.txt",
             mail_context={"reply_link": notifications.absolute_url(
-                "support.reply", tenant_slug=g.tenant.slug, support_token=reply_token(case))},
+                "support.reply", tenant_slug=_slug(case), support_token=reply_token(case))},
         )  # fmt: skip
     return message
 
