@@ -56,7 +56,8 @@ def init_app(app: Flask) -> None:
                     current=("tenant_admin.settings", "tenant_admin.lists"),
                     order=920,
                 ),
-                NavItem("tenant_admin.kit", _l("Kit"), can_manage_kit, order=925),
+                # the kit page is can_manage_kit, the same owners' rule under its own name
+                NavItem("tenant_admin.kit", _l("Kit"), can_change_settings, order=925),
                 NavItem("tenant_admin.audit_log", _l("Audit log"), can_manage_members, order=930),
                 NavItem(
                     "tenant_partnerships.index",
