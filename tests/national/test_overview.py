@@ -216,3 +216,26 @@ def test_owner_toggles_taking_part(app, db, make_user, make_tenant):
     client.post("/krug/admin/national/", {})
     db.session.expire_all()
     assert db.session.get(Tenant, tenant.id).in_national_overview is False
+
+
+def test_the_matrix_is_drawn_once_per_national_marker(app, db, spaces, make_user):
+    """The districts × actor types table (most of the page) is kept as a fragment under the
+    national marker: a second reader gets it kept; a verified entry in a taking-part space
+    redraws it on the next request."""
+    from tests.core.test_fragments import status
+
+    app.config["FRAGMENT_CACHE"] = True
+    make_user(email="citalac@example.org")
+    reader = Client(app)
+    reader.login("citalac@example.org")
+    en = {"Accept-Language": "en"}
+    assert status(reader.get("/overview/", headers=en), "national-matrix") == "miss"
+    assert status(reader.get("/overview/", headers=en), "national-matrix") == "hit"
+    _rasina, nis, _hidden = spaces
+    with tenant_context(nis.id):
+        org("Niška zadruga", "Niš")
+        db.session.commit()
+    after = reader.get("/overview/", headers=en)
+    assert status(after, "national-matrix") == "miss"
+    row = parse(after.get_data(as_text=True)).select_one('tr[data-place="RS-20"]')
+    assert row.select_one('td.present[data-type="cooperative"]') is not None

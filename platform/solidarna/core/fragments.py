@@ -89,7 +89,9 @@ def _writes_pending() -> bool:
 
 
 def fragment_key(name: str, parts: tuple) -> str | None:
-    state = pagecache.tenant_marker()
+    # a space's page: the space's marker; a platform page may name its own (`g.fragment_scope`,
+    # e.g. the national overview's marker over the taking-part spaces)
+    state = pagecache.tenant_marker() or g.get("fragment_scope")
     if state is None or _writes_pending():
         return None
     from solidarna.core.i18n import current_locale

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -45,6 +45,7 @@ def _choices():
 @bp.get("/")
 def index():
     overview = services.overview()
+    g.fragment_scope = overview.marker  # the matrix below is kept under it (core/fragments.py)
     filters = services.Filters.from_args(request.args)
     page = services.entries(overview.spaces, filters, marker=overview.marker)
     statuses = charts.bar_chart(
