@@ -96,9 +96,13 @@ def test_admins_edit_it_bad_input_is_kept_and_the_change_audited(app, db, make_u
 
 
 def test_support_is_linked_only_where_it_exists(app, make_tenant):
-    tenant = make_tenant("alfa", starter={"start_guide": {"body": "Tekst."}})
-    with app.test_request_context("/alfa/start/"):
-        from flask import g
+    from flask import g
 
+    tenant = make_tenant("alfa", starter={"start_guide": {"body": "Tekst."}})
+    without = make_tenant("beta", modules=["directory"], starter={"start_guide": {"body": "T."}})
+    with app.test_request_context("/alfa/start/"):
         g.tenant = tenant
-        assert views.support_url() is None  # no support capability on this platform yet
+        assert views.support_url() == "/alfa/support/"
+    with app.test_request_context("/beta/start/"):
+        g.tenant = without
+        assert views.support_url() is None  # the space has not switched support on
