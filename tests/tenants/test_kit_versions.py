@@ -376,6 +376,7 @@ def test_export_of_a_set_up_space_round_trips_into_a_new_space(app, db, space, p
     assert set(data["taxonomies"]) == {"expected_actor_types", "extra_actor_types", "group_themes"}
     assert set(data["starter"]) == {
         "proposal_templates", "survey_templates", "news_posts", "discussion_categories",
+        "start_guide",
     }  # fmt: skip
 
     copy_tenant = create_from(parse_kit(first, "puna.toml", slug="kopija"), "puna", "puna.toml")
