@@ -44,6 +44,13 @@ def test_foreign_words_and_code_stay_latin():
     assert to_cyrillic("Projekat Wi-Fi za `pip install`") == "Пројекат Wi-Fi за `pip install`"
 
 
+def test_file_extensions_and_product_names_stay_latin():
+    # "(.ics)" read as ".ицс" and "iCalendar" as "иЦалендар" on the Cyrillic event pages
+    assert to_cyrillic("Dodaj u moj kalendar (.ics)") == "Додај у мој календар (.ics)"
+    assert to_cyrillic("Pretplata (iCalendar)") == "Претплата (iCalendar)"
+    assert to_cyrillic("Kraj. Početak, 2.5 sata") == "Крај. Почетак, 2.5 сата"
+
+
 @pytest.mark.parametrize("variant", ["Крушевац", "Kruševac", "KRUŠEVAC", "krusevac", "  Krusevac "])
 def test_fold_matches_across_scripts_and_diacritics(variant):
     assert fold(variant) == "krusevac"

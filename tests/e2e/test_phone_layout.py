@@ -4,6 +4,9 @@ page is wider than the phone, the platform administration included."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from playwright.sync_api import expect
 
@@ -89,3 +92,25 @@ def test_platform_administration_fits_a_phone(demo, live_server, new_context):
     expect(page.locator("[data-site-menu]")).not_to_have_attribute("open", "")
     assert page_width(page) <= PHONE["width"], page_width(page)
     assert header_height(page) <= 0.15 * PHONE["height"]
+
+
+def test_event_pages_fit_a_phone_in_cyrillic(demo, live_server, new_context):
+    """Cyrillic words run longer: the month calendar and an event's facts must still fit (a
+    long word in a calendar cell or beside a label made the page 393-403 px wide)."""
+    context = new_context(viewport=PHONE)
+    context.add_cookies([{"name": "lang", "value": "sr_Cyrl", "url": live_server.url}])
+    page = context.new_page()
+    day = datetime.now(ZoneInfo("Europe/Belgrade")).date()
+    months = [day.strftime("%Y-%m"), (day.replace(day=1) + timedelta(days=32)).strftime("%Y-%m")]
+    paths = [f"/krusevac/events/?view=month&month={month}" for month in months]
+    for listing in ("/krusevac/events/", "/krusevac/events/?when=past"):
+        page.goto(listing)
+        hrefs = page.eval_on_selector_all(
+            "main a[href^='/krusevac/events/']", "links => links.map(a => a.getAttribute('href'))"
+        )
+        paths += [h for h in hrefs if h.rstrip("/").split("/")[-1].isdigit()]
+    assert len(paths) >= 4, paths
+    for path in paths:
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "sr-Cyrl"
+        assert page_width(page) <= PHONE["width"], (path, page_width(page))

@@ -89,6 +89,12 @@ def test_the_map_places_only_public_addresses(app, spaces):
         for r in parse(html).select("table.map-overview-table tbody tr")
     }
     assert rows == {"Nišavski okrug": "1", "Rasinski okrug": "2"}
+    # in Cyrillic the districts are in Cyrillic too (one script per page)
+    html = Client(app).get("/overview/map", headers={"Accept-Language": "sr-Cyrl"})
+    html = html.get_data(as_text=True)
+    names = [text_of(r.th) for r in parse(html).select("table.map-overview-table tbody tr")]
+    assert names == ["Нишавски округ", "Расински округ"]
+    assert "Rasinski" not in html
 
 
 def test_figures_add_up(app, spaces):

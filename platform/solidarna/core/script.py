@@ -45,6 +45,8 @@ _PROTECTED = re.compile(
   | (?P<range>\ba-z\b)
   | (?P<placeholder>%\(\w+\)[sdifr]|%[sdif]|\{[\w.]*\})
   | (?P<foreign>\b[\w-]*[qwxyQWXY][\w-]*\b)
+  | (?P<camel>\b[a-z]+[A-Z]\w*)
+  | (?P<extension>(?<![\w.])\.[a-z][a-z0-9]{1,4}\b)
     """,
     re.VERBOSE,
 )

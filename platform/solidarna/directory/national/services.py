@@ -24,7 +24,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import load_only, raiseload
 
 from solidarna.core import geography, maps, national
-from solidarna.core.script import fold
+from solidarna.core.i18n import current_locale
+from solidarna.core.script import fold, in_script
 from solidarna.directory import taxonomy
 from solidarna.directory.ecosystem import services as ecosystem
 from solidarna.directory.ecosystem.services import Employment
@@ -182,11 +183,11 @@ def overview() -> Overview:
 
 def district_map(ov: Overview, link) -> maps.Overview:
     """The server-drawn map: a dot per district, at the mean of its public points."""
-    names = geography.districts()
+    names, locale = geography.districts(), current_locale()
     places = []
     for district, (count, _located, lat, lon) in ov.data.places.items():
         point = maps.valid_point(lat, lon) if lat is not None and lon is not None else None
-        label = names.get(district, district)
+        label = in_script(names.get(district, district), locale)  # the reader's script
         places.append(maps.PlaceCount(district, label, count, link(district), point))
     places.sort(key=lambda p: fold(p.label))
     return maps.draw_overview(places)
