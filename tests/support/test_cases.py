@@ -212,3 +212,12 @@ def space_cases(space):
 
     with tenant_context(space.tenant.id):
         return db.session.scalars(db.select(SupportCase.id)).all()
+
+
+def test_the_advisors_are_named_in_the_reader_s_script(space):
+    case_id = space.ask(space.client(space.requester))
+    office = space.client(space.advisor)
+    assert office.post("/language", {"locale": "sr_Cyrl", "next": "/"}).status_code in (302, 303)
+    page = parse(office.get(f"/alfa/support/{case_id}/"))
+    advisors = [text_of(option) for option in page.select("#advisor_id option")][1:]
+    assert "Ана Саветница" in advisors and "Ana Savetnica" not in advisors, advisors
