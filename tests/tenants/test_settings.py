@@ -324,6 +324,8 @@ def test_a_png_logo_is_resized_stored_served_and_shown(app, space, db):
     assert home.select(f'header img.space-logo[src="{url}"]')
     # a link to the space shared on a social network shows its logo (core/sharing.py)
     assert one(home, 'meta[property="og:image"]')["content"] == f"http://localhost{url}"
+    assert not home.select('meta[property="og:image:width"]')  # the default image's size
+    assert one(home, 'meta[property="og:image:alt"]')["content"] == tenant.name
     entry = audit_actions(db, tenant)[-1]
     assert (entry.action, entry.details["filename"]) == ("tenant.logo_changed", "logo.png")
     assert "uploaded a new logo" in owner.get("/alfa/admin/audit").get_data(as_text=True)
