@@ -60,6 +60,30 @@ class DatabaseId(IntegerConverter):
         return super().to_python(value)
 
 
+class Numbered:
+    """What macros/listing.html's pagination asks of a page (a dataclass with `page` and
+    `pages` that inherits this): the previous and next page numbers and whether they exist."""
+
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 def tenant_path(endpoint: str, slug: str, anchor: str = "", **values) -> str:
     """The path of a space's page, built without a request (jobs, demo loading, notices sent
     from a request of another space): the URL map bound to no host."""

@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_, select
 
 from solidarna.core import subjects
 from solidarna.core.fragments import Lazy
+from solidarna.core.urls import Numbered
 from solidarna.discussions.models import (
     POSTS_PER_PAGE,
     THREADS_PER_PAGE,
@@ -25,27 +26,11 @@ from solidarna.tenants.models import Tenant
 
 
 @dataclass
-class Page:
+class Page(Numbered):
     items: list
     page: int
     pages: int
     total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def page_count(total: int, per_page: int) -> int:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import load_only, raiseload
 from solidarna.core import geography, maps, national
 from solidarna.core.i18n import current_locale
 from solidarna.core.script import fold, in_script
+from solidarna.core.urls import Numbered
 from solidarna.directory import taxonomy
 from solidarna.directory.ecosystem import services as ecosystem
 from solidarna.directory.ecosystem.services import Employment
@@ -240,28 +241,11 @@ class Entry:
 
 
 @dataclass
-class Page:
+class Page(Numbered):
     entries: list[Entry]
     total: int
     page: int
     pages: int
-
-    # what macros/listing.html's pagination asks of a page
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _filtered(query, filters: Filters):
