@@ -10,6 +10,20 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   if (match) document.documentElement.lang = match[1];
 });
 
+// An answer for an element that is no longer on the page does not touch the history. A boosted
+// navigation replaces <body>; a live filter's answer that arrives after it would otherwise still
+// push the list's address over the new page's, and the new page's forms (which post to their own
+// address) would then post to the list. (htmx announces the history update on <body>, so this
+// listener hears it even when the element that asked is gone.)
+document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+  var asker = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.target;
+  var history = event.detail.history;
+  if (!asker || asker.isConnected !== false || !history) return;
+  // htmx pushes or else replaces: replacing the address with itself leaves it as it is.
+  history.type = "replace";
+  history.path = window.location.pathname + window.location.search + window.location.hash;
+});
+
 // A live-filtered list (a form with hx-push-url) asks again on every "change" in it. Its search
 // box already asks while one types ("input changed"); its "change" comes only when the box loses
 // the focus, which pressing a result does, and that answer would replace the results between

@@ -6,6 +6,7 @@ runs on the form, the list and the post."""
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 
 from PIL import Image
@@ -41,6 +42,7 @@ def test_write_publish_and_read_a_post_and_its_feed(
     log_in(owner, live_server.url, OWNER_EMAIL, OWNER_PASSWORD)
     owner.goto(f"/{SLUG}/news/")
     owner.get_by_role("link", name="Write a post").click()
+    expect(owner).to_have_url(re.compile(rf"/{SLUG}/news/new$"))
     owner.get_by_label("Kind").select_option("announcement")
     owner.get_by_label("Title").fill(TITLE)
     owner.get_by_label("Summary").fill(SUMMARY)
@@ -83,3 +85,32 @@ def test_write_publish_and_read_a_post_and_its_feed(
 
     assert not problems, "axe-core found serious or critical violations:\n" + "\n".join(problems)
     assert_clean(browser_log, live_server.url)
+
+
+def test_a_late_filter_answer_does_not_redirect_the_next_page(live_server, new_context):
+    """A filter changed just before a boosted click: its answer comes after the new page. It
+    must not push the list's address over the new page's, or the new page's form (which posts
+    to its own address) would post to the list and get 405."""
+    import time
+
+    make_krusevac_with_owner(live_server)
+    owner = new_context(locale="en-US").new_page()
+    log_in(owner, live_server.url, OWNER_EMAIL, OWNER_PASSWORD)
+    owner.goto(f"/{SLUG}/news/")
+
+    def late(route):
+        time.sleep(1.0)
+        route.continue_()
+
+    owner.route(re.compile(r".*/news/\?kind="), late)
+    owner.locator("#news-kind").select_option("announcement")
+    owner.get_by_role("link", name="Write a post").click()
+    expect(owner.get_by_role("heading", level=1, name="Write a post")).to_be_visible()
+    owner.wait_for_timeout(1500)  # the late answer has come and gone
+    expect(owner).to_have_url(re.compile(rf"/{SLUG}/news/new$"))
+    owner.get_by_label("Kind").select_option("announcement")
+    owner.get_by_label("Title").fill(TITLE)
+    owner.get_by_label("Summary").fill(SUMMARY)
+    owner.get_by_label("Text").fill("Kratko.")
+    owner.get_by_role("button", name="Save").click()
+    expect(owner.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
