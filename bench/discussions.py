@@ -460,6 +460,52 @@ def measure(app, client, url: str, status: int, requests: int, warmup: int):
     return wall, cpu, max(counts), size
 
 
+def measure_at_two_sizes(app, browser, pages, small_pages, *, viewer: str, size: str,
+                         ceiling: int, requests: int, warmup: int, only: str = "",
+                         status: int = 200) -> tuple[list[Measurement], list[str]]:  # fmt: skip
+    """The loop of the in-process benchmarks whose data comes at two sizes (bench/events.py,
+    support.py, research.py): each (page, path) of `pages` timed at full size (`requests`
+    after `warmup`), its twin in `small_pages` (the same page at a tenth of the data) once,
+    only to count its statements. Returns the measurements and the problems: a page whose
+    statements differ at the two sizes (`size` names the full one, e.g. "2,000
+    applications") or exceed `ceiling`. Pages whose name does not contain `only` are left out."""
+    results, problems = [], []
+    for (page, path), (_page, small_path) in zip(pages, small_pages, strict=True):
+        if only not in page:
+            continue
+        wall, cpu, queries, body = measure(app, browser, path, status, requests, warmup)
+        _w, _c, small_queries, _b = measure(app, browser, small_path, status, 1, warmup)
+        if small_queries != queries:
+            problems.append(f"{page}: {queries} SQL statements at {size}, {small_queries} at "
+                            "a tenth")  # fmt: skip
+        if queries > ceiling:
+            problems.append(f"{page}: {queries} SQL statements (ceiling {ceiling})")
+        result = Measurement(
+            page=page, viewer=viewer, url=path, status=status, queries=queries,
+            median_ms=statistics.median(wall), p95_ms=percentile(wall, 0.95),
+            cpu_median_ms=statistics.median(cpu), bytes=body,
+        )  # fmt: skip
+        results.append(result)
+        print(f"{page:45} {queries:3} queries  median {result.median_ms:8.1f} ms  "
+              f"p95 {result.p95_ms:8.1f} ms  cpu {result.cpu_median_ms:8.1f} ms",
+              file=sys.stderr)  # fmt: skip
+    return results, problems
+
+
+def two_sizes_table(results: list[Measurement]) -> str:
+    """The Markdown table of `measure_at_two_sizes`'s measurements."""
+    lines = [
+        "| Page | SQL statements (the same at a tenth) | Median ms | p95 ms | CPU median ms | KB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {m.page} | {m.queries} | {m.median_ms:.1f} | {m.p95_ms:.1f} | "
+        f"{m.cpu_median_ms:.1f} | {m.bytes / 1024:.0f} |"
+        for m in results
+    ]
+    return "\n".join(lines)
+
+
 def markdown_table(info: dict, data: dict, results: list[Measurement], args) -> str:
     lines = [
         f"### Discussions, {info['database']} — {info['date']}",

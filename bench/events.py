@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 
 import sqlalchemy as sa
-from discussions import Measurement, login, measure
+from discussions import login, measure_at_two_sizes, two_sizes_table
 from generate import ADMIN_EMAIL, ADMIN_PASSWORD, bench_space, fresh_database, make_app
-from run import _load, client, machine, percentile
+from run import _load, client, machine
 from sqlalchemy import insert, select
 
 from solidarna.accounts.models import User
@@ -50,10 +49,11 @@ CEILING = 25
 MODULES = ["directory", "events"]
 
 
-def _event(title: str, admin, now) -> Event:
+def _event(title: str, admin, now, days_ahead: int = 10) -> Event:
+    """A published training of three daily sessions, the first `days_ahead` days from now."""
     from datetime import timedelta
 
-    day = now.replace(microsecond=0) + timedelta(days=10)
+    day = now.replace(microsecond=0) + timedelta(days=days_ahead)
     sessions = [(day + timedelta(days=n), day + timedelta(days=n, hours=5)) for n in range(3)]
     event = services.create(
         {"title": title, "kind": "training", "description": "Tri dana obuke (merenje).",
@@ -170,6 +170,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=5, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=1, help="untimed requests per page first")
     parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument("--only", default="", help="measure only the pages whose name has this")
     args = parser.parse_args(argv)
     url = normalise_url(args.database_url)
     if not args.reuse:
@@ -181,26 +182,12 @@ def main(argv=None) -> int:
     info["load_before"] = _load()
     browser = client(app)
     login(browser, ADMIN_EMAIL, ADMIN_PASSWORD)
-    results, problems = [], []
-    for (page, path), (_p, small_path) in zip(
-        pages(data["event"], data["first"]["event"]),
-        pages(data["small"], data["first"]["small"]), strict=True,
-    ):  # fmt: skip
-        wall, cpu, queries, size = measure(app, browser, path, 200, args.requests, args.warmup)
-        _w, _c, small_queries, _s = measure(app, browser, small_path, 200, 1, args.warmup)
-        if small_queries != queries:
-            problems.append(f"{page}: {queries} statements at {data['applications']}, "
-                            f"{small_queries} at a tenth")  # fmt: skip
-        if queries > CEILING:
-            problems.append(f"{page}: {queries} SQL statements (ceiling {CEILING})")
-        result = Measurement(
-            page=page, viewer="admin", url=path, status=200, queries=queries,
-            median_ms=statistics.median(wall), p95_ms=percentile(wall, 0.95),
-            cpu_median_ms=statistics.median(cpu), bytes=size,
-        )  # fmt: skip
-        results.append(result)
-        print(f"{page:40} {queries:3} queries  median {result.median_ms:8.1f} ms  "
-              f"p95 {result.p95_ms:8.1f} ms", file=sys.stderr)  # fmt: skip
+    results, problems = measure_at_two_sizes(
+        app, browser, pages(data["event"], data["first"]["event"]),
+        pages(data["small"], data["first"]["small"]), viewer="admin",
+        size=f"{data['applications']:,} applications", ceiling=CEILING,
+        requests=args.requests, warmup=args.warmup, only=args.only,
+    )  # fmt: skip
     info["load_after"] = _load()
     print()
     print(f"### Events, {info['database']} — {info['date']}\n")
@@ -210,13 +197,7 @@ def main(argv=None) -> int:
           f"tenth reviewed) and a second with a tenth of them. {args.requests} timed requests "
           f"per page after {args.warmup} warm-up, as the space's administrator. Load average "
           f"(`uptime`) {info['load_before']} before, {info['load_after']} after.\n")  # fmt: skip
-    print(
-        "| Page | SQL statements (the same at a tenth) | Median ms | p95 ms | CPU median ms | KB |"
-    )
-    print("|---|---:|---:|---:|---:|---:|")
-    for m in results:
-        print(f"| {m.page} | {m.queries} | {m.median_ms:.1f} | {m.p95_ms:.1f} | "
-              f"{m.cpu_median_ms:.1f} | {m.bytes / 1024:.0f} |")  # fmt: skip
+    print(two_sizes_table(results))
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1

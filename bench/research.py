@@ -28,15 +28,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 import tracemalloc
 
 import sqlalchemy as sa
-from discussions import Measurement, login, measure
+from discussions import login, measure_at_two_sizes, two_sizes_table
 from generate import ADMIN_EMAIL, ADMIN_PASSWORD, bench_space, fresh_database, make_app
-from run import _load, client, machine, percentile
+from run import _load, client, machine
 from sqlalchemy import insert, select
 
 from solidarna.core import questions as engine
@@ -296,28 +295,11 @@ def main(argv=None) -> int:
     info["load_before"] = _load()
     browser = client(app)
     login(browser, ADMIN_EMAIL, ADMIN_PASSWORD)
-    results, too_many, same = [], [], []
-    for (page, path), (_p, small_path) in zip(
-        pages(data["survey"]), pages(data["small"]), strict=True
-    ):
-        if args.only not in page:
-            continue
-        wall, cpu, queries, size = measure(app, browser, path, 200, args.requests, args.warmup)
-        _w, _c, small_queries, _s = measure(app, browser, small_path, 200, 1, args.warmup)
-        if small_queries != queries:
-            same.append(f"{page}: {queries} statements at {data['responses']} responses, "
-                        f"{small_queries} at a tenth")  # fmt: skip
-        result = Measurement(
-            page=page, viewer="admin", url=path, status=200, queries=queries,
-            median_ms=statistics.median(wall), p95_ms=percentile(wall, 0.95),
-            cpu_median_ms=statistics.median(cpu), bytes=size,
-        )  # fmt: skip
-        results.append(result)
-        if queries > CEILING:
-            too_many.append(f"{page}: {queries} SQL statements (ceiling {CEILING})")
-        print(f"{page:50} {queries:3} queries  median {result.median_ms:8.1f} ms  "
-              f"p95 {result.p95_ms:8.1f} ms  cpu {result.cpu_median_ms:8.1f} ms",
-              file=sys.stderr)  # fmt: skip
+    results, problems = measure_at_two_sizes(
+        app, browser, pages(data["survey"]), pages(data["small"]), viewer="admin",
+        size=f"{data['responses']:,} responses", ceiling=CEILING, requests=args.requests,
+        warmup=args.warmup, only=args.only,
+    )  # fmt: skip
     memory = {}
     for name, suffix in (("CSV", "export.csv"), ("XLSX", "export.xlsx")):
         if args.only and args.only not in f"responses {name}":
@@ -336,19 +318,12 @@ def main(argv=None) -> int:
           f"and a second with a tenth of them. {args.requests} timed requests per page after "
           f"{args.warmup} warm-up, as the space's administrator. Load average (`uptime`) "
           f"{info['load_before']} before, {info['load_after']} after.\n")  # fmt: skip
-    print(
-        "| Page | SQL statements (the same at a tenth) | Median ms | p95 ms | CPU median ms | KB |"
-    )
-    print("|---|---:|---:|---:|---:|---:|")
-    for m in results:
-        print(f"| {m.page} | {m.queries} | {m.median_ms:.1f} | {m.p95_ms:.1f} | "
-              f"{m.cpu_median_ms:.1f} | {m.bytes / 1024:.0f} |")  # fmt: skip
+    print(two_sizes_table(results))
     print()
     for name, ((big_mb, big_size), (small_mb, small_size)) in memory.items():
         print(f"- {name} export: peak Python memory {big_mb:.1f} MB for {big_size / 1e6:.1f} MB "
               f"sent ({data['responses']:,} responses), {small_mb:.1f} MB for "
               f"{small_size / 1e6:.1f} MB (a tenth).")  # fmt: skip
-    problems = too_many + same
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1

@@ -23,13 +23,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 from datetime import timedelta
 
-from discussions import Measurement, login, measure
+from discussions import login, measure_at_two_sizes, two_sizes_table
 from generate import ADMIN_EMAIL, ADMIN_PASSWORD, bench_space, fresh_database, make_app
-from run import _load, client, machine, percentile
+from run import _load, client, machine
 from sqlalchemy import func, insert, select
 
 from solidarna.accounts.models import User
@@ -168,6 +167,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=1, help="untimed requests per page first")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument("--only", default="", help="measure only the pages whose name has this")
     args = parser.parse_args(argv)
     url = normalise_url(args.database_url)
     if not args.reuse:
@@ -179,25 +179,11 @@ def main(argv=None) -> int:
     info["load_before"] = _load()
     browser = client(app)
     login(browser, ADMIN_EMAIL, ADMIN_PASSWORD)
-    results, problems = [], []
-    for (page, path), (_p, small_path) in zip(
-        pages(SLUG, data[SLUG]), pages(SMALL_SLUG, data[SMALL_SLUG]), strict=True
-    ):
-        wall, cpu, queries, size = measure(app, browser, path, 200, args.requests, args.warmup)
-        _w, _c, small_queries, _s = measure(app, browser, small_path, 200, 1, args.warmup)
-        if small_queries != queries:
-            problems.append(f"{page}: {queries} statements at {data[SLUG]['cases']} cases, "
-                            f"{small_queries} at a tenth")  # fmt: skip
-        if queries > CEILING:
-            problems.append(f"{page}: {queries} SQL statements (ceiling {CEILING})")
-        result = Measurement(
-            page=page, viewer="advisor", url=path, status=200, queries=queries,
-            median_ms=statistics.median(wall), p95_ms=percentile(wall, 0.95),
-            cpu_median_ms=statistics.median(cpu), bytes=size,
-        )  # fmt: skip
-        results.append(result)
-        print(f"{page:40} {queries:3} queries  median {result.median_ms:8.1f} ms  "
-              f"p95 {result.p95_ms:8.1f} ms", file=sys.stderr)  # fmt: skip
+    results, problems = measure_at_two_sizes(
+        app, browser, pages(SLUG, data[SLUG]), pages(SMALL_SLUG, data[SMALL_SLUG]),
+        viewer="advisor", size=f"{data[SLUG]['cases']:,} cases", ceiling=CEILING,
+        requests=args.requests, warmup=args.warmup, only=args.only,
+    )  # fmt: skip
     info["load_after"] = _load()
     print()
     print(f"### Support, {info['database']} — {info['date']}\n")
@@ -207,11 +193,7 @@ def main(argv=None) -> int:
           f"`{SMALL_SLUG}` with a tenth. {args.requests} timed requests per page after "
           f"{args.warmup} warm-up, as the space's owner (an advisor). Load average (`uptime`) "
           f"{info['load_before']} before, {info['load_after']} after.\n")  # fmt: skip
-    print("| Page | SQL statements | Median ms | p95 ms | CPU median ms | KB |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for m in results:
-        print(f"| {m.page} | {m.queries} | {m.median_ms:.1f} | {m.p95_ms:.1f} | "
-              f"{m.cpu_median_ms:.1f} | {m.bytes / 1024:.0f} |")  # fmt: skip
+    print(two_sizes_table(results))
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
