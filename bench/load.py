@@ -83,6 +83,8 @@ def prepare(url: str, *, tenants: int, organizations: int, accounts: int, thread
     add_proposal_layer(url, seed=seed, say=say)
     add_groups_and_campaign_layer(url, seed=seed, say=say)
     add_research_and_news_layer(url, responses=survey_responses, seed=seed, say=say)
+    add_events_and_support_layer(url, seed=seed, say=say)
+    take_part_nationally(url, say=say)
 
 
 GROUP_NAME = "Radna grupa (opterećenje) {n:02d}"
@@ -236,6 +238,125 @@ def add_research_and_news_layer(url: str, *, responses: int = 1_000, posts: int 
     say(f"research and news: a survey of 60 questions with {responses} responses (results "
         f"published) and {posts} published posts in {SLUG}")  # fmt: skip
     return True
+
+
+EVENT_TITLE = "Obuka (opterećenje) {n:02d}"
+APPLICANT_PREFIX = "bench-load-prijava-"
+
+
+def add_events_and_support_layer(url: str, *, events: int = 40, applications: int = 500,
+                                 cases: int = 3_000, cases_per_person: int = 6, seed: int = 1,
+                                 say=print) -> bool:  # fmt: skip
+    """Events and support in the largest space (their modules switched on), with
+    bench/events.py's and bench/support.py's builders: `events` trainings of three sessions,
+    one every three days from the day after tomorrow, every other one moved a year back (the
+    list and this month's calendar show both kinds); the first with `applications` applicants
+    (new accounts; four in five accepted and checked in, every tenth reviewed) and the first
+    load account's accepted application. `cases` support requests over 24 months, every
+    status, one to three barrier codes each, `cases_per_person` by each applicant (the first
+    load account among them: their "my requests"), handled by the administrator and two
+    advisors. False when they are there already."""
+    from datetime import timedelta
+
+    from events import _event
+    from events import fill as fill_applications
+    from generate import ADMIN_EMAIL, make_app
+    from support import fill as fill_cases
+
+    from solidarna.accounts.models import User
+    from solidarna.core.models import utcnow
+    from solidarna.core.tenancy import tenant_context
+    from solidarna.events.models import Event, EventApplication
+    from solidarna.extensions import db
+    from solidarna.support.models import SupportCase
+    from solidarna.tenants.models import Membership, Tenant
+
+    app = make_app(url)
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
+        with tenant_context(tenant.id):
+            if db.session.scalar(select(Event.id).where(Event.title == EVENT_TITLE.format(n=0))):
+                db.engine.dispose()
+                return False
+            tenant.modules = [*(m for m in tenant.modules or [] if m not in ("events", "support")),
+                              "events", "support"]  # fmt: skip
+            rng = random.Random(seed)
+            now = utcnow()
+            admin = db.session.scalar(select(User).where(User.email == ADMIN_EMAIL))
+            member_id = db.session.scalar(
+                select(User.id).where(User.email == ACCOUNT_EMAIL.format(n=0))
+            )
+            created = [_event(EVENT_TITLE.format(n=n), admin, now, days_ahead=2 + 3 * n)
+                       for n in range(events)]  # fmt: skip
+            for event in created[1::2]:  # past ones: a year back, the same weekday
+                for session in event.sessions:
+                    session.starts_at -= timedelta(days=364)
+                    session.ends_at -= timedelta(days=364)
+                event.starts_at -= timedelta(days=364)
+                event.ends_at -= timedelta(days=364)
+            first = created[0]
+            fill_applications(tenant.id, first, applications, APPLICANT_PREFIX, admin.id, now)
+            if member_id:
+                db.session.execute(insert(EventApplication), [
+                    {"tenant_id": tenant.id, "event_id": first.id, "user_id": member_id,
+                     "answers": {}, "status": "accepted", "checkin_code": "CLAN0",
+                     "created_at": now, "attended_count": 0, "message": "",
+                     "organization_name": ""}
+                ])  # fmt: skip
+                first.application_count += 1
+                first.seated_count += 1
+            advisors = []
+            for n in range(2):
+                advisor = User(email=f"bench-load-savetnik-{n}@example.org",
+                               name=f"Savetnica Opterećenja {n}", email_verified_at=now,
+                               password_hash=admin.password_hash)  # fmt: skip
+                db.session.add(advisor)
+                advisors.append(advisor)
+            db.session.flush()
+            db.session.execute(insert(Membership.__table__), [
+                {"tenant_id": tenant.id, "user_id": a.id, "role": "admin", "status": "active",
+                 "message": "", "created_at": now, "updated_at": now} for a in advisors
+            ])  # fmt: skip
+            applicants = list(db.session.scalars(
+                select(User.id).where(User.email.like(f"{APPLICANT_PREFIX}%")).order_by(User.id)
+            ))  # fmt: skip
+            requesters = [*([member_id] if member_id else []), *applicants]
+            next_id = (db.session.scalar(select(sa.func.max(SupportCase.id))) or 0) + 1
+            advisor_ids = [admin.id, *(a.id for a in advisors)]
+            made = 0
+            for requester in requesters:
+                count = min(cases_per_person, cases - made)
+                if count <= 0:
+                    break
+                fill_cases(rng, tenant.id, count, requester, advisor_ids, now, next_id)
+                next_id += count
+                made += count
+        if db.engine.dialect.name == "postgresql":  # the builder sets the cases' ids itself
+            db.session.execute(
+                sa.text("SELECT setval(pg_get_serial_sequence('support_cases', 'id'), "
+                        "(SELECT max(id) FROM support_cases))")
+                .execution_options(all_tenants=True)  # raw SQL on a tenant table
+            )  # fmt: skip
+        db.session.commit()
+        db.engine.dispose()
+    say(f"events: {events} trainings (the first with {applications} applications); support: "
+        f"{made} cases from {min(len(requesters), -(-made // cases_per_person))} requesters "
+        f"in {SLUG}")  # fmt: skip
+    return True
+
+
+def take_part_nationally(url: str, say=print) -> None:
+    """Every space takes part in the national overview (bench/national.py's set-up)."""
+    from generate import make_app
+    from national import take_part
+
+    from solidarna.extensions import db
+
+    app = make_app(url)
+    spaces = take_part(app)
+    with app.app_context():
+        db.engine.dispose()
+    say(f"national overview: {spaces} spaces taking part")
 
 
 def add_proposal_layer(url: str, *, proposals: int = 6, articles: int = 40, versions: int = 6,
@@ -459,6 +580,11 @@ class Targets:
     #: the survey and the newest news post (add_research_and_news_layer)
     survey: int | None = None
     news_post: int | None = None
+    #: the event with the applications, whether there are support cases and whether spaces
+    #: take part in the national overview (add_events_and_support_layer, take_part_nationally)
+    event: int | None = None
+    support: bool = False
+    national: bool = False
 
 
 def targets(url: str) -> Targets:
@@ -469,11 +595,13 @@ def targets(url: str) -> Targets:
     from solidarna.core.tenancy import tenant_context
     from solidarna.directory.organizations.models import Representative
     from solidarna.discussions.models import Category, Thread
+    from solidarna.events.models import Event
     from solidarna.extensions import db
     from solidarna.groups.models import WorkingGroup
     from solidarna.news.models import NewsPost
     from solidarna.proposals.models import Proposal
     from solidarna.research.models import Survey
+    from solidarna.support.models import SupportCase
     from solidarna.tenants.models import Tenant
 
     _hub, _degree, typical = hub_and_typical(url, SLUG)
@@ -520,6 +648,13 @@ def targets(url: str) -> Targets:
                 .where(NewsPost.status == "published")
                 .order_by(NewsPost.published_at.desc(), NewsPost.id.desc())
             )
+            event = db.session.scalar(
+                select(Event.id).where(Event.title == EVENT_TITLE.format(n=0))
+            )
+            support = db.session.scalar(select(SupportCase.id).limit(1)) is not None
+        national = db.session.scalar(
+            select(Tenant.id).where(Tenant.in_national_overview.is_(True)).limit(1)
+        ) is not None  # fmt: skip
         db.engine.dispose()
     return Targets(
         typical,
@@ -532,6 +667,9 @@ def targets(url: str) -> Targets:
         campaign,
         survey,
         news_post,
+        event,
+        support,
+        national,
     )
 
 
@@ -605,6 +743,38 @@ def pages(t: Targets) -> list[tuple[str, str, str]]:
                 ("news post", "member", f"{base}/news/{t.news_post}"),
             ]
             if t.news_post
+            else []
+        ),
+        # events and support (add_events_and_support_layer): the calendar's list and this
+        # month, the event of the applications (the member has one: their state is shown);
+        # the office's dashboard of open cases, and one requester's own requests
+        *(
+            [
+                ("events list", "visitor", f"{base}/events/"),
+                ("events, month", "visitor", f"{base}/events/?view=month"),
+                ("event page", "visitor", f"{base}/events/{t.event}/"),
+                ("events list", "member", f"{base}/events/"),
+                ("events, month", "member", f"{base}/events/?view=month"),
+                ("event page", "member", f"{base}/events/{t.event}/"),
+            ]
+            if t.event
+            else []
+        ),
+        *(
+            [
+                ("support office dashboard", "admin", f"{base}/support/office/"),
+                ("my support requests", "member", f"{base}/support/"),
+            ]
+            if t.support
+            else []
+        ),
+        # the national overview of every space taking part (take_part_nationally)
+        *(
+            [
+                ("national overview", "visitor", "/overview/"),
+                ("national overview", "member", "/overview/"),
+            ]
+            if t.national
             else []
         ),
     ]
@@ -1082,7 +1252,11 @@ def mix(port: int, url: str, t: Targets, *, clients: int, seconds: float, write_
         mix_clients.append(MixClient(n, dict(jar), token, org, form))
     # the map pages are left out: at 4,000 entries each weighs about 0.9 MB, and would be most
     # of the mix's work while people rarely open them
-    reads = list(dict.fromkeys(path for page, _viewer, path in pages(t) if "map" not in page))
+    # and the administrators' own pages (a member is refused them)
+    members = {path for _page, viewer, path in pages(t) if viewer != "admin"}
+    reads = list(dict.fromkeys(
+        path for page, _viewer, path in pages(t) if "map" not in page and path in members
+    ))  # fmt: skip
     processes = max(1, min(processes, clients))
     shares = [mix_clients[i::processes] for i in range(processes)]
     say(f"mix: {clients} clients ({len(sessions)} accounts) for {seconds:.0f} s, run {run_id}")

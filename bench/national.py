@@ -103,7 +103,7 @@ def main(argv=None) -> int:
         after.append((time.perf_counter() - started) * 1000)
     info["load_after"] = _load()
     print(f"\n{info['database']}, {spaces} spaces taking part, {args.organizations} organizations;"
-          f" {info.get('cpu', '')}; load {info['load_before']} → {info['load_after']}\n")  # fmt: skip
+          f" {info['cores']} cores, {info['processor']}; load {info['load_before']} → {info['load_after']}\n")  # fmt: skip
     print("| page | viewer | SQL | median ms | p95 ms | CPU ms | bytes |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for name, viewer, queries, median, p95, cpu_ms, size in rows:

@@ -21,6 +21,7 @@ from .conftest import REQUIRE_POSTGRES, XDIST_WORKER
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
+import generate  # noqa: E402
 import load  # noqa: E402
 
 
@@ -48,6 +49,7 @@ def test_harness_serves_measures_and_counts_writes(kind, tmp_path):
     )  # fmt: skip
     t = load.targets(url)
     assert len(t.accounts) == 3 and t.reply_threads
+    assert t.event and t.support and t.national, t
     env = load.server_env(url)
     app = load.Server("wsgi:app", 1, env, tmp_path / "app.log").launch()
     bare = load.Server("bare:app", 1, env, tmp_path / "bare.log").launch()
@@ -56,6 +58,18 @@ def test_harness_serves_measures_and_counts_writes(kind, tmp_path):
         assert load.request(bare.port, "GET", "/")[2] == "ok\n"
         status, _jar, html = load.request(app.port, "GET", "/auth/login")
         assert status == 200 and load.csrf_token(html)
+
+        # every page the run loads answers its viewer (events, support, the national
+        # overview and the rest): the figures would otherwise be of error pages
+        viewers = {
+            "admin": load.login(app.port, generate.ADMIN_EMAIL, generate.ADMIN_PASSWORD),
+            "member": load.login(app.port, t.accounts[0][0], load.ACCOUNT_PASSWORD),
+        }
+        answers = {
+            (page, viewer): load.request(app.port, "GET", path, cookies=viewers.get(viewer))[0]
+            for page, viewer, path in load.pages(t)
+        }
+        assert set(answers.values()) == {200}, {k: v for k, v in answers.items() if v != 200}
 
         page = load.python_load(app.port, f"/{load.SLUG}/discussions/", None, 1, 2, 1)
         assert page.requests > 0 and page.non_2xx == 0 and page.errors == 0
