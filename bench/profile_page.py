@@ -45,6 +45,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--sort", default="cumulative", help="the profile's order: cumulative, tottime, ncalls"
+    )
     args = parser.parse_args(argv)
     app = make_app(normalise_url(args.database_url))
     if args.no_cache:
@@ -96,7 +99,7 @@ def main(argv=None) -> int:
             print(f"  {per:6.2f} ms  x{len(times) // args.requests}  {statement}")
         if profiler:
             stats = pstats.Stats(profiler, stream=sys.stdout)
-            stats.sort_stats("cumulative").print_stats(args.top)
+            stats.sort_stats(args.sort).print_stats(args.top)
     return 0
 
 
