@@ -13,6 +13,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
@@ -49,7 +50,14 @@ NOTIFICATION_KINDS = {
     "events.decision": _l("Decision on your application"),
     "events.promoted": _l("A seat for you at an event"),
     "events.application": _l("New application to an event"),
+    "events.cancelled": _l("An event is cancelled"),
+    "events.survey": _l("The follow-up survey of an event"),
 }
+#: the applications the office's cancellation of an event is mailed to
+TOLD_OF_CANCELLATION = ("pending", "accepted", "confirmed", "waitlisted")
+
+
+CANCELLED_MESSAGE = _l("This event is cancelled: it takes no applications.")
 
 
 class EventError(Exception):
@@ -159,6 +167,28 @@ def move(event: Event, status: str, by=None) -> None:
                             "instead."), status=409)  # fmt: skip
     audit.record("event.status_changed", target=event, actor=by, old=event.status, new=status)
     event.status = status
+    if status == "cancelled":
+        _tell_of_cancellation(event, by)
+
+
+def _tell_of_cancellation(event: Event, by) -> int:
+    """Mail everyone who still had an application (waiting, accepted, confirmed or on the
+    waiting list) that the event is cancelled, each in their own language; audit-logged with
+    how many were told."""
+    rows = list(
+        db.session.scalars(
+            select(EventApplication).where(
+                EventApplication.event_id == event.id,
+                EventApplication.status.in_(TOLD_OF_CANCELLATION),
+            )
+        )
+    )
+    for application in rows:
+        _tell_applicant(application, "events.cancelled", event.title,
+                        _l("The event is cancelled. We are sorry for the inconvenience."), by,
+                        subject=("event_cancelled", event.id))  # fmt: skip
+    audit.record("event.cancellation_mailed", target=event, actor=by, count=len(rows))
+    return len(rows)
 
 
 def add_question(event: Event, data: dict, by=None) -> dict:
@@ -249,6 +279,8 @@ def apply(event: Event, user, answers: dict, organization_id: int | None = None,
           waitlist: bool = False) -> EventApplication:  # fmt: skip
     """A new application; a full event takes it on the waiting list only when the person
     asked for that (`waitlist`), else says it is full."""
+    if event.status == "cancelled":
+        raise EventError(CANCELLED_MESSAGE, status=409)
     if close_if_late(event):
         db.session.commit()
     if not applications_open(event):
@@ -317,12 +349,20 @@ def _tell_office(event: Event, application: EventApplication, user) -> None:
     )  # fmt: skip
 
 
-def _tell_applicant(application: EventApplication, kind: str, title: str, excerpt: str,
-                    by=None) -> None:  # fmt: skip
+def _tell_applicant(application: EventApplication, kind: str, title: str, excerpt,
+                    by=None, subject: tuple[str, int] | None = None) -> None:  # fmt: skip
+    """Notify the applicant (mailed by their settings); a lazy `excerpt` is written in the
+    applicant's own language. `subject` groups the mails (default: the application: while a
+    mail about it is unread, no other is sent) — news that must reach them names its own."""
+    user = application.user
+    tenant = db.session.get(Tenant, application.tenant_id)
+    with force_locale(notifications.locale_for(user, tenant)):
+        excerpt = str(excerpt)
+    subject_type, subject_id = subject or ("event_application", application.id)
     notifications.notify(
-        [application.user], kind=kind, title=title, excerpt=excerpt, actor=by,
+        [user], kind=kind, title=title, excerpt=excerpt, actor=by,
         url=_path("event_applications.mine", application.event_id, event_id=application.event_id),
-        subject_type="event_application", subject_id=application.id,
+        subject_type=subject_type, subject_id=subject_id,
     )  # fmt: skip
 
 
@@ -403,7 +443,7 @@ def decide(application: EventApplication, decision: str, message: str, by) -> No
     audit.record("event.application_decided", target=event, actor=by,
                  person=application.user.name, new=new)  # fmt: skip
     _tell_applicant(application, "events.decision", event.title,
-                    message or str(_status_sentence(new)), by)  # fmt: skip
+                    message or _status_sentence(new), by)  # fmt: skip
     if new not in SEATED:
         promote(event)
 
@@ -455,8 +495,8 @@ def promote(event: Event) -> list[EventApplication]:
         audit.record("event.application_promoted", target=event, actor=None,
                      person=first.user.name)  # fmt: skip
         _tell_applicant(first, "events.promoted", event.title,
-                        str(_l("A seat was freed and it is yours. Please confirm that you are "
-                               "coming.")))  # fmt: skip
+                        _l("A seat was freed and it is yours. Please confirm that you are "
+                           "coming."))  # fmt: skip
         db.session.flush()
         moved.append(first)
     return moved

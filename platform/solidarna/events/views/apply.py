@@ -37,6 +37,8 @@ def apply(event_id: int):
     if mine is not None:
         flash(_("You have already applied to this event."), "info")
         return redirect(url_for("event_applications.mine", event_id=event.id), 303)
+    if event.status == "cancelled":
+        return error_page(409, detail=str(services.CANCELLED_MESSAGE))
     if services.close_if_late(event):
         db.session.commit()
     if not applications_open(event):
