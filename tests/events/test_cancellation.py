@@ -40,7 +40,7 @@ def test_cancelling_mails_the_applicants_in_their_language_and_closes_applying(
     office = world.client("office@example.org")
     done = office.post(f"/alfa/events/manage/{event_id}/status", {"status": "cancelled"})
     assert done.status_code == 303
-    told = {email: outbox(to=email)[before[email]:] for email in people}
+    told = {email: outbox(to=email)[before[email] :] for email in people}
     for email in ("member@example.org", "second@example.org", "third@example.org"):
         assert len(told[email]) == 1, email
         assert "The event is cancelled" in told[email][0].body_text

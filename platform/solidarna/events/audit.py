@@ -18,6 +18,7 @@ ACTIONS = {
     "event.applications_closed": AuditAction(
         _l("The applications to the event %(target)s closed at the deadline")
     ),
+    "event.began": AuditAction(_l("The event %(target)s began: its applications are closed")),
     "event.application_reviewed": AuditAction(
         _l("%(actor)s reviewed the application of %(person)s to the event %(target)s")
     ),

@@ -251,3 +251,22 @@ class MarkForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     pass
+
+
+class SurveyForm(FlaskForm):
+    """The event's follow-up survey: one of the space's surveys, or none."""
+
+    survey_id = ChoiceField(
+        _l("Follow-up survey"), default=NONE,
+        description=_l("A survey of this space that the participants answer after the event."),
+    )  # fmt: skip
+
+    def __init__(self, *args, surveys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey_id.choices = [SelectChoice(NONE, _l("No follow-up survey"))] + [
+            SelectChoice(str(s.id), script_filter(s.title)) for s in surveys
+        ]
+
+    def survey(self) -> int | None:
+        value = self.survey_id.data
+        return int(value) if value not in (None, "") and str(value).isdigit() else None

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from solidarna.core import audit, jobs, notifications, questions, representation
 from solidarna.core.models import utcnow
@@ -266,13 +266,21 @@ def _new_code() -> str:
 
 
 def close_if_late(event: Event, now=None) -> bool:
-    """Close the applications of an event past its deadline (once)."""
+    """Close the applications of an event past its deadline, or whose first session began
+    (once). A write, so the pages kept for visitors (the space's home, the event's page)
+    stop offering it the moment the deadline job sees it."""
     now = now or utcnow()
-    if event.applications_closed_at or event.deadline is None or now < _aware(event.deadline):
+    if event.applications_closed_at:
         return False
-    event.applications_closed_at = now
-    audit.record("event.applications_closed", target=event, actor=None)
-    return True
+    if event.deadline is not None and now >= _aware(event.deadline):
+        event.applications_closed_at = now
+        audit.record("event.applications_closed", target=event, actor=None)
+        return True
+    if event.starts_at is not None and now >= _aware(event.starts_at):
+        event.applications_closed_at = now
+        audit.record("event.began", target=event, actor=None)
+        return True
+    return False
 
 
 def apply(event: Event, user, answers: dict, organization_id: int | None = None,
@@ -350,7 +358,8 @@ def _tell_office(event: Event, application: EventApplication, user) -> None:
 
 
 def _tell_applicant(application: EventApplication, kind: str, title: str, excerpt,
-                    by=None, subject: tuple[str, int] | None = None) -> None:  # fmt: skip
+                    by=None, subject: tuple[str, int] | None = None,
+                    url: str | None = None) -> None:  # fmt: skip
     """Notify the applicant (mailed by their settings); a lazy `excerpt` is written in the
     applicant's own language. `subject` groups the mails (default: the application: while a
     mail about it is unread, no other is sent) — news that must reach them names its own."""
@@ -361,7 +370,8 @@ def _tell_applicant(application: EventApplication, kind: str, title: str, excerp
     subject_type, subject_id = subject or ("event_application", application.id)
     notifications.notify(
         [user], kind=kind, title=title, excerpt=excerpt, actor=by,
-        url=_path("event_applications.mine", application.event_id, event_id=application.event_id),
+        url=url or _path("event_applications.mine", application.event_id,
+                         event_id=application.event_id),
         subject_type=subject_type, subject_id=subject_id,
     )  # fmt: skip
 
@@ -506,7 +516,7 @@ def promote(event: Event) -> list[EventApplication]:
 
 
 def close_deadlines(now=None) -> int:
-    """Close the applications of every space's events past their deadline; running it twice
+    """Close the applications of every space's events past their deadline or begun; running it twice
     closes nothing the second time. The caller commits."""
     from solidarna.tenants.models import Tenant
 
@@ -514,8 +524,8 @@ def close_deadlines(now=None) -> int:
     with cross_tenant():  # deliberately every space's: a scheduled job, each then on its own
         rows = db.session.execute(
             select(Event.tenant_id, Event.id).where(
-                Event.applications_closed_at.is_(None), Event.deadline.is_not(None),
-                Event.deadline <= now, Event.status == "published",
+                Event.applications_closed_at.is_(None), Event.status == "published",
+                or_(Event.deadline <= now, Event.starts_at <= now),
             )
         ).all()  # fmt: skip
         known = set(db.session.scalars(select(Tenant.id)))
