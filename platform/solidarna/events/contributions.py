@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from solidarna.core.activity import ActivityItem
-from solidarna.core.i18n import local_zone
+from solidarna.core.i18n import format_moment, local_zone
 from solidarna.core.models import utcnow
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType
@@ -49,8 +49,8 @@ def event_figures(tenant) -> list[Figure]:
 
 
 def upcoming_events(tenant, limit: int) -> list[ActivityItem]:
-    """The soonest published events not yet begun (at most three), dated by their start.
-    They leave the home when they begin: the deadline job closes their applications then,
+    """The soonest published events not yet begun (at most three), in the feed when they were
+    last changed (published), their start in the excerpt. They leave the home when they begin: the deadline job closes their applications then,
     a write that changes the space's marker (services.close_if_late)."""
     rows = db.session.scalars(
         select(Event).where(*_upcoming()).order_by(Event.starts_at, Event.id)
@@ -58,9 +58,10 @@ def upcoming_events(tenant, limit: int) -> list[ActivityItem]:
     ).all()  # fmt: skip
     return [
         ActivityItem(
-            when=event.starts_at, label=str(_l("Upcoming event")), title=event.title,
+            when=event.updated_at, label=str(_l("Upcoming event")), title=event.title,
             url=url_for("events.detail", event_id=event.id),
-            excerpt=event.place or "",
+            excerpt=" · ".join(part for part in (format_moment(event.starts_at, "short"),
+                                                 event.place or "") if part),
         )
         for event in rows
     ]  # fmt: skip
