@@ -13,7 +13,7 @@ from solidarna.core import audit, links, notifications, subjects
 from solidarna.core.models import utcnow
 from solidarna.events.contributions import FOLLOW_UP
 from solidarna.events.models import SEATED, Event, EventApplication
-from solidarna.events.services import EventError, _aware, _tell_applicant
+from solidarna.events.services import EventError, _aware, tell_applicants
 from solidarna.extensions import db
 
 #: the mails' group (core/notifications.py): one survey mail per person and event
@@ -93,10 +93,9 @@ def mail(event: Event, by) -> int:
         )
         if application.user_id not in told
     ]  # fmt: skip
-    for application in rows:
-        _tell_applicant(application, "events.survey", event.title,
-                        _l("Thank you for taking part. Tell us how it was: the follow-up "
-                           "survey “%(title)s”.", title=survey.title), by,
-                        subject=(SUBJECT, event.id), url=survey.url)  # fmt: skip
+    tell_applicants(rows, "events.survey", event.title,
+                    _l("Thank you for taking part. Tell us how it was: the follow-up "
+                       "survey “%(title)s”.", title=survey.title), by,
+                    subject=(SUBJECT, event.id), url=survey.url)  # fmt: skip
     audit.record("event.survey_mailed", target=event, actor=by, count=len(rows))
     return len(rows)

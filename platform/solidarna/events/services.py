@@ -183,10 +183,9 @@ def _tell_of_cancellation(event: Event, by) -> int:
             )
         )
     )
-    for application in rows:
-        _tell_applicant(application, "events.cancelled", event.title,
-                        _l("The event is cancelled. We are sorry for the inconvenience."), by,
-                        subject=("event_cancelled", event.id))  # fmt: skip
+    tell_applicants(rows, "events.cancelled", event.title,
+                    _l("The event is cancelled. We are sorry for the inconvenience."), by,
+                    subject=("event_cancelled", event.id))  # fmt: skip
     audit.record("event.cancellation_mailed", target=event, actor=by, count=len(rows))
     return len(rows)
 
@@ -358,22 +357,38 @@ def _tell_office(event: Event, application: EventApplication, user) -> None:
 
 
 def _tell_applicant(application: EventApplication, kind: str, title: str, excerpt,
-                    by=None, subject: tuple[str, int] | None = None,
-                    url: str | None = None) -> None:  # fmt: skip
-    """Notify the applicant (mailed by their settings); a lazy `excerpt` is written in the
-    applicant's own language. `subject` groups the mails (default: the application: while a
-    mail about it is unread, no other is sent) — news that must reach them names its own."""
-    user = application.user
-    tenant = db.session.get(Tenant, application.tenant_id)
-    with force_locale(notifications.locale_for(user, tenant)):
-        excerpt = str(excerpt)
-    subject_type, subject_id = subject or ("event_application", application.id)
-    notifications.notify(
-        [user], kind=kind, title=title, excerpt=excerpt, actor=by,
-        url=url or _path("event_applications.mine", application.event_id,
-                         event_id=application.event_id),
-        subject_type=subject_type, subject_id=subject_id,
-    )  # fmt: skip
+                    by=None) -> None:  # fmt: skip
+    """Notify the applicant about their application (mailed by their settings; while a mail
+    about it is unread, no other is sent), the excerpt in their own language."""
+    tell_applicants([application], kind, title, excerpt, by,
+                    subject=("event_application", application.id))  # fmt: skip
+
+
+def tell_applicants(applications, kind: str, title: str, excerpt, by=None, *,
+                    subject: tuple[str, int], url: str | None = None) -> int:  # fmt: skip
+    """Notify the applicants of one event (mailed by their settings), a lazy `excerpt`
+    written in each one's own language: one `notify` per language, whatever their number.
+    `subject` groups the mails (core/notifications.py). Returns how many were notified."""
+    rows = list(applications)
+    if not rows:
+        return 0
+    tenant = db.session.get(Tenant, rows[0].tenant_id)
+    url = url or _path("event_applications.mine", rows[0].event_id, event_id=rows[0].event_id)
+    by_locale: dict[str, list] = {}
+    for application in rows:
+        user = application.user
+        by_locale.setdefault(notifications.locale_for(user, tenant), []).append(user)
+    told = 0
+    for locale, users in sorted(by_locale.items()):
+        with force_locale(locale):
+            text = str(excerpt)
+        told += len(
+            notifications.notify(
+                users, kind=kind, title=title, excerpt=text, actor=by, url=url,
+                subject_type=subject[0], subject_id=subject[1],
+            )
+        )  # fmt: skip
+    return told
 
 
 # --- the office's review and decisions --------------------------------------------------------
