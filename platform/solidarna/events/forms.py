@@ -100,7 +100,8 @@ class EventForm(Coordinates, FlaskForm):
         validators=[Optional(), at_most(500), Regexp(
             r"^(https?://\S+|/\S*)$",
             message=_l("Enter an address that starts with https://, http:// or /."))],
-        description=_l("The participants' survey after the event, e.g. a survey of this space."),
+        description=_l("The address of a survey elsewhere; a survey of this space is chosen "
+                       "on the event's “Follow-up survey” page."),
     )  # fmt: skip
 
     def __init__(self, *args, types=None, actor_types=None, event=None, **kwargs):
