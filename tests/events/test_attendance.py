@@ -120,3 +120,28 @@ def test_the_attendance_list_finds_a_participant_by_name(world):
     assert "Present: 0 of 2" in found
     assert "Sava Drugi" in office.get(base).get_data(True)
     assert office.get(base + "?q=%25&page=99").status_code == 200
+
+
+def test_the_name_search_folds_both_scripts(world, make_user):
+    """On a phone at the door one types Latin: "Jovana" finds "Јована Јовић", and a name
+    written in Latin is found by typing Cyrillic; case and diacritics do not matter."""
+    jovana = make_user(email="jovana@example.org", name="Јована Јовић", locale="en")
+    djordje = make_user(email="djordje@example.org", name="Đorđe Šćekić", locale="en")
+    event_id = make_event(world.space.id, world.admin, capacity=None)
+    _accepted(world, event_id, "jovana@example.org", jovana)
+    _accepted(world, event_id, "djordje@example.org", djordje)
+    _accepted(world, event_id, "member@example.org", world.member)
+    office = world.client("office@example.org")
+    base = f"/alfa/events/manage/{event_id}/attendance?q="
+    for typed, found, not_found in (
+        ("Jovana", "Јована Јовић", "Đorđe Šćekić"),
+        ("jovic", "Јована Јовић", "Mira Članica"),
+        ("Ђорђе", "Đorđe Šćekić", "Јована Јовић"),
+        ("djordje scekic", "Đorđe Šćekić", "Mira Članica"),
+        ("МИРА", "Mira Članica", "Јована Јовић"),
+    ):
+        page = office.get(base + typed)
+        assert page.status_code == 200, typed
+        text = page.get_data(True)
+        assert found in text and not_found not in text, typed
+        assert "Present: 0 of 3" in text

@@ -11,10 +11,15 @@ from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
 
+#: the public pages (the list, the month view: `events.index`; an event's page)
+CACHEABLE = ("events.index", "events.detail")
+
 
 def init_app(app: Flask) -> None:
-    from solidarna.events import audit, kit, models, permissions, services
-    from solidarna.events.views import apply, browse, manage
+    from solidarna.core import links
+    from solidarna.core.pagecache import cache_pages
+    from solidarna.events import audit, contributions, kit, models, permissions, services
+    from solidarna.events.views import apply, browse, manage, survey  # noqa: F401 - routes
 
     register_capability(
         app,
@@ -32,11 +37,24 @@ def init_app(app: Flask) -> None:
                 KitKey("taxonomies", kit.TYPES_KEY, kit.validate_types),
                 KitKey("taxonomies", kit.CRITERIA_KEY, kit.validate_criteria),
             ),
+            figures=contributions.event_figures,
+            activity=contributions.upcoming_events,
+            subjects=(contributions.EVENT_SUBJECT,),
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
             notification_kinds=services.NOTIFICATION_KINDS,
         ),
     )
+
+    # visitors' pages served whole from the shared cache, under a marker that also follows
+    # the clock (an event moving from ahead to past, today in the month view):
+    # contributions.events_marker; the capability's `cacheable` would follow the space only
+    cache_pages(app, CACHEABLE, marker=contributions.events_marker)
+    links.register_relation(
+        app,
+        links.Relation(contributions.FOLLOW_UP, "event", "survey", _l("Follow-up survey"),
+                       _l("Follow-up survey of the events")),
+    )  # fmt: skip
 
     @app.context_processor
     def event_labels() -> dict:

@@ -18,6 +18,7 @@ ACTIONS = {
     "event.applications_closed": AuditAction(
         _l("The applications to the event %(target)s closed at the deadline")
     ),
+    "event.began": AuditAction(_l("The event %(target)s began: its applications are closed")),
     "event.application_reviewed": AuditAction(
         _l("%(actor)s reviewed the application of %(person)s to the event %(target)s")
     ),
@@ -30,6 +31,18 @@ ACTIONS = {
     ),
     "event.application_cancelled": AuditAction(
         _l("%(actor)s cancelled the application of %(person)s to the event %(target)s")
+    ),
+    "event.cancellation_mailed": AuditAction(
+        _l("The applicants of the cancelled event %(target)s were told (%(count)s)")
+    ),
+    "event.survey_linked": AuditAction(
+        _l("%(actor)s chose the follow-up survey of the event %(target)s")
+    ),
+    "event.survey_unlinked": AuditAction(
+        _l("%(actor)s removed the follow-up survey of the event %(target)s")
+    ),
+    "event.survey_mailed": AuditAction(
+        _l("%(actor)s mailed the follow-up survey of the event %(target)s (%(count)s)")
     ),
     "event.checked_in": AuditAction(_l("%(actor)s checked %(person)s in at the event %(target)s")),
 }

@@ -100,7 +100,8 @@ class EventForm(Coordinates, FlaskForm):
         validators=[Optional(), at_most(500), Regexp(
             r"^(https?://\S+|/\S*)$",
             message=_l("Enter an address that starts with https://, http:// or /."))],
-        description=_l("The participants' survey after the event, e.g. a survey of this space."),
+        description=_l("The address of a survey elsewhere; a survey of this space is chosen "
+                       "on the event's “Follow-up survey” page."),
     )  # fmt: skip
 
     def __init__(self, *args, types=None, actor_types=None, event=None, **kwargs):
@@ -251,3 +252,22 @@ class MarkForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     pass
+
+
+class SurveyForm(FlaskForm):
+    """The event's follow-up survey: one of the space's surveys, or none."""
+
+    survey_id = ChoiceField(
+        _l("Follow-up survey"), default=NONE,
+        description=_l("A survey of this space that the participants answer after the event."),
+    )  # fmt: skip
+
+    def __init__(self, *args, surveys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey_id.choices = [SelectChoice(NONE, _l("No follow-up survey"))] + [
+            SelectChoice(str(s.id), script_filter(s.title)) for s in surveys
+        ]
+
+    def survey(self) -> int | None:
+        value = self.survey_id.data
+        return int(value) if value not in (None, "") and str(value).isdigit() else None

@@ -13,9 +13,10 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from solidarna.core import audit, jobs, notifications, questions, representation
 from solidarna.core.models import utcnow
@@ -49,7 +50,14 @@ NOTIFICATION_KINDS = {
     "events.decision": _l("Decision on your application"),
     "events.promoted": _l("A seat for you at an event"),
     "events.application": _l("New application to an event"),
+    "events.cancelled": _l("An event is cancelled"),
+    "events.survey": _l("The follow-up survey of an event"),
 }
+#: the applications the office's cancellation of an event is mailed to
+TOLD_OF_CANCELLATION = ("pending", "accepted", "confirmed", "waitlisted")
+
+
+CANCELLED_MESSAGE = _l("This event is cancelled: it takes no applications.")
 
 
 class EventError(Exception):
@@ -159,6 +167,27 @@ def move(event: Event, status: str, by=None) -> None:
                             "instead."), status=409)  # fmt: skip
     audit.record("event.status_changed", target=event, actor=by, old=event.status, new=status)
     event.status = status
+    if status == "cancelled":
+        _tell_of_cancellation(event, by)
+
+
+def _tell_of_cancellation(event: Event, by) -> int:
+    """Mail everyone who still had an application (waiting, accepted, confirmed or on the
+    waiting list) that the event is cancelled, each in their own language; audit-logged with
+    how many were told."""
+    rows = list(
+        db.session.scalars(
+            select(EventApplication).where(
+                EventApplication.event_id == event.id,
+                EventApplication.status.in_(TOLD_OF_CANCELLATION),
+            )
+        )
+    )
+    tell_applicants(rows, "events.cancelled", event.title,
+                    _l("The event is cancelled. We are sorry for the inconvenience."), by,
+                    subject=("event_cancelled", event.id))  # fmt: skip
+    audit.record("event.cancellation_mailed", target=event, actor=by, count=len(rows))
+    return len(rows)
 
 
 def add_question(event: Event, data: dict, by=None) -> dict:
@@ -236,19 +265,29 @@ def _new_code() -> str:
 
 
 def close_if_late(event: Event, now=None) -> bool:
-    """Close the applications of an event past its deadline (once)."""
+    """Close the applications of an event past its deadline, or whose first session began
+    (once). A write, so the pages kept for visitors (the space's home, the event's page)
+    stop offering it the moment the deadline job sees it."""
     now = now or utcnow()
-    if event.applications_closed_at or event.deadline is None or now < _aware(event.deadline):
+    if event.applications_closed_at:
         return False
-    event.applications_closed_at = now
-    audit.record("event.applications_closed", target=event, actor=None)
-    return True
+    if event.deadline is not None and now >= _aware(event.deadline):
+        event.applications_closed_at = now
+        audit.record("event.applications_closed", target=event, actor=None)
+        return True
+    if event.starts_at is not None and now >= _aware(event.starts_at):
+        event.applications_closed_at = now
+        audit.record("event.began", target=event, actor=None)
+        return True
+    return False
 
 
 def apply(event: Event, user, answers: dict, organization_id: int | None = None,
           waitlist: bool = False) -> EventApplication:  # fmt: skip
     """A new application; a full event takes it on the waiting list only when the person
     asked for that (`waitlist`), else says it is full."""
+    if event.status == "cancelled":
+        raise EventError(CANCELLED_MESSAGE, status=409)
     if close_if_late(event):
         db.session.commit()
     if not applications_open(event):
@@ -317,13 +356,39 @@ def _tell_office(event: Event, application: EventApplication, user) -> None:
     )  # fmt: skip
 
 
-def _tell_applicant(application: EventApplication, kind: str, title: str, excerpt: str,
+def _tell_applicant(application: EventApplication, kind: str, title: str, excerpt,
                     by=None) -> None:  # fmt: skip
-    notifications.notify(
-        [application.user], kind=kind, title=title, excerpt=excerpt, actor=by,
-        url=_path("event_applications.mine", application.event_id, event_id=application.event_id),
-        subject_type="event_application", subject_id=application.id,
-    )  # fmt: skip
+    """Notify the applicant about their application (mailed by their settings; while a mail
+    about it is unread, no other is sent), the excerpt in their own language."""
+    tell_applicants([application], kind, title, excerpt, by,
+                    subject=("event_application", application.id))  # fmt: skip
+
+
+def tell_applicants(applications, kind: str, title: str, excerpt, by=None, *,
+                    subject: tuple[str, int], url: str | None = None) -> int:  # fmt: skip
+    """Notify the applicants of one event (mailed by their settings), a lazy `excerpt`
+    written in each one's own language: one `notify` per language, whatever their number.
+    `subject` groups the mails (core/notifications.py). Returns how many were notified."""
+    rows = list(applications)
+    if not rows:
+        return 0
+    tenant = db.session.get(Tenant, rows[0].tenant_id)
+    url = url or _path("event_applications.mine", rows[0].event_id, event_id=rows[0].event_id)
+    by_locale: dict[str, list] = {}
+    for application in rows:
+        user = application.user
+        by_locale.setdefault(notifications.locale_for(user, tenant), []).append(user)
+    told = 0
+    for locale, users in sorted(by_locale.items()):
+        with force_locale(locale):
+            text = str(excerpt)
+        told += len(
+            notifications.notify(
+                users, kind=kind, title=title, excerpt=text, actor=by, url=url,
+                subject_type=subject[0], subject_id=subject[1],
+            )
+        )  # fmt: skip
+    return told
 
 
 # --- the office's review and decisions --------------------------------------------------------
@@ -403,7 +468,7 @@ def decide(application: EventApplication, decision: str, message: str, by) -> No
     audit.record("event.application_decided", target=event, actor=by,
                  person=application.user.name, new=new)  # fmt: skip
     _tell_applicant(application, "events.decision", event.title,
-                    message or str(_status_sentence(new)), by)  # fmt: skip
+                    message or _status_sentence(new), by)  # fmt: skip
     if new not in SEATED:
         promote(event)
 
@@ -455,8 +520,8 @@ def promote(event: Event) -> list[EventApplication]:
         audit.record("event.application_promoted", target=event, actor=None,
                      person=first.user.name)  # fmt: skip
         _tell_applicant(first, "events.promoted", event.title,
-                        str(_l("A seat was freed and it is yours. Please confirm that you are "
-                               "coming.")))  # fmt: skip
+                        _l("A seat was freed and it is yours. Please confirm that you are "
+                           "coming."))  # fmt: skip
         db.session.flush()
         moved.append(first)
     return moved
@@ -466,7 +531,7 @@ def promote(event: Event) -> list[EventApplication]:
 
 
 def close_deadlines(now=None) -> int:
-    """Close the applications of every space's events past their deadline; running it twice
+    """Close the applications of every space's events past their deadline or begun; running it twice
     closes nothing the second time. The caller commits."""
     from solidarna.tenants.models import Tenant
 
@@ -474,8 +539,8 @@ def close_deadlines(now=None) -> int:
     with cross_tenant():  # deliberately every space's: a scheduled job, each then on its own
         rows = db.session.execute(
             select(Event.tenant_id, Event.id).where(
-                Event.applications_closed_at.is_(None), Event.deadline.is_not(None),
-                Event.deadline <= now, Event.status == "published",
+                Event.applications_closed_at.is_(None), Event.status == "published",
+                or_(Event.deadline <= now, Event.starts_at <= now),
             )
         ).all()  # fmt: skip
         known = set(db.session.scalars(select(Tenant.id)))

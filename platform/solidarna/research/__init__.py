@@ -13,7 +13,7 @@ from solidarna.core.capabilities import Capability, KitKey, NavItem, register_ca
 
 
 def init_app(app: Flask) -> None:
-    from solidarna.research import audit, kit, permissions
+    from solidarna.research import audit, contributions, kit, permissions
     from solidarna.research.views import answer, browse, build, distribute, results
 
     register_capability(
@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,
             notification_kinds={},
+            # what an event's follow-up survey links to (core/links.py)
+            subjects=(contributions.SURVEY_SUBJECT,),
             # visitors' pages served whole from the shared cache (core/pagecache.py): the
             # published results (the survey list is not: a survey opens and closes by the
             # clock, without a write that would change the space's marker)

@@ -13,7 +13,7 @@ from solidarna.core.errors import error_page
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
-from solidarna.events import services
+from solidarna.events import followup, services
 from solidarna.events.forms import ApplyForm, ConfirmForm
 from solidarna.events.permissions import applications_open, eligible_organizations, may_apply
 from solidarna.events.views.common import load_event, show_error
@@ -37,6 +37,8 @@ def apply(event_id: int):
     if mine is not None:
         flash(_("You have already applied to this event."), "info")
         return redirect(url_for("event_applications.mine", event_id=event.id), 303)
+    if event.status == "cancelled":
+        return error_page(409, detail=str(services.CANCELLED_MESSAGE))
     if services.close_if_late(event):
         db.session.commit()
     if not applications_open(event):
@@ -85,6 +87,9 @@ def mine(event_id: int):
             "events.certificate", certificate_token=services.certificate_token(application)
         )
     ended = event.ends_at is not None and services._aware(event.ends_at) < utcnow()
+    survey = None
+    if ended and application.status in ("accepted", "confirmed"):
+        survey = followup.survey_of(event)
     return render(
         "events/mine.html",
         event=event,
@@ -92,6 +97,7 @@ def mine(event_id: int):
         qr=qr,
         certificate=certificate,
         ended=ended,
+        survey=survey,
         form=ConfirmForm(),
     )
 

@@ -17,6 +17,7 @@ from solidarna.core.errors import error_page
 from solidarna.core.i18n import format_moment
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
+from solidarna.core.script import fold
 from solidarna.core.urls import page_arg
 from solidarna.events import kit, services
 from solidarna.events.forms import (
@@ -283,19 +284,26 @@ def _attendance_page(event, form, session, status=200):
     wanted = (request.args.get("q") or "").strip()[:100]
     where = [EventApplication.event_id == event.id,
              EventApplication.status.in_(("accepted", "confirmed"))]  # fmt: skip
-    query = select(EventApplication)
-    if wanted:
-        query = query.join(User, User.id == EventApplication.user_id)
-        where.append(func.lower(User.name).contains(wanted.lower(), autoescape=True))
     seated_total = db.session.scalar(
-        select(func.count()).select_from(EventApplication).where(*where[:2])
+        select(func.count()).select_from(EventApplication).where(*where)
     )  # fmt: skip
-    seated = list(
-        db.session.scalars(
-            query.where(*where).order_by(EventApplication.id)
-            .limit(ATTENDANCE_PER_PAGE).offset((page - 1) * ATTENDANCE_PER_PAGE)
-        )
-    )  # fmt: skip
+    query = select(EventApplication).where(*where)
+    if wanted:
+        # names are written in either script: folded on both sides (core/script.fold), so
+        # "Jovana" finds "Јована" and the other way round; the seated people's names (one
+        # statement, two short columns), then their page by id
+        words = fold(wanted).split()
+        names = db.session.execute(
+            select(EventApplication.id, User.name)
+            .join(User, User.id == EventApplication.user_id)
+            .where(*where).order_by(EventApplication.id)
+        ).all()  # fmt: skip
+        ids = [i for i, name in names if all(word in fold(name) for word in words)]
+        start = (page - 1) * ATTENDANCE_PER_PAGE
+        query = query.where(EventApplication.id.in_(ids[start : start + ATTENDANCE_PER_PAGE]))
+    else:
+        query = query.limit(ATTENDANCE_PER_PAGE).offset((page - 1) * ATTENDANCE_PER_PAGE)
+    seated = list(db.session.scalars(query.order_by(EventApplication.id)))
     present, present_total = set(), 0
     if session is not None:
         present_total = db.session.scalar(
@@ -305,7 +313,7 @@ def _attendance_page(event, form, session, status=200):
             present = set(db.session.scalars(select(Attendance.application_id).where(
                 Attendance.session_id == session.id,
                 Attendance.application_id.in_([a.id for a in seated]))))  # fmt: skip
-    shown = seated_total if not wanted else len(seated)
+    shown = seated_total if not wanted else len(ids)
     return render("events/attendance.html", event=event, form=form, session=session,
                   seated=seated, present=present, mark_form=ConfirmForm(), status=status,
                   seated_total=seated_total or 0, present_total=present_total or 0,

@@ -1,0 +1,100 @@
+"""What events offer the platform through core registries: events as subjects (so an event
+links to its follow-up survey through core/links.py without importing research), the space
+home's figure and its upcoming events (in the home's activity, soonest first), and the page
+cache's marker of the events' public pages."""
+
+from __future__ import annotations
+
+from flask import g, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import case, func, select
+
+from solidarna.core.activity import ActivityItem
+from solidarna.core.i18n import format_moment, local_zone
+from solidarna.core.models import utcnow
+from solidarna.core.registry import Figure
+from solidarna.core.subjects import Subject, SubjectType
+from solidarna.core.tenancy import tenant_context
+from solidarna.events.models import Event
+from solidarna.events.permissions import can_manage_events
+from solidarna.extensions import db
+
+#: an event's follow-up survey (core/links.py): event -> survey, one at most
+FOLLOW_UP = "follow_up_survey"
+#: how many upcoming events the space's home shows
+ON_THE_HOME = 3
+
+
+def resolve_events(ids: list[int]) -> dict[int, Subject]:
+    query = select(Event.id, Event.title).where(Event.id.in_(ids))
+    if not can_manage_events(current_user, g.get("tenant")):
+        query = query.where(Event.status != "draft")
+    return {
+        eid: Subject("event", eid, title, url_for("events.detail", event_id=eid))
+        for eid, title in db.session.execute(query)
+    }
+
+
+EVENT_SUBJECT = SubjectType("event", _l("Event"), resolve_events)
+
+
+def _upcoming():
+    return (Event.status == "published", Event.starts_at > utcnow())
+
+
+def event_figures(tenant) -> list[Figure]:
+    count = db.session.scalar(select(func.count(Event.id)).where(*_upcoming()))
+    return [Figure(str(_l("Upcoming events")), count or 0, url_for("events.index"))]
+
+
+def upcoming_events(tenant, limit: int) -> list[ActivityItem]:
+    """The soonest published events not yet begun (at most three), in the feed when they were
+    last changed (published), their start in the excerpt. They leave the home when they begin: the deadline job closes their applications then,
+    a write that changes the space's marker (services.close_if_late)."""
+    rows = db.session.scalars(
+        select(Event).where(*_upcoming()).order_by(Event.starts_at, Event.id)
+        .limit(min(limit, ON_THE_HOME))
+    ).all()  # fmt: skip
+    return [
+        ActivityItem(
+            when=event.updated_at, label=str(_l("Upcoming event")), title=event.title,
+            url=url_for("events.detail", event_id=event.id),
+            excerpt=" · ".join(part for part in (format_moment(event.starts_at, "short"),
+                                                 event.place or "") if part),
+        )
+        for event in rows
+    ]  # fmt: skip
+
+
+def events_marker() -> tuple | None:
+    """The page cache's marker of the events' public pages (core/pagecache.py): the space's
+    state, today's date (the month view marks today), and how many of the space's events
+    are past their deadline, have begun and have ended by now, so an event moves from
+    "ahead" to "past", and its page stops offering to apply, without a write in the space.
+    Asked before the space is loaded, so it may read the slug from the URL; two statements
+    (the second over the space's events, on its tenant index)."""
+    from solidarna.tenants.models import Tenant
+
+    tenant = g.get("tenant")
+    slug = tenant.slug if tenant is not None else (request.view_args or {}).get("tenant_slug")
+    if not slug or len(slug) > 40:
+        return None
+    row = db.session.execute(
+        select(Tenant.id, Tenant.created_at, Tenant.content_version).where(Tenant.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    now = utcnow()
+    with tenant_context(row.id):
+        passed = tuple(
+            db.session.execute(
+                select(
+                    *(func.coalesce(func.sum(case((moment, 1), else_=0)), 0) for moment in (
+                        Event.deadline <= now, Event.starts_at <= now, Event.ends_at < now))
+                )
+            ).one()
+        )  # fmt: skip
+    created = row.created_at.timestamp() if row.created_at else 0
+    day = now.astimezone(local_zone()).date().isoformat()
+    return ("events", row.id, f"{created:.6f}", row.content_version or 0, day, *passed)
