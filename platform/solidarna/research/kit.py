@@ -193,7 +193,7 @@ OUTLINE = TemplateOutline(
         TextField("access", _l("Who may answer"), choices=lambda: ACCESS, default="public"),
     ),
     parts=PartsOutline(
-        "sections", _l("Section"),
+        "sections", _l("Questionnaire section"),
         fields=(TextField("title", _l("Section title"), max=LIMITS["title"], required=True),
                 TextField("intro", _l("Introduction"), max=LIMITS["intro"], long=True)),
         inner=PartsOutline(
