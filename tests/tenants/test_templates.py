@@ -329,7 +329,7 @@ def test_a_survey_template_s_texts_are_edited_and_its_structure_stays(app, space
         q["code"] for s in before["sections"] for q in s["questions"]
     ]
     # an empty question text is refused
-    response = owner.post(path, {**data, "p0_1__label": ""})
+    response = owner.post(path, {**form_data(owner.get(path)), "p0_1__label": ""})
     assert response.status_code == 422
     # a survey started from it asks the edited question
     new = owner.post("/brus/research/manage/new", {"title": "Anketa Brus", "template": SURVEY})
@@ -429,3 +429,37 @@ def test_the_export_carries_the_edits_and_round_trips(app, space, db):
     db.session.commit()
     assert copy_of.starter["survey_templates"] == tenant.starter["survey_templates"]
     assert copy_of.starter["proposal_templates"] == tenant.starter["proposal_templates"]
+
+
+def test_a_form_drawn_from_an_older_template_does_not_overwrite_it(app, space, db):
+    owner = logged_in(app, "vlasnica@brus.rs")
+    path = f"{BASE}/proposal_templates/{PROPOSAL}/edit"
+    old_form = form_data(owner.get(path))
+    # another owner takes a part out in the meantime
+    newer = form_data(owner.get(path))
+    assert owner.post(path, {**newer, "p0__remove": "y"}).status_code == 303
+    response = owner.post(path, {**old_form, "p1__heading": "Iz starog obrasca"})
+    assert response.status_code == 409
+    assert "changed since you opened it" in text_of(parse(response))
+    after = stored(db, space.id, "proposal_templates", PROPOSAL)
+    assert all(part.get("heading") != "Iz starog obrasca" for part in after["parts"])
+    assert one(response, "#p0__heading")["value"] == after["parts"][0]["heading"]
+
+
+def test_a_new_survey_template_starts_with_one_empty_section(app, space, db):
+    owner = logged_in(app, "vlasnica@brus.rs")
+    page = owner.get(f"{BASE}/survey_templates/new")
+    assert page.status_code == 200
+    data = {**form_data(page), "t__title": "Anketa o potrebama zadruga"}
+    assert data["p0__title"] == "Section 1"
+    response = owner.post(f"{BASE}/survey_templates/new", data)
+    assert response.status_code == 303
+    added = stored(db, space.id, "survey_templates", "anketa-o-potrebama-zadruga")
+    assert added == {
+        "key": "anketa-o-potrebama-zadruga", "title": "Anketa o potrebama zadruga",
+        "access": "public", "sections": [{"title": "Section 1", "questions": []}],
+    }  # fmt: skip
+    # offered for a new survey, whose questions are then added in the builder
+    assert 'value="anketa-o-potrebama-zadruga"' in owner.get(
+        "/brus/research/manage/new?template=anketa-o-potrebama-zadruga"
+    ).get_data(as_text=True)

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.capabilities import PartsOutline, TemplateOutline, TextField
 from solidarna.core.forms import ENGLISH_INPUT, ChoiceField, choices
+from solidarna.tenants.templates import digest
 
 #: how many empty rows for new parts the page offers (save to get more)
 NEW_PARTS = 3
@@ -53,6 +54,12 @@ class TemplateForm(FlaskForm):
 
     outline: TemplateOutline
     original: dict
+    #: the digest of the template the form was drawn from: a template changed since (another
+    #: owner's save, a kit upgrade) is not overwritten by a form whose parts no longer match
+    drawn_from = HiddenField()
+
+    def is_stale(self) -> bool:
+        return self.drawn_from.data != digest(self.original)
 
     # --- what the page draws -------------------------------------------------------------
 
@@ -164,5 +171,6 @@ def template_form(outline: TemplateOutline, template: dict | None, **kwargs) -> 
                 for spec in parts.fields:
                     attrs[f"n{k}__{spec.name}"] = _field(spec, False)
                     initial[f"n{k}__{spec.name}"] = spec.default
+    initial["drawn_from"] = digest(original)
     form_class = type("SpaceTemplateForm", (TemplateForm,), attrs)
     return form_class(data=initial, **kwargs)

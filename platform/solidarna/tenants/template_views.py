@@ -44,7 +44,12 @@ def _edit(key, template: dict | None):
     form = template_form(key.outline, template)
     status = 200
     problems: list[str] = []
-    if form.is_submitted():
+    if form.is_submitted() and template is not None and form.is_stale():
+        flash(_("The template was changed since you opened it. Here it is as it is now: "
+                "make your changes again."), "error")  # fmt: skip
+        form = template_form(key.outline, template, formdata=None)
+        status = 409
+    elif form.is_submitted():
         if form.validate():
             replaces = template["key"] if template is not None else None
             taken = {t["key"] for t in templates.templates_of(g.tenant, key)}

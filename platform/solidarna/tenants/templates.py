@@ -17,6 +17,8 @@ from it (copies of its text) stay as they are; it can be offered again."""
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 
 from solidarna.core import audit
@@ -50,6 +52,12 @@ def templates_of(tenant: Tenant, key: KitKey) -> list[dict]:
 
 def find(tenant: Tenant, key: KitKey, template_key: str) -> dict | None:
     return next((t for t in templates_of(tenant, key) if t["key"] == template_key), None)
+
+
+def digest(template: dict) -> str:
+    """A short fingerprint of a template as stored (the edit form carries it)."""
+    text = json.dumps(template, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def is_retired(template: dict) -> bool:
