@@ -225,6 +225,7 @@ OBJECT_ARGS = {
     "case_id",
     "support_message_id",
     "support_token",
+    "template_key",
 }
 # URL arguments that are not objects, with a value to build the URL with.
 # upload_id: a CSV import waiting in the instance folder of one tenant and user; an unknown one
@@ -254,6 +255,8 @@ FREE_ARGS = {
     "application_id": 1,
     # step: a step of a space's guided start (the space is the object)
     "step": "invite",
+    # kit_key: a template list of the space's kit (its templates, template_key, are objects)
+    "kit_key": "proposal_templates",
 }
 COVERED: dict[str, set[str]] = {}
 #: a 1x1 PNG (a news post's image)
@@ -602,10 +605,17 @@ class World:
                     "thread_id": thread.id,
                     "post_id": post.id,
                     "subject_id": org.id,
+                    "template_key": f"tajni-predlozak-{tenant.slug}",
                 }
+                # a proposal template of the space's own (tenants.starter, not a row)
+                tenant.starter = {**(tenant.starter or {}), "proposal_templates": [
+                    {"key": f"tajni-predlozak-{tenant.slug}", "kind": "local_decision",
+                     "title": f"Tajni predložak {tenant.slug}", "parts": []},
+                ]}  # fmt: skip
                 db.session.commit()
         # Strings that must never appear on A's pages.
         self.b_markers = [
+            "Tajni predložak beta",
             "Tajni Vlasnik Bete",
             "Tajni Molilac Bete",
             "tajna.pozivnica.beta",

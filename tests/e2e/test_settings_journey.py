@@ -81,3 +81,55 @@ def test_owner_changes_the_accent_colour_and_uploads_a_logo(live_server, new_con
     assert len(expected) == 1, browser_log.console_errors
     browser_log.console_errors.remove(expected[0])
     assert_clean(browser_log, base)
+
+
+def test_owner_edits_a_proposal_template_and_retires_one(
+    live_server, new_context, browser_log, tmp_path
+):
+    """From the lists page to the templates: a part's heading is changed, an emptied title is
+    refused with what was typed kept, a new part is added; another template is retired."""
+    base = live_server.url
+    make_krusevac_with_owner(live_server)
+    owner = new_context(locale="en-US").new_page()
+    log_in(owner, base, OWNER_EMAIL, PASSWORD)
+
+    owner.goto(f"/{SLUG}/admin/settings/lists")
+    owner.get_by_role("link", name="Survey and proposal templates").click()
+    expect(
+        owner.get_by_role("heading", level=1, name="Survey and proposal templates")
+    ).to_be_visible()
+    assert_accessible(owner, "templates")
+    owner.screenshot(path=str(tmp_path / "templates.png"), full_page=True)
+
+    owner.get_by_role("link", name="Odluka o podršci socijalnom preduzetništvu").click()
+    heading = owner.locator("#p1").get_by_label("Heading")
+    expect(heading).to_have_value("Predmet odluke")
+    assert_accessible(owner, "proposal template")
+    heading.fill("Predmet")
+    owner.get_by_label("Title", exact=True).fill("")
+    owner.get_by_role("button", name="Save").click()
+    expect(owner.locator("#template-problems")).to_contain_text("This field is required.")
+    expect(owner.locator("#p1").get_by_label("Heading")).to_have_value("Predmet")
+    assert_accessible(owner, "proposal template with an error")
+    owner.get_by_label("Title", exact=True).fill("Odluka o podršci socijalnim preduzećima")
+    owner.locator("#p1").get_by_label("Heading").fill("Predmet")
+    owner.locator("#n0").get_by_label("Heading").fill("Prelazne odredbe")
+    owner.locator("#n0").get_by_label("Text or guidance").fill("Postupci započeti ranije.")
+    owner.get_by_role("button", name="Save").click()
+    expect(owner.get_by_role("status")).to_contain_text("The template is saved.")
+    expect(owner.locator("#p1").get_by_label("Heading")).to_have_value("Predmet")
+    owner.set_viewport_size({"width": 390, "height": 844})
+    owner.screenshot(path=str(tmp_path / "template-phone.png"), full_page=False)
+
+    owner.goto(f"/{SLUG}/admin/settings/templates/")
+    reserved = owner.locator("#template-proposal_templates-rezervisane-javne-nabavke")
+    reserved.get_by_role("button", name="Retire").click()
+    expect(owner.get_by_role("status")).to_contain_text("The template is retired")
+    expect(owner.locator("#template-proposal_templates-rezervisane-javne-nabavke")).to_contain_text(
+        "Retired"
+    )
+    assert_accessible(owner, "templates with a retired one")
+    expected = [e for e in browser_log.console_errors if "status of 422" in e]
+    assert len(expected) == 1, browser_log.console_errors
+    browser_log.console_errors.remove(expected[0])
+    assert_clean(browser_log, base)

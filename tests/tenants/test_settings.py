@@ -114,7 +114,8 @@ def test_every_settings_route_is_for_owners_only(app):
     ]
     assert set(guarded) == {
         "tenant_admin.settings", "tenant_admin.upload_logo", "tenant_admin.remove_logo",
-        "tenant_admin.lists",
+        "tenant_admin.lists", "tenant_templates.index", "tenant_templates.new",
+        "tenant_templates.edit", "tenant_templates.retire",
     }  # fmt: skip
 
 

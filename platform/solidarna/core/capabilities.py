@@ -89,10 +89,67 @@ class KitKey:
     #: () -> the value in effect when a space's kit names none (the editor starts from it;
     #: saving it unchanged stores nothing)
     default: Callable[[], object] | None = None
+    #: with editor "templates": how the settings page shows and edits the key's templates
+    #: (a list of tables with a `key` and a `title`, tenants/templates.py)
+    outline: TemplateOutline | None = None
 
     @property
     def path(self) -> str:
         return f"{self.table}.{self.key}"
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One text of a template (or of one of its parts) the settings page edits."""
+
+    name: str
+    label: object
+    max: int = 300
+    #: a textarea (several lines), else one line
+    long: bool = False
+    required: bool = False
+    #: () -> {code: label}: a choice, not a text
+    choices: Callable[[], dict] | None = None
+    #: what the field shows when the template has no value (a choice's code)
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class PartsOutline:
+    """A template's list of parts (a proposal template's `parts`, a survey template's
+    `sections` and, inside each, its `questions`): the texts of each part the page edits."""
+
+    name: str
+    #: what one part is called ("Part", "Section"), for the legend with its number
+    label: object
+    fields: tuple[TextField, ...]
+    #: (part) -> a short text naming the part in its legend (its kind, its code ...)
+    describe: Callable[[dict], str] | None = None
+    #: parts may be taken out and new ones added at the end (the fields with `choices` give
+    #: a new part its kind); False: the page edits the texts only, the structure is changed
+    #: elsewhere (`TemplateOutline.structure`)
+    editable: bool = False
+    #: the parts' own parts (a section's questions), edited the same way
+    inner: PartsOutline | None = None
+
+
+@dataclass(frozen=True)
+class TemplateOutline:
+    """How the settings page edits a kit key's templates (`KitKey.editor == "templates"`)."""
+
+    #: "Proposal templates": the heading of the key's list
+    label: object
+    #: the template's own fields, after its title (the title is always the first)
+    fields: tuple[TextField, ...]
+    parts: PartsOutline | None = None
+    #: () -> the fields a new template starts with besides its key and texts (e.g. a survey
+    #: template's first, empty section)
+    new: Callable[[], dict] | None = None
+    #: one sentence: where the template's structure is changed when this page does not
+    structure: object = None
+    #: (template) -> [(label, url)]: where the template is used from ("Start a survey from
+    #: it"), shown on the list and the edit page
+    links: Callable[[dict], list] | None = None
 
 
 @dataclass(frozen=True)

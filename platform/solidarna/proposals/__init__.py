@@ -50,7 +50,16 @@ def init_app(app: Flask) -> None:
                 evidence_views.bp,
             ),  # fmt: skip
             nav=(NavItem("proposals.index", _l("Proposals"), current=("proposal",), order=400),),
-            kit_keys=(KitKey("starter", kit.KIT_KEY, kit.validate_templates),),
+            kit_keys=(
+                KitKey(
+                    "starter",
+                    kit.KIT_KEY,
+                    kit.validate_templates,
+                    label=_l("Proposal templates"),
+                    editor="templates",
+                    outline=kit.OUTLINE,
+                ),  # fmt: skip
+            ),
             figures=contributions.proposal_figures,
             activity=contributions.road_activity,
             subjects=(contributions.PROPOSAL_SUBJECT, contributions.PART_SUBJECT),

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core import markdown
+from solidarna.core.capabilities import PartsOutline, TemplateOutline, TextField
 from solidarna.extensions import db
 from solidarna.proposals import services, text
 from solidarna.proposals.models import (
@@ -38,8 +39,8 @@ KIT_KEY = "proposal_templates"
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 TEXT_KEYS = {"title_en", "description", "description_en", *SECTIONS}
 STRING_FISCAL = ("fiscal_source", "fiscal_budget_line", "fiscal_period")
-TEMPLATE_KEYS = {"key", "title", "kind", "level", "parts", "fiscal_cost", *TEXT_KEYS,
-                 *STRING_FISCAL}  # fmt: skip
+TEMPLATE_KEYS = {"key", "title", "kind", "level", "parts", "fiscal_cost", "retired",
+                 *TEXT_KEYS, *STRING_FISCAL}  # fmt: skip
 PART_KEYS = {"kind", "heading", "body"}
 #: the longest texts (the forms' limits)
 LIMITS = {"title": 300, "title_en": 300, "heading": 300, "body": 20_000,
@@ -114,6 +115,8 @@ def _template_problems(number: int, item) -> list:
         limit = LIMITS.get(key, SECTION_LIMIT)
         if not isinstance(value, str) or len(value) > limit:
             problems.append(_l("template %(number)d: %(key)s must be a string of at most %(max)d characters", number=number, key=key, max=limit))  # fmt: skip
+    if "retired" in item and not isinstance(item["retired"], bool):
+        problems.append(_l("template %(number)d: retired must be true or false", number=number))  # fmt: skip
     cost = item.get("fiscal_cost")
     if cost is not None and (not isinstance(cost, int) or isinstance(cost, bool) or cost < 0):
         problems.append(_l("template %(number)d: fiscal_cost must be a whole number of dinars", number=number))  # fmt: skip
@@ -132,12 +135,57 @@ def validate_templates(value, kit: dict) -> tuple[object, list]:
     return value, problems
 
 
+# --- how the space's settings page edits them (tenants/templates.py) -------------------------
+
+
+def _part_name(part: dict) -> str:
+    return str(PART_KINDS.get(part.get("kind"), ""))
+
+
+def _start_link(template: dict) -> list:
+    from flask import url_for
+
+    return [(_l("Start a proposal from it"),
+             url_for("proposal_templates.from_template", name=template["key"]))]  # fmt: skip
+
+
+OUTLINE = TemplateOutline(
+    label=_l("Proposal templates"),
+    fields=(
+        TextField("title", _l("Title"), max=LIMITS["title"], required=True),
+        TextField("title_en", _l("Title in English (optional)"), max=LIMITS["title_en"]),
+        TextField("description", _l("Description"), max=SECTION_LIMIT, long=True),
+        TextField("description_en", _l("Description in English (optional)"), max=SECTION_LIMIT,
+                  long=True),
+        TextField("kind", _l("Kind of measure"), choices=lambda: KINDS, default="local_decision"),
+        TextField("level", _l("Level"), choices=lambda: LEVELS, default="local"),
+        *(TextField(name, label, max=SECTION_LIMIT, long=True) for name, label in SECTIONS.items()),
+    ),
+    parts=PartsOutline(
+        "parts", _l("Part"), describe=_part_name, editable=True,
+        fields=(TextField("kind", _l("Kind of part"), choices=lambda: PART_KINDS, default="article"),
+                TextField("heading", _l("Heading"), max=LIMITS["heading"]),
+                TextField("body", _l("Text or guidance"), max=LIMITS["body"], long=True)),
+    ),
+    new=lambda: {"level": "local", "parts": []},
+    structure=_l(
+        "New parts go at the end of the text; a part hangs under the nearest part before it "
+        "that may hold it (an article under a chapter, a paragraph under an article)."
+    ),
+    links=_start_link,
+)  # fmt: skip
+
+
 # --- starting a proposal from a template -----------------------------------------------------
 
 
 def templates(tenant) -> list[dict]:
+    """The templates the space offers (not those its owners retired, tenants/templates.py)."""
     found = (getattr(tenant, "starter", None) or {}).get(KIT_KEY) or []
-    return [t for t in found if isinstance(t, dict) and isinstance(t.get("key"), str)]
+    return [
+        t for t in found
+        if isinstance(t, dict) and isinstance(t.get("key"), str) and t.get("retired") is not True
+    ]  # fmt: skip
 
 
 def find(tenant, key: str) -> dict | None:

@@ -29,7 +29,15 @@ def init_app(app: Flask) -> None:
             blueprints=(browse.bp, build.bp, distribute.bp, answer.bp, results.bp),
             nav=(NavItem("research.index", _l("Research"), current=("research",), order=470),),
             kit_keys=(
-                KitKey("starter", kit.KIT_KEY, kit.validate_templates, kit.export_templates),
+                KitKey(
+                    "starter",
+                    kit.KIT_KEY,
+                    kit.validate_templates,
+                    kit.export_templates,
+                    label=_l("Survey templates"),
+                    editor="templates",
+                    outline=kit.OUTLINE,
+                ),  # fmt: skip
             ),
             predicates=permissions.TEMPLATE_PREDICATES,
             audit_actions=audit.ACTIONS,

@@ -18,11 +18,12 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from solidarna.core import questions
+from solidarna.core.capabilities import PartsOutline, TemplateOutline, TextField
 from solidarna.research.models import ACCESS
 
 KIT_KEY = "survey_templates"
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-TEMPLATE_KEYS = {"key", "title", "description", "access", "sections"}
+TEMPLATE_KEYS = {"key", "title", "description", "access", "sections", "retired"}
 SECTION_KEYS = {"title", "intro", "questions"}
 QUESTION_KEYS = {"code", "kind", "label", "help", "required", "condition"}
 CONDITION_KEYS = {"question", "op", "value"}
@@ -102,6 +103,8 @@ def template_problems(number: int, template) -> list:
         problems.append(
             _l("%(where)s: title must be a text of at most 200 characters", where=where)
         )
+    if "retired" in template and not isinstance(template["retired"], bool):
+        problems.append(_l("%(where)s: retired must be true or false", where=where))
     if "access" in template and template["access"] not in ACCESS:
         problems.append(_l("%(where)s: access must be one of %(values)s", where=where, values=", ".join(ACCESS)))  # fmt: skip
     sections = template.get("sections")
@@ -158,7 +161,53 @@ def export_templates(value) -> object:
     return value
 
 
-def templates(tenant) -> list[dict]:
-    """The space's survey templates (from its kit, as stored)."""
+def templates(tenant, retired: bool = False) -> list[dict]:
+    """The space's survey templates (from its kit, as stored): those it offers, or with
+    `retired` also those its owners retired (tenants/templates.py)."""
     found = (getattr(tenant, "starter", None) or {}).get(KIT_KEY) or []
-    return [t for t in found if isinstance(t, dict)]
+    return [t for t in found if isinstance(t, dict) and (retired or t.get("retired") is not True)]
+
+
+# --- how the space's settings page edits them (tenants/templates.py) -------------------------
+
+
+def _question_name(question: dict) -> str:
+    return (
+        str(questions.KINDS[question["kind"]].label)
+        if question.get("kind") in questions.KINDS
+        else ""
+    )
+
+
+def _start_link(template: dict) -> list:
+    from flask import url_for
+
+    return [(_l("Start a survey from it"), url_for("research_build.new", template=template["key"]))]
+
+
+OUTLINE = TemplateOutline(
+    label=_l("Survey templates"),
+    fields=(
+        TextField("title", _l("Title"), max=LIMITS["title"], required=True),
+        TextField("description", _l("Description"), max=LIMITS["description"], long=True),
+        TextField("access", _l("Who may answer"), choices=lambda: ACCESS, default="public"),
+    ),
+    parts=PartsOutline(
+        "sections", _l("Questionnaire section"),
+        fields=(TextField("title", _l("Section title"), max=LIMITS["title"], required=True),
+                TextField("intro", _l("Introduction"), max=LIMITS["intro"], long=True)),
+        inner=PartsOutline(
+            "questions", _l("Question"), describe=_question_name,
+            fields=(TextField("label", _l("Question text"), max=LIMITS["label"], long=True,
+                              required=True),
+                    TextField("help", _l("Help"), max=LIMITS["help"], long=True)),
+        ),
+    ),
+    new=lambda: {"access": "public", "sections": [{"title": str(_l("Section 1")), "questions": []}]},
+    structure=_l(
+        "This page changes the texts. To add, remove or move questions or change their "
+        "options, start a survey from the template, change it in the survey builder and save "
+        "it back as the space's template from there."
+    ),
+    links=_start_link,
+)  # fmt: skip

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         partnership_views,
         partnerships,
         platform_admin,
+        template_views,
         views,
     )
     from solidarna.tenants.audit import ACTIONS as AUDIT_ACTIONS
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
                 onboarding_views.queue_bp,
                 views.bp,
                 admin_views.bp,
+                template_views.bp,
                 partnership_views.bp,
                 national_views.bp,
             ),
@@ -53,7 +55,7 @@ def init_app(app: Flask) -> None:
                     "tenant_admin.settings",
                     _l("Settings"),
                     can_change_settings,
-                    current=("tenant_admin.settings", "tenant_admin.lists"),
+                    current=("tenant_admin.settings", "tenant_admin.lists", "tenant_templates."),
                     order=920,
                 ),
                 # the kit page is can_manage_kit, the same owners' rule under its own name

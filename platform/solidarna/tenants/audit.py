@@ -42,6 +42,41 @@ def _list_labels():
     return {key.key: key.label for key in registry().kit_keys().values() if key.editor}
 
 
+class _TemplateLists(Mapping):
+    """{"list": the template lists' labels}, read from the registry when an entry is shown."""
+
+    def _labels(self) -> dict:
+        from solidarna.core.capabilities import registry
+
+        labels = {k.key: k.outline.label for k in registry().kit_keys().values() if k.outline}
+        return {"list": labels}
+
+    def __getitem__(self, key):
+        return self._labels()[key]
+
+    def __iter__(self):
+        return iter(self._labels())
+
+    def __len__(self) -> int:
+        return 1
+
+
+TEMPLATE_LISTS = _TemplateLists()
+
+
+def _template_labels() -> dict:
+    """The fields of the templates by their labels (a changed template's "fields")."""
+    from solidarna.core.capabilities import registry
+
+    labels: dict = {}
+    for key in registry().kit_keys().values():
+        if key.outline is not None:
+            labels.update({spec.name: spec.label for spec in key.outline.fields})
+            if key.outline.parts is not None:
+                labels[key.outline.parts.name] = key.outline.parts.label
+    return labels
+
+
 ACTIONS = {
     "tenant.created": AuditAction(_l("%(actor)s created the space %(target)s")),
     "tenant.suspended": AuditAction(_l("%(actor)s suspended the space %(target)s")),
@@ -59,6 +94,21 @@ ACTIONS = {
     "tenant.logo_removed": AuditAction(_l("%(actor)s removed the logo of the space")),
     "tenant.lists_changed": AuditAction(
         _l("%(actor)s changed the lists and privacy defaults of the space"), fields=_list_labels
+    ),
+    "tenant.template_added": AuditAction(
+        _l("%(actor)s added the template “%(title)s” (%(list)s)"), values=TEMPLATE_LISTS
+    ),
+    "tenant.template_changed": AuditAction(
+        _l("%(actor)s changed the template “%(title)s” (%(list)s)"),
+        fields=_template_labels,
+        values=TEMPLATE_LISTS,
+    ),
+    "tenant.template_retired": AuditAction(
+        _l("%(actor)s retired the template “%(title)s” (%(list)s): it is no longer offered"),
+        values=TEMPLATE_LISTS,
+    ),
+    "tenant.template_restored": AuditAction(
+        _l("%(actor)s offered the template “%(title)s” (%(list)s) again"), values=TEMPLATE_LISTS
     ),
     "tenant.national_overview_joined": AuditAction(
         _l("%(actor)s made the space take part in the national overview")

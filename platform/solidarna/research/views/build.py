@@ -88,6 +88,10 @@ def new():
 
     templates = kit.templates(g.tenant)
     form = NewSurveyForm(templates=templates)
+    if not form.is_submitted() and request.args.get("template") in {
+        t.get("key") for t in templates
+    }:
+        form.template.data = request.args["template"]  # "Start a survey from it" (settings)
     if form.validate_on_submit():
         template = next((t for t in templates if t.get("key") == form.template.data), None)
         title = form.title.data.strip()
@@ -166,6 +170,44 @@ def delete(survey: Survey):
     db.session.commit()
     flash(_("The draft survey is deleted."), "success")
     return redirect(url_for("research.index"), 303)
+
+
+@bp.post("/<int:survey_id>/edit/template")
+@require(can_manage_survey, obj=load_own_survey)
+def save_as_template(survey: Survey):
+    """The survey's questionnaire as the space's survey template (the one it was started
+    from, else a new one): how a template's questions are added, moved or removed, with the
+    builder. The space's templates are its owners' (tenants/templates.py)."""
+    from flask import g
+
+    from solidarna.core.permissions import can_change_settings
+    from solidarna.tenants import templates as space_templates
+
+    if not can_change_settings(current_person(), g.tenant):
+        abort(403)
+    key = space_templates.kit_key(g.tenant, kit.KIT_KEY)
+    if key is None:
+        abort(404)
+    template = services.as_template(survey)
+    existing = (
+        space_templates.find(g.tenant, key, survey.template_key) if survey.template_key else None
+    )
+    if existing is None:
+        taken = {t["key"] for t in space_templates.templates_of(g.tenant, key)}
+        template["key"] = space_templates.new_key(survey.title, taken)
+    elif space_templates.is_retired(existing):
+        template["retired"] = True
+    replaces = existing["key"] if existing is not None else None
+    problems = space_templates.problems(g.tenant, key, template, replaces)
+    if problems:
+        return _edit_page(survey, status=422, refusal=" ".join(problems))
+    saved = space_templates.save(g.tenant, key, template, replaces, current_person())
+    if existing is None:
+        survey.template_key = template["key"]
+    db.session.commit()
+    flash(_("The questionnaire is saved as the space's template „%(title)s“.", title=template["title"])
+          if saved else _("The space's template already has this questionnaire."), "success")  # fmt: skip
+    return _back(survey, "#space-template")
 
 
 @bp.get("/<int:survey_id>/edit/preview")
