@@ -101,7 +101,8 @@ def test_the_form_macro_shows_every_chooser_s_options_in_the_reader_s_script(app
 
         place = SelectField(choices=[
             SelectChoice("Kruševac", "Kruševac"), SelectChoice("2", "Задруга Ћићевац"),
-            SelectChoice("3", "www.zadruga.rs & Njiva")])  # fmt: skip
+            SelectChoice("3", "www.zadruga.rs & Njiva"),
+            SelectChoice("4", "pravni_oblik: Правни облик", render_kw={"translate": "no"})])  # fmt: skip
         people = MultiCheckboxField(choices=[SelectChoice("1", "Ana Savetnica")])
         note = TextAreaField()
 
@@ -113,9 +114,10 @@ def test_the_form_macro_shows_every_chooser_s_options_in_the_reader_s_script(app
         form = Chooser(data={"place": "Kruševac", "note": "Kucano latinicom"})
         html = parse(render_template_string(page, f=form))
         options = html.select("#place option")
-        assert [o["value"] for o in options] == ["Kruševac", "2", "3"]
+        assert [o["value"] for o in options] == ["Kruševac", "2", "3", "4"]
         assert [text_of(o) for o in options] == ["Крушевац", "Задруга Ћићевац",
-                                                 "www.zadruga.rs & Њива"]  # fmt: skip
+                                                 "www.zadruga.rs & Њива",
+                                                 "pravni_oblik: Правни облик"]  # fmt: skip
         assert options[0].has_attr("selected")
         assert "Ана Саветница" in text_of(html.select_one("fieldset"))
         assert html.select_one("#note").get_text().strip() == "Kucano latinicom"
@@ -123,7 +125,8 @@ def test_the_form_macro_shows_every_chooser_s_options_in_the_reader_s_script(app
         refresh()
         html = parse(render_template_string(page, f=Chooser()))
         assert [text_of(o) for o in html.select("#place option")] == [
-            "Kruševac", "Zadruga Ćićevac", "www.zadruga.rs & Njiva"]  # fmt: skip
+            "Kruševac", "Zadruga Ćićevac", "www.zadruga.rs & Njiva",
+            "pravni_oblik: Правни облик"]  # a label its form wrote as it must read  # fmt: skip
     with app.test_request_context(headers={"Accept-Language": "en"}):
         refresh()
         html = parse(render_template_string(page, f=Chooser()))

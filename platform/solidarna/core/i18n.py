@@ -195,22 +195,30 @@ def script_filter(text: str | None) -> str | Markup:
     return in_script(text, current_locale())
 
 
-#: the text between a rendered chooser's tags: its options' labels, and only them
-_OPTION_TEXT = re.compile(r">([^<]+)<")
+#: an option of a rendered chooser: its tag (attributes) and its label
+_OPTION = re.compile(r"(<option\b[^>]*>)([^<]+)(?=</option>)")
+#: an option a form already wrote as it must read (a code before its label: "q1: Label")
+_KEEP = 'translate="no"'
 
 
 def script_options(rendered) -> Markup:
     """{{ f()|script_options }}: a rendered <select>'s option labels in the reader's script
     (macros/forms.html, for every chooser of every form). The tags (the options' values, the
-    optgroups' labels) stay as WTForms wrote them; only the labels between them pass through
-    the script filter. Translated labels are already in the reader's script, and converting
-    a Cyrillic text to Cyrillic again changes nothing, so a label a form converted itself is
-    not converted twice."""
+    optgroups' labels) stay as WTForms wrote them; only the labels pass through the script
+    conversion, except an option marked `translate="no"` (`SelectChoice(..., render_kw=
+    {"translate": "no"})`: a code people type in Latin, its label converted by the form).
+    Translated labels are already in the reader's script, and converting a Cyrillic text to
+    Cyrillic again changes nothing, so a label a form converted itself is not changed twice."""
     locale = current_locale()
     html = str(rendered)
     if locale not in ("sr_Cyrl", "sr_Latn"):
         return Markup(html)
-    return Markup(_OPTION_TEXT.sub(lambda m: ">" + in_script(m.group(1), locale) + "<", html))
+
+    def convert(match) -> str:
+        tag, label = match.group(1), match.group(2)
+        return tag + (label if _KEEP in tag else in_script(label, locale))
+
+    return Markup(_OPTION.sub(convert, html))
 
 
 def is_chooser(field) -> bool:
