@@ -2,6 +2,7 @@
 help; the advisor answers from the dashboard; the person answers from the link in the mail
 (opened in another browser, logging in first); the advisor resolves the case with a barrier
 code; the barrier shows in the office's barriers page and the request in the statistics.
+A message sent on a case the office closed meanwhile is refused with its text kept.
 Then the office starts a proposal from a cluster of cases meeting the same barrier, and the
 draft cites only anonymized counts. axe-core runs on the request form, the case page, the
 dashboard, the barriers page, the statistics and the new draft."""
