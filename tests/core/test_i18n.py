@@ -81,3 +81,53 @@ def test_script_filter_shows_user_content_in_reader_script(app):
     with app.test_request_context(headers={"Accept-Language": "sr-Latn"}):
         refresh()  # the locale is cached on the (shared) app context
         assert render_template_string("{{ 'Задруга Ћићевац'|script }}") == "Zadruga Ćićevac"
+
+
+def test_the_form_macro_shows_every_chooser_s_options_in_the_reader_s_script(app):
+    """macros/forms.html: option labels (selects, radios, checkboxes) in the reader's script,
+    the options' values and what was typed as they are; a label already converted by its form
+    (Cyrillic on a Cyrillic page) is not converted again."""
+    from flask import render_template_string
+    from flask_babel import refresh
+    from flask_wtf import FlaskForm
+    from wtforms import SelectField, TextAreaField
+    from wtforms.fields.choices import SelectChoice
+
+    from solidarna.core.forms import MultiCheckboxField
+
+    class Chooser(FlaskForm):
+        class Meta:
+            csrf = False
+
+        place = SelectField(choices=[
+            SelectChoice("Kruševac", "Kruševac"), SelectChoice("2", "Задруга Ћићевац"),
+            SelectChoice("3", "www.zadruga.rs & Njiva"),
+            SelectChoice("4", "pravni_oblik: Правни облик", render_kw={"translate": "no"})])  # fmt: skip
+        people = MultiCheckboxField(choices=[SelectChoice("1", "Ana Savetnica")])
+        note = TextAreaField()
+
+    page = (
+        '{% from "macros/forms.html" import field %}'
+        "{{ field(f.place) }}{{ field(f.people) }}{{ field(f.note) }}"
+    )
+    with app.test_request_context(headers={"Accept-Language": "sr-Cyrl"}):
+        form = Chooser(data={"place": "Kruševac", "note": "Kucano latinicom"})
+        html = parse(render_template_string(page, f=form))
+        options = html.select("#place option")
+        assert [o["value"] for o in options] == ["Kruševac", "2", "3", "4"]
+        assert [text_of(o) for o in options] == ["Крушевац", "Задруга Ћићевац",
+                                                 "www.zadruga.rs & Њива",
+                                                 "pravni_oblik: Правни облик"]  # fmt: skip
+        assert options[0].has_attr("selected")
+        assert "Ана Саветница" in text_of(html.select_one("fieldset"))
+        assert html.select_one("#note").get_text().strip() == "Kucano latinicom"
+    with app.test_request_context(headers={"Accept-Language": "sr-Latn"}):
+        refresh()
+        html = parse(render_template_string(page, f=Chooser()))
+        assert [text_of(o) for o in html.select("#place option")] == [
+            "Kruševac", "Zadruga Ćićevac", "www.zadruga.rs & Njiva",
+            "pravni_oblik: Правни облик"]  # a label its form wrote as it must read  # fmt: skip
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()
+        html = parse(render_template_string(page, f=Chooser()))
+        assert text_of(html.select("#place option")[1]) == "Задруга Ћићевац"

@@ -107,15 +107,87 @@ def test_messages_are_mailed_both_ways_and_the_link_opens_the_form(space, outbox
     assert empty.status_code == 422 and field_error(parse(empty), "body")
 
 
-def test_a_closed_request_takes_no_more_messages_from_the_requester(space):
+def test_a_closed_request_takes_no_more_messages_but_keeps_what_was_typed(space, outbox):
     requester = space.client(space.requester)
     case_id = space.ask(requester)
     office = space.client(space.advisor)
-    manage(office, case_id, status="closed")
-    typed = "Još jedno pitanje."
+    office.post(f"/alfa/support/{case_id}/messages", {"body": "Pošaljite nam statut."})
+    path = link_in([line for line in outbox("req@example.org")[-1].body_text.splitlines()
+                    if "/support/reply/" in line][0])  # fmt: skip
+    manage(office, case_id, status="closed")  # while the requester had the page open
+    # the mailed link still leads to the case, which says it is closed
+    opened = requester.get(path)
+    assert opened.headers["Location"].endswith(f"/alfa/support/{case_id}/#reply")
+    page = parse(requester.get(opened.headers["Location"]))
+    assert "This request is closed" in text_of(page.select_one("#reply"))
+    assert page.select_one("#body") is None
+    typed = "Još jedno pitanje o statutu."
+    before = len(outbox())
     response = requester.post(f"/alfa/support/{case_id}/messages", {"body": typed})
     assert response.status_code == 409
-    assert "closed" in response.get_data(as_text=True)
+    page = parse(response)
+    assert page.select_one("#body").get_text().strip() == typed  # the text is still in the box
+    assert "This request is closed, so your message was not sent." in field_error(page, "body")
+    assert page.select_one('a[href="/alfa/support/new"]') is not None
+    assert page.select_one("#reply button[type=submit]") is None
+    # the same answer as a fragment for htmx
+    fragment = requester.post(f"/alfa/support/{case_id}/messages", {"body": typed},
+                              headers={"HX-Request": "true"})  # fmt: skip
+    assert fragment.status_code == 409
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert parse(fragment).select_one("#body").get_text().strip() == typed
+    assert len(outbox()) == before  # nothing sent
+    with tenant_context(space.tenant.id):
+        assert db.session.scalar(db.select(db.func.count()).select_from(SupportMessage)) == 1
+
+
+def test_the_office_s_message_or_note_on_an_erased_request_keeps_what_was_typed(space):
+    requester = space.client(space.requester)
+    case_id = space.ask(requester)
+    office = space.client(space.advisor)
+    assert requester.post(f"/alfa/support/{case_id}/erase", {"confirm": "y"}).status_code == 303
+    typed = "Odgovor savetnice koji je stigao kasno."
+    response = office.post(f"/alfa/support/{case_id}/messages", {"body": typed})
+    assert response.status_code == 409
+    page = parse(response)
+    assert page.select_one("#body").get_text().strip() == typed
+    assert "erased at the requester's wish" in field_error(page, "body")
+    note = office.post(f"/alfa/support/office/{case_id}/notes", {"note": typed})
+    assert note.status_code == 409
+    page = parse(note)
+    assert page.select_one("#note").get_text().strip() == typed
+    assert "erased at the requester's wish" in field_error(page, "note")
+    with tenant_context(space.tenant.id):
+        assert db.session.scalar(db.select(db.func.count()).select_from(SupportMessage)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(SupportNote)) == 0
+
+
+def test_every_support_form_keeps_what_was_typed_on_an_error(space):
+    requester = space.client(space.requester)
+    bad = requester.post("/alfa/support/new", {
+        "category": "legal_form", "description": "Kratko.", "municipality": "Kruševac",
+        "contact_method": "phone", "phone": ""})  # fmt: skip
+    assert bad.status_code == 422
+    page = parse(bad)
+    assert page.select_one("#description").get_text().strip() == "Kratko."
+    assert page.select_one("#category option[selected]")["value"] == "legal_form"
+    assert page.select_one("#contact_method-1, input[value=phone]").has_attr("checked")
+    case_id = space.ask(requester)
+    short = requester.post(f"/alfa/support/{case_id}/messages", {"body": "x"})
+    assert short.status_code == 422 and parse(short).select_one("#body").get_text().strip() == "x"
+    office = space.client(space.advisor)
+    note = office.post(f"/alfa/support/office/{case_id}/notes", {"note": "y"})
+    assert note.status_code == 422 and parse(note).select_one("#note").get_text().strip() == "y"
+    refused = manage(office, case_id, status="triaged", priority="urgent", due_on="32.01.2027.")
+    assert refused.status_code == 422
+    page = parse(refused)
+    assert page.select_one("#due_on")["value"] == "32.01.2027."
+    assert page.select_one("#priority option[selected]")["value"] == "urgent"
+    assert page.select_one("#status option[selected]")["value"] == "triaged"
+    unknown = office.post(f"/alfa/support/office/{case_id}/barriers",
+                          {"codes": ["no_legal_form", "invented"]})  # fmt: skip
+    assert unknown.status_code == 422
+    assert parse(unknown).select_one("input[value=no_legal_form]").has_attr("checked")
 
 
 def test_attachments_are_checked_and_only_the_case_s_people_download_them(space):

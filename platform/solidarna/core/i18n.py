@@ -9,6 +9,7 @@ its neighbours; they are mapped deliberately (see ACCEPT_LANGUAGE_MAP).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
@@ -27,6 +28,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.widgets import Select
 
 from solidarna.core.script import in_script
 
@@ -193,6 +195,37 @@ def script_filter(text: str | None) -> str | Markup:
     return in_script(text, current_locale())
 
 
+#: an option of a rendered chooser: its tag (attributes) and its label
+_OPTION = re.compile(r"(<option\b[^>]*>)([^<]+)(?=</option>)")
+#: an option a form already wrote as it must read (a code before its label: "q1: Label")
+_KEEP = 'translate="no"'
+
+
+def script_options(rendered) -> Markup:
+    """{{ f()|script_options }}: a rendered <select>'s option labels in the reader's script
+    (macros/forms.html, for every chooser of every form). The tags (the options' values, the
+    optgroups' labels) stay as WTForms wrote them; only the labels pass through the script
+    conversion, except an option marked `translate="no"` (`SelectChoice(..., render_kw=
+    {"translate": "no"})`: a code people type in Latin, its label converted by the form).
+    Translated labels are already in the reader's script, and converting a Cyrillic text to
+    Cyrillic again changes nothing, so a label a form converted itself is not changed twice."""
+    locale = current_locale()
+    html = str(rendered)
+    if locale not in ("sr_Cyrl", "sr_Latn"):
+        return Markup(html)
+
+    def convert(match) -> str:
+        tag, label = match.group(1), match.group(2)
+        return tag + (label if _KEEP in tag else in_script(label, locale))
+
+    return Markup(_OPTION.sub(convert, html))
+
+
+def is_chooser(field) -> bool:
+    """{% if f is chooser %}: a form field drawn as a <select>."""
+    return isinstance(getattr(field, "widget", None), Select)
+
+
 #: the suffix of the optional English version of a piece of space content (name_en, ...)
 ENGLISH_SUFFIX = "_en"
 
@@ -237,6 +270,8 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.filters["script"] = script_filter
+    app.jinja_env.filters["script_options"] = script_options
+    app.jinja_env.tests["chooser"] = is_chooser
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["date"] = format_day

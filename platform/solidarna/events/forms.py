@@ -19,7 +19,7 @@ from solidarna.core.forms import (
     RadioChoiceField,
     choices,
 )
-from solidarna.core.i18n import local_parts, local_to_utc, script_filter
+from solidarna.core.i18n import local_parts, local_to_utc
 from solidarna.directory.fields import (
     Coordinates,
     DayField,
@@ -199,7 +199,7 @@ class ApplyForm(FlaskForm):
         if only_organizations:
             head = [SelectChoice(NONE, _l("Choose an organization"))]
         self.organization_id.choices = head + [
-            SelectChoice(str(card.id), script_filter(card.name)) for card in organizations
+            SelectChoice(str(card.id), card.name) for card in organizations
         ]
 
     def organization(self) -> int | None:

@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import questions
 from solidarna.core.forms import ChoiceField, RadioChoiceField, choices
-from solidarna.core.i18n import local_parts, local_to_utc
+from solidarna.core.i18n import local_parts, local_to_utc, script_filter
 from solidarna.directory.fields import DayField, TimeOfDayField, WholeNumberField, at_most
 from solidarna.research.models import ACCESS, STATUSES
 
@@ -234,7 +234,10 @@ class QuestionForm(FlaskForm):
     def __init__(self, *args, earlier=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.condition_question.choices = [SelectChoice(EMPTY, _l("(always shown)"))] + [
-            SelectChoice(q.code, f"{q.code}: {q.label[:80]}")
+            # the code as it is typed (Latin), the label in the reader's script
+            SelectChoice(
+                q.code, f"{q.code}: {script_filter(q.label[:80])}", render_kw={"translate": "no"}
+            )
             for q in earlier
             if questions.KINDS[q.kind].answerable
         ]

@@ -12,7 +12,6 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import storage
 from solidarna.core.forms import ChoiceField, MultiCheckboxField, RadioChoiceField, choices
-from solidarna.core.i18n import script_filter
 from solidarna.directory.fields import DayField, MunicipalityField, at_most
 from solidarna.support import kit
 from solidarna.support.models import CONTACTS, PRIORITIES, STATUSES, TRANSITIONS
@@ -54,8 +53,7 @@ class RequestForm(FlaskForm):
         ]
         self.municipality.configure(tenant)
         self.on_behalf.choices = [SelectChoice(ONLY_MYSELF, _l("Myself"))] + [
-            SelectChoice(str(o.id), _l("For %(name)s", name=script_filter(o.name)))
-            for o in organizations
+            SelectChoice(str(o.id), _l("For %(name)s", name=o.name)) for o in organizations
         ]
         self.organizations = {str(o.id): o for o in organizations}
         if len(self.on_behalf.choices) == 1:
@@ -124,8 +122,7 @@ class ManageForm(FlaskForm):
         allowed = (case.status, *TRANSITIONS[case.status]) if case is not None else STATUSES
         self.status.choices = [SelectChoice(s, STATUSES[s]) for s in allowed]
         self.advisor_id.choices = [SelectChoice("", _l("Nobody yet"))] + [
-            SelectChoice(str(u.id), script_filter(u.name))
-            for u in advisors  # the reader's script
+            SelectChoice(str(u.id), u.name) for u in advisors
         ]
 
     def data_dict(self) -> dict:

@@ -20,7 +20,7 @@ from solidarna.support.forms import BarriersForm, ManageForm, NoteForm
 from solidarna.support.models import OPEN_STATUSES, PRIORITY_RANK, SupportCase
 from solidarna.support.permissions import can_advise, can_work_case
 from solidarna.support.views.common import load_case
-from solidarna.support.views.requests import case_page
+from solidarna.support.views.requests import case_page, refusal
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("support_office", __name__, url_prefix="/support/office")
@@ -93,6 +93,9 @@ def manage(case: SupportCase):
 @require(can_work_case, obj=load_case)
 def note(case: SupportCase):
     form = NoteForm()
+    if case.erased_at is not None:  # erased since the page was opened: the text stays
+        form.note.errors = [refusal(case)]
+        return case_page(case, note_form=form, status=409)
     if not form.validate_on_submit():
         return case_page(case, note_form=form, status=422)
     services.add_note(case, form.note.data.strip(), current_person())

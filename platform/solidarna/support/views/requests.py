@@ -100,10 +100,10 @@ def case_page(case: SupportCase, *, message_form=None, note_form=None, manage_fo
         note_form = note_form or NoteForm(formdata=None)
         barriers_form = barriers_form or BarriersForm(tenant=g.tenant, formdata=None,
                                                       data={"codes": codes})  # fmt: skip
-    if can_write_message(person, case):
+    writable = can_write_message(person, case)
+    if writable:
         message_form = message_form or MessageForm(formdata=None)
-    else:
-        message_form = None
+    # otherwise only a refused message comes back, with its text
     if not is_requester(person, case):
         erase_form = None
     elif erase_form is None:
@@ -114,8 +114,17 @@ def case_page(case: SupportCase, *, message_form=None, note_form=None, manage_fo
         manage_form=manage_form if office else None,
         barriers_form=barriers_form if office else None, erase_form=erase_form,
         categories=kit.categories(g.tenant), barriers=barriers, codes=codes,
-        overdue=services.is_overdue(case, today()), status=status,
+        overdue=services.is_overdue(case, today()), writable=writable, status=status,
     )  # fmt: skip
+
+
+def refusal(case: SupportCase) -> str:
+    """Why a message (or a note) on this case cannot be sent, and that the text is kept."""
+    if case.erased_at is not None:
+        return _("This request was erased at the requester's wish: nothing more can be added "
+                 "to it. Your text is still in the box if you want to copy it.")  # fmt: skip
+    return _("This request is closed, so your message was not sent. Your text is still in "
+             "the box: copy it into a new request if you need more help.")  # fmt: skip
 
 
 @bp.get("/<int:case_id>/")
@@ -128,10 +137,12 @@ def case(case: SupportCase):
 @require(can_view_case, obj=load_case)
 def message(case: SupportCase):
     person = current_person()
-    if not can_write_message(person, case):
-        flash(_("This request is closed: open a new request if you need more help."), "error")
-        return case_page(case, status=409)
     form = MessageForm()
+    if not can_write_message(person, case):
+        # Closed (or erased) since the page was opened: refused, but the typed text stays in
+        # the box, so the person can copy it into a new request.
+        form.body.errors = [refusal(case)]
+        return case_page(case, message_form=form, status=409)
     if not form.validate_on_submit():
         return case_page(case, message_form=form, status=form.status())
     services.post_message(case, form.body.data.strip(), person,
