@@ -94,3 +94,18 @@ def test_event_pages_statements_do_not_grow_with_applications(world):
         at_small, at_large = _count(office, small_path), _count(office, large_path)
         assert at_small == at_large, (large_path, at_small, at_large)
         assert at_large <= CEILING, (large_path, at_large)
+
+
+def test_the_list_does_not_ask_per_event(world):
+    """The list shows each event's number of sessions: loaded with the page, not per event."""
+    office = world.client("office@example.org")
+    for _ in range(3):
+        make_event(world.space.id, world.admin, capacity=None,
+                   sessions=[(ahead(3), ahead(3, 12)), (ahead(4), ahead(4, 12))])  # fmt: skip
+    _count(office, "/alfa/events/")
+    at_three = _count(office, "/alfa/events/")
+    for _ in range(12):
+        make_event(world.space.id, world.admin, capacity=None,
+                   sessions=[(ahead(5), ahead(5, 12)), (ahead(6), ahead(6, 12))])  # fmt: skip
+    at_fifteen = _count(office, "/alfa/events/")
+    assert at_three == at_fifteen, (at_three, at_fifteen)

@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from solidarna.core import documents
 from solidarna.core.i18n import local_parts, local_to_utc
@@ -79,6 +79,7 @@ def listed(past: bool, page: int, manager: bool = False) -> tuple[list[Event], i
     found = list(
         db.session.scalars(
             select(Event).where(*where).order_by(*order)
+            .options(selectinload(Event.sessions))  # the list shows each one's sessions
             .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
         )
     )  # fmt: skip
