@@ -265,7 +265,7 @@ class SurveyForm(FlaskForm):
     def __init__(self, *args, surveys=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.survey_id.choices = [SelectChoice(NONE, _l("No follow-up survey"))] + [
-            SelectChoice(str(s.id), script_filter(s.title)) for s in surveys
+            SelectChoice(str(s.id), s.title) for s in surveys
         ]
 
     def survey(self) -> int | None:
