@@ -362,6 +362,21 @@ def notify(
     return rows
 
 
+def notify_each_language(recipients, excerpt, *, tenant=None, **kwargs) -> int:
+    """`notify` with an excerpt written in each reader's own language: `excerpt` is called
+    (or, a lazy string, turned into text) once per language among `recipients`, inside that
+    locale, and each language's readers get one `notify`. Returns how many were notified."""
+    by_locale: dict[str, list] = {}
+    for user in recipients:
+        by_locale.setdefault(locale_for(user, tenant), []).append(user)
+    told = 0
+    for locale, users in sorted(by_locale.items()):
+        with force_locale(locale):
+            text = excerpt() if callable(excerpt) else str(excerpt)
+        told += len(notify(users, excerpt=text, **kwargs))
+    return told
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 

@@ -203,6 +203,21 @@ def _tenant_state(slug: str) -> tuple | None:
     return _state_of(row)
 
 
+def space_state() -> tuple | None:
+    """The space's state for a capability's own marker (`Capability.page_marker`): the space
+    loaded, or else the URL's slug; one indexed statement, no ORM object. None for no space."""
+    from flask import request
+
+    from solidarna.extensions import db
+
+    tenant = g.get("tenant")
+    slug = tenant.slug if tenant is not None else (request.view_args or {}).get("tenant_slug")
+    if not slug or len(slug) > 40:
+        return None
+    row = db.session.execute(_state_statement(), {"slug": slug}).first()
+    return _state_of(row) if row is not None else None
+
+
 def _state_of(row) -> tuple:
     created = row.created_at.timestamp() if row.created_at else 0
     return ("t", row.id, f"{created:.6f}", row.content_version or 0)

@@ -5,7 +5,7 @@ cache's marker of the events' public pages."""
 
 from __future__ import annotations
 
-from flask import g, request, url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, func, select
@@ -74,19 +74,13 @@ def events_marker() -> tuple | None:
     "ahead" to "past", and its page stops offering to apply, without a write in the space.
     Asked before the space is loaded, so it may read the slug from the URL; two statements
     (the second over the space's events, on its tenant index)."""
-    from solidarna.tenants.models import Tenant
+    from solidarna.core import pagecache
 
-    tenant = g.get("tenant")
-    slug = tenant.slug if tenant is not None else (request.view_args or {}).get("tenant_slug")
-    if not slug or len(slug) > 40:
-        return None
-    row = db.session.execute(
-        select(Tenant.id, Tenant.created_at, Tenant.content_version).where(Tenant.slug == slug)
-    ).first()
-    if row is None:
+    state = pagecache.space_state()
+    if state is None:
         return None
     now = utcnow()
-    with tenant_context(row.id):
+    with tenant_context(state[1]):
         passed = tuple(
             db.session.execute(
                 select(
@@ -95,6 +89,5 @@ def events_marker() -> tuple | None:
                 )
             ).one()
         )  # fmt: skip
-    created = row.created_at.timestamp() if row.created_at else 0
     day = now.astimezone(local_zone()).date().isoformat()
-    return ("events", row.id, f"{created:.6f}", row.content_version or 0, day, *passed)
+    return ("events", *state[1:], day, *passed)

@@ -13,7 +13,6 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, or_, select
@@ -374,21 +373,10 @@ def tell_applicants(applications, kind: str, title: str, excerpt, by=None, *,
         return 0
     tenant = db.session.get(Tenant, rows[0].tenant_id)
     url = url or _path("event_applications.mine", rows[0].event_id, event_id=rows[0].event_id)
-    by_locale: dict[str, list] = {}
-    for application in rows:
-        user = application.user
-        by_locale.setdefault(notifications.locale_for(user, tenant), []).append(user)
-    told = 0
-    for locale, users in sorted(by_locale.items()):
-        with force_locale(locale):
-            text = str(excerpt)
-        told += len(
-            notifications.notify(
-                users, kind=kind, title=title, excerpt=text, actor=by, url=url,
-                subject_type=subject[0], subject_id=subject[1],
-            )
-        )  # fmt: skip
-    return told
+    return notifications.notify_each_language(
+        [application.user for application in rows], excerpt, tenant=tenant, kind=kind,
+        title=title, actor=by, url=url, subject_type=subject[0], subject_id=subject[1],
+    )  # fmt: skip
 
 
 # --- the office's review and decisions --------------------------------------------------------

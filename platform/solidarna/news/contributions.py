@@ -33,21 +33,9 @@ def news_marker() -> tuple | None:
     today's date, so a call whose deadline passed shows as closed the next day without a
     write in the space. Asked before the space is loaded, so it may read the slug from the
     URL; one indexed statement."""
-    from flask import g, request
-    from sqlalchemy import select
+    from solidarna.core import pagecache
 
-    from solidarna.extensions import db
-    from solidarna.tenants.models import Tenant
-
-    tenant = g.get("tenant")
-    slug = tenant.slug if tenant is not None else (request.view_args or {}).get("tenant_slug")
-    if not slug or len(slug) > 40:
+    state = pagecache.space_state()
+    if state is None:
         return None
-    row = db.session.execute(
-        select(Tenant.id, Tenant.created_at, Tenant.content_version).where(Tenant.slug == slug)
-    ).first()
-    if row is None:
-        return None
-    created = row.created_at.timestamp() if row.created_at else 0
-    day = services.today().isoformat()
-    return ("news", row.id, f"{created:.6f}", row.content_version or 0, day)
+    return ("news", *state[1:], services.today().isoformat())

@@ -7,7 +7,6 @@ core/representation.py, never the directory itself)."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -81,27 +80,16 @@ def notify_move(proposal: Proposal, event: ProposalEvent, actor) -> int:
     people = [u for u in move_recipients(proposal) if u.id != getattr(actor, "id", None)]
     if not people:
         return 0
-    tenant = current_tenant()
-    by_locale: dict[str, list[User]] = {}
-    for user in people:
-        by_locale.setdefault(notifications.locale_for(user, tenant), []).append(user)
-    url = url_for("proposals.detail", proposal_id=proposal.id) + "#timeline"
-    told = 0
-    for locale, users in sorted(by_locale.items()):
-        with force_locale(locale):
-            excerpt = _excerpt(event)
-        told += len(
-            notifications.notify(
-                users,
-                kind=MOVED,
-                title=proposal.title,
-                url=url,
-                excerpt=excerpt,
-                actor=actor,
-                subject_type="proposal_road",
-                subject_id=proposal.id,
-                mail_template="mail/proposals/moved.txt",
-                mail_context={"event": event, "states": STATES, "proposal_title": proposal.title},
-            )
-        )
-    return told
+    return notifications.notify_each_language(
+        people,
+        lambda: _excerpt(event),
+        tenant=current_tenant(),
+        kind=MOVED,
+        title=proposal.title,
+        url=url_for("proposals.detail", proposal_id=proposal.id) + "#timeline",
+        actor=actor,
+        subject_type="proposal_road",
+        subject_id=proposal.id,
+        mail_template="mail/proposals/moved.txt",
+        mail_context={"event": event, "states": STATES, "proposal_title": proposal.title},
+    )
