@@ -70,23 +70,57 @@ def test_the_account_in_the_session_is_checked_after_the_prefetch(space, as_user
 def test_the_space_navigation_is_kept_per_level_and_page(space, as_user, db):  # noqa: F811
     owner, ana, bojan = (as_user(p.email) for p in (space.owner, space.ana, space.bojan))
     first = owner.get("/alfa/", headers=EN)
-    assert status(first, "space-nav") == "miss" and ">Manage members<" in html(first)
+    assert status(first, "site-header") == "miss" and ">Manage members<" in html(first)
     member = ana.get("/alfa/", headers=EN)
-    assert status(member, "space-nav") == "miss"  # another level: never the owner's
+    assert status(member, "site-header") == "miss"  # another level: never the owner's
     assert ">Manage members<" not in html(member) and ">Members<" in html(member)
     other = bojan.get("/alfa/", headers=EN)
-    assert status(other, "space-nav") == "hit" and ">Manage members<" not in html(other)
+    assert status(other, "site-header") == "hit" and ">Manage members<" not in html(other)
     assert html(other).count('aria-current="page"') == 1
     index = bojan.get("/alfa/discussions/", headers=EN)
-    assert status(index, "space-nav") == "miss"  # another page: its own current entry
+    assert status(index, "site-header") == "miss"  # another page: its own current entry
     assert re.search(r'href="/alfa/discussions/" aria-current="page"', html(index))
     # a change of the space (a module switched off) is seen on the next request
     tenant = db.session.merge(space.tenant)
     tenant.modules = [m for m in tenant.modules if m != "discussions"]
     db.session.commit()
     after = bojan.get("/alfa/", headers=EN)
-    assert status(after, "space-nav") == "miss"
+    assert status(after, "site-header") == "miss"
     assert 'href="/alfa/discussions/"' not in html(after)
+
+
+def test_the_header_is_kept_with_each_persons_bell_name_and_address(space, as_user, db):  # noqa: F811
+    """One kept header for a viewer level and a kind of page: the bell's count, the name and
+    the language switch's return address are each request's own, the token each session's."""
+    ana, bojan = as_user(space.ana.email), as_user(space.bojan.email)
+    with space.app.test_request_context(), tenant_context(space.tenant.id):
+        notifications.notify(
+            [db.session.get(User, space.bojan.id)],
+            kind="discussions.reply",
+            title="Odgovor",
+            url="/alfa/discussions/",
+        )
+        db.session.commit()
+    first, second = space.thread("Prva", "Tekst."), space.thread("Druga", "Tekst.")
+    page = ana.get(f"/alfa/discussions/t/{first}?page=1", headers=EN)
+    assert status(page, "site-header") == "miss"
+    text = html(page)
+    assert ">Ana Anić</a>" in text and "Bojan Bojić</a>" not in text
+    assert bell(text) == "Notifications, none unread"
+    assert f'name="next" value="/alfa/discussions/t/{first}?page=1"' in text
+    other = bojan.get(f"/alfa/discussions/t/{second}", headers=EN)
+    assert status(other, "site-header") == "hit"  # the same level, the same kind of page
+    text = html(other)
+    assert ">Bojan Bojić</a>" in text and "Ana Anić</a>" not in text.split("</header>")[0]
+    assert bell(text) == "Notifications, 1 unread"
+    assert f'name="next" value="/alfa/discussions/t/{second}"' in text
+    header = text.split("</header>")[0]
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', header)
+    assert {token.split(".")[0] for token in tokens} == {bojan.token().split(".")[0]}
+    backend = cache.cache  # SimpleCache in the tests
+    kept = [backend.get(key) for key in backend._cache if ":site-header:" in key]
+    assert kept and not any("Bojan" in text or "Ana" in text for text in kept)
+    assert not any("unread" in text and "1 unread" in text for text in kept)
 
 
 def test_home_figures_follow_a_write_and_the_viewer(space, as_user, db, entry):  # noqa: F811

@@ -1,8 +1,8 @@
 """Accounts capability: global users and authentication."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.extensions import db, login_manager
 
 

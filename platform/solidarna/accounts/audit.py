@@ -1,8 +1,7 @@
 """What the audit log says about account actions (core/audit_text.py)."""
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.audit_text import AuditAction
+from solidarna.core.i18n import lazy_gettext as _l
 
 ACTIONS = {
     "account.created_by_operator": AuditAction(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from solidarna.accounts.services import MAX_PASSWORD_LENGTH, password_problem
 from solidarna.core.forms import email_check, stripped
+from solidarna.core.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
 

@@ -7,11 +7,11 @@ import hashlib
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from solidarna.accounts.models import User, normalise_email, password_hasher
 from solidarna.core import audit, mail
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.core.script import fold
 from solidarna.extensions import db

@@ -5,9 +5,9 @@ results, and partner spaces that join it (DESIGN §12: the one deliberate crossi
 through `core.tenancy.shared_subject` and `tenants/partnerships.py`)."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 
 CACHEABLE = ("campaigns.index", "campaigns.detail", "campaigns.print_view")
 

@@ -1,10 +1,9 @@
 """What the audit log says about advocacy platforms (core/audit_text.py). A signature from a
 partner space is recorded in the owner space's log, where the campaign is."""
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.campaigns.models import STATUSES
 from solidarna.core.audit_text import AuditAction
+from solidarna.core.i18n import lazy_gettext as _l
 
 
 def _fields() -> dict:

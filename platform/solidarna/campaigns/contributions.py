@@ -5,13 +5,13 @@ that take signatures in the activity feed."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from solidarna.campaigns.models import SIGNING, Campaign
 from solidarna.core import markdown
 from solidarna.core.activity import ActivityItem
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import can_manage_members
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType

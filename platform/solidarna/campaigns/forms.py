@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from solidarna.accounts.forms import REQUIRED
 from solidarna.campaigns.models import ACTION_KINDS, STATUSES
 from solidarna.core.forms import WEBSITE_PATTERN, ChoiceField, MultiCheckboxField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.fields import DayField, at_most
 
 DEMAND_ROWS = 6

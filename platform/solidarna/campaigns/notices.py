@@ -17,7 +17,6 @@ space, and its mail names that space."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +28,7 @@ from solidarna.campaigns.models import (
     CampaignSupporter,
 )
 from solidarna.core import following, markdown, notifications, representation
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.tenancy import current_tenant_id
 from solidarna.extensions import db
 from solidarna.tenants import partnerships

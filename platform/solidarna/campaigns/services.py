@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +40,7 @@ from solidarna.core import (
     subjects,
 )
 from solidarna.core.facets import choice_arg, text_arg, url_args
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import localized
 from solidarna.core.permissions import can_manage_members, current_person
 from solidarna.core.tenancy import current_tenant_id, origin_tenant_id, shared_subject

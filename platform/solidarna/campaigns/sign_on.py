@@ -15,10 +15,10 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from solidarna.core import audit, mail, representation
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import localized
 from solidarna.core.notifications import absolute_url
 from solidarna.extensions import db

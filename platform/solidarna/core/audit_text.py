@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import script_filter
 
 #: details that are for machines (ids, counters) and never shown as such

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from solidarna.core.database import BUSY, READ_ONLY, unavailability
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.rendering import render
 
 log = logging.getLogger(__name__)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from solidarna.core.i18n import lazy_gettext as _l
 
 INVALID_EMAIL = _l("Enter a valid e-mail address, like ime@primer.rs.")
 WEBSITE_PATTERN = r"^https?://\S+$"

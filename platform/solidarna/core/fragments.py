@@ -120,6 +120,15 @@ def fragment_slot(name: str, *args) -> Markup:
     return Markup(f"\x00slot:{name}{':' + text if args else ''}\x00")
 
 
+def header_by_level() -> bool:
+    """Whether the page's header (base.html) follows from the viewer level, the address and
+    the space alone, with the bell and the name as slots: in a space whose navigation is by
+    level (core/capabilities.py navigation_by_level)."""
+    from solidarna.core.capabilities import navigation_by_level
+
+    return g.get("tenant") is not None and navigation_by_level()
+
+
 def _draw(caller: Callable) -> str:
     g.fragment_depth = g.get("fragment_depth", 0) + 1
     try:
@@ -265,6 +274,7 @@ def init_app(app: Flask) -> None:
         fragment=fragment,
         fragment_slot=fragment_slot,
         csrf_token=csrf_token,
+        header_by_level=header_by_level,
     )
     # Flask-WTF also gives templates `csrf_token` as a context variable: this one, later,
     # wins

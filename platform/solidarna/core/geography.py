@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.script import fold
 
 DATA = Path(__file__).resolve().parent / "data"

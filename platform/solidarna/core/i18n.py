@@ -20,6 +20,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import (
+    LazyString,
     format_decimal,
     get_locale,
     get_timezone,
@@ -143,6 +144,19 @@ def translations():
     found = get_translations()
     ctx.solidarna_translations = (getattr(ctx, "babel_locale", None), found)
     return found
+
+
+def _kept_gettext(string: str, **variables) -> str:
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """`_l("...")`: Flask-Babel's lazy string, looked up when it is shown through the
+    request's kept translations (translations()): a page shows dozens of them (navigation
+    entries, capability labels, form labels), each a Flask-Babel lookup otherwise. Flask-Babel's
+    own `lazy_gettext` does the same as `Domain.gettext`: the message, then `% variables`."""
+    return LazyString(_kept_gettext, string, **variables)
 
 
 # How dates are written in each locale: the English interface is read in Serbia and Europe, so

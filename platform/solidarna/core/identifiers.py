@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from stdnum.rs import pib as stdnum_pib
+
+from solidarna.core.i18n import lazy_gettext as _l
 
 MB_WEIGHTS = (2, 7, 6, 5, 4, 3, 2)
 

@@ -38,12 +38,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, g, has_request_context
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from sqlalchemy import JSON, ForeignKey, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import TimestampMixin, one_of, utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db

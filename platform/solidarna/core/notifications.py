@@ -20,7 +20,6 @@ from datetime import datetime
 
 from flask import Flask, current_app, g, has_request_context, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import ForeignKey, Index, String, Text, delete, update
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.core import mail
 from solidarna.core.capabilities import registry
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import localized, normalise_locale
 from solidarna.core.models import one_of, utcnow
 from solidarna.core.script import in_script

@@ -39,9 +39,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core import geography, identifiers
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.script import fold
 
 OTHER = "other"

@@ -38,12 +38,12 @@ from typing import BinaryIO, Protocol
 
 import filetype
 from flask import Response, current_app, send_file
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from wtforms import ValidationError
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import TenantScoped, utcnow
 from solidarna.core.tenancy import current_tenant_id
 from solidarna.extensions import db

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from flask_babel import lazy_gettext as _l
-
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import localized
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")

@@ -4,10 +4,10 @@ community resources and good practices (module `resources`). Each sub-capability
 subpackage with the same few files (models, forms, views, services, permissions)."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core import evidence
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.representation import register_provider
 
 

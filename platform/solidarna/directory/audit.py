@@ -1,9 +1,8 @@
 """What the audit log says about the directory, resources and practices (core/audit_text.py)."""
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.audit_text import AuditAction
 from solidarna.core.forms import field_labels
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory import taxonomy
 
 

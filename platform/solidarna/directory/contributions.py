@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import noload
 
 from solidarna.core.activity import ActivityItem
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.registry import Figure
 from solidarna.core.representation import OrganizationCard, Provider
 from solidarna.core.subjects import Subject, SubjectType

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, IntegerField, SelectField, TimeField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation
@@ -16,6 +15,7 @@ from wtforms.validators import Length, StopValidation
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import geography
 from solidarna.core.forms import MultiCheckboxField
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.script import fold
 from solidarna.core.urls import MAX_ID
 

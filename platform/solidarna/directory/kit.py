@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.taxonomy import ACTOR_TYPES, PRIVATE_FIELDS, VISIBILITY
 from solidarna.tenants.kits import string_list_problems
 

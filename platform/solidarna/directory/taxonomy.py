@@ -6,7 +6,7 @@ Serbian legal forms; ESSGLOBAL for the mapping of legal forms in open data (see 
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from solidarna.core.i18n import lazy_gettext as _l
 
 ACTOR_TYPES = {
     "social_enterprise": _l("Social enterprise"),

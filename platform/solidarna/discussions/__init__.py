@@ -2,9 +2,9 @@
 moderation; it notifies through core/notifications.py and feeds the tenant activity feed."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

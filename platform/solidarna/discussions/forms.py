@@ -3,13 +3,13 @@ form and for the services' callers); the forms add labels, help and translated c
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import ENGLISH_INPUT, ChoiceField, RadioChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.discussions.models import CATEGORY_VISIBILITIES, REPORT_REASONS
 
 BODY_HELP = _l(

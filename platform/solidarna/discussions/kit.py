@@ -3,8 +3,7 @@ offered when it sets up its discussions (moderation_services.suggested_categorie
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.discussions.models import CATEGORY_VISIBILITIES
 
 NAME_MAX = 120

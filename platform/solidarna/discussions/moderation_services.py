@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from solidarna.accounts.models import User
 from solidarna.core import audit, notifications
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.discussions.models import (
     CATEGORY_VISIBILITIES,

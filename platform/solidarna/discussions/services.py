@@ -9,12 +9,12 @@ import functools
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from solidarna.accounts.models import User
 from solidarna.core import markdown, notifications, subjects, throttle
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import ROLE_RANK
 from solidarna.core.tenancy import PREPARED

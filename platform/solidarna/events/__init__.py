@@ -7,9 +7,9 @@ verify, and a public calendar with iCalendar feeds.
 The application's questions are core/questions.py's (the one engine surveys use too)."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 
 #: the public pages (the list, the month view: `events.index`; an event's page)
 CACHEABLE = ("events.index", "events.detail")

@@ -1,8 +1,7 @@
 """What the audit log says about events (core/audit_text.py)."""
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.audit_text import AuditAction
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.events.models import APPLICATION_STATUSES, STATUSES
 
 ACTIONS = {

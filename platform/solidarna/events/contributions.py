@@ -6,12 +6,12 @@ cache's marker of the events' public pages."""
 from __future__ import annotations
 
 from flask import g, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from solidarna.core.activity import ActivityItem
 from solidarna.core.i18n import format_moment, local_zone
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType

@@ -6,10 +6,10 @@ page, and the office may mail it to them: each person once."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from solidarna.core import audit, links, notifications, subjects
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.events.contributions import FOLLOW_UP
 from solidarna.events.models import SEATED, Event, EventApplication

@@ -4,7 +4,6 @@ rows, so a training of several days is typed without JavaScript."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
@@ -19,6 +18,7 @@ from solidarna.core.forms import (
     RadioChoiceField,
     choices,
 )
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import local_parts, local_to_utc
 from solidarna.directory.fields import (
     Coordinates,

@@ -12,9 +12,8 @@ A space whose kit names none has the platform's defaults."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core import taxonomy
+from solidarna.core.i18n import lazy_gettext as _l
 
 TYPES_KEY = "event_types"
 CRITERIA_KEY = "event_criteria"

@@ -13,11 +13,11 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, or_, select
 
 from solidarna.core import audit, jobs, notifications, questions, representation
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import cross_tenant, tenant_context
 from solidarna.core.urls import tenant_path

@@ -3,9 +3,9 @@ behalf of an organization they represent — build capacity and work together; j
 group's policy, coordinators deciding on members, the group's discussion and sub-groups."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

@@ -1,9 +1,8 @@
 """What the audit log says about working groups (core/audit_text.py). The organization a
 person represents, when there is one, is shown beside the sentence."""
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.audit_text import AuditAction
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.groups.models import ROLES
 
 

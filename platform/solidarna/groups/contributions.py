@@ -4,12 +4,12 @@ that discussions attach to, the home page figure and new groups in the activity 
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from solidarna.core import markdown
 from solidarna.core.activity import ActivityItem
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType
 from solidarna.extensions import db

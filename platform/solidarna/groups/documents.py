@@ -10,12 +10,12 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
 from solidarna.core import audit, notifications, storage
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import TenantScoped, TimestampMixin, utcnow
 from solidarna.extensions import db
 from solidarna.groups.models import WorkingGroup

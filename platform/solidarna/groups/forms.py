@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import WEBSITE_PATTERN, ChoiceField, RadioChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.fields import DayField, TimeOfDayField, at_most
 from solidarna.groups.models import JOIN_POLICIES, ROLES, RSVP_ANSWERS, VISIBILITIES
 

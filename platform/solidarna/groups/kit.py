@@ -10,9 +10,8 @@ A space whose kit names none has the platform's defaults (DEFAULT_THEMES)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core import taxonomy
+from solidarna.core.i18n import lazy_gettext as _l
 
 KEY = "group_themes"
 

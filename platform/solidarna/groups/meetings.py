@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from solidarna.core import audit
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import local_parts  # noqa: F401 (callers use meetings.*)
 from solidarna.core.i18n import local_to_utc as to_utc  # noqa: F401
 from solidarna.core.i18n import local_zone as zone  # noqa: F401

@@ -11,12 +11,12 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from solidarna.accounts.models import User
 from solidarna.core import audit, representation, search_index
 from solidarna.core.facets import choice_arg, facet_values, many_arg, paginate, text_arg, url_args
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import can_manage_members, is_member
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from solidarna.accounts.models import User
 from solidarna.core import audit, notifications
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.core.script import fold
 from solidarna.extensions import db

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import ChoiceField, MultiCheckboxField
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.fields import DayField, at_most
 
 

@@ -5,9 +5,9 @@ where the space offers support (`support`), to the office's support pages. Part 
 space (no module key)."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ space's `starter` (so `flask tenants export` writes the guide as the space has i
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from solidarna.core.i18n import lazy_gettext as _l
 
 KIT_KEY = "start_guide"
 KEYS = ("body", "body_en")

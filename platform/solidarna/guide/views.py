@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -13,6 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import audit, markdown
 from solidarna.core.i18n import current_locale
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import require
 from solidarna.core.rendering import render
 from solidarna.extensions import db

@@ -5,9 +5,9 @@ space's home (its activity), an Atom feed per space and a national one of the pu
 Open Graph tags on every post."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 
 CACHEABLE = ("news.index", "news.detail")
 

@@ -1,8 +1,7 @@
 """What the audit log says about a space's news (core/audit_text.py)."""
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.audit_text import AuditAction
+from solidarna.core.i18n import lazy_gettext as _l
 
 
 def _fields() -> dict:

@@ -4,9 +4,9 @@ space home's activity, and a figure of how many there are."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.activity import ActivityItem
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.registry import Figure
 from solidarna.news import services
 from solidarna.news.models import KINDS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField, ValidationError
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import storage
 from solidarna.core.forms import ChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.fields import DayField, at_most
 from solidarna.news.models import KINDS, MAX_TAGS, TAG_LENGTH
 

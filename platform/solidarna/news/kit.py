@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.news.models import KINDS, MAX_TAGS, TAG_LENGTH
 
 KIT_KEY = "news_posts"

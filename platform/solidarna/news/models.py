@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import TenantScoped, TimestampMixin, one_of
 from solidarna.core.storage import StoredFile
 from solidarna.extensions import db

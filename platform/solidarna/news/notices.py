@@ -7,12 +7,12 @@ being taken back to the drafts is not news again."""
 from __future__ import annotations
 
 from flask import current_app, g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from solidarna.accounts.models import User
 from solidarna.core import following, notifications
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.extensions import db
 from solidarna.news.models import NewsPost
 from solidarna.tenants.models import Membership, Tenant

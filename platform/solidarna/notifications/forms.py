@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.notifications import EMAIL_MODES
 
 #: what each choice means, shown under it

@@ -3,10 +3,10 @@ save a version, compared word by word, moved along a named road to the instituti
 endorsed by the directory's organizations through their representatives."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core import national
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.tenancy import register_public_rows
 
 

@@ -3,7 +3,6 @@ translated."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import ChoiceField, RadioChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.fields import at_most
 from solidarna.proposals.amendments import AMENDMENT_KINDS
 

@@ -16,13 +16,13 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from solidarna.accounts.models import User
 from solidarna.core import audit, diffs, markdown, notifications, subjects
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import TenantScoped, one_of, utcnow
 from solidarna.extensions import db
 from solidarna.proposals import coauthors, text

@@ -11,12 +11,12 @@ from datetime import datetime
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
 from solidarna.core import audit, mail, representation
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import localized
 from solidarna.core.models import TenantScoped, one_of, utcnow
 from solidarna.core.notifications import absolute_url

@@ -4,11 +4,11 @@ discussions attach to, the home page figure and the moves on the road in the act
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select, update
 
 from solidarna.core.activity import ActivityItem
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import current_person
 from solidarna.core.registry import Figure

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from solidarna.accounts.models import User
 from solidarna.core import following, notifications, representation
 from solidarna.core.capabilities import current_tenant
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.extensions import db
 from solidarna.proposals import coauthors
 from solidarna.proposals.models import STATES, Endorsement, Proposal, ProposalEvent

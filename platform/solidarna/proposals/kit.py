@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core import markdown
 from solidarna.core.capabilities import PartsOutline, TemplateOutline, TextField
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.extensions import db
 from solidarna.proposals import services, text
 from solidarna.proposals.models import (

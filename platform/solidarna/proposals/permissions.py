@@ -4,9 +4,8 @@ transition table with a named permission for every move."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core import representation
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import can_manage_members, is_member, predicate
 from solidarna.proposals import coauthors
 from solidarna.proposals.models import EDITABLE_STATES, ENDORSING_STATES, SUPPORT_STATES

@@ -7,9 +7,9 @@ The question types and display conditions are core/questions.py's (the one engin
 applications will use too)."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from solidarna.core.forms import MultiCheckboxField, choices
 from solidarna.core.i18n import current_locale
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.script import in_script
 from solidarna.research.distribution import MAX_DRAW
 

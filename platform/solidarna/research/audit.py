@@ -1,9 +1,8 @@
 """What the audit log says about surveys (core/audit_text.py). Each view records its action
 with core.audit.record under one of these names; a capability helper adds the ones it needs."""
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.audit_text import AuditAction
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.research.models import STATUSES
 
 ACTIONS = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import questions
 from solidarna.core.forms import ChoiceField, RadioChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import local_parts, local_to_utc, script_filter
 from solidarna.directory.fields import DayField, TimeOfDayField, WholeNumberField, at_most
 from solidarna.research.models import ACCESS, STATUSES

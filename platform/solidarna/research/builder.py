@@ -8,11 +8,11 @@ refused edit of an answered version makes no new version. The callers commit."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
 
 from solidarna.core import audit, questions
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.extensions import db
 from solidarna.research import services
 from solidarna.research.models import (

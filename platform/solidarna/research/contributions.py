@@ -6,10 +6,10 @@ only for the space's admins), so another space's survey, or a draft, never resol
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import can_manage_members
 from solidarna.core.subjects import Subject, SubjectType
 from solidarna.extensions import db

@@ -16,11 +16,11 @@ questions, and one GROUP BY over the options their answers count for."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from solidarna.core import questions as engine
 from solidarna.core.evidence import Figure, FigureProvider, in_space_language, today
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.extensions import db
 from solidarna.research.models import (
     Survey,

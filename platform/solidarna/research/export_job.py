@@ -15,12 +15,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from solidarna.accounts.models import User
 from solidarna.core import jobs, storage
 from solidarna.core.documents import ascii_slug
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core import questions
 from solidarna.core.capabilities import PartsOutline, TemplateOutline, TextField
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.research.models import ACCESS
 
 KIT_KEY = "survey_templates"

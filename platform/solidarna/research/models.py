@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import TenantScoped, TimestampMixin, one_of, utcnow
 from solidarna.core.questions import KINDS
 from solidarna.extensions import db

@@ -5,9 +5,9 @@ office works each request as a case; the barriers advisors tag cases with become
 evidence (core/evidence.py) that proposals cite."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, KitKey, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

@@ -1,9 +1,8 @@
 """What the audit log says about support cases (core/audit_text.py). The target is the case
 ("request #12"); no requester's name or description is ever written to the log."""
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.audit_text import AuditAction
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.support.models import STATUSES
 
 ACTIONS = {

@@ -11,9 +11,9 @@ documents).
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.evidence import Figure, FigureProvider, in_space_language, today
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.support import kit, statistics
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
@@ -12,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core import storage
 from solidarna.core.forms import ChoiceField, MultiCheckboxField, RadioChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.fields import DayField, MunicipalityField, at_most
 from solidarna.support import kit
 from solidarna.support.models import CONTACTS, PRIORITIES, STATUSES, TRANSITIONS

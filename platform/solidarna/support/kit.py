@@ -13,9 +13,8 @@ DEFAULT_BARRIERS). The lists are read and checked by core/taxonomy.py."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core import taxonomy
+from solidarna.core.i18n import lazy_gettext as _l
 
 CATEGORIES_KEY = "support_categories"
 BARRIERS_KEY = "support_barriers"

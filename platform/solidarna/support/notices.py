@@ -1,7 +1,7 @@
 """The notification kinds of support (core/notifications.py): what the office and the
 requester are told, in the bell and by mail."""
 
-from flask_babel import lazy_gettext as _l
+from solidarna.core.i18n import lazy_gettext as _l
 
 KINDS = {
     "support.request": _l("New support request"),

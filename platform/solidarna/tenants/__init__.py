@@ -4,9 +4,9 @@ Part of every space (no module key): its navigation entries are the members' are
 space administration; its figures are the members and the recent actions."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.capabilities import Capability, NavItem, register_capability
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import (
     can_change_settings,
     can_manage_members,

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +18,7 @@ from solidarna.accounts.models import User
 from solidarna.accounts.services import absolute_url
 from solidarna.core import audit, geography, mail
 from solidarna.core.i18n import LOCALES, localized
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import TimestampMixin, one_of, utcnow
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db

@@ -2,10 +2,9 @@
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.audit_text import AuditAction
 from solidarna.core.forms import field_labels
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.tenants.applications import LOCALE_LABELS
 from solidarna.tenants.models import ROLE_LABELS, VISIBILITIES
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core import audit
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.extensions import db
 from solidarna.tenants import kit_versions
 from solidarna.tenants.kits import Kit, KitError, apply_kit, export_kit, load_kit

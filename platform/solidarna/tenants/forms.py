@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -32,6 +31,7 @@ from solidarna.core.forms import (
     stripped,
     website_field,
 )
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import script_filter
 from solidarna.extensions import db
 from solidarna.tenants.models import KINDS, ROLE_LABELS, VISIBILITIES, Tenant, slug_problem

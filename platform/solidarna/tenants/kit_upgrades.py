@@ -22,10 +22,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core import audit
 from solidarna.core.capabilities import registry
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.tenants.kit_versions import KitVersion, SpaceKit
 from solidarna.tenants.kits import Kit

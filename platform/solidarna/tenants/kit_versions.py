@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
 from solidarna.core import audit
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.extensions import db
 from solidarna.tenants.kits import KIT_DIR, Kit, KitError, load_kit, parse_kit

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomli_w
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core import geography
 from solidarna.core.capabilities import registry
 from solidarna.core.i18n import LOCALES
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.tenants.models import KINDS, SLUG_PATTERN, VISIBILITIES, Tenant, slug_problem
 
 KIT_DIR = Path(__file__).resolve().parents[3] / "tenants"

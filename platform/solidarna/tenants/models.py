@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from solidarna.accounts.models import User
 from solidarna.core.i18n import LOCALES
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import TenantScoped, TimestampMixin, one_of, utcnow
 from solidarna.extensions import db
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import require
 from solidarna.core.rendering import render
 from solidarna.extensions import db

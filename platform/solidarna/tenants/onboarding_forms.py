@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import MultiCheckboxField, RadioChoiceField, choices, stripped
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.identifiers import clean, mb_problem, pib_problem
 from solidarna.tenants import applications
 from solidarna.tenants.forms import municipality_choices, municipality_groups

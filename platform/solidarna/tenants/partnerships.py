@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from solidarna.core import audit
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import current_tenant_id, register_partnership_check
 from solidarna.extensions import db

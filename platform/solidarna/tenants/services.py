@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from solidarna.accounts.models import User, normalise_email
 from solidarna.accounts.services import absolute_url
 from solidarna.core import audit, mail
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import ROLE_RANK

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, Form, HiddenField, StringField
@@ -16,6 +15,7 @@ from wtforms.validators import Length, Optional
 from solidarna.core import storage
 from solidarna.core.capabilities import KitKey
 from solidarna.core.forms import ENGLISH_INPUT, ChoiceField, MultiCheckboxField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.tenants import settings
 
 #: how many empty rows a list of items offers for new ones

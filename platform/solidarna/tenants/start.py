@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import can_change_settings
 from solidarna.extensions import db
 from solidarna.tenants.models import Invitation, Membership, Tenant

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.capabilities import PartsOutline, TemplateOutline, TextField
 from solidarna.core.forms import ENGLISH_INPUT, ChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.tenants.templates import digest
 
 #: how many empty rows for new parts the page offers (save to get more)

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import abort, flash, g, make_response, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from solidarna.core import geography, storage
@@ -15,6 +14,7 @@ from solidarna.core.audit import AuditEntry
 from solidarna.core.capabilities import registry
 from solidarna.core.colors import HIGHLIGHT_TINT, PAGE_BACKGROUND, readable_accent
 from solidarna.core.fragments import Lazy, kept_value
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_view_tenant, current_person, require
@@ -50,7 +50,6 @@ def home():
     tenant = g.tenant
     if not can_view_tenant(current_user, tenant):
         return render("tenants/private.html")
-    municipalities = [geography.find(name, tenant.region) for name in tenant.municipalities or []]
     return render(
         "tenants/home.html",
         # Every figure is what the space's rows say to this viewer: kept per change marker
@@ -60,11 +59,17 @@ def home():
             if current_person() is not None
             else tenant_figures(tenant)
         ),
-        offered=registry().offered(tenant),
+        # read only when drawn: the head, the feed and the rest are kept fragments
+        offered=Lazy(registry().offered, tenant),
         region=geography.region_name(tenant.region),
-        municipalities=[m for m in municipalities if m],
-        activity=Lazy(recent_activity, tenant, 10),  # read only when drawn
+        municipalities=Lazy(_municipalities, tenant),
+        activity=Lazy(recent_activity, tenant, 10),
     )
+
+
+def _municipalities(tenant) -> list:
+    found = (geography.find(name, tenant.region) for name in tenant.municipalities or [])
+    return [m for m in found if m]
 
 
 @bp.get("/logo")

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core.i18n import current_locale
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.script import fold, in_script, to_cyrillic
 from solidarna.directory.opendata.services import BOM, COLUMNS
 

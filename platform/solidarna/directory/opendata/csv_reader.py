@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.opendata.csv_headers import column_of, display_name
 from solidarna.directory.opendata.services import BOM
 

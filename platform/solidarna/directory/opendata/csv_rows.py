@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.identifiers import clean, mb_warning
 from solidarna.directory import taxonomy
 from solidarna.directory.opendata.csv_codes import CODE_COLUMNS, Lookups, _key

@@ -10,11 +10,11 @@ import csv
 import io
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from solidarna.core import geography
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory import taxonomy
 from solidarna.directory.opendata import accepted
 from solidarna.directory.opendata.csv_headers import EXAMPLE_NAME, header

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from solidarna.core import audit
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.opendata import accepted, csv_reader, xlsx_reader
 from solidarna.directory.opendata.csv_codes import Lookups
 from solidarna.directory.opendata.csv_duplicates import duplicates_in_directory, duplicates_in_file

@@ -9,10 +9,10 @@ retry after a failure) never imports twice."""
 from __future__ import annotations
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 
 from solidarna.accounts.models import User
 from solidarna.core import jobs
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.directory.opendata import csvio, uploads
 from solidarna.extensions import db

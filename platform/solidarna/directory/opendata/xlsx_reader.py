@@ -13,9 +13,9 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 
-from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory.opendata.csv_reader import FileProblem, Table, table
 
 #: What the parts of a workbook may unpack to; a 5 MB upload of real data unpacks to far less.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import choices, optional_email_field, website_field
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.identifiers import mb_problem, pib_problem
 from solidarna.core.models import utcnow
 from solidarna.directory import taxonomy

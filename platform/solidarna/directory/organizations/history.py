@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from solidarna.core.geography import region_name
 from solidarna.core.i18n import format_day, script_filter
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory import taxonomy
 
 #: what each line of the history says happened (taxonomy.REVISION_ACTIONS)

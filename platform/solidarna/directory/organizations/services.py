@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from rapidfuzz import fuzz, process
 from sqlalchemy import and_, or_, select
@@ -17,6 +16,7 @@ from solidarna.accounts.models import User
 from solidarna.core import audit
 from solidarna.core.fragments import kept_value
 from solidarna.core.geography import find as find_municipality
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.identifiers import clean
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import can_manage_members, is_member

@@ -5,10 +5,10 @@ the entry's update, so its history records them with the source) or rejects them
 from __future__ import annotations
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from solidarna.core import audit
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
 from solidarna.directory import taxonomy
 from solidarna.directory.organizations.history import changes_of

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import ChoiceField, MultiCheckboxField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory import taxonomy
 from solidarna.directory.fields import WholeNumberField, at_most, organization_choices
 from solidarna.directory.organizations.forms import municipality_choices

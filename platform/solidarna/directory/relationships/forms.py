@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import InputRequired, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import ChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.urls import id_value
 from solidarna.directory import taxonomy
 from solidarna.directory.fields import at_most, organization_choices

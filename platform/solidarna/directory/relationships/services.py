@@ -3,12 +3,12 @@ partnership either way round), recorded in the audit log."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from solidarna.accounts.models import User
 from solidarna.core import audit
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory import taxonomy
 from solidarna.directory.organizations.models import Organization
 from solidarna.directory.organizations.services import DirectoryError

@@ -3,7 +3,6 @@ ones WTForms would otherwise give in English (directory/fields.py)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from solidarna.accounts.forms import REQUIRED
 from solidarna.core.forms import ChoiceField, choices
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.directory import taxonomy
 from solidarna.directory.fields import (
     Coordinates,

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import load_only, raiseload
 
@@ -26,6 +25,7 @@ from solidarna.core.facets import (
     url_args,
 )
 from solidarna.core.i18n import current_locale
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.maps import Point, feature_collection, place_names, url_maker, valid_point
 from solidarna.core.script import fold, in_script
 from solidarna.core.urls import page_arg

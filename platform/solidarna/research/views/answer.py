@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core import geography, representation
 from solidarna.core.errors import error_page
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
 from solidarna.extensions import db

@@ -18,12 +18,12 @@ from flask import (
 )
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core import audit, jobs, storage
 from solidarna.core import questions as engine
 from solidarna.core.documents import attachment
 from solidarna.core.fragments import Lazy
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.extensions import db

@@ -10,9 +10,9 @@ Coordinates are given only where the viewer may see the entry's address
 from __future__ import annotations
 
 from flask import g, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from solidarna.core.i18n import current_locale
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.maps import (
     by_municipality,
     feature_collection,

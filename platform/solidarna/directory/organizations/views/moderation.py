@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.directory.organizations import services, suggestions
