@@ -959,6 +959,14 @@ def login(port: int, email: str, password: str) -> dict:
     if status != 303:
         raise RuntimeError(f"login as {email} answered {status}")
     merge(jar, new)
+    # the session as a browser keeps it after its first page: logging in starts a new session,
+    # and the first page stores its CSRF token there (a new cookie). wrk sends one cookie for
+    # the whole run: without this one the token would be made and the session signed again on
+    # every request, which no browser makes the server do
+    status, new, _ = request(port, "GET", "/", cookies=jar)
+    if status != 200:
+        raise RuntimeError(f"the first page after logging in as {email} answered {status}")
+    merge(jar, new)
     return jar
 
 
