@@ -132,6 +132,45 @@ def test_a_member_and_a_flashed_message_go_to_flask(app, client, rasina, make_us
     assert status(page) != "hit" and "Log out" in html(page)
 
 
+def test_flask_opens_the_session_the_front_door_decoded(app, client, rasina, make_user):  # noqa: F811
+    """A logged-in person's cookie is checked once: Flask opens the session from what the
+    front door decoded, and only for that very cookie."""
+    from solidarna.core.security import DECODED_SESSION
+
+    make_user("reader@example.org")
+    member = Client(app)
+    member.login("reader@example.org")
+    member.get(PAGE, headers=EN)
+    interface = app.session_interface
+    serializer = interface.get_signing_serializer(app)
+    checked = []
+    original = type(serializer).loads
+
+    def counting(self, *args, **kwargs):
+        checked.append(1)
+        return original(self, *args, **kwargs)
+
+    type(serializer).loads = counting
+    try:
+        page = member.get(PAGE, headers=EN)
+    finally:
+        type(serializer).loads = original
+    assert "Log out" in html(page)
+    assert len(checked) == 1  # by the front door; Flask used what it decoded
+    app.config["PAGE_CACHE_FRONT_DOOR"] = False
+    try:
+        type(serializer).loads = counting
+        assert "Log out" in html(member.get(PAGE, headers=EN))
+    finally:
+        type(serializer).loads = original
+        app.config["PAGE_CACHE_FRONT_DOOR"] = True
+    assert len(checked) == 2  # without it, Flask checks the cookie itself
+    # an environ naming another cookie than the request's is not used
+    with app.test_request_context("/", headers={"Cookie": "session=other"}) as ctx:
+        ctx.request.environ[DECODED_SESSION] = ("forged", {"_user_id": "1.1"})
+        assert "_user_id" not in interface.open_session(app, ctx.request)
+
+
 def test_a_write_is_seen_at_the_front_door_at_once(app, client, rasina, db, entry):  # noqa: F811
     client.get(PAGE, headers=EN)
     assert status(client.get(PAGE, headers=EN)) == "hit"

@@ -431,7 +431,7 @@ class FrontDoor:
         cookies = req.cookies
         if config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies:
             return None
-        if not self._visitor(cookies.get(config.get("SESSION_COOKIE_NAME", "session"))):
+        if not self._visitor(environ, cookies.get(config.get("SESSION_COOKIE_NAME", "session"))):
             return None
         try:
             rule, values = app.url_map.bind_to_environ(environ).match(return_rule=True)
@@ -508,10 +508,12 @@ class FrontDoor:
         )
         return f"{status} {HTTP_STATUS_CODES[status]}", headers.to_wsgi_list(), body
 
-    def _visitor(self, cookie: str | None) -> bool:
+    def _visitor(self, environ, cookie: str | None) -> bool:
         if not cookie:
             return True
         from itsdangerous import BadSignature
+
+        from solidarna.core.security import DECODED_SESSION
 
         app = self.app
         serializer = app.session_interface.get_signing_serializer(app)
@@ -523,7 +525,11 @@ class FrontDoor:
             )
         except BadSignature:
             return False
-        return isinstance(data, dict) and "_user_id" not in data and "_flashes" not in data
+        if not isinstance(data, dict):
+            return False
+        # a logged-in person's request goes on to Flask, which opens the session from this
+        environ[DECODED_SESSION] = (cookie, data)
+        return "_user_id" not in data and "_flashes" not in data
 
     def _entry(self, key: str):
         from solidarna.extensions import cache

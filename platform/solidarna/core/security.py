@@ -33,10 +33,22 @@ def same_for_everyone() -> None:
     g.same_for_everyone = True
 
 
+#: the WSGI environ key under which the page cache's front door leaves the session cookie it
+#: has already checked and decoded (core/pagecache.FrontDoor), so Flask does not do it again
+DECODED_SESSION = "solidarna.decoded_session"
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, except for responses marked `same_for_everyone()`
     (Flask-Login looks at the session after every request, which would add `Vary: Cookie`
-    and refresh the cookie on each of them)."""
+    and refresh the cookie on each of them), and opened from what the front door decoded
+    when it did (the same cookie, checked with the same key and age, in this request)."""
+
+    def open_session(self, app, request):
+        decoded = request.environ.get(DECODED_SESSION)
+        if decoded is not None and decoded[0] == request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class(decoded[1])
+        return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
         if g.get("same_for_everyone") and not session.modified:

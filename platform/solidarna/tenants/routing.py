@@ -65,6 +65,41 @@ def _account_with_membership():
     )
 
 
+@functools.cache
+def _space_with_account():
+    """The space by its slug with, in the same row, the account the session names, its unread
+    count and its membership in that space (outer joins: a space is found whoever asks). It
+    runs before the current tenant is known, so it is one of the reviewed statements outside
+    the isolation hooks (`all_tenants`, core/tenancy.py): the one tenant table it reads,
+    memberships, is joined on the space it finds (`Membership.tenant_id == Tenant.id`)."""
+    return (
+        db.select(Tenant, User, unread_count_column(User.id), Membership)
+        .select_from(Tenant)
+        .outerjoin(User, User.id == bindparam("user"))
+        .outerjoin(
+            Membership, and_(Membership.user_id == User.id, Membership.tenant_id == Tenant.id)
+        )
+        .where(Tenant.slug == bindparam("slug"))
+        .options(lazyload(Membership.user))
+        .execution_options(all_tenants=True)
+    )
+
+
+def _space_and_account(slug: str, user_id: int) -> tuple[Tenant | None, bool, Membership | None]:
+    """`resolve_tenant` and `_prefetch` in one statement, for a logged-in person's request."""
+    if not slug or len(slug) > 40:
+        return None, False, None
+    row = db.session.execute(_space_with_account(), {"slug": slug, "user": user_id}).first()
+    if row is None:
+        return None, False, None
+    tenant, account, unread, membership = row
+    if account is None:
+        return tenant, False, None
+    g.prefetched_account = account  # the identity map holds it only while something does
+    prefetched_unread_count(user_id, unread)
+    return tenant, True, membership
+
+
 def _prefetch(tenant: Tenant, user_id: int) -> tuple[bool, Membership | None]:
     """The account the session names, its membership here and its unread count, in one
     statement instead of three (every logged-in page of a space needs all three). The account
@@ -79,9 +114,14 @@ def _prefetch(tenant: Tenant, user_id: int) -> tuple[bool, Membership | None]:
     return True, row[2]
 
 
-def load_membership(tenant: Tenant) -> Membership | None:
+def load_membership(tenant: Tenant, prefetched: tuple[bool, Membership | None] | None = None):
     user_id = _session_user_id()
-    found, membership = _prefetch(tenant, user_id) if user_id is not None else (False, None)
+    if prefetched is not None:
+        found, membership = prefetched
+    elif user_id is not None:
+        found, membership = _prefetch(tenant, user_id)
+    else:
+        found, membership = False, None
     if not current_user.is_authenticated:
         return None
     if found and current_user.id == user_id:
@@ -93,13 +133,19 @@ def _pull_tenant(endpoint, values) -> None:
     if values is None or SLUG_ARG not in values:
         return
     slug = values.pop(SLUG_ARG)
-    tenant = resolve_tenant(slug)
+    user_id = _session_user_id()
+    prefetched = None
+    if user_id is None:
+        tenant = resolve_tenant(slug)
+    else:  # the space, the account and its membership in one statement
+        tenant, found, membership = _space_and_account(slug, user_id)
+        prefetched = (found, membership)
     if tenant is None:
         abort(404)
     g.tenant = tenant
     g.tenant_default_locale = tenant.default_locale
     set_current_tenant(tenant.id)
-    g.membership = load_membership(tenant)
+    g.membership = load_membership(tenant, prefetched)
 
 
 def _guard_tenant():
