@@ -63,8 +63,7 @@ def init_app(app: Flask) -> None:
         app, PartnerSubject("campaign", _l("Advocacy platform"), contributions.partner_url)
     )
 
-    @app.context_processor
-    def campaign_labels() -> dict:
-        from solidarna.tenants.models import PARTNERSHIP_STATUSES
+    from solidarna.tenants.models import PARTNERSHIP_STATUSES
 
-        return {"cm": models, "partnership_statuses": PARTNERSHIP_STATUSES}
+    # constants for the templates: globals, not a context processor run on every page
+    app.jinja_env.globals.update(cm=models, partnership_statuses=PARTNERSHIP_STATUSES)

@@ -320,9 +320,10 @@ def registry(app: Flask | None = None) -> Registry:
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Registry()
 
-    @app.context_processor
-    def capability_globals() -> dict:
-        return {"space_navigation": _navigation, "navigation_by_level": navigation_by_level}
+    # functions for the templates: globals, not a context processor run on every page
+    app.jinja_env.globals.update(
+        space_navigation=_navigation, navigation_by_level=navigation_by_level
+    )
 
 
 def register_capability(app: Flask, capability: Capability) -> Capability:

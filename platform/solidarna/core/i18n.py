@@ -291,15 +291,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = format_moment
 
+    app.jinja_env.globals.update(locale_names=LOCALE_NAMES, html_langs=HTML_LANG)
+
     @app.context_processor
     def language_context() -> dict:
         locale = current_locale()
-        return {
-            "current_locale": locale,
-            "html_lang": HTML_LANG.get(locale, "sr-Latn"),
-            "locale_names": LOCALE_NAMES,
-            "html_langs": HTML_LANG,
-        }
+        return {"current_locale": locale, "html_lang": HTML_LANG.get(locale, "sr-Latn")}
 
 
 # --- moments typed in Belgrade, stored in UTC (meetings, survey dates) ------------------------

@@ -58,13 +58,15 @@ def share_description(tenant=None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # the functions are globals; only the locale's name is the request's
+    app.jinja_env.globals.update(
+        share_url=share_url,
+        share_url_of=absolute,
+        share_image=share_image,
+        share_image_size=DEFAULT_IMAGE_SIZE,
+        share_description=share_description,
+    )
+
     @app.context_processor
     def sharing_context() -> dict:
-        return {
-            "share_url": share_url,
-            "share_url_of": absolute,
-            "share_image": share_image,
-            "share_image_size": DEFAULT_IMAGE_SIZE,
-            "share_description": share_description,
-            "og_locale": OG_LOCALES.get(current_locale(), "sr_Latn_RS"),
-        }
+        return {"og_locale": OG_LOCALES.get(current_locale(), "sr_Latn_RS")}

@@ -151,6 +151,5 @@ def init_app(app: Flask) -> None:
     for figure_provider in PROVIDERS:
         evidence.register(app, figure_provider)
 
-    @app.context_processor
-    def directory_labels() -> dict:
-        return {"tx": taxonomy}
+    # constants for the templates: a global, not a context processor run on every page
+    app.jinja_env.globals.update(tx=taxonomy)

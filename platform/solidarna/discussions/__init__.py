@@ -49,13 +49,12 @@ def init_app(app: Flask) -> None:
         ),
     )
 
-    @app.context_processor
-    def discussion_labels() -> dict:
-        return {
-            "category_visibilities": models.CATEGORY_VISIBILITIES,
-            "report_reasons": models.REPORT_REASONS,
-            "discussions": services,
-            "posts_per_page": models.POSTS_PER_PAGE,
-            "mentions_max": mentions.MENTIONS_MAX,
-            "post_ref": permissions.PostRef,
-        }
+    # constants for the templates: globals, not a context processor run on every page
+    app.jinja_env.globals.update(
+        category_visibilities=models.CATEGORY_VISIBILITIES,
+        report_reasons=models.REPORT_REASONS,
+        discussions=services,
+        posts_per_page=models.POSTS_PER_PAGE,
+        mentions_max=mentions.MENTIONS_MAX,
+        post_ref=permissions.PostRef,
+    )

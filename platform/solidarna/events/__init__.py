@@ -56,6 +56,5 @@ def init_app(app: Flask) -> None:
                        _l("Follow-up survey of the events")),
     )  # fmt: skip
 
-    @app.context_processor
-    def event_labels() -> dict:
-        return {"em": models}
+    # constants for the templates: a global, not a context processor run on every page
+    app.jinja_env.globals.update(em=models)

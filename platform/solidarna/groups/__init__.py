@@ -92,6 +92,5 @@ def init_app(app: Flask) -> None:
         ),
     )
 
-    @app.context_processor
-    def group_labels() -> dict:
-        return {"gm": models}
+    # constants for the templates: a global, not a context processor run on every page
+    app.jinja_env.globals.update(gm=models)

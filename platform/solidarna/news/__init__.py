@@ -46,8 +46,7 @@ def init_app(app: Flask) -> None:
     # the national feed belongs to no space (it reads the public spaces': news/feeds.py)
     app.register_blueprint(views.national_bp)
 
-    @app.context_processor
-    def news_labels() -> dict:
-        from solidarna.news import models
+    from solidarna.news import models
 
-        return {"news_kinds": models.KINDS}
+    # constants for the templates: a global, not a context processor run on every page
+    app.jinja_env.globals.update(news_kinds=models.KINDS)

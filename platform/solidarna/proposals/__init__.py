@@ -99,9 +99,11 @@ def init_app(app: Flask) -> None:
         may=lambda user: permissions.can_draft_proposal(user, None), start=drafting.start,
     ))  # fmt: skip
 
-    @app.context_processor
-    def proposal_labels() -> dict:
-        return {"pm": models, "amendment_states": amendments.AMENDMENT_STATES,
-                "amendment_kinds": amendments.AMENDMENT_KINDS,
-                "author_states": coauthors.AUTHOR_STATES,
-                "proposal_page_info": amendments.page_info}  # fmt: skip
+    # constants for the templates: globals, not a context processor run on every page
+    app.jinja_env.globals.update(
+        pm=models,
+        amendment_states=amendments.AMENDMENT_STATES,
+        amendment_kinds=amendments.AMENDMENT_KINDS,
+        author_states=coauthors.AUTHOR_STATES,
+        proposal_page_info=amendments.page_info,
+    )

@@ -60,9 +60,8 @@ def init_app(app: Flask) -> None:
     for figure_provider in PROVIDERS:
         figures_registry.register(app, figure_provider)
 
-    @app.context_processor
-    def research_labels() -> dict:
-        from solidarna.research import export_job, models
+    from solidarna.research import export_job, models
 
-        # a large survey's XLSX link opens the page that prepares it (not a download)
-        return {"rm": models, "xlsx_in_background": export_job.in_background}
+    # constants for the templates: globals, not a context processor run on every page
+    # (a large survey's XLSX link opens the page that prepares it, not a download)
+    app.jinja_env.globals.update(rm=models, xlsx_in_background=export_job.in_background)

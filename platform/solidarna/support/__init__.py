@@ -42,6 +42,5 @@ def init_app(app: Flask) -> None:
     for figure_provider in PROVIDERS:
         figures_registry.register(app, figure_provider)
 
-    @app.context_processor
-    def support_labels() -> dict:
-        return {"sm": models}
+    # constants for the templates: a global, not a context processor run on every page
+    app.jinja_env.globals.update(sm=models)

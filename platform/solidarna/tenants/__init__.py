@@ -92,13 +92,12 @@ def init_app(app: Flask) -> None:
     )
     from solidarna.tenants.models import KINDS, MEMBERSHIP_STATUSES, ROLE_LABELS
 
-    @app.context_processor
-    def tenant_labels() -> dict:
-        return {
-            "kinds": KINDS,
-            "role_labels": ROLE_LABELS,
-            "status_labels": MEMBERSHIP_STATUSES,
-            "applicant_kinds": APPLICANT_KINDS,
-            "application_statuses": APPLICATION_STATUSES,
-            "application_locales": LOCALE_LABELS,
-        }
+    # constants for the templates: globals, not a context processor run on every page
+    app.jinja_env.globals.update(
+        kinds=KINDS,
+        role_labels=ROLE_LABELS,
+        status_labels=MEMBERSHIP_STATUSES,
+        applicant_kinds=APPLICANT_KINDS,
+        application_statuses=APPLICATION_STATUSES,
+        application_locales=LOCALE_LABELS,
+    )
