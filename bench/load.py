@@ -1358,8 +1358,10 @@ def measure_pages(
         status, _c, body = request(app_port, "GET", path, cookies=cookies)
         if status != 200:
             raise RuntimeError(f"{path} as {viewer} answered {status}")
-        for _ in range(3):  # warm the worker caches
-            request(app_port, "GET", path, cookies=cookies)
+        # warm every worker's caches (the per-process cache, the compiled statements): a
+        # second of the same load, not measured. A few requests one after another all went to
+        # the first worker, and the others' first requests (a miss each) fell in the run
+        load(app_port, path, cookies, argparse.Namespace(**{**vars(args), "duration": 1}))
         # bare, page A, bare, page B, ..., bare: each page between two bare measurements
         bare = rows[-1].bare_after if rows else load(bare_port, "/", None, args)
         result = load(app_port, path, cookies, args)
