@@ -35,17 +35,21 @@ def figure(page: str, label: str) -> int:
     return int(re.search(rf"<dt>{label}</dt><dd>([\d.,]+)</dd>", page).group(1))
 
 
-def test_the_bell_counts_a_notification_on_the_next_request(space, as_user, db):  # noqa: F811
-    ana, bojan = as_user(space.ana.email), as_user(space.bojan.email)
-    assert bell(html(ana.get("/alfa/", headers=EN))) == "Notifications, none unread"
+def notify_of_a_reply(space, db, user_id: int) -> None:  # noqa: F811
     with space.app.test_request_context(), tenant_context(space.tenant.id):
         notifications.notify(
-            [db.session.get(User, space.ana.id)],
+            [db.session.get(User, user_id)],
             kind="discussions.reply",
             title="Odgovor",
             url="/alfa/discussions/",
         )
         db.session.commit()
+
+
+def test_the_bell_counts_a_notification_on_the_next_request(space, as_user, db):  # noqa: F811
+    ana, bojan = as_user(space.ana.email), as_user(space.bojan.email)
+    assert bell(html(ana.get("/alfa/", headers=EN))) == "Notifications, none unread"
+    notify_of_a_reply(space, db, space.ana.id)
     for path in ("/alfa/", "/alfa/directory/", "/alfa/discussions/"):
         assert bell(html(ana.get(path, headers=EN))) == "Notifications, 1 unread"
         assert bell(html(bojan.get(path, headers=EN))) == "Notifications, none unread"
@@ -93,14 +97,7 @@ def test_the_header_is_kept_with_each_persons_bell_name_and_address(space, as_us
     """One kept header for a viewer level and a kind of page: the bell's count, the name and
     the language switch's return address are each request's own, the token each session's."""
     ana, bojan = as_user(space.ana.email), as_user(space.bojan.email)
-    with space.app.test_request_context(), tenant_context(space.tenant.id):
-        notifications.notify(
-            [db.session.get(User, space.bojan.id)],
-            kind="discussions.reply",
-            title="Odgovor",
-            url="/alfa/discussions/",
-        )
-        db.session.commit()
+    notify_of_a_reply(space, db, space.bojan.id)
     first, second = space.thread("Prva", "Tekst."), space.thread("Druga", "Tekst.")
     page = ana.get(f"/alfa/discussions/t/{first}?page=1", headers=EN)
     assert status(page, "site-header") == "miss"
