@@ -85,6 +85,9 @@ def test_request_answer_from_the_mail_resolve_with_a_barrier(live_server, new_co
     expect(office.locator(".support-messages li")).to_have_count(2)
     office.get_by_label("No legal form fits").check()
     office.get_by_role("button", name="Save the barriers").click()
+    # the saved page first (the box was checked before it came back: a status chosen before
+    # the answer is lost with the page it was chosen on)
+    expect(office.locator(".flashes")).to_contain_text("The barriers are saved.")
     expect(office.get_by_label("No legal form fits")).to_be_checked()
     for status in ("In progress", "Resolved"):
         office.get_by_label("Status", exact=True).select_option(label=status)
