@@ -121,9 +121,9 @@ def fragment_slot(name: str, *args) -> Markup:
 
 
 def header_by_level() -> bool:
-    """Whether the page's header (base.html) follows from the viewer level, the address and
-    the space alone, with the bell and the name as slots: in a space whose navigation is by
-    level (core/capabilities.py navigation_by_level)."""
+    """Whether the page's header (base.html) follows from the viewer level, the endpoint and
+    the space alone (the bell, the name and the return address are slots): in a space whose
+    navigation is by level (core/capabilities.py navigation_by_level)."""
     from solidarna.core.capabilities import navigation_by_level
 
     return g.get("tenant") is not None and navigation_by_level()

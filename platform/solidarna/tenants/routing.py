@@ -52,20 +52,6 @@ def _session_user_id() -> int | None:
 
 
 @functools.cache
-def _account_with_membership():
-    return (
-        db.select(User, unread_count_column(User.id), Membership)
-        .outerjoin(
-            Membership,
-            and_(Membership.user_id == User.id, Membership.tenant_id == bindparam("tenant")),
-        )
-        .where(User.id == bindparam("user"))
-        .options(lazyload(Membership.user))  # the account just loaded: no statement
-        .execution_options(**{PREPARED: True})
-    )
-
-
-@functools.cache
 def _space_with_account():
     """The space by its slug with, in the same row, the account the session names, its unread
     count and its membership in that space (outer joins: a space is found whoever asks). It
@@ -86,7 +72,10 @@ def _space_with_account():
 
 
 def _space_and_account(slug: str, user_id: int) -> tuple[Tenant | None, bool, Membership | None]:
-    """`resolve_tenant` and `_prefetch` in one statement, for a logged-in person's request."""
+    """The space, and the account the session names with its unread count and membership, in
+    one statement for a logged-in person's request. The account lands in the session's
+    identity map, where Flask-Login's loader (accounts/__init__.py) finds it without a
+    statement and still checks it (session generation, active)."""
     if not slug or len(slug) > 40:
         return None, False, None
     row = db.session.execute(_space_with_account(), {"slug": slug, "user": user_id}).first()
@@ -100,28 +89,10 @@ def _space_and_account(slug: str, user_id: int) -> tuple[Tenant | None, bool, Me
     return tenant, True, membership
 
 
-def _prefetch(tenant: Tenant, user_id: int) -> tuple[bool, Membership | None]:
-    """The account the session names, its membership here and its unread count, in one
-    statement instead of three (every logged-in page of a space needs all three). The account
-    lands in the session's identity map, where Flask-Login's loader (accounts/__init__.py)
-    finds it without a statement and still checks it (session generation, active)."""
-    row = db.session.execute(_account_with_membership(), {"user": user_id, "tenant": tenant.id})
-    row = row.first()
-    if row is None:
-        return False, None
-    g.prefetched_account = row[0]  # the identity map holds it only while something does
-    prefetched_unread_count(user_id, row[1])
-    return True, row[2]
-
-
-def load_membership(tenant: Tenant, prefetched: tuple[bool, Membership | None] | None = None):
-    user_id = _session_user_id()
-    if prefetched is not None:
-        found, membership = prefetched
-    elif user_id is not None:
-        found, membership = _prefetch(tenant, user_id)
-    else:
-        found, membership = False, None
+def load_membership(user_id: int | None, found: bool, membership: Membership | None):
+    """The logged-in person's membership in the current space: the one read with the space
+    (`_space_and_account`) when the account Flask-Login accepted is the one the session
+    named, else its own statement."""
     if not current_user.is_authenticated:
         return None
     if found and current_user.id == user_id:
@@ -134,18 +105,16 @@ def _pull_tenant(endpoint, values) -> None:
         return
     slug = values.pop(SLUG_ARG)
     user_id = _session_user_id()
-    prefetched = None
     if user_id is None:
-        tenant = resolve_tenant(slug)
+        tenant, found, membership = resolve_tenant(slug), False, None
     else:  # the space, the account and its membership in one statement
         tenant, found, membership = _space_and_account(slug, user_id)
-        prefetched = (found, membership)
     if tenant is None:
         abort(404)
     g.tenant = tenant
     g.tenant_default_locale = tenant.default_locale
     set_current_tenant(tenant.id)
-    g.membership = load_membership(tenant, prefetched)
+    g.membership = load_membership(user_id, found, membership)
 
 
 def _guard_tenant():
