@@ -1,5 +1,6 @@
-"""Database set-up: URL resolution, SQLite pragmas, the ids routes accept, telling a database
-that cannot serve now (down, busy, read-only) from a bug, and the health probe."""
+"""Database set-up: URL resolution, SQLite pragmas, the ids routes accept, the pool's ping of
+idle connections, reads without a transaction on PostgreSQL, telling a database that cannot
+serve now (down, busy, read-only) from a bug, and the health probe."""
 
 from __future__ import annotations
 
@@ -45,7 +46,100 @@ def init_app(app: Flask) -> None:
         connect_args = dict(options.get("connect_args", {}))
         connect_args["options"] = f"{connect_args.get('options', '')} -c lock_timeout={lock_ms}"
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
+    app.url_value_preprocessor(_reads_without_transaction)
+    # the pool pings a connection only when it has been idle (below), not on every checkout
+    options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    ping = options.get("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
     db.init_app(app)
+    with app.app_context():
+        if ping:
+            ping_when_idle(db.engine, float(app.config.get("DATABASE_PING_AFTER", 1)))
+        if app.testing:
+            guard_page_writes(db.engine)
+
+
+#: where the pool notes when a connection was last given back (or opened)
+_USED = "solidarna_used"
+
+
+def ping_when_idle(engine: Engine, after: float) -> None:
+    """SQLAlchemy's `pool_pre_ping` asks the database on every checkout whether the connection
+    still works: a round trip per request on PostgreSQL. Here the pool asks only when the
+    connection has been idle for `after` seconds (DATABASE_PING_AFTER) — a server restarted
+    or a connection cut by a firewall while idle is found before a request uses it; a
+    connection given back a moment ago is not asked again. A failed ping makes the pool
+    open a fresh connection (`DisconnectionError`, up to three tries); a server that went
+    down within `after` seconds of a connection's last use fails that one statement, and the
+    pool drops every older connection with it (the "unreachable" page, core/errors.py)."""
+    import time
+
+    dialect = engine.dialect
+
+    def note(dbapi_connection, record) -> None:
+        record.info[_USED] = time.monotonic()
+
+    def check(dbapi_connection, record, proxy) -> None:
+        used = record.info.get(_USED)
+        if used is not None and time.monotonic() - used < after:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:  # whatever the driver raises: a connection not to use
+            raise exc.DisconnectionError("the connection did not answer a ping") from error
+
+    event.listen(engine, "connect", note)
+    event.listen(engine, "checkin", note)
+    event.listen(engine, "checkout", check)
+
+
+def _reads_without_transaction(endpoint, values) -> None:
+    """A cacheable page (core/pagecache.py `cache_pages`: the capability contract's read
+    pages) read on PostgreSQL runs its statements in autocommit mode: no BEGIN before the
+    first and no ROLLBACK after the last, two round trips fewer per request. Its reads see
+    what they would in a transaction — PostgreSQL's READ COMMITTED gives every statement its
+    own snapshot either way. Such a page writes at most one statement (a thread marking its
+    notices read), which commits by itself; tests fail a page that writes more
+    (`guard_page_writes`, on both databases). Runs first among the URL processors, before
+    the space is read (tenants/routing.py)."""
+    from flask import current_app, g, request
+
+    from solidarna.core.pagecache import is_cacheable
+    from solidarna.extensions import db
+
+    if request.method not in ("GET", "HEAD") or not is_cacheable(current_app, endpoint):
+        return
+    g.page_read = True
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql" or session.in_transaction():
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE")
+
+
+class PageWrites(AssertionError):
+    """A cacheable page (read without a transaction on PostgreSQL) wrote more than one
+    statement: those would not be one atomic change."""
+
+
+def guard_page_writes(engine: Engine) -> None:
+    """Under TESTING: a cacheable page's request that issues a second data-changing statement
+    fails (`PageWrites`), on either database, so that no such page relies on a transaction
+    it does not have on PostgreSQL (`_reads_without_transaction`)."""
+    from flask import g, has_request_context
+
+    def before(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not has_request_context() or not g.get("page_read"):
+            return
+        if not statement.lstrip()[:6].upper().startswith(_WRITES):
+            return
+        g.page_writes = g.get("page_writes", 0) + 1
+        if g.page_writes > 1:
+            raise PageWrites(f"a cacheable page wrote a second statement: {statement[:120]}")
+
+    event.listen(engine, "before_cursor_execute", before)
 
 
 @event.listens_for(Engine, "connect")
@@ -109,18 +203,27 @@ def database_problem() -> str | None:
     and discards it after a failure, so it recovers by itself when the database is back."""
     from solidarna.extensions import db
 
-    try:
-        with db.engine.connect() as conn:
-            try:
-                conn.execute(text("SELECT 1"))
-                conn.rollback()
-                conn.execute(WRITE_PROBE)
-                conn.rollback()
-            except exc.DBAPIError:
-                conn.invalidate()  # a read-only session setting is kept per connection
-                raise
-    except Exception as error:  # any failure means "not healthy"; the kind is the reason
-        return unavailability(error) or "error"
+    for attempt in (1, 2):
+        try:
+            with db.engine.connect() as conn:
+                try:
+                    conn.execute(text("SELECT 1"))
+                    conn.rollback()
+                    conn.execute(WRITE_PROBE)
+                    conn.rollback()
+                except exc.DBAPIError:
+                    conn.invalidate()  # a read-only session setting is kept per connection
+                    raise
+        except exc.DBAPIError as error:
+            # a kept connection the server had closed (a restart, a failover, within
+            # DATABASE_PING_AFTER of its last use: `ping_when_idle`) says nothing of the
+            # database now: the pool has dropped it, a fresh one answers
+            if attempt == 1 and error.connection_invalidated:
+                continue
+            return unavailability(error) or "error"
+        except Exception as error:  # any failure means "not healthy"; the kind is the reason
+            return unavailability(error) or "error"
+        return None
     return None
 
 
