@@ -17,7 +17,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam
+from sqlalchemy.orm import lazyload
 
 from solidarna.core import notifications
 from solidarna.core.fragments import Lazy
@@ -36,7 +37,7 @@ from solidarna.discussions import moderation_services as ms
 from solidarna.discussions import reading
 from solidarna.discussions import services as ds
 from solidarna.discussions.forms import PostForm, ReportForm, ThreadForm
-from solidarna.discussions.models import Category, Post, Thread
+from solidarna.discussions.models import Category, Post, Subscription, Thread
 from solidarna.discussions.permissions import (
     can_delete_post,
     can_edit_post,
@@ -88,6 +89,37 @@ def get_thread(thread_id: int) -> Thread:
     if not can_read_thread(current_user, thread):
         _not_visible()
     return thread
+
+
+@functools.cache
+def _thread_with_subscription():
+    """A logged-in person's thread page: the thread and their subscription to it in one
+    statement, without the thread's author and last author (the page shows neither; asked
+    for anyway, they load then)."""
+    return (
+        db.select(Thread, Subscription)
+        .outerjoin(
+            Subscription,
+            and_(Subscription.thread_id == Thread.id, Subscription.user_id == bindparam("user")),
+        )
+        .where(Thread.id == bindparam("thread"))
+        .options(lazyload(Thread.author), lazyload(Thread.last_author))
+        .execution_options(**{PREPARED: True})
+    )
+
+
+def get_thread_and_subscription(thread_id: int) -> tuple[Thread, Subscription | None]:
+    if not current_user.is_authenticated:
+        return get_thread(thread_id), None
+    row = db.session.execute(
+        _thread_with_subscription(), {"thread": thread_id, "user": current_user.id}
+    ).first()
+    if row is None:
+        abort(404)
+    thread, subscription = row
+    if not can_read_thread(current_user, thread):
+        _not_visible()
+    return thread, subscription
 
 
 def get_post(post_id: int) -> Post:
@@ -163,18 +195,22 @@ def new_thread(category: Category):
 
 @bp.get("/t/<int:thread_id>")
 def thread(thread_id: int):
-    thread = get_thread(thread_id)
+    thread, subscription = get_thread_and_subscription(thread_id)
     page = min(page_arg(request.args), thread.pages)
-    form = PostForm()
+    form = Lazy(PostForm)  # an empty reply form: made only when it is drawn (not kept)
     quote_number = id_value(request.args.get("quote"))
     if quote_number and can_post(current_user, thread):
         quoted = reading.post_by_number(thread, quote_number)
         if quoted is not None:
+            form = PostForm()
             form.body.data = ds.quote_text(quoted)
-    return thread_page(thread, page, form)
+    return thread_page(thread, page, form, subscription=subscription)
 
 
-def thread_page(thread, page, form, error=None, preview=None, status=200):
+_ASK = object()
+
+
+def thread_page(thread, page, form, error=None, preview=None, status=200, subscription=_ASK):
     if current_user.is_authenticated and notifications.mark_read(
         current_user, subject=("thread", thread.id)
     ):
@@ -191,9 +227,16 @@ def thread_page(thread, page, form, error=None, preview=None, status=200):
         # what the subject's owner offers about the posts' authors (a slot of each post)
         person_actions=Lazy(reading.person_actions, thread, page, posts),
         form=form,
+        # the reply form holds something of this request (a quote, a text, an error, a
+        # preview): drawn each time, not the kept empty one
+        drafted=bool(
+            error or preview or (not isinstance(form, Lazy) and (form.body.data or form.errors))
+        ),
         error=error,
         preview=preview,
-        subscription=ds.subscription(thread, current_user),
+        subscription=(
+            ds.subscription(thread, current_user) if subscription is _ASK else subscription
+        ),
         can_reply=can_post(current_user, thread),
         is_moderator=can_moderate(current_user),
         status=status,
