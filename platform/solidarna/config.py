@@ -45,6 +45,9 @@ class Config:
     # The same for PostgreSQL: seconds a statement waits for a row or table lock (lock_timeout).
     DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT") or 5)
     DATABASE_RETRY_AFTER = _env_int("DATABASE_RETRY_AFTER", 10)
+    # Seconds a pooled connection may rest before the pool asks the database whether it
+    # still works (core/database.py ping_when_idle; not on every checkout).
+    DATABASE_PING_AFTER = float(os.environ.get("DATABASE_PING_AFTER") or 1)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
