@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         models,
         moderation,
         permissions,
+        reading,
         services,
         views,
     )
@@ -57,4 +58,5 @@ def init_app(app: Flask) -> None:
         posts_per_page=models.POSTS_PER_PAGE,
         mentions_max=mentions.MENTIONS_MAX,
         post_ref=permissions.PostRef,
+        post_actions_fill=reading.post_actions_fill,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import g, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import and_, or_, select
 
 from solidarna.core import subjects
@@ -211,3 +212,22 @@ def recent_posts(levels: list[str], limit: int) -> list[tuple[Post, Thread]]:
         .limit(limit)
     ).unique()
     return [(post, thread) for post, thread in rows]
+
+
+def post_actions_fill(actions, *, viewer_id, moderator, offered, may_report, report_url, label):
+    """The filler of the posts' `post-actions` slot (templates/discussions/_post_slots.html):
+    the `actions` macro where the post is the viewer's, the viewer moderates, or the thread's
+    subject offers something about its author; else — most posts, for most viewers — only the
+    "Report" link, put together here without a macro call per post."""
+    head, _, tail = report_url.partition("/posts/0/")
+    link = Markup('<a href="{}">{}</a>')
+
+    def fill(post_id: str, author_id: str, hidden: str):
+        author = int(author_id)
+        if moderator or author == viewer_id or (hidden != "1" and offered.get(author)):
+            return actions(post_id, author_id, hidden)
+        if not may_report:
+            return ""
+        return link.format(f"{head}/posts/{int(post_id)}/{tail}", label)
+
+    return fill
