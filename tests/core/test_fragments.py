@@ -146,6 +146,26 @@ def test_own_post_controls_are_never_shown_to_another_member(space, as_user):  #
         assert f"/alfa/discussions/posts/{ana_post}/edit" not in text
 
 
+def test_the_follow_state_in_a_kept_thread_head_is_each_member_s_own(space, as_user):  # noqa: F811
+    """The thread's head and tools are kept with its posts; whether the viewer follows the
+    thread is a slot."""
+    thread = space.thread("Praćena tema", "Uvod.", author=space.cveta)
+    url = f"/alfa/discussions/t/{thread}"
+    ana, bojan = as_user(space.ana.email), as_user(space.bojan.email)
+    follows = ana.post(f"/alfa/discussions/t/{thread}/follow", data={"following": "1"})
+    assert follows.status_code in (200, 303), follows.status_code
+    ana_page = ana.get(url, headers=EN)
+    assert "You follow this discussion" in html(ana_page)
+    bojan_page = bojan.get(url, headers=EN)
+    assert status(bojan_page, "thread-posts") == "hit"  # the head Ana's page drew...
+    assert "You follow this discussion" not in html(bojan_page)  # ...without her state
+    assert 'name="following" value="1"' in html(bojan_page)
+    assert "<h1>Praćena tema</h1>" in html(bojan_page)
+    for key, text in kept().items():
+        if ":thread-posts:" in key:
+            assert "You follow" not in text and 'name="following"' not in text
+
+
 def test_a_hidden_posts_text_is_shown_to_its_author_only(space, as_user):  # noqa: F811
     from solidarna.extensions import db
 

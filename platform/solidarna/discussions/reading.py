@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import g, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import and_, or_, select
 
 from solidarna.core import subjects
@@ -219,8 +219,8 @@ def post_actions_fill(actions, *, viewer_id, moderator, offered, may_report, rep
     the `actions` macro where the post is the viewer's, the viewer moderates, or the thread's
     subject offers something about its author; else — most posts, for most viewers — only the
     "Report" link, put together here without a macro call per post."""
-    head, _, tail = report_url.partition("/posts/0/")
-    link = Markup('<a href="{}">{}</a>')
+    head, _, tail = (str(escape(report_url))).partition("/posts/0/")
+    after = f'/{tail}">{escape(label)}</a>'
 
     def fill(post_id: str, author_id: str, hidden: str):
         author = int(author_id)
@@ -228,6 +228,6 @@ def post_actions_fill(actions, *, viewer_id, moderator, offered, may_report, rep
             return actions(post_id, author_id, hidden)
         if not may_report:
             return ""
-        return link.format(f"{head}/posts/{int(post_id)}/{tail}", label)
+        return Markup(f'<a href="{head}/posts/{int(post_id)}{after}')
 
     return fill
