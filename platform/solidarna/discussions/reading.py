@@ -214,20 +214,41 @@ def recent_posts(levels: list[str], limit: int) -> list[tuple[Post, Thread]]:
     return [(post, thread) for post, thread in rows]
 
 
-def post_actions_fill(actions, *, viewer_id, moderator, offered, may_report, report_url, label):
-    """The filler of the posts' `post-actions` slot (templates/discussions/_post_slots.html):
-    the `actions` macro where the post is the viewer's, the viewer moderates, or the thread's
-    subject offers something about its author; else — most posts, for most viewers — only the
-    "Report" link, put together here without a macro call per post."""
-    head, _, tail = (str(escape(report_url))).partition("/posts/0/")
-    after = f'/{tail}">{escape(label)}</a>'
+def post_actions_fill(offered_actions, *, viewer, thread, moderator, offered, may_report, urls,
+                      labels):  # fmt: skip
+    """The filler of the posts' `post-actions` slot (templates/discussions/_post_slots.html),
+    called for each of a page's posts with what the slot carries (the post's id, its
+    author's id, hidden or not): edit and delete where `can_edit_post` lets the viewer (asked
+    only of their own posts, or by a moderator), what the thread's subject offers about the
+    author (`offered_actions`, a macro: rare), and "Report" on others' posts for members.
+    `urls` are the edit, delete and report addresses of post 0, `labels` their texts."""
+    from solidarna.core.fragments import csrf_token
+    from solidarna.discussions.permissions import PostRef, can_edit_post
 
-    def fill(post_id: str, author_id: str, hidden: str):
-        author = int(author_id)
-        if moderator or author == viewer_id or (hidden != "1" and offered.get(author)):
-            return actions(post_id, author_id, hidden)
-        if not may_report:
-            return ""
-        return Markup(f'<a href="{head}/posts/{int(post_id)}{after}')
+    viewer_id = viewer.id if viewer.is_authenticated else None
+    (edit_a, edit_b), (delete_a, delete_b), (report_a, report_b) = (
+        str(escape(url)).split("/posts/0/", 1) for url in urls
+    )
+    edit_label, delete_label, report_label = (escape(label) for label in labels)
+
+    def fill(post_id: str, author_id: str, hidden: str) -> Markup:
+        number, author = int(post_id), int(author_id)
+        mine = author == viewer_id
+        parts = []
+        if (mine or moderator) and can_edit_post(
+            viewer, PostRef(number, author, hidden == "1", thread)
+        ):
+            parts.append(
+                f'<a href="{edit_a}/posts/{number}/{edit_b}">{edit_label}</a>\n'
+                f'<form method="post" action="{delete_a}/posts/{number}/{delete_b}"'
+                ' class="inline-form">\n'
+                f'<input type="hidden" name="csrf_token" value="{csrf_token()}">\n'
+                f'<button type="submit" class="link">{delete_label}</button>\n</form>'
+            )
+        if not mine and hidden != "1" and offered.get(author):
+            parts.append(str(offered_actions(author_id)))
+        if not mine and may_report:
+            parts.append(f'<a href="{report_a}/posts/{number}/{report_b}">{report_label}</a>')
+        return Markup("\n".join(parts))
 
     return fill
