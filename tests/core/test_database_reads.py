@@ -13,23 +13,8 @@ from sqlalchemy import event, text
 from solidarna.core import database
 from solidarna.core.database import PageWrites
 from solidarna.core.pagecache import cache_pages
-from solidarna.core.tenancy import tenant_context
-from solidarna.discussions.models import Category
-from solidarna.discussions.services import create_thread
 from tests.conftest import Client
-
-
-@pytest.fixture
-def thread(db, make_user, make_tenant):
-    ana = make_user(email="ana@example.org", name="Ana Anić")
-    tenant = make_tenant("alfa", members={ana: "member"})
-    with tenant_context(tenant.id):
-        category = Category(name="Pitanja", visibility="public", position=1)
-        db.session.add(category)
-        db.session.flush()
-        thread, _post = create_thread("Tema", "Prva poruka.", ana, category=category, notify=False)
-        db.session.commit()
-        return f"/alfa/discussions/t/{thread.id}"
+from tests.core.test_database_faults import on, thread  # noqa: F401 - the fixture
 
 
 def autocommit_of_statements(db, client, url: str) -> list[bool]:
@@ -48,9 +33,8 @@ def autocommit_of_statements(db, client, url: str) -> list[bool]:
     return seen
 
 
-def test_a_member_s_cacheable_page_is_read_without_a_transaction_on_postgresql(app, db, thread):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs the suite on PostgreSQL (CI runs it on both databases)")
+def test_a_member_s_cacheable_page_is_read_without_a_transaction_on_postgresql(app, db, thread):  # noqa: F811
+    on(db, "postgresql")
     client = Client(app)
     client.login("ana@example.org")
     on_page = autocommit_of_statements(db, client, thread)
@@ -99,9 +83,8 @@ def test_the_pool_pings_a_connection_only_after_it_was_idle(app, db, monkeypatch
     assert pings == [1]
 
 
-def test_a_connection_that_died_while_idle_is_replaced_before_a_request_uses_it(app, db, thread):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs the suite on PostgreSQL (CI runs it on both databases)")
+def test_a_connection_that_died_while_idle_is_replaced_before_a_request_uses_it(app, db, thread):  # noqa: F811
+    on(db, "postgresql")
     client = Client(app)
     assert client.get(thread).status_code == 200
     db.session.remove()
