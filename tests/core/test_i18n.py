@@ -131,3 +131,37 @@ def test_the_form_macro_shows_every_chooser_s_options_in_the_reader_s_script(app
         refresh()
         html = parse(render_template_string(page, f=Chooser()))
         assert text_of(html.select("#place option")[1]) == "Задруга Ћићевац"
+
+
+def test_gettext_in_a_block_that_sets_variables_makes_no_copy_of_the_context(app, monkeypatch):
+    """core/i18n.TemplateContext: `_()` in a block or loop that sets a variable is translated
+    (with its %-variables escaped) without Jinja copying the whole context for it; any other
+    `pass_context` callable still sees the block's and the loop's variables."""
+    import jinja2.runtime
+    from flask import render_template_string
+
+    @jinja2.pass_context
+    def seen(context, name):
+        return context.resolve(name)
+
+    app.jinja_env.globals["seen_in_test"] = seen
+    copies = []
+    derived = jinja2.runtime.Context.derived
+    monkeypatch.setattr(
+        jinja2.runtime.Context,
+        "derived",
+        lambda self, locals=None: copies.append(locals) or derived(self, locals),
+    )
+    source = (
+        "{% extends base %}{% block body %}{% set who = '<b>' %}"
+        "{% for n in [1, 2] %}{% set each = n %}{{ _('Directory') }} "
+        "{{ ngettext('%(num)d entry', '%(num)d entries', n) }} {{ _('%(name)s', name=who) }} "
+        "{% endfor %}|{{ seen_in_test('who') }}{% endblock %}"
+    )
+    base = app.jinja_env.from_string("<main>{% block body %}{% endblock %}</main>")
+    with app.test_request_context(headers={"Accept-Language": "sr-Cyrl"}):
+        out = render_template_string(source, base=base)
+    assert out.count("Именик") == 2 and out.count("&lt;b&gt; ") == 2
+    assert out.endswith("|&lt;b&gt;</main>")  # the other callable saw the block's variable
+    assert copies == [{"who": "<b>"}]  # for it alone, not for each of the six gettext calls
+    del app.jinja_env.globals["seen_in_test"]

@@ -299,12 +299,16 @@ def is_search_index_table(name: str) -> bool:
 
 
 class KeptConnection:
-    """One connection per thread (and process), kept open in autocommit mode, for the few
+    """One DBAPI connection per thread (and process), kept open in autocommit mode, for the few
     plain reads made before Flask's request begins (the page cache's front door reads a
-    space's change marker: core/pagecache.py). It skips the pool's checkout and its pre-ping
-    on every request; a statement that fails drops the connection, and the next one opens a
-    new one. Under TESTING (many applications, each with its own database) nothing is kept:
-    each read checks a connection out of the pool and back."""
+    space's change marker: core/pagecache.py). It skips the pool's checkout and its idle ping
+    on every request, and SQLAlchemy's execution: the statement is compiled once per statement
+    to the driver's SQL and its columns' result processors, and run on the driver's cursor
+    (psycopg prepares it on the server after a few runs). In-process, a marker read took
+    ~75 µs of the client's CPU through `Connection.execute` and ~25 µs this way (PostgreSQL
+    15, psycopg 3.3; docs/benchmarks.md). A statement that fails drops the connection, and
+    the next one opens a new one. Under TESTING (many applications, each with its own
+    database) nothing is kept: each read checks a connection out of the pool and back."""
 
     def __init__(self, app: Flask, keep: bool | None = None) -> None:
         import threading
@@ -313,6 +317,9 @@ class KeptConnection:
         self.keep = (not app.testing) if keep is None else keep
         self._local = threading.local()
         self._engine = None
+        self._compiled: dict = {}
+        #: statements run (they bypass the engine's events, so the tests count them here)
+        self.statements_run = 0
         self._left: list = []  # connections of a parent process: never closed from a child
 
     @property
@@ -324,26 +331,70 @@ class KeptConnection:
                 self._engine = db.engine
         return self._engine
 
+    def _compile(self, statement):
+        """(SQL, parameter order or None, result processors, row class) for `statement`."""
+        from collections import namedtuple
+
+        kept = self._compiled.get(id(statement))
+        if kept is not None and kept[0] is statement:
+            return kept[1]
+        dialect = self.engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        order = tuple(compiled.positiontup) if compiled.positional else None
+        # as SQLAlchemy's own result does: the dialect's processor of each column's type (a
+        # TypeDecorator's with its impl's: SQLite's text timestamps become datetimes)
+        processors = tuple(
+            column.type._cached_result_processor(dialect, None)
+            for column in statement.selected_columns
+        )
+        row = namedtuple("KeptRow", [column.key for column in statement.selected_columns])
+        plan = (str(compiled), order, processors, row)
+        self._compiled[id(statement)] = (statement, plan)
+        return plan
+
+    def _run(self, dbapi_connection, statement, params: dict):
+        sql, order, processors, row_class = self._compile(statement)
+        self.statements_run += 1
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params[name] for name in order) if order else params)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        if row is None:
+            return None
+        return row_class(*(p(v) if p else v for p, v in zip(processors, row, strict=True)))
+
     def first(self, statement, params: dict):
-        """The statement's first row (or None)."""
+        """The statement's first row (or None), its columns by name as the statement's."""
         import os
 
         if not self.keep:
-            with self.engine.connect() as connection:
-                return connection.execute(statement, params).first()
+            raw = self.engine.raw_connection()
+            try:
+                return self._run(raw.dbapi_connection, statement, params)
+            finally:
+                with contextlib.suppress(Exception):
+                    raw.rollback()
+                raw.close()
         local = self._local
         connection = getattr(local, "connection", None)
         if connection is not None and local.pid != os.getpid():
             self._left.append(connection)  # the parent's: closing it would end the parent's
             connection = None
         if connection is None:
-            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            connection = self.engine.raw_connection()
+            # out of the pool for good: it is this thread's, in autocommit mode, and must never
+            # be handed to a session that expects a transaction
+            connection.detach()
+            if self.engine.dialect.name == "postgresql":
+                connection.dbapi_connection.autocommit = True
             local.connection, local.pid = connection, os.getpid()
         try:
-            return connection.execute(statement, params).first()
-        except exc.SQLAlchemyError:
+            return self._run(connection.dbapi_connection, statement, params)
+        except Exception:
             local.connection = None
-            with contextlib.suppress(exc.SQLAlchemyError):
+            with contextlib.suppress(Exception):
                 connection.invalidate()
             raise
 

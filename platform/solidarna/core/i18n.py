@@ -15,6 +15,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import jinja2.ext
+import jinja2.runtime
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -268,6 +270,23 @@ def localized(obj, field: str, locale: str | None = None) -> str:
     return in_script(str(value(field, None) or ""), locale)
 
 
+class TemplateContext(jinja2.runtime.Context):
+    """Jinja's context, without a copy of itself per `_()` inside a block or loop that sets a
+    variable: a `pass_context` callable gets a derived context (all the page's variables and
+    blocks copied) so that it can see such variables; the gettext callables read none (only
+    the autoescape setting and the `gettext` global), and a page calls them dozens of times
+    (about 4% of a logged-in member's request under gunicorn went to those copies; issue 11).
+    Every other callable is called as Jinja calls it."""
+
+    def call(__self, __obj, *args, **kwargs):
+        if ("_block_vars" in kwargs or "_loop_vars" in kwargs) and any(
+            __obj is plain for plain in __self.environment.plain_context_callables
+        ):
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        return super().call(__obj, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     from solidarna.extensions import babel
 
@@ -282,6 +301,11 @@ def init_app(app: Flask) -> None:
         newstyle=True,
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+    env = app.jinja_env
+    env.context_class = TemplateContext
+    env.plain_context_callables = (jinja2.ext._gettext_alias,) + tuple(
+        env.globals[name] for name in ("gettext", "ngettext", "pgettext", "npgettext")
     )
     app.jinja_env.filters["script"] = script_filter
     app.jinja_env.filters["script_options"] = script_options
