@@ -1,0 +1,84 @@
+"""In-process A/B of two hot paths, old and new alternated in one process (docs/benchmarks.md,
+"a fifth pass"): the page cache's front door reading the space's marker through SQLAlchemy's
+`Connection.execute` (the previous `KeptConnection`) or on the driver's cursor (the current
+one), and the member pages rendered with Jinja's own context class or `i18n.TemplateContext`.
+
+    PYTHONPATH=bench:platform:. python bench/ab_hot_paths.py sqlite:///instance/bench-load.sqlite3
+
+Uses bench/load.py's data as it is (run bench/load.py first: `bench-rs`, its accounts).
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import sys
+import time
+
+import jinja2.runtime
+from generate import make_app
+from load import ACCOUNT_EMAIL, ACCOUNT_PASSWORD
+from run import client, login
+
+from solidarna.core import pagecache
+from solidarna.core.database import KeptConnection, normalise_url
+from solidarna.core.i18n import TemplateContext
+
+
+class ThroughSQLAlchemy:
+    """The previous front door's reader: a kept autocommit `Connection`, `execute().first()`."""
+
+    def __init__(self, engine):
+        self.engine, self.connection = engine, None
+
+    def first(self, statement, params):
+        if self.connection is None:
+            self.connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self.connection.execute(statement, params).first()
+
+
+def per_request(web, path: str, n: int) -> float:
+    started = time.perf_counter()
+    for _ in range(n):
+        web.get(path).get_data()
+    return (time.perf_counter() - started) / n * 1e6
+
+
+def main(url: str) -> int:
+    logging.getLogger("solidarna.request").setLevel(logging.WARNING)
+    app = make_app(normalise_url(url))
+    app.testing = False
+    wsgi = app.wsgi_app
+    door = wsgi if isinstance(wsgi, pagecache.FrontDoor) else wsgi.application
+    new = KeptConnection(app, keep=True)
+    readers = {"old": ThroughSQLAlchemy(new.engine), "new": new}
+    visitor = client(app)
+    path = "/bench-rs/directory/"
+    visitor.get(path)
+    assert visitor.get(path).headers.get("X-Page-Cache") == "hit"
+    spent = {name: [] for name in readers}
+    for _ in range(12):
+        for name, reader in readers.items():
+            door.reader = reader
+            spent[name].append(per_request(visitor, path, 300))
+    medians = {k: round(statistics.median(v)) for k, v in spent.items()}
+    print(f"a visitor's hit at the front door, {path}: µs per request {medians}")
+    member = client(app)
+    login(member, ACCOUNT_EMAIL.format(n=0), ACCOUNT_PASSWORD)
+    classes = {"jinja": jinja2.runtime.Context, "ours": TemplateContext}
+    for page in ("/bench-rs/", "/bench-rs/discussions/t/334", "/bench-rs/directory/"):
+        for _ in range(20):
+            member.get(page)
+        spent = {name: [] for name in classes}
+        for _ in range(8):
+            for name, cls in classes.items():
+                app.jinja_env.context_class = cls
+                spent[name].append(per_request(member, page, 60))
+        medians = {k: round(statistics.median(v)) for k, v in spent.items()}
+        print(f"{page} as a member: µs per request {medians}")
+    app.jinja_env.context_class = TemplateContext
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
