@@ -17,7 +17,7 @@ import time
 
 import jinja2.runtime
 from generate import make_app
-from load import ACCOUNT_EMAIL, ACCOUNT_PASSWORD
+from load import ACCOUNT_EMAIL, ACCOUNT_PASSWORD, targets
 from run import client, login
 
 from solidarna.core import pagecache
@@ -66,7 +66,8 @@ def main(url: str) -> int:
     member = client(app)
     login(member, ACCOUNT_EMAIL.format(n=0), ACCOUNT_PASSWORD)
     classes = {"jinja": jinja2.runtime.Context, "ours": TemplateContext}
-    for page in ("/bench-rs/", "/bench-rs/discussions/t/334", "/bench-rs/directory/"):
+    thread = targets(normalise_url(url)).thread  # bench/load.py's thread page: its longest
+    for page in ("/bench-rs/", f"/bench-rs/discussions/t/{thread}", "/bench-rs/directory/"):
         for _ in range(20):
             member.get(page)
         spent = {name: [] for name in classes}

@@ -144,7 +144,7 @@ def test_gettext_in_a_block_that_sets_variables_makes_no_copy_of_the_context(app
     def seen(context, name):
         return context.resolve(name)
 
-    app.jinja_env.globals["seen_in_test"] = seen
+    monkeypatch.setitem(app.jinja_env.globals, "seen_in_test", seen)
     copies = []
     derived = jinja2.runtime.Context.derived
     monkeypatch.setattr(
@@ -164,4 +164,3 @@ def test_gettext_in_a_block_that_sets_variables_makes_no_copy_of_the_context(app
     assert out.count("Именик") == 2 and out.count("&lt;b&gt; ") == 2
     assert out.endswith("|&lt;b&gt;</main>")  # the other callable saw the block's variable
     assert copies == [{"who": "<b>"}]  # for it alone, not for each of the six gettext calls
-    del app.jinja_env.globals["seen_in_test"]

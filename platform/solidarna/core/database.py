@@ -374,9 +374,7 @@ class KeptConnection:
             try:
                 return self._run(raw.dbapi_connection, statement, params)
             finally:
-                with contextlib.suppress(Exception):
-                    raw.rollback()
-                raw.close()
+                raw.close()  # back to the pool, which rolls it back (reset on return)
         local = self._local
         connection = getattr(local, "connection", None)
         if connection is not None and local.pid != os.getpid():
