@@ -20,6 +20,9 @@ def create_app(config: dict | str | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from solidarna.core.rendering import TemplateEnvironment
+
+    app.jinja_environment = TemplateEnvironment  # before anything makes app.jinja_env
     from solidarna.config import select_config
 
     overrides = config if isinstance(config, dict) else {}
