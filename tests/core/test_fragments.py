@@ -36,10 +36,14 @@ def secret(token: str) -> str:
 
 
 def status(response, name: str) -> str | None:
+    """How the fragment `name` was drawn: "hit" also when it came in a kept page shell (the
+    shell holds it as it was kept; fragments.shell_page)."""
     drawn = dict(
         part.split("=") for part in response.headers.get(fragments.STATUS_HEADER, "").split(", ")
         if "=" in part
     )  # fmt: skip
+    if name not in drawn and drawn.get(fragments.SHELL) == "hit":
+        return "hit"
     return drawn.get(name)
 
 

@@ -34,7 +34,9 @@ import logging
 import re
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, render_template, request, session
+from flask.globals import request_ctx
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -107,9 +109,14 @@ def _rendering() -> bool:
     return bool(g.get("fragment_depth"))
 
 
+def _recording() -> dict | None:
+    """The fillers of the page shell being drawn (`shell_page`), or None."""
+    return g.get("shell_fills")
+
+
 def csrf_token() -> str:
-    """The template global `csrf_token()`: inside a fragment the placeholder."""
-    return PLACEHOLDER if _rendering() else generate_csrf()
+    """The template global `csrf_token()`: inside a fragment or a page shell the placeholder."""
+    return PLACEHOLDER if _rendering() or _recording() is not None else generate_csrf()
 
 
 def fragment_slot(name: str, *args) -> Markup:
@@ -160,7 +167,7 @@ def cached_fragment(name: str, *parts, caller: Callable, fill: dict | None = Non
         elif key:
             _set(key, html)
     g.setdefault("fragments", []).append((name, status))
-    return Markup(_fill(html, fill or {}))
+    return Markup(_filled(html, fill))
 
 
 def fragment(*, caller: Callable, fill: dict | None = None) -> Markup:
@@ -168,7 +175,18 @@ def fragment(*, caller: Callable, fill: dict | None = None) -> Markup:
     kept (the same template drawn alone, like a reply just posted)."""
     if _rendering():
         return Markup(caller())
-    return Markup(_fill(_draw(caller), fill or {}))
+    return Markup(_filled(_draw(caller), fill))
+
+
+def _filled(html: str, fill: dict | None) -> str:
+    """A fragment's HTML with its slots filled; while a page shell is drawn they stay, and
+    their fillers are noted for the whole page (`shell_page`)."""
+    recorded = _recording()
+    if recorded is None:
+        return _fill(html, fill or {})
+    for name, filler in (fill or {}).items():
+        recorded.setdefault(name, filler)
+    return html
 
 
 def _fill(html: str, fill: dict) -> str:
@@ -184,6 +202,93 @@ def _fill(html: str, fill: dict) -> str:
     if PLACEHOLDER in html:
         html = html.replace(PLACEHOLDER, generate_csrf())
     return html
+
+
+# --- the page shell -----------------------------------------------------------------------------
+
+#: the name of a page shell in the X-Fragment-Cache header
+SHELL = "page"
+#: the header's fillers (base.html imports them too): the bell, the name, the page's address
+HEADER_FILLS = "_header_fills.html"
+
+
+def _shell_eligible() -> bool:
+    return (
+        enabled()
+        and request.method in ("GET", "HEAD")
+        and current_user.is_authenticated
+        and _recording() is None
+        and not _rendering()
+        and "_flashes" not in session
+        and header_by_level()
+    )
+
+
+def shell_fills(fills: str | None, context: dict) -> dict:
+    """The fillers of a page's slots for this request: the header's and those `fills` (a
+    template of macros that sets `fill`) exports, made with the view's context."""
+    context = dict(context)
+    current_app.update_template_context(context)
+    env = current_app.jinja_env
+    found = dict(env.get_template(HEADER_FILLS).make_module(context).fill)
+    if fills:
+        found.update(env.get_template(fills).make_module(context).fill)
+    return found
+
+
+def shell_page(template: str, parts: tuple, fills: str | None, context: dict) -> str | None:
+    """A logged-in person's whole page from its shell: the page as drawn for their viewer
+    level, kept with every slot (the bell, the name, the own posts' controls, ...) and every
+    CSRF placeholder open, filled for each request by the header's fillers and those of
+    `fills`. `parts` are what the page shows that the level does not say (the entries the
+    person represents, ...). On a miss the page is drawn with its slots open and kept when
+    nothing of the person is in it outside them (see `_keepable`); None when the page is not
+    for a shell this time (the caller draws it as usual)."""
+    if not _shell_eligible():
+        return None
+    key = fragment_key(
+        f"{SHELL}.{template}",
+        (request.full_path, request.headers.get("HX-Request"), request.headers.get("HX-Boosted"),
+         *parts),
+    )  # fmt: skip
+    if key is None:
+        return None
+    html = _get(key)
+    if html is not None:
+        g.setdefault("fragments", []).append((SHELL, "hit"))
+        return _fill(html, shell_fills(fills, context))
+    g.shell_fills = recorded = {}
+    try:
+        html = render_template(template, **context)
+    finally:
+        g.shell_fills = None
+    keep = _keepable(html, fills, context, recorded)
+    if keep and fragment_key(SHELL, ()) is not None:  # nothing written while it was drawn
+        _set(key, html)
+    g.setdefault("fragments", []).append((SHELL, "miss" if keep else "drawn"))
+    return _fill(html, recorded)
+
+
+def _keepable(html: str, fills: str | None, context: dict, recorded: dict) -> bool:
+    """A page shell is kept only if it shows no flashed message, carries neither the
+    person's CSRF token nor their e-mail address, and each of its slots has a filler in the
+    header's or the page's fillers (under TESTING those must fill it exactly as the page's
+    own did)."""
+    if request_ctx.flashes:
+        return False
+    email = getattr(current_user, "email", None)
+    if _personal(html) or (email and email in html):
+        if current_app.testing:
+            raise FragmentLeak("a page shell carries the viewer's token or address")
+        log.warning("A page shell carries the viewer's token or address; not kept")
+        return False
+    names = {match.group(1) for match in _SLOT.finditer(html)}
+    declared = shell_fills(fills, context)
+    if not names <= declared.keys():
+        return False
+    if current_app.testing and _fill(html, declared) != _fill(html, recorded):
+        raise FragmentLeak("a page shell's fillers fill it unlike the page's own")
+    return True
 
 
 def _get(key: str) -> str | None:
@@ -291,6 +396,7 @@ def init_app(app: Flask) -> None:
 __all__ = [
     "Lazy",
     "cached_fragment",
+    "shell_page",
     "enabled",
     "fragment_slot",
     "kept_value",

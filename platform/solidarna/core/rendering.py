@@ -35,10 +35,26 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render(template: str, *, block: str = DEFAULT_BLOCK, status: int = 200, **context) -> Response:
+def render(
+    template: str,
+    *,
+    block: str = DEFAULT_BLOCK,
+    status: int = 200,
+    shell: tuple | None = None,
+    shell_fills: str | None = None,
+    **context,
+) -> Response:
+    """`shell`: a logged-in person's whole page may come from a page shell kept per viewer
+    level and these parts (core/fragments.py `shell_page`), its slots filled by the header's
+    fillers and those of the `shell_fills` template."""
+    body = None
     if wants_fragment():
         body = render_block(template, block, **context)
-    else:
+    elif shell is not None and status == 200:
+        from solidarna.core.fragments import shell_page
+
+        body = shell_page(template, shell, shell_fills, context)
+    if body is None:
         body = render_template(template, **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")

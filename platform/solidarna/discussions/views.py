@@ -218,8 +218,17 @@ def thread_page(thread, page, form, error=None, preview=None, status=200, subscr
         # thread starts again for the next reply (core/notifications.py coalesces while unread).
         db.session.commit()
     posts = Lazy(reading.thread_posts, thread, page)  # read only when the posts are drawn
+    # the reply form holds something of this request (a quote, a text, an error or a
+    # preview): drawn each time, not the kept empty one, and the page is not a shell's
+    drafted = bool(
+        error or preview or (not isinstance(form, Lazy) and (form.body.data or form.errors))
+    )
     return render(
         "discussions/thread.html",
+        # a member's page: one shell per viewer level, the own controls and the follow state
+        # filled per request (core/fragments.py shell_page)
+        shell=None if drafted else (),
+        shell_fills="discussions/_thread_fills.html",
         thread=thread,
         subject=thread_subject(thread),
         page=page,
@@ -227,11 +236,7 @@ def thread_page(thread, page, form, error=None, preview=None, status=200, subscr
         # what the subject's owner offers about the posts' authors (a slot of each post)
         person_actions=Lazy(reading.person_actions, thread, page, posts),
         form=form,
-        # the reply form holds something of this request (a quote, a text, an error, a
-        # preview): drawn each time, not the kept empty one
-        drafted=bool(
-            error or preview or (not isinstance(form, Lazy) and (form.body.data or form.errors))
-        ),
+        drafted=drafted,
         error=error,
         preview=preview,
         subscription=(

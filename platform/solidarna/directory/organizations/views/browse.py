@@ -52,6 +52,10 @@ def index():
     return render(
         "directory/index.html",
         block="results",
+        # a member's page: one shell per viewer level and entries represented (the filters
+        # are in its address), the next step of an empty list filled per request
+        shell=(tuple(sorted(own)),),
+        shell_fills="directory/_index_fills.html",
         filters=filters,
         page=Lazy(itemgetter(1), results),
         facets=Lazy(itemgetter(0), results),

@@ -1,0 +1,183 @@
+"""The page shell of logged-in people's pages (core/fragments.py `shell_page`): a whole page
+kept per viewer level with its personal slots open. Served to another person of the same
+level it is the very page that person gets with the caches off; other levels, flashed
+messages, drafted replies and htmx requests never come from it; no token, address or name
+of the person who drew it is kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from solidarna.core import fragments, notifications
+from solidarna.core.tenancy import tenant_context
+from solidarna.extensions import cache
+from tests.conftest import Client
+from tests.core.test_fragments import EN, TOKEN, html, post_id, status
+from tests.directory.conftest import entry, make_space  # noqa: F401 - fixtures
+from tests.discussions.conftest import as_user, space  # noqa: F401 - fixtures
+
+
+@pytest.fixture(autouse=True)
+def caches_on(app):
+    app.config["PAGE_CACHE"] = True
+    app.config["FRAGMENT_CACHE"] = True
+
+
+def shells() -> dict[str, str]:
+    backend = cache.cache  # SimpleCache in the tests
+    return {
+        key: backend.get(key)
+        for key in backend._cache
+        if key.startswith(f"{fragments.KEY_PREFIX}:") and f":{fragments.SHELL}." in key
+    }
+
+
+def same_page(text: str) -> str:
+    """A page with its signed tokens put aside (each is signed with the time of signing)."""
+    return TOKEN.sub('name="csrf_token" value="-"', re.sub(r'"X-CSRFToken": "[^"]+"', "", text))
+
+
+@pytest.fixture
+def member(as_user):  # noqa: F811
+    """A logged-in client whose login message has been shown (a page with a flashed message
+    is never a shell's)."""
+
+    def login(email):
+        client = as_user(email)
+        client.get("/alfa/discussions/", headers=EN)
+        return client
+
+    return login
+
+
+def uncached(app, client, url):
+    app.config["FRAGMENT_CACHE"] = False
+    try:
+        return client.get(url, headers=EN)
+    finally:
+        app.config["FRAGMENT_CACHE"] = True
+
+
+def test_another_member_gets_from_the_shell_the_page_drawn_for_them(app, space, member):  # noqa: F811
+    """Ana draws the shell; Bojan (the same level, another name, his own post, following the
+    thread he replied to, an unread notice) gets from it exactly the page drawn for him with
+    the caches off."""
+    thread = space.thread("Zajednička tema", "Anin uvod.", author=space.ana)
+    space.reply(thread, "Bojanov odgovor.", space.bojan)
+    url = f"/alfa/discussions/t/{thread}"
+    ana, bojan = member(space.ana.email), member(space.bojan.email)
+    assert ana.post(f"{url}/follow", data={"following": "0"}).status_code in (200, 303)
+    ana.get("/alfa/discussions/", headers=EN)  # its message shown
+    with app.test_request_context(), tenant_context(space.tenant.id):
+        notifications.notify(
+            [space.bojan], kind="mention", title="Pomenuti ste", url="/alfa/discussions/"
+        )
+        from solidarna.extensions import db
+
+        db.session.commit()
+    first = ana.get(url, headers=EN)
+    assert status(first, fragments.SHELL) == "miss"
+    assert "You follow this discussion" not in html(first)
+    served = bojan.get(url, headers=EN)
+    assert status(served, fragments.SHELL) == "hit"
+    drawn = uncached(app, bojan, url)
+    assert status(drawn, fragments.SHELL) is None
+    assert same_page(html(served)) == same_page(html(drawn))
+    page = html(served)
+    assert "Bojan Bojić" in page and "You follow this discussion" in page
+    assert 'class="bell-count" aria-hidden="true">1<' in page  # his own unread notice
+    assert 'class="bell-count"' not in html(first)
+    bojan_post = post_id(app, space, thread, 2)
+    assert f"/alfa/discussions/posts/{bojan_post}/edit" in page
+    assert f"/alfa/discussions/posts/{post_id(app, space, thread, 1)}/edit" not in page
+    # what is kept has neither person's token, address nor name in the header
+    for text in shells().values():
+        assert set(TOKEN.findall(text)) <= {fragments.PLACEHOLDER}
+        assert "ana@example.org" not in text and "bojan@example.org" not in text
+        assert "Ana Anić</a></li>" not in text and "You follow" not in text
+
+
+def test_a_moderators_shell_is_never_a_members(space, member):  # noqa: F811
+    thread = space.thread("Tema", "Uvod.", author=space.ana)
+    url = f"/alfa/discussions/t/{thread}"
+    bojan, moderator = member(space.bojan.email), member(space.moderator.email)
+    assert status(bojan.get(url, headers=EN), fragments.SHELL) == "miss"
+    for_moderator = moderator.get(url, headers=EN)
+    assert status(for_moderator, fragments.SHELL) == "miss"  # another level, another shell
+    assert "Moderate the discussion" in html(for_moderator)
+    again = bojan.get(url, headers=EN)
+    assert status(again, fragments.SHELL) == "hit"
+    assert "Moderate the discussion" not in html(again)
+    assert len(shells()) == 2
+
+
+def test_a_visitor_never_gets_a_shell(space, member, client):  # noqa: F811
+    thread = space.thread("Javna tema", "Uvod.", author=space.ana)
+    url = f"/alfa/discussions/t/{thread}"
+    member_page = html(member(space.ana.email).get(url, headers=EN))
+    assert "Log out" in member_page
+    visitor = client.get(url, headers=EN)
+    assert status(visitor, fragments.SHELL) is None
+    assert "Log out" not in html(visitor) and "Ana Anić</a></li>" not in html(visitor)
+
+
+def test_a_page_with_a_flashed_message_a_draft_or_for_htmx_is_not_a_shells(space, member):  # noqa: F811
+    thread = space.thread("Tema", "Uvod.", author=space.ana)
+    url = f"/alfa/discussions/t/{thread}"
+    ana, bojan = member(space.ana.email), member(space.bojan.email)
+    with ana.raw.session_transaction() as session:
+        session["_flashes"] = [("success", "Anina poruka samo za nju.")]
+    flashed = ana.get(url, headers=EN)
+    assert "Anina poruka samo za nju." in html(flashed)
+    assert status(flashed, fragments.SHELL) is None
+    assert not shells()
+    quoted = bojan.get(f"{url}?quote=1", headers=EN)
+    assert status(quoted, fragments.SHELL) is None and "Anin" not in str(shells())
+    fragment = bojan.get(url, headers={**EN, "HX-Request": "true"})
+    assert status(fragment, fragments.SHELL) is None
+    later = bojan.get(url, headers=EN)
+    assert status(later, fragments.SHELL) == "miss"
+    assert "Anina poruka" not in html(later)
+
+
+def test_a_write_is_on_the_next_page_from_the_shell(space, member):  # noqa: F811
+    thread = space.thread("Tema", "Uvod.", author=space.ana)
+    url = f"/alfa/discussions/t/{thread}"
+    bojan = member(space.bojan.email)
+    assert status(bojan.get(url, headers=EN), fragments.SHELL) == "miss"
+    assert status(bojan.get(url, headers=EN), fragments.SHELL) == "hit"
+    space.reply(thread, "Novi odgovor posle čuvanja.", space.cveta)
+    after = bojan.get(url, headers=EN)
+    assert status(after, fragments.SHELL) == "miss"
+    assert "Novi odgovor posle čuvanja." in html(after)
+
+
+def test_the_directory_shell_is_per_entries_represented(app, make_space, entry):  # noqa: F811
+    """A representative sees their own entry under review; another member's shell never
+    carries it, and theirs is never served to another member."""
+    from solidarna.accounts.models import User
+    from solidarna.directory.organizations import services as org_services
+
+    with make_space("owner", "rep", "member"):
+        entry("Zadruga Rasinski med")
+        waiting = entry("Zadruga na čekanju", moderation="pending")
+        org_services.add_representative(waiting, User.by_email("rep@example.org"), status="active")
+    rep, other = Client(app), Client(app)
+    for client, email in ((rep, "rep@example.org"), (other, "member@example.org")):
+        client.login(email)
+        client.get("/rasina/discussions/", headers=EN)  # the login message shown
+    url = "/rasina/directory/"
+    by_other = other.get(url, headers=EN)
+    assert status(by_other, fragments.SHELL) == "miss"
+    assert "Zadruga na čekanju" not in html(by_other)
+    by_rep = rep.get(url, headers=EN)
+    assert status(by_rep, fragments.SHELL) == "miss"  # their own entries: their own shell
+    assert "Zadruga na čekanju" in html(by_rep)
+    again = other.get(url, headers=EN)
+    assert status(again, fragments.SHELL) == "hit"
+    assert "Zadruga na čekanju" not in html(again) and "Zadruga Rasinski med" in html(again)
+    filtered = rep.get(f"{url}?q=zadruga", headers=EN)
+    assert status(filtered, fragments.SHELL) == "miss"  # another address, another shell
+    assert "Zadruga na čekanju" in html(filtered)
