@@ -181,3 +181,54 @@ def test_the_directory_shell_is_per_entries_represented(app, make_space, entry):
     filtered = rep.get(f"{url}?q=zadruga", headers=EN)
     assert status(filtered, fragments.SHELL) == "miss"  # another address, another shell
     assert "Zadruga na čekanju" in html(filtered)
+
+
+def test_the_discussions_index_shell_fills_each_persons_own_discussions(space, member, db, entry):  # noqa: F811
+    """The discussions about directory entries are each person's (their own entries under
+    review included): a slot of the level's shell, filled from their own kept fragment."""
+    from solidarna.accounts.models import User
+    from solidarna.core.subjects import Subject
+    from solidarna.directory.organizations.models import Representative
+    from solidarna.discussions import services as ds
+
+    with space.app.test_request_context(), tenant_context(space.tenant.id):
+        org = entry("Zadruga Bagrem", moderation="pending")
+        db.session.add(Representative(organization_id=org.id, user_id=space.ana.id,
+                                      status="active"))  # fmt: skip
+        db.session.flush()
+        subject = Subject("organization", org.id, org.name, "/alfa/directory/")
+        ds.create_thread("Tema o bagremu", "Tekst.", db.session.get(User, space.ana.id),
+                         subject=subject, rate_check=False)  # fmt: skip
+        db.session.commit()
+    ana, bojan = member(space.ana.email), member(space.bojan.email)
+    url = "/alfa/discussions/"
+    for_ana = ana.get(url, headers=EN)
+    assert status(for_ana, fragments.SHELL) == "miss"  # `member`'s pages had a message
+    assert "Tema o bagremu" in html(for_ana)
+    for_bojan = bojan.get(url, headers=EN)
+    assert status(for_bojan, fragments.SHELL) == "hit"
+    assert "Tema o bagremu" not in html(for_bojan)
+    for text in shells().values():
+        assert "Tema o bagremu" not in text
+
+
+def test_the_home_shell_is_per_standing_and_its_figures_each_persons(space, member, db):  # noqa: F811
+    """The home's head says where the viewer stands (asked to join, member, its role): a
+    shell per standing; a pending applicant never gets the members' one."""
+    from solidarna.tenants.models import Membership
+
+    with space.app.test_request_context(), tenant_context(space.tenant.id):
+        db.session.add(Membership(user_id=space.outsider.id, role="member", status="pending"))
+        db.session.commit()
+    ana, bojan, waiting = (member(p.email) for p in (space.ana, space.bojan, space.outsider))
+    assert status(ana.get("/alfa/", headers=EN), fragments.SHELL) == "miss"
+    for_bojan = bojan.get("/alfa/", headers=EN)
+    assert status(for_bojan, fragments.SHELL) == "hit"
+    assert "You are a member" in html(for_bojan) and 'class="figures"' in html(for_bojan)
+    assert same_page(html(for_bojan)) == same_page(html(uncached(space.app, bojan, "/alfa/")))
+    for_waiting = waiting.get("/alfa/", headers=EN)
+    assert status(for_waiting, fragments.SHELL) == "miss"
+    assert "waiting for a decision" in html(for_waiting)
+    assert "You are a member" not in html(for_waiting)
+    for text in shells().values():
+        assert 'class="figures"' not in text  # each person's, filled per request

@@ -198,6 +198,8 @@ class Registry:
         self.capabilities: dict[str, Capability] = {}
         #: blueprint name -> the module its pages need
         self.blueprint_modules: dict[str, str] = {}
+        #: navigation_by_level()'s answer, with the numbers of predicates and capabilities
+        self._navigation_by_level: tuple | None = None
 
     # --- declaring -------------------------------------------------------------------------
 
@@ -358,12 +360,21 @@ def navigation_by_level() -> bool:
     permission is a tenant-level predicate), so it may be drawn once per level and kept."""
     from solidarna.core.permissions import PREDICATES
 
+    found = registry()
+    # asked twice on each logged-in page; the capabilities and predicates are registered
+    # when the app is made, so the answer is kept for as long as their numbers stay
+    state = (len(PREDICATES), len(found.capabilities))
+    kept = found._navigation_by_level
+    if kept is not None and kept[0] == state:
+        return kept[1]
     known = {id(p) for p in PREDICATES.values()}
-    return all(
+    answer = all(
         item.permission is None or id(item.permission) in known
-        for capability in registry().capabilities.values()
+        for capability in found.capabilities.values()
         for item in capability.nav
     )
+    found._navigation_by_level = (state, answer)
+    return answer
 
 
 def current_tenant():

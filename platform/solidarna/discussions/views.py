@@ -137,6 +137,10 @@ def index():
     manages = can_manage_members(current_user)
     return render(
         "discussions/index.html",
+        # a member's page: one shell per viewer level, the discussions about the entries
+        # they may see filled per request from their own kept fragment
+        shell=(),
+        shell_fills="discussions/_index_fills.html",
         categories=categories,
         about=Lazy(reading.recent_subject_threads, 10),  # read only when drawn
         can_set_up=Lazy(lambda: manages and not categories),

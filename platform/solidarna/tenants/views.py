@@ -17,7 +17,7 @@ from solidarna.core.fragments import Lazy, kept_value
 from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.i18n import localized
 from solidarna.core.models import utcnow
-from solidarna.core.permissions import can_view_tenant, current_person, require
+from solidarna.core.permissions import can_join_tenant, can_view_tenant, current_person, require
 from solidarna.core.registry import Figure, tenant_figures
 from solidarna.core.rendering import render
 from solidarna.extensions import db
@@ -50,8 +50,14 @@ def home():
     tenant = g.tenant
     if not can_view_tenant(current_user, tenant):
         return render("tenants/private.html")
+    standing = _standing(tenant)
     return render(
         "tenants/home.html",
+        # a member's page: one shell per viewer level and standing, the figures filled per
+        # request (core/fragments.py shell_page)
+        shell=(standing,),
+        shell_fills="tenants/_home_fills.html",
+        standing=standing,
         # Every figure is what the space's rows say to this viewer: kept per change marker
         # and account (core/fragments.py), counted once per change instead of per request.
         figures=(
@@ -65,6 +71,17 @@ def home():
         municipalities=Lazy(_municipalities, tenant),
         activity=Lazy(recent_activity, tenant, 10),
     )
+
+
+def _standing(tenant) -> str:
+    """Where the viewer stands in the space, for the home's head: a visitor, may join, the
+    membership's status and role, or outside."""
+    if not current_user.is_authenticated:
+        return "visitor"
+    if can_join_tenant(current_user, tenant):
+        return "may-join"
+    membership = g.get("membership")
+    return f"{membership.status}.{membership.role}" if membership else "outside"
 
 
 def _municipalities(tenant) -> list:
