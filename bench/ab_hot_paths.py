@@ -1,7 +1,9 @@
-"""In-process A/B of two hot paths, old and new alternated in one process (docs/benchmarks.md,
-"a fifth pass"): the page cache's front door reading the space's marker through SQLAlchemy's
-`Connection.execute` (the previous `KeptConnection`) or on the driver's cursor (the current
-one), and the member pages rendered with Jinja's own context class or `i18n.TemplateContext`.
+"""In-process A/B of hot paths, old and new alternated in one process (docs/benchmarks.md,
+"a fifth pass", "a sixth pass"): the page cache's front door reading the space's marker
+through SQLAlchemy's `Connection.execute` (the previous `KeptConnection`) or on the driver's
+cursor (the current one); the member pages rendered with Jinja's own context class or
+`i18n.TemplateContext`; and the member pages drawn each time or served from their page shell
+(`core/fragments.shell_page`).
 
     PYTHONPATH=bench:platform:. python bench/ab_hot_paths.py sqlite:///instance/bench-load.sqlite3
 
@@ -78,7 +80,29 @@ def main(url: str) -> int:
         medians = {k: round(statistics.median(v)) for k, v in spent.items()}
         print(f"{page} as a member: µs per request {medians}")
     app.jinja_env.context_class = TemplateContext
+    shell_ab(app, member, thread)
     return 0
+
+
+def shell_ab(app, member, thread: int) -> None:
+    """The member pages with the page shell switched off (the fragments still kept) and on."""
+    from solidarna.core import fragments
+
+    eligible = fragments._shell_eligible
+    modes = {"drawn": lambda: False, "shell": eligible}
+    pages = ("/bench-rs/", "/bench-rs/directory/", "/bench-rs/directory/?q=zadruga&kd=A",
+             f"/bench-rs/discussions/t/{thread}", "/bench-rs/discussions/")  # fmt: skip
+    for page in pages:
+        spent = {name: [] for name in modes}
+        for _ in range(12):
+            for name, check in modes.items():
+                fragments._shell_eligible = check
+                for _ in range(5):
+                    member.get(page)
+                spent[name].append(per_request(member, page, 60))
+        fragments._shell_eligible = eligible
+        medians = {k: round(statistics.median(v)) for k, v in spent.items()}
+        print(f"{page} as a member, the page shell off and on: µs per request {medians}")
 
 
 if __name__ == "__main__":

@@ -232,3 +232,42 @@ def test_the_home_shell_is_per_standing_and_its_figures_each_persons(space, memb
     assert "You are a member" not in html(for_waiting)
     for text in shells().values():
         assert 'class="figures"' not in text  # each person's, filled per request
+
+
+@pytest.mark.parametrize("shown", ["token", "address", "message"])
+def test_a_shell_with_the_persons_token_address_or_message_is_not_kept(
+    app,
+    db,
+    space,  # noqa: F811
+    monkeypatch,
+    shown,
+):
+    """The person's real CSRF token (a form's `hidden_tag()`) raises in tests; their e-mail
+    address or a flashed message shown on the page make it drawn, not kept."""
+    from flask import g, get_flashed_messages
+    from flask.globals import request_ctx
+    from flask_login import login_user
+    from flask_wtf.csrf import generate_csrf
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from solidarna.accounts.models import User
+    from solidarna.tenants.models import Tenant
+
+    page = "<p>{{ shown() }}</p>{% for m in get_flashed_messages() %}{{ m }}{% endfor %}"
+    loader = ChoiceLoader([DictLoader({"test/shell.html": page}), app.jinja_env.loader])
+    monkeypatch.setattr(app.jinja_env, "loader", loader)
+    shows = {"token": generate_csrf, "address": lambda: "ana@example.org", "message": str}
+    with app.test_request_context("/alfa/"), tenant_context(space.tenant.id):
+        g.tenant = db.session.get(Tenant, space.tenant.id)
+        login_user(db.session.get(User, space.ana.id))
+        get_flashed_messages()  # the login's own, if any
+        if shown == "message":  # a message the page took and shows, as base.html does
+            request_ctx.flashes = [("message", "Poruka samo za Anu.")]
+        context = {"shown": shows[shown]}
+        if shown == "token":
+            with pytest.raises(fragments.FragmentLeak):
+                fragments.shell_page("test/shell.html", (), None, context)
+        else:
+            assert fragments.shell_page("test/shell.html", (), None, context) is not None
+            assert dict(g.fragments)[fragments.SHELL] == "drawn"
+    assert not shells()

@@ -271,16 +271,18 @@ def shell_page(template: str, parts: tuple, fills: str | None, context: dict) ->
 
 def _keepable(html: str, fills: str | None, context: dict, recorded: dict) -> bool:
     """A page shell is kept only if it shows no flashed message, carries neither the
-    person's CSRF token nor their e-mail address, and each of its slots has a filler in the
+    person's CSRF token nor their e-mail address (wherever it is shown), and each of its slots has a filler in the
     header's or the page's fillers (under TESTING those must fill it exactly as the page's
     own did)."""
     if request_ctx.flashes:
         return False
-    email = getattr(current_user, "email", None)
-    if _personal(html) or (email and email in html):
+    if _personal(html):
         if current_app.testing:
-            raise FragmentLeak("a page shell carries the viewer's token or address")
-        log.warning("A page shell carries the viewer's token or address; not kept")
+            raise FragmentLeak("a page shell carries the viewer's CSRF token")
+        log.warning("A page shell carries the viewer's CSRF token; not kept")
+        return False
+    email = getattr(current_user, "email", None)
+    if email and email in html:  # e.g. an entry's contact address: drawn, not kept
         return False
     names = {match.group(1) for match in _SLOT.finditer(html)}
     declared = shell_fills(fills, context)
