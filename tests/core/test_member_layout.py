@@ -152,7 +152,9 @@ def test_home_figures_follow_a_write_and_the_viewer(space, as_user, db, entry): 
     assert edit not in html(ana.get(profile, headers=EN))
 
 
-def test_discussions_about_entries_are_kept_per_person(space, as_user, db, entry):  # noqa: F811
+def ana_discusses_her_entry_under_review(space, db, entry) -> int:  # noqa: F811
+    """Ana represents "Zadruga Bagrem", still under review, and starts "Tema o bagremu" about
+    it: a discussion only she (and the moderators) may see. The entry's id."""
     from solidarna.core.subjects import Subject
     from solidarna.discussions import services as ds
 
@@ -165,7 +167,11 @@ def test_discussions_about_entries_are_kept_per_person(space, as_user, db, entry
         ds.create_thread("Tema o bagremu", "Tekst.", db.session.get(User, space.ana.id),
                          subject=subject, rate_check=False)  # fmt: skip
         db.session.commit()
-        org_id = org.id
+        return org.id
+
+
+def test_discussions_about_entries_are_kept_per_person(space, as_user, db, entry):  # noqa: F811
+    org_id = ana_discusses_her_entry_under_review(space, db, entry)
     ana, bojan = as_user(space.ana.email), as_user(space.bojan.email)
     url = "/alfa/discussions/"
     assert status(ana.get(url, headers=EN), "discussion-about") == "miss"

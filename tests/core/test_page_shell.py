@@ -186,20 +186,9 @@ def test_the_directory_shell_is_per_entries_represented(app, make_space, entry):
 def test_the_discussions_index_shell_fills_each_persons_own_discussions(space, member, db, entry):  # noqa: F811
     """The discussions about directory entries are each person's (their own entries under
     review included): a slot of the level's shell, filled from their own kept fragment."""
-    from solidarna.accounts.models import User
-    from solidarna.core.subjects import Subject
-    from solidarna.directory.organizations.models import Representative
-    from solidarna.discussions import services as ds
+    from tests.core.test_member_layout import ana_discusses_her_entry_under_review
 
-    with space.app.test_request_context(), tenant_context(space.tenant.id):
-        org = entry("Zadruga Bagrem", moderation="pending")
-        db.session.add(Representative(organization_id=org.id, user_id=space.ana.id,
-                                      status="active"))  # fmt: skip
-        db.session.flush()
-        subject = Subject("organization", org.id, org.name, "/alfa/directory/")
-        ds.create_thread("Tema o bagremu", "Tekst.", db.session.get(User, space.ana.id),
-                         subject=subject, rate_check=False)  # fmt: skip
-        db.session.commit()
+    ana_discusses_her_entry_under_review(space, db, entry)
     ana, bojan = member(space.ana.email), member(space.bojan.email)
     url = "/alfa/discussions/"
     for_ana = ana.get(url, headers=EN)
