@@ -260,3 +260,18 @@ def test_a_shell_with_the_persons_token_address_or_message_is_not_kept(
             assert fragments.shell_page("test/shell.html", (), None, context) is not None
             assert dict(g.fragments)[fragments.SHELL] == "drawn"
     assert not shells()
+
+
+def test_a_shell_is_named_by_its_address_as_a_visitors_page_is(space, member):  # noqa: F811
+    """The query sorted by name (one shell for either order); a query longer than the page
+    cache takes is drawn, never kept (no key flood)."""
+    bojan = member(space.bojan.email)
+    url = "/alfa/discussions/t/{}"
+    thread = space.thread("Tema", "Uvod.", author=space.ana)
+    first = bojan.get(f"{url.format(thread)}?page=1&x=2", headers=EN)
+    assert status(first, fragments.SHELL) == "miss"
+    again = bojan.get(f"{url.format(thread)}?x=2&page=1", headers=EN)
+    assert status(again, fragments.SHELL) == "hit"
+    long = bojan.get(f"{url.format(thread)}?x={'a' * 600}", headers=EN)
+    assert long.status_code == 200 and status(long, fragments.SHELL) is None
+    assert len(shells()) == 1

@@ -216,6 +216,7 @@ def _shell_eligible() -> bool:
     return (
         enabled()
         and request.method in ("GET", "HEAD")
+        and len(request.query_string) <= pagecache.MAX_QUERY  # no key flood
         and current_user.is_authenticated
         and _recording() is None
         and not _rendering()
@@ -246,11 +247,10 @@ def shell_page(template: str, parts: tuple, fills: str | None, context: dict) ->
     for a shell this time (the caller draws it as usual)."""
     if not _shell_eligible():
         return None
-    key = fragment_key(
-        f"{SHELL}.{template}",
-        (request.full_path, request.headers.get("HX-Request"), request.headers.get("HX-Boosted"),
-         *parts),
-    )  # fmt: skip
+    # named as the page cache names a visitor's page: the path, the sorted query, htmx's
+    # headers
+    where = (pagecache.address(request), pagecache.htmx_bits(request.headers), *parts)
+    key = fragment_key(f"{SHELL}.{template}", where)
     if key is None:
         return None
     html = _get(key)
@@ -262,18 +262,19 @@ def shell_page(template: str, parts: tuple, fills: str | None, context: dict) ->
         html = render_template(template, **context)
     finally:
         g.shell_fills = None
-    keep = _keepable(html, fills, context, recorded)
-    if keep and fragment_key(SHELL, ()) is not None:  # nothing written while it was drawn
+    page = _fill(html, recorded)
+    keep = _keepable(html, page, fills, context)
+    if keep and not _writes_pending():  # nothing written while it was drawn
         _set(key, html)
     g.setdefault("fragments", []).append((SHELL, "miss" if keep else "drawn"))
-    return _fill(html, recorded)
+    return page
 
 
-def _keepable(html: str, fills: str | None, context: dict, recorded: dict) -> bool:
-    """A page shell is kept only if it shows no flashed message, carries neither the
-    person's CSRF token nor their e-mail address (wherever it is shown), and each of its slots has a filler in the
-    header's or the page's fillers (under TESTING those must fill it exactly as the page's
-    own did)."""
+def _keepable(html: str, page: str, fills: str | None, context: dict) -> bool:
+    """A page shell (`html`, drawn as `page`) is kept only if it shows no flashed message,
+    carries neither the person's CSRF token nor their e-mail address (wherever it is
+    shown), and each of its slots has a filler in the header's or the page's fillers (under
+    TESTING those must fill it exactly as the page's own did)."""
     if request_ctx.flashes:
         return False
     if _personal(html):
@@ -288,7 +289,7 @@ def _keepable(html: str, fills: str | None, context: dict, recorded: dict) -> bo
     declared = shell_fills(fills, context)
     if not names <= declared.keys():
         return False
-    if current_app.testing and _fill(html, declared) != _fill(html, recorded):
+    if current_app.testing and _fill(html, declared) != page:
         raise FragmentLeak("a page shell's fillers fill it unlike the page's own")
     return True
 
@@ -398,9 +399,9 @@ def init_app(app: Flask) -> None:
 __all__ = [
     "Lazy",
     "cached_fragment",
-    "shell_page",
     "enabled",
     "fragment_slot",
     "kept_value",
+    "shell_page",
     "viewer_level",
 ]

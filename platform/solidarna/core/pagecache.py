@@ -256,7 +256,7 @@ def _eligible() -> bool:
 HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
 
 
-def _htmx_bits(headers) -> str:
+def htmx_bits(headers) -> str:
     return "".join("1" if headers.get(name) == "true" else "0" for name in HTMX_HEADERS)
 
 
@@ -267,18 +267,22 @@ def _key(state: tuple) -> str:
         current_app.config["PAGE_CACHE_RELEASE"],
         state,
         current_locale(),
-        _htmx_bits(request.headers),
+        htmx_bits(request.headers),
         request,
     )
 
 
+def address(req) -> tuple:
+    """What names a page in a key: its path and its query sorted by name (a name's values
+    keep their order): ?a=1&b=2 is ?b=2&a=1. Not the host: pages link by path only (no
+    url_for(_external=True)), so every server and address of the platform may serve the
+    same page."""
+    return req.path, sorted(req.args.items(multi=True), key=lambda item: item[0])
+
+
 def compose_key(release: str, state: tuple, locale: str, htmx: str, req) -> str:
     """The page's key; `req` is Flask's request or the front door's plain Werkzeug one."""
-    # the query sorted by name (a name's values keep their order): ?a=1&b=2 is ?b=2&a=1.
-    # Not the host: pages link by path only (no url_for(_external=True)), so every server
-    # and address of the platform may serve the same page.
-    query = sorted(req.args.items(multi=True), key=lambda item: item[0])
-    where = repr((req.script_root, req.path, query))
+    where = repr((req.script_root, *address(req)))
     digest = hashlib.blake2b(where.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     scope = ".".join(str(part) for part in state)
     return f"{KEY_PREFIX}:{release}:{scope}:{locale}:{htmx}:{digest}"
@@ -456,7 +460,7 @@ class FrontDoor:
             config["BABEL_DEFAULT_LOCALE"],
         )
         key = compose_key(
-            config["PAGE_CACHE_RELEASE"], _state_of(row), locale, _htmx_bits(req.headers), req
+            config["PAGE_CACHE_RELEASE"], _state_of(row), locale, htmx_bits(req.headers), req
         )
         entry = self._entry(key)
         if entry is None or entry[3]:  # a miss, or a page with a token: Flask's path
