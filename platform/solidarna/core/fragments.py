@@ -116,7 +116,14 @@ def _recording() -> dict | None:
 
 def csrf_token() -> str:
     """The template global `csrf_token()`: inside a fragment or a page shell the placeholder."""
-    return PLACEHOLDER if _rendering() or _recording() is not None else generate_csrf()
+    return PLACEHOLDER if _rendering() or _recording() is not None else request_token()
+
+
+def request_token() -> str:
+    """The request's CSRF token: once signed, Flask-WTF keeps it in `g` under the field's
+    name (`generate_csrf` reads its configuration again on each call: 20 posts' controls
+    ask for it)."""
+    return g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")) or generate_csrf()
 
 
 def fragment_slot(name: str, *args) -> Markup:
@@ -200,7 +207,7 @@ def _fill(html: str, fill: dict) -> str:
     if "\x00slot:" in html:
         html = _SLOT.sub(slot, html)
     if PLACEHOLDER in html:
-        html = html.replace(PLACEHOLDER, generate_csrf())
+        html = html.replace(PLACEHOLDER, request_token())
     return html
 
 

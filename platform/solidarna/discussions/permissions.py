@@ -64,7 +64,9 @@ can_delete_post = can_edit_post.named("can_delete_post")
 class PostRef:
     """What `can_edit_post` and `can_report_post` read of a post, from the slot of a kept
     posts list (core/fragments.py: templates/discussions/_post_slots.html), so each request
-    asks the same predicates without loading the posts. Only for posts shown undeleted."""
+    asks the same predicates without loading the posts. Only for posts shown undeleted.
+    `can_edit_post` reads of it only the author and whether it is hidden: the posts' filler
+    asks it once per such pair on a page (reading.py post_actions_fill)."""
 
     is_deleted = False
 

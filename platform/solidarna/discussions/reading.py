@@ -231,18 +231,36 @@ def post_actions_fill(offered_actions, *, viewer, thread, moderator, offered, ma
     )
     edit_label, delete_label, report_label = (escape(label) for label in labels)
 
+    # `can_edit_post` reads of a post only its author and whether it is hidden (PostRef), and
+    # lets a moderator edit every post shown: asked once per pair on a page (a moderator's
+    # once), not for each of its posts
+    may_edit: dict = {}
+    token = []  # the request's CSRF token, asked once (core/fragments.py request_token)
+
+    def editable(number: int, author: int, hidden: str) -> bool:
+        pair = "moderator" if moderator else (author, hidden)
+        answer = may_edit.get(pair)
+        if answer is None:
+            answer = may_edit[pair] = can_edit_post(
+                viewer, PostRef(number, author, hidden == "1", thread)
+            )
+        return answer
+
+    def csrf() -> str:
+        if not token:
+            token.append(csrf_token())
+        return token[0]
+
     def fill(post_id: str, author_id: str, hidden: str) -> Markup:
         number, author = int(post_id), int(author_id)
         mine = author == viewer_id
         parts = []
-        if (mine or moderator) and can_edit_post(
-            viewer, PostRef(number, author, hidden == "1", thread)
-        ):
+        if (mine or moderator) and editable(number, author, hidden):
             parts.append(
                 f'<a href="{edit_a}/posts/{number}/{edit_b}">{edit_label}</a>\n'
                 f'<form method="post" action="{delete_a}/posts/{number}/{delete_b}"'
                 ' class="inline-form">\n'
-                f'<input type="hidden" name="csrf_token" value="{csrf_token()}">\n'
+                f'<input type="hidden" name="csrf_token" value="{csrf()}">\n'
                 f'<button type="submit" class="link">{delete_label}</button>\n</form>'
             )
         if not mine and hidden != "1" and offered.get(author):
