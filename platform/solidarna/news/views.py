@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from solidarna.core import markdown, storage
 from solidarna.core.errors import error_page
+from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render, wants_fragment
 from solidarna.extensions import db
@@ -43,9 +44,13 @@ def index():
     filters = services.NewsFilters.from_args(request.args)
     user = current_person()
     return render(
-        "news/index.html", block="results", filters=filters,
-        page=services.search(filters, user), tags=services.tags_in_use(),
-        kinds=KINDS, kind_plurals=KIND_PLURALS, today=services.today(),
+        # a member's page: one shell per viewer level (what it lists and offers follows from
+        # the level and the query), the follow form filled per request (core/fragments.py
+        # shell_page); the posts and tags are read only when drawn
+        "news/index.html", block="results", shell=(), shell_fills="news/_index_fills.html",
+        filters=filters, page=Lazy(services.search, filters, user),
+        tags=Lazy(services.tags_in_use), kinds=KINDS, kind_plurals=KIND_PLURALS,
+        today=services.today(),
         drafts=filters.show == "drafts" and can_write_news(user),
         is_following=notices.is_following(user) if can_follow_news(user, g.tenant) else False,
     )  # fmt: skip
