@@ -6,19 +6,21 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import abort, request, url_for
 from flask_babel import gettext as _
 
 from solidarna.core import documents, markdown
 from solidarna.core.capabilities import current_tenant
+from solidarna.core.fragments import Lazy
 from solidarna.core.i18n import HTML_LANG, current_locale, local_zone
 from solidarna.core.models import utcnow
 from solidarna.core.permissions import current_person
 from solidarna.core.rendering import render
 from solidarna.core.script import in_script
 from solidarna.core.urls import page_arg
-from solidarna.events import calendar, kit, services
+from solidarna.events import calendar, contributions, kit, services
 from solidarna.events.permissions import applications_open, can_manage_events, may_apply
 from solidarna.events.views.common import load_event
 from solidarna.tenants.routing import TenantBlueprint
@@ -32,19 +34,31 @@ def index():
     manager = can_manage_events(user, current_tenant())
     today = utcnow().astimezone(local_zone()).date()
     view = request.args.get("view", "list")
-    context = {"view": view, "types": kit.types(current_tenant()), "manager": manager}
+    # a member's page: one shell per viewer level and address, under the marker that also
+    # follows the clock (the visitors' page cache's: an event moving from ahead to past,
+    # today in the month view); nothing on it is the person's but the header (core/fragments.py
+    # shell_page). The events are read only when drawn.
+    marker = contributions.events_marker() if user is not None else None
+    context = {"view": view, "types": kit.types(current_tenant()), "manager": manager,
+               "shell": None if marker is None else tuple(marker)}  # fmt: skip
     if view == "month":
         first = calendar.month_of(request.args.get("month"), today)
         previous = (first - timedelta(days=1)).replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
-        return render("events/index.html", weeks=calendar.month(first, manager), first=first,
-                      previous=previous, following=following, today=today, **context)  # fmt: skip
+        return render("events/index.html", weeks=Lazy(calendar.month, first, manager),
+                      first=first, previous=previous, following=following, today=today,
+                      **context)  # fmt: skip
     past = request.args.get("when") == "past"
     page = page_arg(request.args)
-    events, total = calendar.listed(past, page, manager)
-    return render("events/index.html", events=events, total=total, past=past, page_number=page,
-                  pages=max(1, -(-total // calendar.PER_PAGE)), view="list",
+    return render("events/index.html", listing=Lazy(_listing, past, page, manager), past=past,
+                  page_number=page, view="list",
                   **{k: v for k, v in context.items() if k != "view"})  # fmt: skip
+
+
+def _listing(past: bool, page: int, manager: bool) -> SimpleNamespace:
+    events, total = calendar.listed(past, page, manager)
+    return SimpleNamespace(events=events, total=total,
+                           pages=max(1, -(-total // calendar.PER_PAGE)))  # fmt: skip
 
 
 @bp.get("/calendar.ics")

@@ -1,0 +1,74 @@
+"""The events' list and month view as page shells for logged-in people (events/views/browse.py
+index, core/fragments.py `shell_page`): one per viewer level and address, under the marker
+that follows the clock. Another member gets from it exactly the page drawn for them with the
+caches off; the office's page (drafts, "New event") is another level's; a change, and an
+event that ended without any write, are on the next request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from solidarna.core import fragments
+from solidarna.core.models import utcnow
+from solidarna.events import calendar, contributions
+from tests.core.test_fragments import EN, html, status
+from tests.core.test_page_shell import same_page, shells, uncached
+from tests.events.helpers import ahead, make_event
+
+
+@pytest.fixture(autouse=True)
+def caches_on(app):
+    app.config["PAGE_CACHE"] = True
+    app.config["FRAGMENT_CACHE"] = True
+
+
+def logged_in(world, email):
+    client = world.client(email)
+    client.get("/alfa/", headers=EN)  # the login message shown
+    return client
+
+
+def test_another_member_gets_from_the_events_shell_the_page_drawn_for_them(world, app):
+    make_event(world.space.id, world.admin, title="Radionica o zadrugama",
+               sessions=[(ahead(1), ahead(1, 16))])  # fmt: skip
+    make_event(world.space.id, world.admin, status="draft", title="Nacrt sajma")
+    mira, sava = logged_in(world, world.member.email), logged_in(world, world.second.email)
+    month = ahead(1).strftime("%Y-%m")
+    for path in ("/alfa/events/", f"/alfa/events/?view=month&month={month}"):
+        first = mira.get(path, headers=EN)
+        assert status(first, fragments.SHELL) == "miss", path
+        served = sava.get(path, headers=EN)
+        assert status(served, fragments.SHELL) == "hit", path
+        page = html(served)
+        assert "Radionica o zadrugama" in page and "Sava Drugi" in page, path
+        assert "Mira Članica" not in page and "Nacrt sajma" not in page, path
+        assert "New event" not in page, path
+        assert same_page(page) == same_page(html(uncached(app, sava, path))), path
+    for text in shells().values():
+        assert "member@example.org" not in text and "Mira Članica" not in text
+    office = logged_in(world, world.admin.email)
+    own = office.get("/alfa/events/", headers=EN)
+    assert status(own, fragments.SHELL) == "miss"  # another level, its own shell
+    assert "New event" in html(own) and "Nacrt sajma" in html(own)
+    assert "Nacrt sajma" not in html(sava.get("/alfa/events/", headers=EN))
+
+
+def test_a_change_and_the_clock_are_on_the_members_next_request(world, monkeypatch):
+    make_event(
+        world.space.id, world.admin, title="Info sesija", sessions=[(ahead(1), ahead(1, 12))]
+    )
+    sava = logged_in(world, world.second.email)
+    assert status(sava.get("/alfa/events/", headers=EN), fragments.SHELL) == "miss"
+    assert status(sava.get("/alfa/events/", headers=EN), fragments.SHELL) == "hit"
+    make_event(world.space.id, world.admin, title="Studijska poseta")
+    fresh = sava.get("/alfa/events/", headers=EN)
+    assert status(fresh, fragments.SHELL) == "miss" and "Studijska poseta" in html(fresh)
+    # two days later, without any write: the info session is past, no longer ahead
+    later = utcnow() + timedelta(days=2)
+    monkeypatch.setattr(contributions, "utcnow", lambda: later)
+    monkeypatch.setattr(calendar, "utcnow", lambda: later)
+    moved = sava.get("/alfa/events/", headers=EN)
+    assert status(moved, fragments.SHELL) == "miss"
+    assert "Info sesija" not in html(moved) and "Studijska poseta" in html(moved)
