@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from solidarna.core import fragments
-from tests.core.test_fragments import EN, html, status
+from tests.core.test_fragments import EN, TOKEN, html, status
 from tests.core.test_page_shell import same_page, shells, uncached
 from tests.news.test_news import english, new_post, publish
 
@@ -66,3 +66,30 @@ def test_a_new_post_is_on_the_members_next_request(readers):
     publish(admin, "alfa", new_post(admin, title="Sveže saopštenje"))
     again = bojan.get("/alfa/news/", headers=EN)
     assert status(again, fragments.SHELL) == "miss" and "Sveže saopštenje" in html(again)
+
+
+def test_a_post_s_page_is_a_shell_and_the_office_s_controls_carry_its_own_token(app, readers):
+    admin, ana, bojan = readers["admin"], readers["ana"], readers["bojan"]
+    post_id = new_post(admin, title="Otvoreni poziv", body="**Rok** je petak.")
+    publish(admin, "alfa", post_id)
+    admin.get("/alfa/news/", headers=EN)  # the publishing's message shown
+    url = f"/alfa/news/{post_id}"
+    assert status(ana.get(url, headers=EN), fragments.SHELL) == "miss"
+    served = bojan.get(url, headers=EN)
+    assert status(served, fragments.SHELL) == "hit"
+    page = html(served)
+    assert "<strong>Rok</strong>" in page and "Bojan Bojić" in page and "Ana Anić" not in page
+    assert "Back to drafts" not in page
+    assert same_page(page) == same_page(html(uncached(app, bojan, url)))
+    office = admin.get(url, headers=EN)
+    assert status(office, fragments.SHELL) == "miss" and "Back to drafts" in html(office)
+    again = admin.get(url, headers=EN)
+    assert status(again, fragments.SHELL) == "hit"
+    # the kept controls' tokens are the person's own: unpublishing with them works
+    tokens = set(TOKEN.findall(html(again)))
+    assert len(tokens) == 1 and fragments.PLACEHOLDER not in tokens
+    unpublish = admin.post(
+        f"/alfa/news/{post_id}/unpublish", {"csrf_token": tokens.pop()}, csrf=False
+    )
+    assert unpublish.status_code == 303
+    assert "Otvoreni poziv" not in html(bojan.get("/alfa/news/", headers=EN))

@@ -4,6 +4,8 @@ unpublish and delete; and the national feed, which belongs to no space."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -78,9 +80,11 @@ def follow():
 @bp.get("/<int:news_post_id>")
 @require(can_view_news_post, obj=services.load_post)
 def detail(post: NewsPost):
+    # a member's page: one shell per viewer level (the office's controls follow from it), the
+    # body's Markdown drawn only with the page (core/fragments.py shell_page)
     return render(
-        "news/detail.html", post=post, body=markdown.render(post.body), kinds=KINDS,
-        today=services.today(), action_form=ActionForm(),
+        "news/detail.html", shell=(), post=post, body=partial(markdown.render, post.body),
+        kinds=KINDS, today=services.today(),
     )  # fmt: skip
 
 
