@@ -72,3 +72,27 @@ def test_a_change_and_the_clock_are_on_the_members_next_request(world, monkeypat
     moved = sava.get("/alfa/events/", headers=EN)
     assert status(moved, fragments.SHELL) == "miss"
     assert "Info sesija" not in html(moved) and "Studijska poseta" in html(moved)
+
+
+def test_an_event_s_page_is_a_shell_per_application_state(world, app):
+    event_id = make_event(world.space.id, world.admin, title="Radionica o zadrugama",
+                          online_url="https://meet.example.org/radionica")  # fmt: skip
+    path = f"/alfa/events/{event_id}/"
+    mira, sava = logged_in(world, world.member.email), logged_in(world, world.second.email)
+    tara = logged_in(world, world.third.email)
+    assert mira.post(f"{path}apply").status_code == 303
+    mira.get(path, headers=EN)  # the application's message shown
+    applied = mira.get(path, headers=EN)
+    assert status(applied, fragments.SHELL) == "miss" and "Open your application" in html(applied)
+    first = sava.get(path, headers=EN)
+    assert status(first, fragments.SHELL) == "miss"  # no application: another shell
+    served = tara.get(path, headers=EN)
+    assert status(served, fragments.SHELL) == "hit"
+    page = html(served)
+    assert "Open your application" not in page and "Apply" in page and "Tara Treća" in page
+    assert "meet.example.org" not in page
+    assert same_page(page) == same_page(html(uncached(app, tara, path)))
+    office = logged_in(world, world.admin.email)
+    own = office.get(path, headers=EN)
+    assert status(own, fragments.SHELL) == "miss" and "Manage the event" in html(own)
+    assert "Manage the event" not in html(tara.get(path, headers=EN))

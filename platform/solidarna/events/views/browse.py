@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from functools import partial
 from types import SimpleNamespace
 
 from flask import abort, request, url_for
@@ -74,12 +75,20 @@ def detail(event_id: int):
     event = load_event(event_id)
     user = current_person()
     mine = services.application_of(event, user)
+    allowed = may_apply(user, event)
+    # a member's page: one shell per viewer level, under the marker that follows the clock,
+    # and what the page shows of the person: their application's state and whether they may
+    # apply (core/fragments.py shell_page); the Markdown drawn only with the page
+    marker = contributions.events_marker() if user is not None else None
     return render(
         "events/detail.html", event=event, mine=mine,
-        description=markdown.render(event.description) if event.description else "",
-        accessibility=markdown.render(event.accessibility) if event.accessibility else "",
+        shell=None if marker is None else (*marker, mine.status if mine else "", allowed),
+        description=partial(markdown.render, event.description) if event.description else "",
+        accessibility=(
+            partial(markdown.render, event.accessibility) if event.accessibility else ""
+        ),
         types=kit.types(current_tenant()), is_open=applications_open(event),
-        may_apply=may_apply(user, event), manager=can_manage_events(user, current_tenant()),
+        may_apply=allowed, manager=can_manage_events(user, current_tenant()),
     )  # fmt: skip
 
 
