@@ -48,14 +48,21 @@ bp = TenantBlueprint("proposals", __name__, url_prefix="/proposals")
 def index():
     filters = services.ProposalFilters.from_args(request.args)
     user = current_person()
+    # the drafts this person sees as their (invited) author: beside the viewer level and the
+    # filters (the address), all that makes their list another member's
+    drafts = services.drafts_seen(user)
     return render(
         "proposals/index.html",
         block="results",
+        # a member's page: one shell per viewer level, address and drafts seen
+        # (core/fragments.py shell_page), the next step of an empty list filled per request
+        shell=(drafts,),
+        shell_fills="proposals/_index_fills.html",
         filters=filters,
-        # read only when the list is drawn (a kept fragment: core/fragments.py)
+        # read only when the list is drawn (a kept fragment or page shell: core/fragments.py)
         page=Lazy(services.search, filters, user),
         facets=Lazy(services.facets, filters, user),
-        drafts=services.drafts_seen(user),
+        drafts=drafts,
     )
 
 
