@@ -7,16 +7,17 @@ from types import SimpleNamespace
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from solidarna.core import markdown, representation
+from solidarna.core import fragments, markdown, representation
 from solidarna.core.fragments import Lazy
-from solidarna.core.permissions import current_person, require
-from solidarna.core.rendering import render
+from solidarna.core.permissions import can_manage_members, current_person, is_member, require
+from solidarna.core.rendering import render, wants_fragment
 from solidarna.core.urls import page_arg
 from solidarna.extensions import db
 from solidarna.groups import kit, meetings, services, work
 from solidarna.groups.forms import AnswerForm, GroupForm, JoinForm
-from solidarna.groups.models import RSVP_ANSWERS, WorkingGroup
+from solidarna.groups.models import RSVP_ANSWERS, GroupMembership, WorkingGroup
 from solidarna.groups.permissions import (
     can_answer_invitation,
     can_answer_meeting,
@@ -38,15 +39,45 @@ bp = TenantBlueprint("groups", __name__, url_prefix="/groups")
 def index():
     filters = services.GroupFilters.from_args(request.args)
     user = current_person()
-    themes = kit.themes(g.tenant)
+    themes = Lazy(kit.themes, g.tenant)
     return render(
+        # a member's page: one shell per viewer level, query and the groups of theirs the
+        # list follows from (`_shell_parts`; core/fragments.py shell_page); the groups, their
+        # count and the themes' counts are read only when drawn
         "groups/index.html",
         block="results",
+        shell=_shell_parts(filters, user),
         filters=filters,
         themes=themes,
-        page=services.search(filters, user),
-        theme_facet=services.theme_facet(filters, user, themes),
+        page=Lazy(services.search, filters, user),
+        theme_facet=Lazy(services.theme_facet, filters, user, themes),
     )
+
+
+def _shell_parts(filters: services.GroupFilters, user) -> tuple | None:
+    """What the list shows that the viewer level and the query do not say: the private
+    groups a member (not an admin: they see all) sees as their active or invited member
+    (services.visible_clause), and under "Only my groups" the groups they are in, invited
+    to or waiting for. None where no shell is asked for (a visitor, the caches off, an htmx
+    request for the results): then nothing is read for it. And the day: what is "working
+    now" (services._filtered) changes at midnight."""
+    if user is None or not fragments.enabled() or wants_fragment():
+        return None
+    rows = db.session.execute(
+        select(GroupMembership.group_id, GroupMembership.status, WorkingGroup.visibility)
+        .join(WorkingGroup, WorkingGroup.id == GroupMembership.group_id)
+        .where(
+            GroupMembership.user_id == user.id,
+            GroupMembership.status.in_(("active", "pending", "invited")),
+        )
+    ).all()
+    private = ()
+    if is_member(user) and not can_manage_members(user):
+        private = tuple(
+            sorted(gid for gid, status, seen in rows if seen == "private" and status != "pending")
+        )
+    mine = tuple(sorted(gid for gid, _status, _seen in rows)) if filters.mine else ()
+    return (private, mine, services.today().isoformat())
 
 
 @bp.get("/<int:group_id>")
