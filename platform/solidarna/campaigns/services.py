@@ -445,26 +445,21 @@ def page(
                 CampaignSignature.origin_tenant_id == here,
                 CampaignSignature.organization_id.in_(sorted(own) or [0]),
             )
-        signatures = db.session.execute(
-            query.order_by(CampaignSignature.organization_name, CampaignSignature.id).limit(
-                SIGNATORY_LIMIT
-            )
-        ).all()
+        signatures = (
+            db.session.execute(
+                query.order_by(CampaignSignature.organization_name, CampaignSignature.id).limit(
+                    SIGNATORY_LIMIT
+                )
+            ).all()
+            if with_signatories or own
+            else []  # nobody's organizations: nothing to ask
+        )
         actions = db.session.scalars(
             select(CampaignAction)
             .where(CampaignAction.campaign_id == campaign.id)
             .order_by(CampaignAction.happened_on.desc(), CampaignAction.id.desc())
         ).all()
-        supporting = bool(
-            user is not None
-            and user.is_authenticated
-            and db.session.scalar(
-                select(CampaignSupporter.id).where(
-                    CampaignSupporter.campaign_id == campaign.id,
-                    CampaignSupporter.user_id == user.id,
-                )
-            )
-        )
+        supporting = _supports(campaign, user)
         follows = following.is_following(user, SUBJECT, campaign.id)
         for action in actions:  # plain values for after the context
             db.session.expunge(action)
@@ -503,6 +498,59 @@ def page(
         comments=comments,
         following=follows,
     )
+
+
+def _supports(campaign: Campaign, user) -> bool:
+    """The person supports the campaign personally (inside the campaign's context)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and db.session.scalar(
+            select(CampaignSupporter.id).where(
+                CampaignSupporter.campaign_id == campaign.id,
+                CampaignSupporter.user_id == user.id,
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What the campaign's page shows of the person reading it, apart from what their viewer
+    level says: which of the organizations they represent here (`own`) signed, whether they
+    support it personally and whether they follow it."""
+
+    signed_by_mine: frozenset = frozenset()
+    supporting: bool = False
+    following: bool = False
+
+
+def reader(campaign: Campaign, user, own) -> Reader:
+    """The person's own state on the campaign's page (`own`: the ids of the organizations
+    they represent in the space the page is read in): a statement for their organizations'
+    signatures (none when they represent none), one for their support and one for their
+    follow, inside the campaign's context. Nothing for a visitor."""
+    if user is None or not user.is_authenticated:
+        return Reader()
+    here = current_tenant_id()
+    own = sorted(own)
+    with opened(campaign):
+        signed = (
+            db.session.scalars(
+                select(CampaignSignature.organization_id).where(
+                    CampaignSignature.campaign_id == campaign.id,
+                    CampaignSignature.origin_tenant_id == here,
+                    CampaignSignature.organization_id.in_(own),
+                )
+            ).all()
+            if own
+            else ()
+        )
+        return Reader(
+            signed_by_mine=frozenset(signed),
+            supporting=_supports(campaign, user),
+            following=following.is_following(user, SUBJECT, campaign.id),
+        )
 
 
 def demand_links(campaign: Campaign) -> dict:

@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import logging
+from functools import partial
+from typing import NamedTuple
 
 from flask import current_app, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -63,36 +65,61 @@ def signatory_page() -> int:
     return min(max(asked or 1, 1), MAX_PAGES)
 
 
+class Acting(NamedTuple):
+    id: int
+    name: str
+
+
+def acting_for(user) -> list[Acting]:
+    """The organizations the person represents in this space (by name), kept per change of
+    the space, viewer level and account (core/fragments.py kept_value: the representatives
+    and the entries are rows of this space): the campaign's page asks on every request."""
+
+    def ask() -> list[Acting]:
+        return [Acting(c.id, c.name) for c in representation.organizations_represented_by(user)]
+
+    return fragments.kept_value("campaign-acting", user.id, compute=ask)
+
+
 def page_context(campaign: Campaign):
     user = current_person()
-    data = services.page(campaign, user, with_signatories=False)
+    manage = services.can_manage(user, campaign)
+    signing = can_sign_campaign(user, campaign)
+    # the organizations the person may sign for (asked only while they may sign) and what
+    # is theirs on the page: which of those signed, their support, their follow
+    acting = acting_for(user) if signing else []
+    mine = services.reader(campaign, user, {c.id for c in acting})
+    # the page's shared reads (the timeline, the owner, the partners), only when drawn: a
+    # member's page shell hit (views `detail`) reads none of them, a manager's the partners
+    data = Lazy(partial(services.page, with_signatories=False), campaign, None)
     # every signatory, read only when the kept fragment is drawn (a change in the campaign's
     # spaces or partnerships changes `marker`, the fragment's key)
     rows = Lazy(services.page, campaign, None)
-    manage = services.can_manage(user, campaign)
-    acting = representation.organizations_represented_by(user)
-    signing = can_sign_campaign(user, campaign)
     link = url_for("campaigns.detail", campaign_id=campaign.id) + "#signatories"
     return {
         "data": data,
+        "mine": mine,
         "rows": rows,
         # the comments, read only when their kept fragment is drawn
         "comments": Lazy(services.comments, campaign, user),
         "marker": partner_marker(),
         "campaign": campaign,
-        "goal": markdown.render(campaign.goal),
+        # the goal's Markdown drawn only with the page
+        "goal": partial(markdown.render, campaign.goal),
+        # the demands' proposals this person may see (a draft: its authors): eager, the page
+        # shell's parts name them
         "links": services.demand_links(campaign),
         "signatory_map": Lazy(lambda: services.signatory_map(rows.value(), lambda place: link)),
         "may_manage": manage,
         "sign_form": OrganizationForm(
-            organizations=[c for c in acting if c.id not in data.signed_by_mine]
+            organizations=[c for c in acting if c.id not in mine.signed_by_mine]
         )
         if signing
         else None,  # fmt: skip
         "withdraw_form": OrganizationForm(
-            organizations=[c for c in acting if c.id in data.signed_by_mine]
+            organizations=[c for c in acting if c.id in mine.signed_by_mine]
         )
-        if signing and data.signed_by_mine
+        if signing and mine.signed_by_mine
         else None,  # fmt: skip
         "support_form": SupportForm() if signing else None,
         "status_form": StatusForm() if manage else None,
@@ -105,10 +132,39 @@ def page_context(campaign: Campaign):
     }
 
 
+def shell_parts(context: dict) -> tuple | None:
+    """What a logged-in person's page shows beyond their viewer level and the address, for
+    its page shell (core/fragments.py shell_page): the campaign's partner-aware marker (the
+    shell is kept under this space's marker; a change in the owner or a partner space shows
+    here through it), whether they manage it and may comment (both follow from the level
+    today: named so that they never have to), the demands' proposals they may see (a draft:
+    its authors); for a manager, the partnerships they are shown (a partner space's answer
+    raises no marker here). What is theirs alone (the follow form, the signing forms and their
+    support, the other capabilities' panels) is a slot (campaigns/_detail_fills.html). None
+    without a marker."""
+    if context["marker"] is None or current_person() is None:
+        return None
+    partners = ()
+    if context["may_manage"]:
+        partners = tuple(
+            (p.id, p.status, str(p.updated_at), p.partner.content_version or 0)
+            for p in context["data"].partners
+        )
+    return (
+        context["marker"],
+        context["may_manage"],
+        context["comment_form"] is not None,
+        tuple(sorted(context["links"])),
+        partners,
+    )
+
+
 @bp.get("/<int:campaign_id>")
 @require(can_view_campaign, obj=services.load_campaign)
 def detail(campaign: Campaign):
-    return render("campaigns/detail.html", **page_context(campaign))
+    context = page_context(campaign)
+    return render("campaigns/detail.html", shell=shell_parts(context),
+                  shell_fills="campaigns/_detail_fills.html", **context)  # fmt: skip
 
 
 @bp.get("/<int:campaign_id>/print")
