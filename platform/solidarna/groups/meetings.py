@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from solidarna.core import audit
 from solidarna.core.i18n import lazy_gettext as _l
@@ -132,6 +132,16 @@ def of_group(group: WorkingGroup, user=None) -> Agenda:
             ).all()
         )
     return Agenda(upcoming, past, mine, more)
+
+
+def begun(group: WorkingGroup) -> int:
+    """How many of the group's meetings have begun by now: what moves a meeting from the
+    upcoming to the past ones (`of_group`) without a write in the space, so the group page's
+    kept meetings and page shell follow it (one statement on the group's index)."""
+    query = select(func.count(GroupMeeting.id)).where(
+        GroupMeeting.group_id == group.id, GroupMeeting.starts_at < utcnow()
+    )
+    return db.session.scalar(query) or 0
 
 
 def answers_of(group: WorkingGroup, user) -> dict[int, str]:

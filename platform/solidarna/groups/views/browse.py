@@ -29,7 +29,6 @@ from solidarna.groups.permissions import (
     own_membership,
 )
 from solidarna.groups.views.common import load_group, show_error
-from solidarna.groups.work_forms import TaskDoneForm
 from solidarna.tenants.routing import TenantBlueprint
 
 bp = TenantBlueprint("groups", __name__, url_prefix="/groups")
@@ -82,22 +81,39 @@ def _shell_parts(filters: services.GroupFilters, user) -> tuple | None:
 
 @bp.get("/<int:group_id>")
 def detail(group_id: int):
-    """A group's page. What is the same for everyone who may do the same here — the meetings,
-    the documents, the open tasks, the members and the organizations — is kept in the
-    fragment cache (core/fragments.py) and read from the database only when drawn (`Lazy`);
-    what is the viewer's own (their answers to the meetings, which tasks they may mark done)
-    fills the fragments' slots."""
+    """A group's page. A logged-in person's whole page is a page shell (core/fragments.py
+    shell_page): drawn once per viewer level and what `_page_parts` names, and served to
+    everyone else with the same; what is the viewer's own beyond that (their answers to the
+    meetings, which tasks they may mark done, adding a document, the forms that name the
+    organizations they represent or the proposals they may link) fills its slots
+    (groups/_detail_fills.html). Within it, what is the same for everyone who may do the same
+    here — the meetings, the documents, the open tasks, the members and the organizations — is
+    kept in the fragment cache too, and read from the database only when drawn (`Lazy`)."""
     group = load_group(group_id)
     user = current_person()
-    acting = representation.organizations_represented_by(user)
+    mine = own_membership(user, group)
+    today = services.today()
+    # a meeting moves from the upcoming to the past ones without a write: the kept meetings
+    # and the page shell follow how many have begun
+    begun = meetings.begun(group) if fragments.enabled() else 0
+    # the organizations the person represents, read only for the forms that offer them
+    acting = Lazy(representation.organizations_represented_by, user)
     agenda = Lazy(meetings.of_group, group)
     may_answer = can_answer_meeting(user, group)
+    may_join = can_join_group(user, group)
+    invited = can_answer_invitation(user, group)
+    # the sub-groups the person sees (a private one only by its own members)
+    children = services.sub_groups(group, user) if group.parent_id is None else []
+    shown = _documents_and_proposals(group, user)
     return render(
         "groups/detail.html",
+        shell=_page_parts(user, mine, today, begun, children, shown["works_on"]),
+        shell_fills="groups/_detail_fills.html",
         group=group,
-        themes=kit.themes(g.tenant),
-        mandate=markdown.render(group.mandate),
-        goals=markdown.render(group.goals),
+        themes=Lazy(kit.themes, g.tenant),
+        # the Markdown drawn only with the page
+        mandate=partial(markdown.render, group.mandate),
+        goals=partial(markdown.render, group.goals),
         roster=Lazy(
             partial(
                 services.roster,
@@ -106,25 +122,47 @@ def detail(group_id: int):
                 organization_limit=services.ROSTER_SHOWN,
             )
         ),  # fmt: skip
-        children=services.sub_groups(group, user) if group.parent_id is None else [],
-        acting_ids=sorted(c.id for c in acting),
-        mine=own_membership(user, group),
-        ended=group.has_ended(services.today()),
-        join_form=JoinForm(organizations=acting) if can_join_group(user, group) else None,
-        answer_form=AnswerForm(organizations=acting)
-        if can_answer_invitation(user, group)
-        else None,
+        children=children,
+        mine=mine,
+        ended=group.has_ended(today),
+        may_join=may_join,
+        join_form=Lazy(partial(JoinForm, organizations=acting)) if may_join else None,
+        may_answer_invitation=invited,
+        answer_form=Lazy(partial(AnswerForm, organizations=acting)) if invited else None,
         may_leave=can_leave_group(user, group),
         may_manage=can_manage_group(user, group),
         agenda=agenda,
         agenda_html=Lazy(
             lambda: {m.id: markdown.render(m.agenda) for m in agenda.upcoming if m.agenda}
         ),
+        begun=begun,
         may_answer=may_answer,
         my_answers=Lazy(meetings.answers_of, group, user if may_answer else None),
         rsvp_answers=RSVP_ANSWERS,
-        **_documents_and_proposals(group, user),
+        today=today,
+        **shown,
         **_work(group, user),
+    )
+
+
+def _page_parts(user, mine, today, begun: int, children, works_on) -> tuple | None:
+    """What a group's page shows that the viewer level does not say: the person's place in the
+    group (its status and role: the badge, what they are offered, whether they coordinate it
+    or answer its meetings), the sub-groups and the proposals they see (a private sub-group,
+    a draft of their own the group works on), and the clock (the day: whether the group has
+    ended, which tasks are overdue; the meetings begun: which are upcoming). None where no
+    shell is asked for (a visitor, the caches off, an htmx request for a part)."""
+    if user is None or not fragments.enabled() or wants_fragment():
+        return None
+    status = mine.status if mine is not None else ""
+    role = mine.role if status in ("active", "pending", "invited") else ""
+    return (
+        status,
+        role,
+        today.isoformat(),
+        begun,
+        tuple(child.id for child in children),
+        tuple(proposal.id for proposal in works_on),
     )
 
 
@@ -171,19 +209,27 @@ def _documents_and_proposals(group: WorkingGroup, user) -> dict:
     )
 
     rows = Lazy(documents.of_group, group, documents.ON_GROUP_PAGE + 1)
+    # the proposals the viewer sees (a draft only by its authors): in the page's parts
     works_on = links.targets(RELATION, group.id)
-    # the platforms only where advocacy platforms are switched on
+    may_link = can_link_proposal(user, group)
+    # the platforms only where advocacy platforms are switched on; which of them the viewer
+    # sees follows from the viewer level, read only when drawn
     campaigns_here = subjects.subject_type("campaign") is not None
-    on_campaigns = links.targets(CAMPAIGN_RELATION, group.id) if campaigns_here else []
-    may_link = campaigns_here and can_link_campaign(user, group)
+    on_campaigns = Lazy(links.targets, CAMPAIGN_RELATION, group.id) if campaigns_here else []
+    may_link_campaign = campaigns_here and can_link_campaign(user, group)
     return {
         "show_campaigns": campaigns_here,
         "works_on_campaigns": on_campaigns,
-        "campaign_link_form": campaign_link_form(group, on_campaigns) if may_link else None,
+        "may_link_campaign": may_link_campaign,
+        "campaign_link_form": (
+            Lazy(campaign_link_form, group, on_campaigns) if may_link_campaign else None
+        ),
         "document_rows": Lazy(lambda: rows.value()[: documents.ON_GROUP_PAGE]),
         "more_documents": Lazy(lambda: len(rows) > documents.ON_GROUP_PAGE),
         "works_on": works_on,
-        "link_form": link_form(group, works_on) if can_link_proposal(user, group) else None,
+        "may_link_proposal": may_link,
+        # the proposals offered are those the person may see (their own drafts too): a slot
+        "link_form": Lazy(link_form, group, works_on) if may_link else None,
     }
 
 
@@ -196,8 +242,7 @@ def _work(group: WorkingGroup, user) -> dict:
         task = SimpleNamespace(id=int(task_id), group_id=group.id, assignee_id=int(assignee_id))
         return manages or can_mark_task(user, group, task)
 
-    return {"open_tasks": Lazy(work.open_tasks, group), "today": services.today(),
-            "done_form": TaskDoneForm(), "may_mark": may_mark}  # fmt: skip
+    return {"open_tasks": Lazy(work.open_tasks, group), "may_mark": may_mark}
 
 
 def _form_page(form, group=None, status=200):
