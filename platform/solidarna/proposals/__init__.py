@@ -105,5 +105,4 @@ def init_app(app: Flask) -> None:
         amendment_states=amendments.AMENDMENT_STATES,
         amendment_kinds=amendments.AMENDMENT_KINDS,
         author_states=coauthors.AUTHOR_STATES,
-        proposal_page_info=amendments.page_info,
     )

@@ -515,7 +515,8 @@ class PageInfo:
 
 
 def page_info(proposal: Proposal) -> PageInfo:
-    """Called from the proposal's page (templates/proposals/detail.html)."""
+    """For the proposal's page (views/browse.py detail: `manages_authors` is one of its
+    page shell's parts)."""
     from solidarna.core.fragments import Lazy
     from solidarna.core.permissions import current_person
     from solidarna.proposals.permissions import can_amend, can_author_proposal

@@ -25,7 +25,15 @@ from solidarna.core.permissions import can_manage_members, current_person, requi
 from solidarna.core.rendering import render
 from solidarna.directory import taxonomy
 from solidarna.extensions import db
-from solidarna.proposals import endorsements, following, kept, services, text, workflow
+from solidarna.proposals import (
+    amendments,
+    endorsements,
+    following,
+    kept,
+    services,
+    text,
+    workflow,
+)
 from solidarna.proposals.forms import ProposalForm, SectionsForm
 from solidarna.proposals.models import ENDORSING_STATES, SECTIONS, Proposal
 from solidarna.proposals.permissions import (
@@ -86,14 +94,30 @@ def detail(proposal_id: int):
     proposal = load_proposal(proposal_id)
     user = current_person()
     types = Lazy(taxonomy.actor_types, g.tenant)
-    acting = representation.organizations_represented_by(user)
+    # the organizations this person acts for: asked only while they may endorse
+    acting = (
+        representation.organizations_represented_by(user)
+        if proposal.state in ENDORSING_STATES
+        else []
+    )
     # the text and the endorsers are drawn in kept fragments (core/fragments.py): read only
     # when drawn
     endorsers = Lazy(endorsements.endorsers, proposal)
     anchors = Lazy(_endorser_anchors, endorsers)
+    info = amendments.page_info(proposal)
+    can_edit = can_edit_proposal(user, proposal)
+    moves = allowed_moves(user, proposal)
     return render(
         "proposals/detail.html",
+        # a member's page: one shell per viewer level and what it shows of the person beyond
+        # it (core/fragments.py shell_page): whether they write the text (its tools) and
+        # whether they manage the authors; and the day (a figure cited while the text is
+        # open is shown as of today). Their buttons (edit, moves), forms and the other
+        # capabilities' panels are slots (_detail_fills.html)
+        shell=(can_edit, info.manages_authors, workflow.today().isoformat()),
+        shell_fills="proposals/_detail_fills.html",
         proposal=proposal,
+        info=info,
         nodes=Lazy(lambda: text.tree(text.live_parts(proposal))),
         # the header and summary, the sections and the road are kept fragments too
         sections=Lazy(_sections, proposal),
@@ -108,15 +132,16 @@ def detail(proposal_id: int):
         endorser_anchor=lambda place: anchors.get(place),
         endorser_link=lambda place: "#" + anchors.get(place, "endorsements"),
         endorsable=endorsements.endorsable_organizations(user, proposal, acting),
-        supports=endorsements.supports(proposal, user),
+        # asked only where their form is shown (a slot)
+        supports=Lazy(endorsements.supports, proposal, user),
         may_support=can_support_proposal(user, proposal),
         may_follow=can_follow_proposal(user, proposal),
-        is_following=following.is_following(user, proposal),
-        moves=allowed_moves(user, proposal),
-        can_edit=can_edit_proposal(user, proposal),
+        is_following=Lazy(following.is_following, user, proposal),
+        moves=moves,
+        can_edit=can_edit,
         is_admin=can_manage_members(user),
         # the organizations whose endorsement this person may withdraw (a slot of each row)
-        withdraw=_withdraw_filler(proposal, acting if proposal.state in ENDORSING_STATES else []),
+        withdraw=_withdraw_filler(proposal, acting),
     )
 
 
