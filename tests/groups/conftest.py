@@ -22,6 +22,15 @@ def visitor(app) -> Client:
     return client
 
 
+def reader(app, email) -> Client:
+    """A logged-in client whose login message has been shown (a page with a flashed message
+    is never a page shell's: core/fragments.py)."""
+    client = visitor(app)
+    client.login(email)
+    client.get("/alfa/")
+    return client
+
+
 @dataclass
 class Space:
     app: object

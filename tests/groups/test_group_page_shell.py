@@ -23,7 +23,7 @@ from solidarna.groups.models import GroupMembership
 from tests.core.test_fragments import EN, TOKEN, html, status
 from tests.core.test_links import make_proposal
 from tests.core.test_page_shell import same_page, shells, uncached
-from tests.groups.conftest import visitor
+from tests.groups.conftest import reader
 from tests.groups.test_record import give_task, meeting
 
 PEOPLE = {
@@ -46,12 +46,7 @@ def caches_on(app):
 def readers(space):
     """Logged-in clients whose login message has been shown (a page with a flashed message
     is never a shell's)."""
-    clients = {}
-    for who, (email, _name) in PEOPLE.items():
-        clients[who] = visitor(space.app)
-        clients[who].login(email)
-        clients[who].get("/alfa/", headers=EN)
-    return clients
+    return {who: reader(space.app, email) for who, (email, _name) in PEOPLE.items()}
 
 
 def invite(space, gid, user, message: str, role: str = "member") -> None:

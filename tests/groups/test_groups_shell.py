@@ -12,7 +12,7 @@ import pytest
 from solidarna.core import fragments
 from tests.core.test_fragments import EN, html, status
 from tests.core.test_page_shell import same_page, shells, uncached
-from tests.groups.conftest import visitor
+from tests.groups.conftest import reader
 
 URL = "/alfa/groups/"
 MINE = "/alfa/groups/?mine=1"
@@ -34,12 +34,7 @@ def caches_on(app):
 def readers(space):
     """Logged-in clients whose login message has been shown (a page with a flashed message
     is never a shell's)."""
-    clients = {}
-    for who, (email, _name) in PEOPLE.items():
-        clients[who] = visitor(space.app)
-        clients[who].login(email)
-        clients[who].get("/alfa/", headers=EN)
-    return clients
+    return {who: reader(space.app, email) for who, (email, _name) in PEOPLE.items()}
 
 
 def names(page: str, *groups: str) -> set[str]:

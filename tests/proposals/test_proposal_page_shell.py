@@ -24,7 +24,7 @@ from solidarna.proposals import workflow
 from tests.conftest import parse
 from tests.core.test_fragments import EN, TOKEN, html, status
 from tests.core.test_page_shell import same_page, shells, uncached
-from tests.proposals.conftest import visitor
+from tests.proposals.conftest import reader
 from tests.proposals.test_endorsements import endorse
 from tests.proposals.test_kept_pages import withdraw_buttons
 
@@ -45,15 +45,6 @@ OWN = (
 def caches_on(app):
     app.config["PAGE_CACHE"] = True
     app.config["FRAGMENT_CACHE"] = True
-
-
-def reader(app, email):
-    """A logged-in client whose login message has been shown (a page with a flashed message
-    is never a shell's)."""
-    client = visitor(app)
-    client.login(email)
-    client.get("/alfa/", headers=EN)
-    return client
 
 
 def private_group_on(space, proposal_id: int, coordinator) -> int:

@@ -18,7 +18,7 @@ from solidarna.proposals.workflow import today
 from solidarna.tenants.models import Membership
 from tests.core.test_fragments import EN, html, status
 from tests.core.test_page_shell import same_page, shells, uncached
-from tests.proposals.conftest import visitor
+from tests.proposals.conftest import reader
 
 LIST = "/alfa/proposals/"
 BELL = 'class="bell-count"'
@@ -29,15 +29,6 @@ WAITING = "Your request to join is waiting"
 def caches_on(app):
     app.config["PAGE_CACHE"] = True
     app.config["FRAGMENT_CACHE"] = True
-
-
-def reader(app, email):
-    """A logged-in client whose login message has been shown (a page with a flashed message
-    is never a shell's)."""
-    client = visitor(app)
-    client.login(email)
-    client.get("/alfa/", headers=EN)
-    return client
 
 
 def test_a_coauthor_gets_from_the_lead_authors_shell_the_page_drawn_for_them(app, space):
