@@ -22,7 +22,7 @@ from tests.campaigns.test_following import add_step
 from tests.conftest import verified_organization
 from tests.core.test_fragments import EN, TOKEN, html, status
 from tests.core.test_links import make_proposal
-from tests.core.test_page_shell import same_page, shells, uncached
+from tests.core.test_page_shell import caches_on, same_page, shells, uncached  # noqa: F401 - caches_on: a fixture
 
 #: what the page shows of Rade alone: his organization's signature, his support, his follow,
 #: the private group he coordinates (the groups' panel)
@@ -32,12 +32,6 @@ RADE_S = (
     "You follow this advocacy platform",
     "Tajna grupa",
 )
-
-
-@pytest.fixture(autouse=True)
-def caches_on(app):
-    app.config["PAGE_CACHE"] = True
-    app.config["FRAGMENT_CACHE"] = True
 
 
 @pytest.fixture

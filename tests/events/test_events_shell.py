@@ -8,20 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from solidarna.core import fragments
 from solidarna.core.models import utcnow
 from solidarna.events import calendar, contributions
 from tests.core.test_fragments import EN, html, status
-from tests.core.test_page_shell import same_page, shells, uncached
+from tests.core.test_page_shell import caches_on, same_page, shells, uncached  # noqa: F401 - caches_on: a fixture
 from tests.events.helpers import ahead, make_event
-
-
-@pytest.fixture(autouse=True)
-def caches_on(app):
-    app.config["PAGE_CACHE"] = True
-    app.config["FRAGMENT_CACHE"] = True
 
 
 def logged_in(world, email):

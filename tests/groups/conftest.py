@@ -31,6 +31,13 @@ def reader(app, email) -> Client:
     return client
 
 
+@pytest.fixture
+def readers(request, space):
+    """A test module's `PEOPLE` (who: (e-mail, name)) as logged-in clients, each past their
+    login message."""
+    return {who: reader(space.app, email) for who, (email, _name) in request.module.PEOPLE.items()}
+
+
 @dataclass
 class Space:
     app: object

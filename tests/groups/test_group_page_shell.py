@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
 from solidarna.core import fragments
 from solidarna.core.models import utcnow
 from solidarna.core.tenancy import tenant_context
@@ -22,8 +20,7 @@ from solidarna.extensions import db
 from solidarna.groups.models import GroupMembership
 from tests.core.test_fragments import EN, TOKEN, html, status
 from tests.core.test_links import make_proposal
-from tests.core.test_page_shell import same_page, shells, uncached
-from tests.groups.conftest import reader
+from tests.core.test_page_shell import caches_on, same_page, shells, uncached  # noqa: F401 - caches_on: a fixture
 from tests.groups.test_record import give_task, meeting
 
 PEOPLE = {
@@ -34,19 +31,6 @@ PEOPLE = {
     "mira": ("member@example.org", "Mira Članica"),
 }
 PRESSED = 'aria-pressed="true"'
-
-
-@pytest.fixture(autouse=True)
-def caches_on(app):
-    app.config["PAGE_CACHE"] = True
-    app.config["FRAGMENT_CACHE"] = True
-
-
-@pytest.fixture
-def readers(space):
-    """Logged-in clients whose login message has been shown (a page with a flashed message
-    is never a shell's)."""
-    return {who: reader(space.app, email) for who, (email, _name) in PEOPLE.items()}
 
 
 def invite(space, gid, user, message: str, role: str = "member") -> None:

@@ -7,12 +7,9 @@ another level's; a new group or a join is on the next request."""
 
 from __future__ import annotations
 
-import pytest
-
 from solidarna.core import fragments
 from tests.core.test_fragments import EN, html, status
-from tests.core.test_page_shell import same_page, shells, uncached
-from tests.groups.conftest import reader
+from tests.core.test_page_shell import caches_on, same_page, shells, uncached  # noqa: F401 - caches_on: a fixture
 
 URL = "/alfa/groups/"
 MINE = "/alfa/groups/?mine=1"
@@ -22,19 +19,6 @@ PEOPLE = {
     "rade": ("rep1@example.org", "Rade Zadrugar"),
     "olga": ("owner@example.org", "Olga Vlasnić"),
 }
-
-
-@pytest.fixture(autouse=True)
-def caches_on(app):
-    app.config["PAGE_CACHE"] = True
-    app.config["FRAGMENT_CACHE"] = True
-
-
-@pytest.fixture
-def readers(space):
-    """Logged-in clients whose login message has been shown (a page with a flashed message
-    is never a shell's)."""
-    return {who: reader(space.app, email) for who, (email, _name) in PEOPLE.items()}
 
 
 def names(page: str, *groups: str) -> set[str]:

@@ -9,14 +9,8 @@ import pytest
 
 from solidarna.core import fragments
 from tests.core.test_fragments import EN, TOKEN, html, status
-from tests.core.test_page_shell import same_page, shells, uncached
+from tests.core.test_page_shell import caches_on, same_page, shells, uncached  # noqa: F401 - caches_on: a fixture
 from tests.news.test_news import english, new_post, publish
-
-
-@pytest.fixture(autouse=True)
-def caches_on(app):
-    app.config["PAGE_CACHE"] = True
-    app.config["FRAGMENT_CACHE"] = True
 
 
 @pytest.fixture

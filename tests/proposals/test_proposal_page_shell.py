@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from solidarna.core import fragments
 from solidarna.core.links import Link
 from solidarna.core.tenancy import tenant_context
@@ -23,7 +21,7 @@ from solidarna.groups import services as group_services
 from solidarna.proposals import workflow
 from tests.conftest import parse
 from tests.core.test_fragments import EN, TOKEN, html, status
-from tests.core.test_page_shell import same_page, shells, uncached
+from tests.core.test_page_shell import caches_on, same_page, shells, uncached  # noqa: F401 - caches_on: a fixture
 from tests.proposals.conftest import reader
 from tests.proposals.test_endorsements import endorse
 from tests.proposals.test_kept_pages import withdraw_buttons
@@ -39,12 +37,6 @@ OWN = (
     ENDORSE_FORM,
     "Tajna grupa",
 )
-
-
-@pytest.fixture(autouse=True)
-def caches_on(app):
-    app.config["PAGE_CACHE"] = True
-    app.config["FRAGMENT_CACHE"] = True
 
 
 def private_group_on(space, proposal_id: int, coordinator) -> int:

@@ -9,26 +9,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from solidarna.core import fragments, notifications
 from solidarna.core.tenancy import tenant_context
 from solidarna.extensions import db
 from solidarna.proposals.workflow import today
 from solidarna.tenants.models import Membership
 from tests.core.test_fragments import EN, html, status
-from tests.core.test_page_shell import same_page, shells, uncached
+from tests.core.test_page_shell import caches_on, same_page, shells, uncached  # noqa: F401 - caches_on: a fixture
 from tests.proposals.conftest import reader
 
 LIST = "/alfa/proposals/"
 BELL = 'class="bell-count"'
 WAITING = "Your request to join is waiting"
-
-
-@pytest.fixture(autouse=True)
-def caches_on(app):
-    app.config["PAGE_CACHE"] = True
-    app.config["FRAGMENT_CACHE"] = True
 
 
 def test_a_coauthor_gets_from_the_lead_authors_shell_the_page_drawn_for_them(app, space):
