@@ -47,3 +47,34 @@ def test_the_home_shows_the_space_s_active_platforms(world):
     html = english(world.app).get("/korse/").get_data(as_text=True)
     assert "Rezervisane javne nabavke" in html and "U pripremi" not in html
     assert "Active advocacy platforms" in html
+
+
+def test_a_shared_campaign_s_page_is_answered_at_the_front_door(world):
+    """Its marker (views/common.partner_marker, a pagecache.FrontMarker) is read before Flask:
+    the space's row and its partnerships on the kept connection, nothing through SQLAlchemy,
+    the Flask path's page; a signature in the owner space moves it there too."""
+    from solidarna.extensions import db
+    from tests.conftest import statements
+    from tests.core.test_pagecache_front_door import flask_path_hit, front
+
+    app = world.app
+    app.config["PAGE_CACHE_FRONT_DOOR"] = True
+    cid = world.campaign(title="Rezervisane javne nabavke")
+    world.partner_with(cid)
+    visitor = english(app)
+    path = f"/krusevac/campaigns/{cid}"
+    assert visitor.get(path).headers.get(pagecache.STATUS_HEADER) == "miss"
+    by_flask = flask_path_hit(app, visitor, path, headers={})
+    reads = front(app).reader.statements_run
+    with statements(db.engine) as seen:
+        at_door = visitor.get(path)
+    assert at_door.headers.get(pagecache.STATUS_HEADER) == by_flask.headers.get(
+        pagecache.STATUS_HEADER) == "hit"  # fmt: skip
+    assert seen == [] and front(app).reader.statements_run == reads + 2
+    assert at_door.get_data() == by_flask.get_data()
+    rep = client_of(app, "owner_rep@example.org")
+    assert rep.post(f"/korse/campaigns/{cid}/sign",
+                    {"organization_id": world.orgs["korse"]}).status_code == 303  # fmt: skip
+    fresh = visitor.get(path)
+    assert fresh.headers.get(pagecache.STATUS_HEADER) == "miss"
+    assert "Zadruga Beograd" in fresh.get_data(as_text=True)

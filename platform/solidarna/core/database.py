@@ -332,7 +332,10 @@ class KeptConnection:
         return self._engine
 
     def _compile(self, statement):
-        """(SQL, parameter order or None, result processors, row class) for `statement`."""
+        """(SQL, parameter order or None, bind processors, the statement's own values, result
+        processors, row class) for
+        `statement`, kept by its identity: statements are built once (a statement built per
+        call would be compiled, and kept, per call)."""
         from collections import namedtuple
 
         kept = self._compiled.get(id(statement))
@@ -341,38 +344,63 @@ class KeptConnection:
         dialect = self.engine.dialect
         compiled = statement.compile(dialect=dialect)
         order = tuple(compiled.positiontup) if compiled.positional else None
+        # as SQLAlchemy's execution does: each parameter through its type's bind processor
+        # (SQLite's timestamps are compared as the text SQLAlchemy stores them as)
+        binders = {
+            name: processor
+            for bind, name in compiled.bind_names.items()
+            if (processor := bind.type._cached_bind_processor(dialect)) is not None
+        }
         # as SQLAlchemy's own result does: the dialect's processor of each column's type (a
         # TypeDecorator's with its impl's: SQLite's text timestamps become datetimes)
         processors = tuple(
             column.type._cached_result_processor(dialect, None)
             for column in statement.selected_columns
         )
-        row = namedtuple("KeptRow", [column.key for column in statement.selected_columns])
-        plan = (str(compiled), order, processors, row)
+        # an unnamed column (an aggregate) is reached by position; rename=True names it _N
+        row = namedtuple(
+            "KeptRow", [str(column.key) for column in statement.selected_columns], rename=True
+        )
+        # the statement's own values (literals, bound parameters given a value when built);
+        # the caller's parameters are laid over them
+        plan = (str(compiled), order, binders, compiled.params, processors, row)
         self._compiled[id(statement)] = (statement, plan)
         return plan
 
-    def _run(self, dbapi_connection, statement, params: dict):
-        sql, order, processors, row_class = self._compile(statement)
+    def _run(self, dbapi_connection, statement, params: dict, every: bool = False):
+        sql, order, binders, values, processors, row_class = self._compile(statement)
+        params = {**values, **params} if values else params
+        if binders:
+            params = {k: (binders[k](v) if k in binders else v) for k, v in params.items()}
         self.statements_run += 1
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(sql, tuple(params[name] for name in order) if order else params)
-            row = cursor.fetchone()
+            rows = cursor.fetchall() if every else [cursor.fetchone()]
         finally:
             cursor.close()
-        if row is None:
-            return None
-        return row_class(*(p(v) if p else v for p, v in zip(processors, row, strict=True)))
+        found = [
+            row_class(*(p(v) if p else v for p, v in zip(processors, row, strict=True)))
+            for row in rows
+            if row is not None
+        ]
+        return found if every else (found[0] if found else None)
 
     def first(self, statement, params: dict):
         """The statement's first row (or None), its columns by name as the statement's."""
+        return self._on_connection(statement, params, False)
+
+    def all(self, statement, params: dict) -> list:
+        """The statement's rows, as `first` gives one."""
+        return self._on_connection(statement, params, True)
+
+    def _on_connection(self, statement, params: dict, every: bool):
         import os
 
         if not self.keep:
             raw = self.engine.raw_connection()
             try:
-                return self._run(raw.dbapi_connection, statement, params)
+                return self._run(raw.dbapi_connection, statement, params, every)
             finally:
                 raw.close()  # back to the pool, which rolls it back (reset on return)
         local = self._local
@@ -389,7 +417,7 @@ class KeptConnection:
                 connection.dbapi_connection.autocommit = True
             local.connection, local.pid = connection, os.getpid()
         try:
-            return self._run(connection.dbapi_connection, statement, params)
+            return self._run(connection.dbapi_connection, statement, params, every)
         except Exception:
             local.connection = None
             with contextlib.suppress(Exception):

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -81,16 +81,21 @@ def tenant_marker() -> tuple | None:
     return ("t", tenant.id, f"{created:.6f}", tenant.content_version or 0)
 
 
-def platform_marker() -> tuple:
-    """For platform pages that list spaces (the platform home): changes when a space is
-    created, changed (name, kind, visibility, status) or deleted. One statement."""
-    from solidarna.extensions import db
-
+@functools.cache
+def _platform_statement():
     tenants = Base.metadata.tables["tenants"]
-    row = db.session.execute(
-        select(func.count(), func.max(tenants.c.id), func.max(tenants.c.updated_at))
-    ).one()
-    return ("platform", *row)
+    return select(func.count(), func.max(tenants.c.id), func.max(tenants.c.updated_at))
+
+
+def platform_state(read) -> tuple:
+    """For platform pages that list spaces (the platform home): changes when a space is
+    created, changed (name, kind, visibility, status) or deleted. One statement, read by
+    `read` (a `FrontMarker`'s)."""
+    return ("platform", *read(_platform_statement(), {})[0])
+
+
+def platform_marker() -> tuple:
+    return platform_state(_session_rows)
 
 
 def cache_pages(app: Flask, endpoints, marker: Callable[[], tuple | None] = tenant_marker):
@@ -102,6 +107,53 @@ def cache_pages(app: Flask, endpoints, marker: Callable[[], tuple | None] = tena
             raise KeyError(f"cacheable endpoint {endpoint!r} is not a registered view")
         if getattr(view, "pagecache_marker", None) is None:
             app.view_functions[endpoint] = cached_view(view, marker)
+
+
+class FrontMarker:
+    """A page's change marker that the front door (`FrontDoor`) reads as well as the view's
+    wrapper, so that a capability with a marker of its own (the clock, the spaces it shares
+    with) gets its visitors' hits answered before Flask too. `state(read, slug)` answers
+    (state, the space's default locale or None), or None (not cacheable this time), in an
+    application context with no request: `slug` is the URL's space (None on a platform
+    page), and `read(statement, params)` the statement's rows, through the session in the
+    view and
+    through the kept connection (core/database.KeptConnection) in the front door. So its
+    statements are Core selects built once (module level or `functools.cache`) with bound
+    parameters, outside the tenancy hooks (`all_tenants`: the kept connection has none), each
+    naming the space it reads itself (`table.c.tenant_id == bindparam(...)`)."""
+
+    def __init__(self, state: Callable):
+        self.state = state
+        functools.update_wrapper(self, state)
+
+    def __call__(self) -> tuple | None:
+        tenant = g.get("tenant")  # in the view; before the space is loaded, from the URL
+        slug = tenant.slug if tenant is not None else None
+        if tenant is None and has_request_context():
+            slug = (request.view_args or {}).get("tenant_slug")
+        found = self.state(_session_rows, slug)
+        if found is None:
+            return None
+        state, default_locale = found
+        if tenant is None and default_locale:
+            # what tenants/routing.py sets: the locale falls back to the space's language
+            g.tenant_default_locale = default_locale
+        return state
+
+
+def _session_rows(statement, params: dict) -> list:
+    from solidarna.extensions import db
+
+    return db.session.execute(statement, params).all()
+
+
+def space_rows(read, slug: str | None):
+    """The space's state row (id, created_at, content_version, default_locale) for a
+    `FrontMarker`, or None for no such space."""
+    if not slug or len(slug) > 40:
+        return None
+    rows = read(_state_statement(), {"slug": slug})
+    return rows[0] if rows else None
 
 
 def is_cacheable(app: Flask, endpoint: str) -> bool:
@@ -216,6 +268,11 @@ def space_state() -> tuple | None:
         return None
     row = db.session.execute(_state_statement(), {"slug": slug}).first()
     return _state_of(row) if row is not None else None
+
+
+def tenant_state_of(row) -> tuple:
+    """`tenant_marker`'s state from the space's state row (`space_rows`)."""
+    return _state_of(row)
 
 
 def _state_of(row) -> tuple:
@@ -381,9 +438,11 @@ class FrontDoor:
 
     - a visitor: no remember cookie, no session cookie or one that names no account and
       holds no flashed message (checked with the session's own serializer);
-    - the page: the URL map's endpoint, a view `cache_pages` wrapped with `tenant_marker`;
+    - the page: the URL map's endpoint, a view `cache_pages` wrapped with `tenant_marker`
+      or with a capability's `FrontMarker`;
     - the space's marker: one indexed row through a connection kept per thread
-      (core/database.KeptConnection), as `_answer_early` reads it through the session;
+      (core/database.KeptConnection), as `_answer_early` reads it through the session (a
+      `FrontMarker`: its own statements, through the same connection);
     - the locale: `i18n.choose_locale` (the language cookie, the browser's, the space's);
     - the key: `compose_key`, the same as the view's; the entry: the shared cache;
     - the answer: the kept headers, the baseline security headers, the ETag and 304, the
@@ -443,25 +502,34 @@ class FrontDoor:
             return None
         view = app.view_functions.get(rule.endpoint)
         slug = values.get("tenant_slug")
-        if getattr(view, "pagecache_marker", None) is not tenant_marker or not slug:
+        marker = getattr(view, "pagecache_marker", None)
+        if marker is not tenant_marker and not isinstance(marker, FrontMarker):
             return None
-        if len(slug) > 40 or any("\x00" in str(value) for value in req.args.values()):
+        if marker is tenant_marker and not slug:
             return None
-        row = self.reader.first(_state_statement(), {"slug": slug})
-        if row is None:
+        if (slug and len(slug) > 40) or any("\x00" in str(value) for value in req.args.values()):
             return None
+        if marker is tenant_marker:
+            row = self.reader.first(_state_statement(), {"slug": slug})
+            if row is None:
+                return None
+            state, default_locale = _state_of(row), row.default_locale
+        else:
+            with app.app_context():  # what a marker may ask of the app (its time zone)
+                found = marker.state(self.reader.all, slug)
+            if found is None:
+                return None
+            state, default_locale = found
         from solidarna.core.i18n import LOCALE_COOKIE, choose_locale
 
         locale = choose_locale(
             cookies.get(LOCALE_COOKIE),
             None,
             req.accept_languages,
-            row.default_locale,
+            default_locale,
             config["BABEL_DEFAULT_LOCALE"],
         )
-        key = compose_key(
-            config["PAGE_CACHE_RELEASE"], _state_of(row), locale, htmx_bits(req.headers), req
-        )
+        key = compose_key(config["PAGE_CACHE_RELEASE"], state, locale, htmx_bits(req.headers), req)
         entry = self._entry(key)
         if entry is None or entry[3]:  # a miss, or a page with a token: Flask's path
             return None
@@ -743,8 +811,11 @@ __all__ = [
     "cached_view",
     "enabled",
     "is_cacheable",
+    "FrontMarker",
     "marker_of",
     "platform_marker",
+    "space_rows",
+    "tenant_state_of",
     "skip",
     "tenant_marker",
 ]

@@ -5,17 +5,19 @@ cache's marker of the events' public pages."""
 
 from __future__ import annotations
 
+import functools
+
 from flask import g, url_for
 from flask_login import current_user
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from solidarna.core.activity import ActivityItem
 from solidarna.core.i18n import format_moment, local_zone
 from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.models import utcnow
+from solidarna.core.pagecache import FrontMarker
 from solidarna.core.registry import Figure
 from solidarna.core.subjects import Subject, SubjectType
-from solidarna.core.tenancy import tenant_context
 from solidarna.events.models import Event
 from solidarna.events.permissions import can_manage_events
 from solidarna.extensions import db
@@ -67,27 +69,39 @@ def upcoming_events(tenant, limit: int) -> list[ActivityItem]:
     ]  # fmt: skip
 
 
-def events_marker() -> tuple | None:
+@functools.cache
+def _moments_statement():
+    """How many of a space's events are past their deadline, have begun and have ended by
+    `now`: built once, naming the space itself (a `FrontMarker`'s statement)."""
+    events = Event.__table__
+    now = bindparam("now", type_=events.c.starts_at.type)
+    return (
+        select(
+            *(func.coalesce(func.sum(case((moment, 1), else_=0)), 0) for moment in (
+                events.c.deadline <= now, events.c.starts_at <= now, events.c.ends_at < now))
+        )
+        .where(events.c.tenant_id == bindparam("tenant"))
+        .execution_options(all_tenants=True)
+    )  # fmt: skip
+
+
+def _events_state(read, slug):
     """The page cache's marker of the events' public pages (core/pagecache.py): the space's
     state, today's date (the month view marks today), and how many of the space's events
     are past their deadline, have begun and have ended by now, so an event moves from
     "ahead" to "past", and its page stops offering to apply, without a write in the space.
-    Asked before the space is loaded, so it may read the slug from the URL; two statements
+    Read by the front door as well as the view (`pagecache.FrontMarker`): two statements
     (the second over the space's events, on its tenant index)."""
     from solidarna.core import pagecache
 
-    state = pagecache.space_state()
-    if state is None:
+    row = pagecache.space_rows(read, slug)
+    if row is None:
         return None
     now = utcnow()
-    with tenant_context(state[1]):
-        passed = tuple(
-            db.session.execute(
-                select(
-                    *(func.coalesce(func.sum(case((moment, 1), else_=0)), 0) for moment in (
-                        Event.deadline <= now, Event.starts_at <= now, Event.ends_at < now))
-                )
-            ).one()
-        )  # fmt: skip
+    passed = read(_moments_statement(), {"now": now, "tenant": row.id})[0]
     day = now.astimezone(local_zone()).date().isoformat()
-    return ("events", *state[1:], day, *passed)
+    state = pagecache.tenant_state_of(row)
+    return ("events", *state[1:], day, *(int(n) for n in passed)), row.default_locale
+
+
+events_marker = FrontMarker(_events_state)

@@ -7,6 +7,7 @@ from flask import url_for
 
 from solidarna.core.activity import ActivityItem
 from solidarna.core.i18n import lazy_gettext as _l
+from solidarna.core.pagecache import FrontMarker
 from solidarna.core.registry import Figure
 from solidarna.news import services
 from solidarna.news.models import KINDS
@@ -28,14 +29,18 @@ def latest_news(tenant, limit: int) -> list[ActivityItem]:
     ]  # fmt: skip
 
 
-def news_marker() -> tuple | None:
+def _news_state(read, slug):
     """The page cache's marker of the news pages (core/pagecache.py): the space's state and
     today's date, so a call whose deadline passed shows as closed the next day without a
-    write in the space. Asked before the space is loaded, so it may read the slug from the
-    URL; one indexed statement."""
+    write in the space. Read by the front door as well as the view (`pagecache.FrontMarker`):
+    one indexed statement."""
     from solidarna.core import pagecache
 
-    state = pagecache.space_state()
-    if state is None:
+    row = pagecache.space_rows(read, slug)
+    if row is None:
         return None
-    return ("news", *state[1:], services.today().isoformat())
+    today = services.today().isoformat()
+    return ("news", *pagecache.tenant_state_of(row)[1:], today), row.default_locale
+
+
+news_marker = FrontMarker(_news_state)

@@ -13,12 +13,14 @@ space (the sum of their page-cache markers, each only ever raised)."""
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from solidarna.core import audit
+from solidarna.core.pagecache import FrontMarker
 from solidarna.core.tenancy import public_rows
 from solidarna.extensions import db
 from solidarna.tenants.models import Tenant
@@ -83,16 +85,31 @@ def national_rows(taking_part: list[Space], module: str | None = None):
         yield ids
 
 
-def national_marker() -> tuple:
-    """The overview's change marker (see the module doc). One statement."""
-    row = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(Tenant.content_version), 0),
-            func.max(Tenant.updated_at),
-        ).where(*_taking_part())
-    ).one()
+@functools.cache
+def _marker_statement():
+    """Built once (a `FrontMarker`'s statement): the taking-part spaces' count, the sum of
+    their change markers and their latest change."""
+    tenants = Tenant.__table__
+    return select(
+        func.count(),
+        func.coalesce(func.sum(tenants.c.content_version), 0),
+        func.max(tenants.c.updated_at),
+    ).where(
+        tenants.c.in_national_overview.is_(True),
+        tenants.c.status == "active",
+        tenants.c.visibility == "public",
+    )
+
+
+def national_state(read) -> tuple:
+    """The overview's change marker (see the module doc), read by `read` (core/pagecache.py
+    `FrontMarker`). One statement."""
+    row = read(_marker_statement(), {})[0]
     return ("national", row[0], int(row[1]), str(row[2]))
+
+
+#: the overview's change marker, as a page-cache marker the front door reads too
+national_marker = FrontMarker(lambda read, slug: (national_state(read), None))
 
 
 def set_taking_part(tenant: Tenant, on: bool) -> bool:

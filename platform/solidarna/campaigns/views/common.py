@@ -3,12 +3,13 @@ cache's marker of their public pages."""
 
 from __future__ import annotations
 
-from flask import g, request
-from sqlalchemy import func, or_, select
+import functools
+
+from sqlalchemy import bindparam, func, or_, select
 
 from solidarna.campaigns.services import SUBJECT, CampaignError
+from solidarna.core import pagecache
 from solidarna.core.errors import error_page
-from solidarna.extensions import db
 from solidarna.tenants.models import Partnership, Tenant
 
 
@@ -29,34 +30,45 @@ def show_error(form, error: CampaignError, fallback: str):
     return None
 
 
-def partner_marker() -> tuple | None:
+@functools.cache
+def _partnerships_statement():
+    """The accepted campaign partnerships of a space, either way, each with the other
+    space's change marker: built once (a `FrontMarker`'s statement)."""
+    partnerships, tenants = Partnership.__table__, Tenant.__table__
+    own = bindparam("tenant")
+    other = func.coalesce(
+        func.nullif(partnerships.c.owner_tenant_id, own), partnerships.c.partner_tenant_id
+    )
+    return (
+        select(
+            partnerships.c.id,
+            partnerships.c.status,
+            partnerships.c.updated_at,
+            tenants.c.content_version,
+        )
+        .join(tenants, tenants.c.id == other)
+        .where(
+            partnerships.c.subject_type == SUBJECT,
+            or_(partnerships.c.owner_tenant_id == own, partnerships.c.partner_tenant_id == own),
+            partnerships.c.status == "accepted",
+        )
+        .order_by(partnerships.c.id)
+        .execution_options(all_tenants=True)
+    )
+
+
+def _partner_state(read, slug):
     """The page cache's marker of the campaigns' public pages (core/pagecache.py): the
     space's own state, and that of every space it shares a campaign with, either way (a
     signature from a partner space raises the owner's marker; the owner's change shows on
-    the partner's page), and the partnerships themselves. Asked before the space is loaded,
-    so it may read the slug from the URL. Two indexed statements, no tenant table."""
-    tenant = g.get("tenant")  # in the view; before the space is loaded, from the URL
-    slug = tenant.slug if tenant is not None else (request.view_args or {}).get("tenant_slug")
-    if not slug or len(slug) > 40:
-        return None
-    own = db.session.execute(
-        select(Tenant.id, Tenant.created_at, Tenant.content_version).where(Tenant.slug == slug)
-    ).first()
+    the partner's page), and the partnerships themselves. Read by the front door as well as
+    the view (`pagecache.FrontMarker`): two indexed statements, no tenant table."""
+    own = pagecache.space_rows(read, slug)
     if own is None:
         return None
-    other = func.coalesce(
-        func.nullif(Partnership.owner_tenant_id, own.id), Partnership.partner_tenant_id
-    )
-    rows = db.session.execute(
-        select(Partnership.id, Partnership.status, Partnership.updated_at, Tenant.content_version)
-        .join(Tenant, Tenant.id == other)
-        .where(
-            Partnership.subject_type == SUBJECT,
-            or_(Partnership.owner_tenant_id == own.id, Partnership.partner_tenant_id == own.id),
-            Partnership.status == "accepted",
-        )
-        .order_by(Partnership.id)
-    ).all()
-    created = own.created_at.timestamp() if own.created_at else 0
+    rows = read(_partnerships_statement(), {"tenant": own.id})
     shared = tuple((r.id, r.status, str(r.updated_at), r.content_version or 0) for r in rows)
-    return ("campaigns", own.id, f"{created:.6f}", own.content_version or 0, shared)
+    return ("campaigns", *pagecache.tenant_state_of(own)[1:], shared), own.default_locale
+
+
+partner_marker = pagecache.FrontMarker(_partner_state)
