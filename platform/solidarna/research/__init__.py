@@ -45,11 +45,14 @@ def init_app(app: Flask) -> None:
             # what an event's follow-up survey links to (core/links.py)
             subjects=(contributions.SURVEY_SUBJECT,),
             # visitors' pages served whole from the shared cache (core/pagecache.py): the
-            # published results (the survey list is not: a survey opens and closes by the
-            # clock, without a write that would change the space's marker)
+            # published results; the survey list and a survey's landing page below, under a
+            # marker that also follows the clock (a survey opens and closes without a write)
             cacheable=("research_results.public",),
         ),
     )
+    from solidarna.core.pagecache import cache_pages
+
+    cache_pages(app, ("research.index", "research.detail"), marker=contributions.surveys_marker)
 
     from solidarna.research import widgets
 

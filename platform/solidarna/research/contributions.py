@@ -1,15 +1,19 @@
 """What research offers other capabilities through core registries: surveys as subjects, so
 another capability links to one (core/links.py: an event's follow-up survey) without
 importing research. The resolver answers for this space's surveys the reader may see (drafts
-only for the space's admins), so another space's survey, or a draft, never resolves."""
+only for the space's admins), so another space's survey, or a draft, never resolves. And the
+page cache's marker of the survey list and landing pages, which follows the clock."""
 
 from __future__ import annotations
 
+import functools
+
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func, select
 
 from solidarna.core.i18n import lazy_gettext as _l
+from solidarna.core.pagecache import FrontMarker
 from solidarna.core.permissions import can_manage_members
 from solidarna.core.subjects import Subject, SubjectType
 from solidarna.extensions import db
@@ -42,3 +46,39 @@ def survey_choices(limit: int) -> list[Subject]:
 
 
 SURVEY_SUBJECT = SubjectType("survey", _l("Survey"), resolve_surveys, choices=survey_choices)
+
+
+@functools.cache
+def _moments_statement():
+    """How many of a space's surveys have opened and have closed by `now`: built once,
+    naming the space itself (a `FrontMarker`'s statement)."""
+    surveys = Survey.__table__
+    now = bindparam("now", type_=surveys.c.opens_at.type)
+    return (
+        select(
+            *(func.coalesce(func.sum(case((moment, 1), else_=0)), 0) for moment in (
+                surveys.c.opens_at <= now, surveys.c.closes_at <= now))
+        )
+        .where(surveys.c.tenant_id == bindparam("tenant"))
+        .execution_options(all_tenants=True)
+    )  # fmt: skip
+
+
+def _surveys_state(read, slug):
+    """The page cache's marker of the survey list and a survey's landing page (core/
+    pagecache.py): the space's state, and how many of its surveys have opened and closed by
+    now (permissions.is_open's clock), so a survey shows as open, or no longer, without a
+    write in the space. Read by the front door as well as the view (`pagecache.FrontMarker`):
+    two statements (the second over the space's surveys, on its tenant index)."""
+    from solidarna.core import pagecache
+    from solidarna.research import permissions
+
+    row = pagecache.space_rows(read, slug)
+    if row is None:
+        return None
+    moments = read(_moments_statement(), {"now": permissions.utcnow(), "tenant": row.id})[0]
+    state = pagecache.tenant_state_of(row)[1:]
+    return ("surveys", *state, *(int(n) for n in moments)), row.default_locale
+
+
+surveys_marker = FrontMarker(_surveys_state)

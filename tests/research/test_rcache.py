@@ -1,0 +1,80 @@
+"""The survey list and a survey's landing page are kept for visitors (core/pagecache.py) under
+a marker that also follows the clock (research/contributions.surveys_marker): a survey that
+opens, or closes, by its dates shows so on the next request without a write in the space; a
+change in the space is seen at once; the front door answers the hits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from solidarna.core import pagecache
+from solidarna.core.models import utcnow
+from solidarna.extensions import cache, db
+from solidarna.research import permissions
+from tests.conftest import statements
+from tests.core.test_pagecache_front_door import flask_path_hit, front
+from tests.research.test_ranswer import client_of, english, space  # noqa: F401 - fixture
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(app):
+    app.config["PAGE_CACHE"] = True
+    app.config["PAGE_CACHE_FRONT_DOOR"] = True
+    cache.clear()
+    yield
+    app.config["PAGE_CACHE"] = False
+
+
+def status(response) -> str | None:
+    return response.headers.get(pagecache.STATUS_HEADER)
+
+
+def test_survey_pages_are_kept_until_a_change_or_a_survey_opens_by_its_date(space, monkeypatch):  # noqa: F811
+    sid = space.survey(
+        opens_at=utcnow() + timedelta(days=3), closes_at=utcnow() + timedelta(days=9)
+    )
+    visitor = english(space.app)
+    paths = ("/alfa/research/", f"/alfa/research/{sid}/")
+    for path in paths:
+        assert status(visitor.get(path)) == "miss", path
+        by_flask = flask_path_hit(space.app, visitor, path, headers={})
+        reads = front(space.app).reader.statements_run
+        with statements(db.engine) as seen:
+            kept = visitor.get(path)
+        # at the front door: the space's row and its surveys' moments, nothing through
+        # SQLAlchemy, the Flask path's page
+        assert status(by_flask) == status(kept) == "hit", path
+        assert seen == [] and front(space.app).reader.statements_run == reads + 2, path
+        assert kept.get_data() == by_flask.get_data(), path
+        assert "Open for answers" not in kept.get_data(as_text=True), path
+    # four days on, without a write: the survey opened, both pages say so
+    later = utcnow() + timedelta(days=4)
+    monkeypatch.setattr(permissions, "utcnow", lambda: later)
+    for path in paths:
+        moved = visitor.get(path)
+        assert status(moved) == "miss", path
+        assert "Open for answers" in moved.get_data(as_text=True), path
+    # ten days on: closed by its date
+    monkeypatch.setattr(permissions, "utcnow", lambda: utcnow() + timedelta(days=10))
+    closed = visitor.get(f"/alfa/research/{sid}/")
+    assert status(closed) == "miss"
+    assert "does not take answers now" in closed.get_data(as_text=True)
+
+
+def test_a_change_is_seen_at_once_and_members_never_get_the_visitors_page(space):  # noqa: F811
+    sid = space.survey()
+    visitor = english(space.app)
+    visitor.get("/alfa/research/")
+    assert status(visitor.get("/alfa/research/")) == "hit"
+    other = space.survey(title="Druga anketa")
+    fresh = visitor.get("/alfa/research/")
+    assert status(fresh) == "miss" and "Druga anketa" in fresh.get_data(as_text=True)
+    admin = client_of(space.app, "admin@example.org")
+    page = admin.get(f"/alfa/research/{sid}/")
+    assert status(page) is None and "Manage the survey" in page.get_data(as_text=True)
+    assert "Manage the survey" not in visitor.get(f"/alfa/research/{other}/").get_data(True)
+    # another space's survey is not found here
+    foreign = space.survey(tenant=space.other)
+    assert visitor.get(f"/alfa/research/{foreign}/").status_code == 404
