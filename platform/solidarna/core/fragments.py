@@ -137,10 +137,15 @@ def fragment_slot(name: str, *args) -> Markup:
 def header_by_level() -> bool:
     """Whether the page's header (base.html) follows from the viewer level, the endpoint and
     the space alone (the bell, the name and the return address are slots): in a space whose
-    navigation is by level (core/capabilities.py navigation_by_level)."""
+    navigation is by level (core/capabilities.py navigation_by_level); on a platform page
+    that names its own scope (`g.fragment_scope`, the national overview), whose header is
+    the platform's, with the platform administrators' link (a predicate, so a bit of the
+    level). Other platform pages are drawn every time: nothing keeps them."""
     from solidarna.core.capabilities import navigation_by_level
 
-    return g.get("tenant") is not None and navigation_by_level()
+    if g.get("tenant") is None:
+        return g.get("fragment_scope") is not None
+    return navigation_by_level()
 
 
 def _draw(caller: Callable) -> str:

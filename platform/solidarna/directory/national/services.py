@@ -160,9 +160,10 @@ def hash_of(marker: tuple) -> str:
     return "-".join(str(part) for part in marker)
 
 
-def overview() -> Overview:
+def overview(marker: tuple | None = None) -> Overview:
+    """`marker`: the national marker, when the caller read it already."""
     taking_part = spaces_of.spaces()
-    marker = spaces_of.national_marker()
+    marker = marker or spaces_of.national_marker()
     data = aggregates(taking_part, marker)
     labels = {code: str(label) for code, label in taxonomy.ACTOR_TYPES.items()}
     expected = list(dict.fromkeys(code for s in taking_part for code in s.expected))

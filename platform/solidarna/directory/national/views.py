@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from solidarna.core import geography
 from solidarna.core.documents import safe_cell
+from solidarna.core.fragments import Lazy
 from solidarna.core.i18n import current_locale
 from solidarna.core.maps import (
     feature_collection,
@@ -44,25 +45,31 @@ def _choices():
 
 @bp.get("/")
 def index():
-    overview = services.overview()
-    g.fragment_scope = overview.marker  # the matrix below is kept under it (core/fragments.py)
+    # the matrix below, and a logged-in person's whole page (a page shell: core/fragments.py
+    # shell_page; nothing on it is theirs but the header), are kept under the national marker;
+    # on a kept page nothing below is computed (Lazy)
+    g.fragment_scope = marker = national.national_marker()
+    overview = Lazy(services.overview, marker)
     filters = services.Filters.from_args(request.args)
-    page = services.entries(overview.spaces, filters, marker=overview.marker)
-    statuses = charts.bar_chart(
-        [
-            (code, str(label), overview.data.statuses.get(code, 0))
-            for code, label in taxonomy.SE_STATUSES.items()
-        ],
-        total=overview.total,
+    page = Lazy(lambda: services.entries(overview.spaces, filters, marker=overview.marker))
+    statuses = Lazy(
+        lambda: charts.bar_chart(
+            [
+                (code, str(label), overview.data.statuses.get(code, 0))
+                for code, label in taxonomy.SE_STATUSES.items()
+            ],
+            total=overview.total,
+        )
     )
     return render(
         "national/index.html",
         block="results",
+        shell=(),
         overview=overview,
         filters=filters,
         page=page,
         statuses=statuses,
-        choices=_choices(),
+        choices=Lazy(_choices),
         num=remembered(format_decimal),
         percent=remembered(ecosystem_views.percent),
     )
