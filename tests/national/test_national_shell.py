@@ -24,8 +24,8 @@ def reader(app, email: str) -> Client:
 def test_another_reader_gets_from_the_overview_s_shell_the_page_drawn_for_them(
     app,
     db,
-    spaces,
-    make_user,  # noqa: F811
+    spaces,  # noqa: F811
+    make_user,
 ):
     rasina, _nis, _hidden = spaces
     make_user(email="ana@example.org", name="Ana Anić")

@@ -4,6 +4,8 @@ notes, barrier codes)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import case as when
@@ -11,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from solidarna.core.evidence import today
+from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.core.urls import page_arg
@@ -36,8 +39,21 @@ def _back(case: SupportCase, anchor: str):
 @require(can_advise)
 def dashboard():
     """Open cases: per advisor, how many and how many overdue (one GROUP BY); then the open
-    cases of the chosen advisor (or all), overdue first, then by priority and due day."""
+    cases of the chosen advisor (or all), overdue first, then by priority and due day. A
+    page shell (core/fragments.py shell_page) kept per viewer level, address and day (what
+    is overdue): nothing on it is the advisor's own; on a kept page nothing is read."""
     day = today()
+    return render(
+        "support/dashboard.html",
+        shell=(day.isoformat(),),
+        board=Lazy(_board, day, request.args.get("advisor", "")[:12], page_arg(request.args)),
+        today=day,
+        categories=Lazy(kit.categories, g.tenant),
+        unassigned=UNASSIGNED,
+    )
+
+
+def _board(day, chosen: str, page: int) -> SimpleNamespace:
     overdue = when((SupportCase.due_on < day, 1), else_=0)
     summary = db.session.execute(
         select(SupportCase.advisor_id, func.count(), func.sum(overdue))
@@ -49,7 +65,6 @@ def dashboard():
         (advisors.get(advisor_id), advisor_id, n, int(late or 0)) for advisor_id, n, late in summary
     ]
     rows.sort(key=lambda r: (r[0] is None and r[1] is not None, -r[3], -r[2]))
-    chosen = request.args.get("advisor", "")[:12]
     query = select(SupportCase).where(SupportCase.status.in_(OPEN_STATUSES))
     if chosen == UNASSIGNED:
         query = query.where(SupportCase.advisor_id.is_(None))
@@ -59,17 +74,15 @@ def dashboard():
         chosen = ""
     rank = when(*((SupportCase.priority == p, r) for p, r in PRIORITY_RANK.items()), else_=9)
     total = sum(r[2] for r in rows if not chosen or str(r[1] or UNASSIGNED) == chosen)
-    page = page_arg(request.args)
     cases = db.session.scalars(
         query.options(selectinload(SupportCase.advisor))
         .order_by(overdue.desc(), rank, SupportCase.due_on.is_(None), SupportCase.due_on,
                   SupportCase.created_at, SupportCase.id)
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()  # fmt: skip
-    return render(
-        "support/dashboard.html", rows=rows, cases=cases, chosen=chosen, total=total,
-        page=page, pages=max(1, -(-total // PER_PAGE)), today=day,
-        categories=kit.categories(g.tenant), unassigned=UNASSIGNED,
+    return SimpleNamespace(
+        rows=rows, cases=cases, chosen=chosen, total=total, page=page,
+        pages=max(1, -(-total // PER_PAGE)),
     )  # fmt: skip
 
 
