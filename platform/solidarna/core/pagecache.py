@@ -149,9 +149,13 @@ def _session_rows(statement, params: dict) -> list:
 
 def space_rows(read, slug: str | None):
     """The space's state row (id, created_at, content_version, default_locale) for a
-    `FrontMarker`, or None for no such space."""
+    `FrontMarker`, or None for no such space: in a view of that space, the space already
+    loaded for the request (no statement); else one indexed statement."""
     if not slug or len(slug) > 40:
         return None
+    tenant = g.get("tenant") if has_request_context() else None
+    if tenant is not None and tenant.slug == slug:
+        return tenant
     rows = read(_state_statement(), {"slug": slug})
     return rows[0] if rows else None
 

@@ -11,7 +11,7 @@ acting person."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Flask, current_app
 
@@ -108,10 +108,23 @@ def may_act_for(user, organization_id: int | None) -> bool:
 
 
 def organizations_represented_by(user) -> list[OrganizationCard]:
+    """The cards of the entries the person acts for, by name. Kept per change of the space,
+    viewer level, locale and account (core/fragments.py kept_value: the representatives and
+    the entries are rows of this space, the labels in the key's language): the pages that
+    offer to act for an organization (endorse, sign, apply) ask on every request."""
     provider = _provider()
     if provider is None or not _person(user):
         return []
-    return provider.represented_by(user)
+    from solidarna.core.fragments import kept_value
+
+    def ask() -> list[OrganizationCard]:
+        return [
+            replace(card, actor_type_label=str(card.actor_type_label),
+                    legal_form_label=str(card.legal_form_label))
+            for card in provider.represented_by(user)
+        ]  # fmt: skip
+
+    return kept_value("represented-cards", user.id, compute=ask)
 
 
 def describe(ids: Iterable[int | None]) -> dict[int, OrganizationCard]:

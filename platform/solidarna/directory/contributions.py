@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import load_only, noload
 
 from solidarna.core.activity import ActivityItem
 from solidarna.core.i18n import lazy_gettext as _l
@@ -110,10 +110,21 @@ def may_act_for(user, organization_id: int) -> bool:
     return found is not None
 
 
+#: what a card shows (`_card`): a person's entries are loaded with these columns only, no tags
+CARD_COLUMNS = (
+    Organization.id, Organization.name, Organization.municipality, Organization.actor_type,
+    Organization.legal_form, Organization.moderation, Organization.latitude,
+    Organization.longitude, Organization.field_visibility,
+)  # fmt: skip
+
+
 def represented_by(user) -> list[OrganizationCard]:
     orgs = db.session.scalars(
-        select(Organization).where(_acting_clause(user)).order_by(Organization.sort_name)
-    ).unique()
+        select(Organization)
+        .options(load_only(*CARD_COLUMNS), noload(Organization.tags))
+        .where(_acting_clause(user))
+        .order_by(Organization.sort_name)
+    )
     level, own = viewer_level(), represented_ids()
     return [_card(org, level, own) for org in orgs]
 

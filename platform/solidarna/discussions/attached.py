@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from solidarna.core import subjects
+from solidarna.core.fragments import kept_value
 from solidarna.core.permissions import can_view_tenant, require
 from solidarna.core.rendering import render
 from solidarna.discussions import reading
@@ -56,9 +57,10 @@ def discussion_panel(subject_type: str, subject_id: int) -> Markup | None:
     subject's capability exists)."""
     if not can_view_tenant(current_user, g.get("tenant")):
         return None
-    threads = reading.subject_threads(subject_type, subject_id, limit=PANEL_LIMIT + 1)
-    return Markup(
-        render_template(
+
+    def draw() -> str:
+        threads = reading.subject_threads(subject_type, subject_id, limit=PANEL_LIMIT + 1)
+        return render_template(
             "discussions/_subject_panel.html",
             threads=threads[:PANEL_LIMIT],
             more=len(threads) > PANEL_LIMIT,
@@ -66,7 +68,11 @@ def discussion_panel(subject_type: str, subject_id: int) -> Markup | None:
             subject_id=subject_id,
             can_start=can_post(current_user),
         )
-    )
+
+    # the same for everyone of one viewer level (whether they may start one is a level's
+    # predicate; no form, no token): kept per change of the space (core/fragments.py), so an
+    # object's page shell, whose slots are filled per request, does not read it each time
+    return Markup(kept_value("subject-discussions", subject_type, subject_id, compute=draw))
 
 
 def attached_posts(subject_type: str, ids: list[int]) -> dict[int, subjects.Attached]:
