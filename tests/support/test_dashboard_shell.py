@@ -45,3 +45,24 @@ def test_another_advisor_gets_from_the_dashboard_s_shell_the_page_drawn_for_them
     assert status(fresh, fragments.SHELL) == "miss" and f"#{newer}" in html(fresh)
     # a member is refused, shell or not
     assert space.client(space.other).get(DASHBOARD).status_code == 403
+
+
+def test_a_requester_s_own_list_is_their_own_shell(space):
+    """The requests page is kept per account (a shell keyed by the person): another member
+    never gets it, a new request is on the next load, and a repeat reads no request."""
+    mine = space.ask(space.client(space.requester))
+    petar, mira = space.client(space.requester), space.client(space.other)
+    for client in (petar, mira):
+        client.get("/alfa/support/", headers=EN)  # the login message shown
+    first = petar.get("/alfa/support/", headers=EN)
+    assert status(first, fragments.SHELL) == "miss" and f"#{mine}" in html(first)
+    with statements(db.engine) as seen:
+        again = petar.get("/alfa/support/", headers=EN)
+    assert status(again, fragments.SHELL) == "hit" and f"#{mine}" in html(again)
+    assert not [s for s in seen if "support_cases" in s], seen
+    other = mira.get("/alfa/support/", headers=EN)
+    assert status(other, fragments.SHELL) == "miss"
+    assert f"#{mine}" not in html(other) and "You have not asked for help yet." in html(other)
+    assert same_page(html(other)) == same_page(html(uncached(space.app, mira, "/alfa/support/")))
+    newer = space.ask(petar, description="Treba nam savet o porezima za zadrugu koja tek počinje.")
+    assert f"#{newer}" in html(petar.get("/alfa/support/", headers=EN))

@@ -7,10 +7,11 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from solidarna.core import representation, storage
 from solidarna.core.evidence import today
+from solidarna.core.fragments import Lazy
 from solidarna.core.permissions import current_person, require
 from solidarna.core.rendering import render
 from solidarna.extensions import db
@@ -42,14 +43,30 @@ MY_LIMIT = 200
 @bp.get("/")
 @require(can_request_support)
 def index():
+    """The person's own requests: a page shell of their own (core/fragments.py shell_page,
+    keyed by their account; only they and the advisors see a request, and this page lists
+    only theirs), kept per change of the space; on a kept page nothing is read."""
     person = current_person()
-    mine = db.session.scalars(
-        select(SupportCase)
-        .where(SupportCase.requester_id == person.id, SupportCase.erased_at.is_(None))
-        .order_by(SupportCase.created_at.desc(), SupportCase.id.desc())
-        .limit(MY_LIMIT)
-    ).all()
-    return render("support/index.html", cases=mine, categories=kit.categories(g.tenant))
+
+    def mine() -> list[SupportCase]:
+        return db.session.scalars(
+            select(SupportCase)
+            .options(load_only(*LISTED))
+            .where(SupportCase.requester_id == person.id, SupportCase.erased_at.is_(None))
+            .order_by(SupportCase.created_at.desc(), SupportCase.id.desc())
+            .limit(MY_LIMIT)
+        ).all()
+
+    return render(
+        "support/index.html",
+        shell=(person.id,),
+        cases=Lazy(mine),
+        categories=Lazy(kit.categories, g.tenant),
+    )
+
+
+#: what the list shows of a request
+LISTED = (SupportCase.id, SupportCase.category, SupportCase.status, SupportCase.created_at)
 
 
 def _request_form(**kwargs) -> RequestForm:
