@@ -522,3 +522,42 @@ def test_variable_codes_are_marked_as_identifiers_on_a_cyrillic_interface(app, w
         latin = set(re.findall(r"[A-Za-zčćžšđČĆŽŠĐ]+", text_of(main)))
         assert latin <= {"XLSX", "CSV", "N", "Markdown"}, (path, latin)
         assert "Препреке" in text_of(main) or path.endswith("/edit")
+
+
+def test_the_published_results_are_a_members_page_shell(app, world, make_user):
+    """A member's published-results page is a page shell (core/fragments.py): another member
+    gets it without a statement over the answers, the admin gets their own level's (the
+    preview), and a new complete response is on the next request."""
+    from solidarna.core import fragments
+    from solidarna.tenants.models import Membership
+    from tests.core.test_fragments import EN, html, status
+    from tests.core.test_page_shell import same_page, uncached
+
+    app.config["PAGE_CACHE"] = True
+    second = make_user("second@example.org", name="Druga Članica")
+    with tenant_context(world.id):
+        db.session.add(Membership(tenant_id=world.id, user_id=second.id, role="member",
+                                  status="active"))  # fmt: skip
+        survey = db.session.get(Survey, make_survey(world))
+        sid, survey.results_public = survey.id, True
+        db.session.commit()
+    fill(world, sid, 6)
+    path = f"/krusevac/research/{sid}/public-results"
+    members = []
+    for email in ("member@example.org", "second@example.org"):
+        client = english(app)
+        client.login(email)
+        client.get("/krusevac/", headers=EN)  # the login message shown
+        members.append(client)
+    assert status(members[0].get(path, headers=EN), fragments.SHELL) == "miss"
+    with statements(db.engine) as seen:
+        served = members[1].get(path, headers=EN)
+    assert status(served, fragments.SHELL) == "hit" and "Druga Članica" in html(served)
+    assert not [s for s in seen if "survey_answer" in s], seen
+    assert same_page(html(served)) == same_page(html(uncached(app, members[1], path)))
+    owner = admin(app)
+    owner.get("/krusevac/", headers=EN)
+    assert status(owner.get(path, headers=EN), fragments.SHELL) == "miss"
+    fill(world, sid, 1)
+    fresh = members[1].get(path, headers=EN)
+    assert status(fresh, fragments.SHELL) == "miss" and "7 respondents" in html(fresh)

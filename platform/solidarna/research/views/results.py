@@ -194,6 +194,9 @@ def public(survey_id: int):
     )
     return render(
         "research/public_results.html",
+        # a logged-in person's page: one shell per viewer level and address (an admin's is
+        # the preview), the same for everyone else who reads the published figures
+        shell=(),
         survey=survey,
         data=data,
         choices=choices,
