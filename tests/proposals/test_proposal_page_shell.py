@@ -243,10 +243,11 @@ def test_an_endorser_s_own_unverified_entry_is_linked_for_nobody_of_the_level(ap
 
 
 def test_a_repeat_reads_neither_the_discussions_nor_the_person_s_organizations(app, space, db):
-    """The discussions' panel (the same for a viewer level) and the organizations a person
-    acts for are kept per change of the space (core/fragments.py kept_value): a member's
-    repeat of the page reads neither; a new discussion about the proposal, and the end of a
-    representation, are on the next request."""
+    """The discussions' panel (the same for a viewer level), the organizations a person acts
+    for, which of them may still endorse, their support and the groups' panel (per account)
+    are kept per change of the space (core/fragments.py kept_value): a member's repeat of the
+    page reads none of them; a new discussion about the proposal, their support, and the end
+    of a representation, are on the next request."""
     from solidarna.directory.organizations.models import Representative
     from tests.conftest import statements
 
@@ -257,12 +258,18 @@ def test_a_repeat_reads_neither_the_discussions_nor_the_person_s_organizations(a
     with statements(db.engine) as seen:
         again = vera.get(url, headers=EN)
     assert status(again, fragments.SHELL) == "hit" and ENDORSE_FORM in html(again)
-    assert not [s for s in seen if "discussion_threads" in s or "FROM organizations" in s], seen
+    # nor the endorsements, their support, the groups' panel, the proposal's tags
+    read = ("discussion_threads", "FROM organizations", "proposal_endorsements",
+            "proposal_supports", "FROM links", "proposal_tags")  # fmt: skip
+    assert not [s for s in seen if any(table in s for table in read)], seen
     started = vera.post(f"/alfa/discussions/about/proposal/{pid}/new",
                         {"title": "Pitanje o članu jedan", "body": "Šta znači prvi član?"})  # fmt: skip
     assert started.status_code == 303, started.get_data(as_text=True)[:2000]
     vera.get(started.headers["Location"])  # its message shown
     assert "Pitanje o članu jedan" in html(vera.get(url, headers=EN))
+    assert vera.post(f"{url}/support").status_code == 303
+    vera.get(url, headers=EN)  # its message shown
+    assert "Take back my support" in html(vera.get(url, headers=EN))
     with tenant_context(space.tenant.id):
         for rep in db.session.scalars(
             db.select(Representative).where(Representative.user_id == space.rep2.id)

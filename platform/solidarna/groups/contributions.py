@@ -136,9 +136,27 @@ def campaign_panel(campaign_id: int):
 
 
 def subject_panel(subject_type: str, subject_id: int):
-    """The groups' panel on the page of a proposal or an advocacy platform."""
-    if subject_type == "proposal":
-        return proposal_panel(subject_type, subject_id)
-    if subject_type == "campaign":
-        return campaign_panel(subject_id)
-    return None
+    """The groups' panel on the page of a proposal or an advocacy platform: the groups the
+    reader may see (a private one only by its members), so kept per change of the space and
+    per account (core/fragments.py kept_value: the groups, their members and the links are
+    the space's rows), as the page's slot asks on every request."""
+    from markupsafe import Markup
+
+    from solidarna.core import fragments
+    from solidarna.core.permissions import current_person
+
+    if subject_type not in ("proposal", "campaign"):
+        return None
+
+    def draw() -> str | None:
+        if subject_type == "proposal":
+            panel = proposal_panel(subject_type, subject_id)
+        else:
+            panel = campaign_panel(subject_id)
+        return None if panel is None else str(panel)
+
+    person = current_person()
+    html = fragments.kept_value(
+        "groups-panel", person.id if person else None, subject_type, subject_id, compute=draw
+    )
+    return None if html is None else Markup(html)

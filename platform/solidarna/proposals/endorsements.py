@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from solidarna.core import audit, maps, representation
+from solidarna.core import audit, fragments, maps, representation
 from solidarna.core.models import utcnow
 from solidarna.extensions import db
 from solidarna.proposals.models import (
@@ -151,25 +151,35 @@ def endorsable_organizations(user, proposal: Proposal, acting=None) -> list:
     cards = acting if acting is not None else representation.organizations_represented_by(user)
     if not cards:
         return []
-    done = set(
-        db.session.scalars(
-            select(Endorsement.organization_id).where(Endorsement.proposal_id == proposal.id)
+
+    def ask() -> list:
+        done = set(
+            db.session.scalars(
+                select(Endorsement.organization_id).where(Endorsement.proposal_id == proposal.id)
+            )
         )
-    )
-    return [c for c in cards if c.id not in done]
+        return [c for c in cards if c.id not in done]
+
+    # asked on every request of the page (a slot's filler): kept per change of the space and
+    # account (core/fragments.py kept_value; endorsements and representatives are its rows)
+    return fragments.kept_value("proposal-endorsable", user.id, proposal.id, compute=ask)
 
 
 def supports(proposal: Proposal, user) -> bool:
+    """Whether the person supports the proposal: kept per change of the space and account
+    (core/fragments.py kept_value), as the page's slot asks on every request."""
     if user is None or not user.is_authenticated:
         return False
-    return (
-        db.session.scalar(
+
+    def ask() -> bool:
+        found = db.session.scalar(
             select(MemberSupport.id).where(
                 MemberSupport.proposal_id == proposal.id, MemberSupport.user_id == user.id
             )
         )
-        is not None
-    )
+        return found is not None
+
+    return fragments.kept_value("proposal-supports", user.id, proposal.id, compute=ask)
 
 
 def toggle_support(proposal: Proposal, user) -> bool:

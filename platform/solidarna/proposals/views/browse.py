@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy.orm import lazyload
 
 from solidarna.core import audit, markdown, representation
 from solidarna.core.errors import error_page
@@ -89,9 +90,14 @@ def _sections(proposal: Proposal) -> list[tuple[str, object, object]]:
     ]
 
 
+DRAWN_ONLY = (lazyload(Proposal.tags), lazyload(Proposal.lead_author))
+
+
 @bp.get("/<int:proposal_id>")
 def detail(proposal_id: int):
-    proposal = load_proposal(proposal_id)
+    # the tags and the lead author are drawn only with the page (a member's page shell hit
+    # draws neither): loaded when drawn
+    proposal = load_proposal(proposal_id, DRAWN_ONLY)
     user = current_person()
     types = Lazy(taxonomy.actor_types, g.tenant)
     # the organizations this person acts for: asked only while they may endorse

@@ -13,8 +13,8 @@ from solidarna.proposals.permissions import can_view_proposal
 from solidarna.proposals.text import TextError
 
 
-def load_proposal(proposal_id: int) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id)
+def load_proposal(proposal_id: int, options=()) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id, options=options)
     if proposal is None or not can_view_proposal(current_person(), proposal):
         abort(404)
     return proposal
