@@ -32,6 +32,7 @@ from solidarna.campaigns.permissions import can_manage_campaign, can_move, can_v
 from solidarna.core import (
     audit,
     following,
+    fragments,
     geography,
     maps,
     markdown,
@@ -525,30 +526,45 @@ class Reader:
     following: bool = False
 
 
-def reader(campaign: Campaign, user, own) -> Reader:
+def reader(campaign: Campaign, user, own, marker: tuple | None = None) -> Reader:
     """The person's own state on the campaign's page (`own`: the ids of the organizations
     they represent in the space the page is read in): a statement for their organizations'
     signatures (none when they represent none), one for their support and one for their
-    follow, inside the campaign's context. Nothing for a visitor."""
+    follow, inside the campaign's context. Nothing for a visitor. With the campaign's
+    partner-aware `marker` (views/common.partner_marker: it moves with a write in the owner's
+    space and every partner's), the signatures and the support are kept per account and
+    marker (core/fragments.py kept_value); the follow is read each time (following raises no
+    marker)."""
     if user is None or not user.is_authenticated:
         return Reader()
     here = current_tenant_id()
     own = sorted(own)
-    with opened(campaign):
-        signed = (
-            db.session.scalars(
-                select(CampaignSignature.organization_id).where(
-                    CampaignSignature.campaign_id == campaign.id,
-                    CampaignSignature.origin_tenant_id == here,
-                    CampaignSignature.organization_id.in_(own),
-                )
-            ).all()
-            if own
-            else ()
+
+    def ask() -> tuple[frozenset, bool]:
+        with opened(campaign):
+            signed = (
+                db.session.scalars(
+                    select(CampaignSignature.organization_id).where(
+                        CampaignSignature.campaign_id == campaign.id,
+                        CampaignSignature.origin_tenant_id == here,
+                        CampaignSignature.organization_id.in_(own),
+                    )
+                ).all()
+                if own
+                else ()
+            )
+            return frozenset(signed), _supports(campaign, user)
+
+    if marker is None:
+        signed, supporting = ask()
+    else:
+        signed, supporting = fragments.kept_value(
+            "campaign-reader", user.id, campaign.id, tuple(own), marker, compute=ask
         )
+    with opened(campaign):
         return Reader(
-            signed_by_mine=frozenset(signed),
-            supporting=_supports(campaign, user),
+            signed_by_mine=signed,
+            supporting=supporting,
             following=following.is_following(user, SUBJECT, campaign.id),
         )
 

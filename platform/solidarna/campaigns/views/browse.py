@@ -88,7 +88,8 @@ def page_context(campaign: Campaign):
     # the organizations the person may sign for (asked only while they may sign) and what
     # is theirs on the page: which of those signed, their support, their follow
     acting = acting_for(user) if signing else []
-    mine = services.reader(campaign, user, {c.id for c in acting})
+    marker = partner_marker()
+    mine = services.reader(campaign, user, {c.id for c in acting}, marker)
     # the page's shared reads (the timeline, the owner, the partners), only when drawn: a
     # member's page shell hit (views `detail`) reads none of them, a manager's the partners
     data = Lazy(partial(services.page, with_signatories=False), campaign, None)
@@ -102,7 +103,7 @@ def page_context(campaign: Campaign):
         "rows": rows,
         # the comments, read only when their kept fragment is drawn
         "comments": Lazy(services.comments, campaign, user),
-        "marker": partner_marker(),
+        "marker": marker,
         "campaign": campaign,
         # the goal's Markdown drawn only with the page
         "goal": partial(markdown.render, campaign.goal),
