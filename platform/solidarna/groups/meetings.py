@@ -4,10 +4,11 @@ stored in UTC; a place, an online link or both; an agenda in markdown), the memb
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from solidarna.core import audit
 from solidarna.core.i18n import lazy_gettext as _l
@@ -138,10 +139,16 @@ def begun(group: WorkingGroup) -> int:
     """How many of the group's meetings have begun by now: what moves a meeting from the
     upcoming to the past ones (`of_group`) without a write in the space, so the group page's
     kept meetings and page shell follow it (one statement on the group's index)."""
-    query = select(func.count(GroupMeeting.id)).where(
-        GroupMeeting.group_id == group.id, GroupMeeting.starts_at < utcnow()
-    )
-    return db.session.scalar(query) or 0
+    from solidarna.core import fragments
+
+    # the meetings' starts are kept per change of the space (core/fragments.py kept_value);
+    # how many of them have begun is counted against the clock each time
+    starts = fragments.kept_value(
+        "group-meeting-starts", group.id,
+        compute=lambda: sorted(db.session.scalars(
+            select(GroupMeeting.starts_at).where(GroupMeeting.group_id == group.id))),
+    )  # fmt: skip
+    return bisect.bisect_left(starts, utcnow())
 
 
 def answers_of(group: WorkingGroup, user) -> dict[int, str]:

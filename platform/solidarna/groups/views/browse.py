@@ -210,7 +210,12 @@ def _documents_and_proposals(group: WorkingGroup, user) -> dict:
 
     rows = Lazy(documents.of_group, group, documents.ON_GROUP_PAGE + 1)
     # the proposals the viewer sees (a draft only by its authors): in the page's parts
-    works_on = links.targets(RELATION, group.id)
+    # (kept per account and change of the space: core/fragments.py kept_value)
+    person = current_person()
+    works_on = fragments.kept_value(
+        "group-works-on", person.id if person else None, group.id,
+        compute=lambda: links.targets(RELATION, group.id),
+    )  # fmt: skip
     may_link = can_link_proposal(user, group)
     # the platforms only where advocacy platforms are switched on; which of them the viewer
     # sees follows from the viewer level, read only when drawn
