@@ -160,6 +160,21 @@ def space_rows(read, slug: str | None):
     return rows[0] if rows else None
 
 
+def space_state_statement(*extra):
+    """The space's state row by its slug (`:slug`) with `extra` columns in the same row (a
+    `FrontMarker`'s one statement: scalar subqueries correlated on `space_table().c.id`,
+    each over the space's own rows), built by the caller once."""
+    tenants = space_table()
+    return select(
+        tenants.c.id, tenants.c.created_at, tenants.c.content_version, tenants.c.default_locale,
+        *extra,
+    ).where(tenants.c.slug == bindparam("slug"))  # fmt: skip
+
+
+def space_table():
+    return Base.metadata.tables["tenants"]
+
+
 def is_cacheable(app: Flask, endpoint: str) -> bool:
     return getattr(app.view_functions.get(endpoint), "pagecache_marker", None) is not None
 
@@ -819,6 +834,8 @@ __all__ = [
     "marker_of",
     "platform_marker",
     "space_rows",
+    "space_state_statement",
+    "space_table",
     "tenant_state_of",
     "skip",
     "tenant_marker",

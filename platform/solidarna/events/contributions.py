@@ -71,18 +71,21 @@ def upcoming_events(tenant, limit: int) -> list[ActivityItem]:
 
 @functools.cache
 def _moments_statement():
-    """How many of a space's events are past their deadline, have begun and have ended by
-    `now`: built once, naming the space itself (a `FrontMarker`'s statement)."""
-    events = Event.__table__
+    """The space's state and how many of its events are past their deadline, have begun and
+    have ended by `:now`, in one row: built once (a `FrontMarker`'s statement)."""
+    from solidarna.core import pagecache
+
+    events, tenants = Event.__table__, pagecache.space_table()
     now = bindparam("now", type_=events.c.starts_at.type)
-    return (
-        select(
-            *(func.coalesce(func.sum(case((moment, 1), else_=0)), 0) for moment in (
-                events.c.deadline <= now, events.c.starts_at <= now, events.c.ends_at < now))
+    return pagecache.space_state_statement(
+        *(
+            select(func.coalesce(func.sum(case((moment, 1), else_=0)), 0))
+            .where(events.c.tenant_id == tenants.c.id)
+            .scalar_subquery()
+            for moment in (events.c.deadline <= now, events.c.starts_at <= now,
+                           events.c.ends_at < now)
         )
-        .where(events.c.tenant_id == bindparam("tenant"))
-        .execution_options(all_tenants=True)
-    )  # fmt: skip
+    ).execution_options(all_tenants=True)  # fmt: skip
 
 
 def _events_state(read, slug):
@@ -90,18 +93,21 @@ def _events_state(read, slug):
     state, today's date (the month view marks today), and how many of the space's events
     are past their deadline, have begun and have ended by now, so an event moves from
     "ahead" to "past", and its page stops offering to apply, without a write in the space.
-    Read by the front door as well as the view (`pagecache.FrontMarker`): two statements
-    (the second over the space's events, on its tenant index)."""
+    Read by the front door as well as the view (`pagecache.FrontMarker`): one statement (the
+    space's row, and three sums over its events on their tenant index)."""
     from solidarna.core import pagecache
 
-    row = pagecache.space_rows(read, slug)
-    if row is None:
+    if not slug or len(slug) > 40:
         return None
     now = utcnow()
-    passed = read(_moments_statement(), {"now": now, "tenant": row.id})[0]
+    rows = read(_moments_statement(), {"slug": slug, "now": now})
+    if not rows:
+        return None
+    row = rows[0]
     day = now.astimezone(local_zone()).date().isoformat()
     state = pagecache.tenant_state_of(row)
-    return ("events", *state[1:], day, *(int(n) for n in passed)), row.default_locale
+    passed = tuple(int(n or 0) for n in row[4:])
+    return ("events", *state[1:], day, *passed), row.default_locale
 
 
 events_marker = FrontMarker(_events_state)

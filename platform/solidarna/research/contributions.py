@@ -50,18 +50,20 @@ SURVEY_SUBJECT = SubjectType("survey", _l("Survey"), resolve_surveys, choices=su
 
 @functools.cache
 def _moments_statement():
-    """How many of a space's surveys have opened and have closed by `now`: built once,
-    naming the space itself (a `FrontMarker`'s statement)."""
-    surveys = Survey.__table__
+    """The space's state and how many of its surveys have opened and have closed by `:now`,
+    in one row: built once (a `FrontMarker`'s statement)."""
+    from solidarna.core import pagecache
+
+    surveys, tenants = Survey.__table__, pagecache.space_table()
     now = bindparam("now", type_=surveys.c.opens_at.type)
-    return (
-        select(
-            *(func.coalesce(func.sum(case((moment, 1), else_=0)), 0) for moment in (
-                surveys.c.opens_at <= now, surveys.c.closes_at <= now))
+    return pagecache.space_state_statement(
+        *(
+            select(func.coalesce(func.sum(case((moment, 1), else_=0)), 0))
+            .where(surveys.c.tenant_id == tenants.c.id)
+            .scalar_subquery()
+            for moment in (surveys.c.opens_at <= now, surveys.c.closes_at <= now)
         )
-        .where(surveys.c.tenant_id == bindparam("tenant"))
-        .execution_options(all_tenants=True)
-    )  # fmt: skip
+    ).execution_options(all_tenants=True)  # fmt: skip
 
 
 def _surveys_state(read, slug):
@@ -69,16 +71,18 @@ def _surveys_state(read, slug):
     pagecache.py): the space's state, and how many of its surveys have opened and closed by
     now (permissions.is_open's clock), so a survey shows as open, or no longer, without a
     write in the space. Read by the front door as well as the view (`pagecache.FrontMarker`):
-    two statements (the second over the space's surveys, on its tenant index)."""
+    one statement (the space's row, and two sums over its surveys on their tenant index)."""
     from solidarna.core import pagecache
     from solidarna.research import permissions
 
-    row = pagecache.space_rows(read, slug)
-    if row is None:
+    if not slug or len(slug) > 40:
         return None
-    moments = read(_moments_statement(), {"now": permissions.utcnow(), "tenant": row.id})[0]
+    rows = read(_moments_statement(), {"slug": slug, "now": permissions.utcnow()})
+    if not rows:
+        return None
+    row = rows[0]
     state = pagecache.tenant_state_of(row)[1:]
-    return ("surveys", *state, *(int(n) for n in moments)), row.default_locale
+    return ("surveys", *state, *(int(n or 0) for n in row[4:])), row.default_locale
 
 
 surveys_marker = FrontMarker(_surveys_state)

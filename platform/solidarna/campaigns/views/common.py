@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import and_, func, or_
 
 from solidarna.campaigns.services import SUBJECT, CampaignError
 from solidarna.core import pagecache
 from solidarna.core.errors import error_page
-from solidarna.tenants.models import Partnership, Tenant
+from solidarna.tenants.models import Partnership
 
 
 def show_error(form, error: CampaignError, fallback: str):
@@ -32,25 +32,34 @@ def show_error(form, error: CampaignError, fallback: str):
 
 @functools.cache
 def _partnerships_statement():
-    """The accepted campaign partnerships of a space, either way, each with the other
-    space's change marker: built once (a `FrontMarker`'s statement)."""
-    partnerships, tenants = Partnership.__table__, Tenant.__table__
-    own = bindparam("tenant")
-    other = func.coalesce(
-        func.nullif(partnerships.c.owner_tenant_id, own), partnerships.c.partner_tenant_id
+    """The space's state row with, joined to it, its accepted campaign partnerships, either
+    way, each with the other space's change marker (a row without a partnership when it has
+    none): built once (a `FrontMarker`'s one statement)."""
+    partnerships, tenants = Partnership.__table__, pagecache.space_table()
+    other = tenants.alias("other")
+    with_other = func.coalesce(
+        func.nullif(partnerships.c.owner_tenant_id, tenants.c.id),
+        partnerships.c.partner_tenant_id,
     )
     return (
-        select(
-            partnerships.c.id,
-            partnerships.c.status,
-            partnerships.c.updated_at,
-            tenants.c.content_version,
+        pagecache.space_state_statement(
+            partnerships.c.id.label("partnership_id"),
+            partnerships.c.status.label("partnership_status"),
+            partnerships.c.updated_at.label("partnership_updated_at"),
+            other.c.content_version.label("other_version"),
         )
-        .join(tenants, tenants.c.id == other)
-        .where(
-            partnerships.c.subject_type == SUBJECT,
-            or_(partnerships.c.owner_tenant_id == own, partnerships.c.partner_tenant_id == own),
-            partnerships.c.status == "accepted",
+        .select_from(
+            tenants.outerjoin(
+                partnerships,
+                and_(
+                    partnerships.c.subject_type == SUBJECT,
+                    or_(
+                        partnerships.c.owner_tenant_id == tenants.c.id,
+                        partnerships.c.partner_tenant_id == tenants.c.id,
+                    ),
+                    partnerships.c.status == "accepted",
+                ),
+            ).outerjoin(other, other.c.id == with_other)
         )
         .order_by(partnerships.c.id)
         .execution_options(all_tenants=True)
@@ -62,12 +71,19 @@ def _partner_state(read, slug):
     space's own state, and that of every space it shares a campaign with, either way (a
     signature from a partner space raises the owner's marker; the owner's change shows on
     the partner's page), and the partnerships themselves. Read by the front door as well as
-    the view (`pagecache.FrontMarker`): two indexed statements, no tenant table."""
-    own = pagecache.space_rows(read, slug)
-    if own is None:
+    the view (`pagecache.FrontMarker`): one statement."""
+    if not slug or len(slug) > 40:
         return None
-    rows = read(_partnerships_statement(), {"tenant": own.id})
-    shared = tuple((r.id, r.status, str(r.updated_at), r.content_version or 0) for r in rows)
+    rows = read(_partnerships_statement(), {"slug": slug})
+    if not rows:
+        return None
+    own = rows[0]
+    shared = tuple(
+        (r.partnership_id, r.partnership_status, str(r.partnership_updated_at),
+         r.other_version or 0)
+        for r in rows
+        if r.partnership_id is not None
+    )  # fmt: skip
     return ("campaigns", *pagecache.tenant_state_of(own)[1:], shared), own.default_locale
 
 
