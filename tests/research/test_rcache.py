@@ -7,28 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
-from solidarna.core import pagecache
 from solidarna.core.models import utcnow
-from solidarna.extensions import cache, db
+from solidarna.extensions import db
 from solidarna.research import permissions
 from tests.conftest import statements
 from tests.core.test_pagecache_front_door import flask_path_hit, front
+from tests.core.test_pagecache_front_markers import front_door_on, status  # noqa: F401 - a fixture
 from tests.research.test_ranswer import client_of, english, space  # noqa: F401 - fixture
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(app):
-    app.config["PAGE_CACHE"] = True
-    app.config["PAGE_CACHE_FRONT_DOOR"] = True
-    cache.clear()
-    yield
-    app.config["PAGE_CACHE"] = False
-
-
-def status(response) -> str | None:
-    return response.headers.get(pagecache.STATUS_HEADER)
 
 
 def test_survey_pages_are_kept_until_a_change_or_a_survey_opens_by_its_date(space, monkeypatch):  # noqa: F811

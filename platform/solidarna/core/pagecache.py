@@ -175,6 +175,23 @@ def space_table():
     return Base.metadata.tables["tenants"]
 
 
+def space_state_counting(table, moments):
+    """`space_state_statement` with, for each condition of `moments`, how many of the space's
+    rows of `table` meet it (e.g. events begun by `:now`): one statement for a marker that
+    follows the clock."""
+    from sqlalchemy import case
+
+    tenants = space_table()
+    return space_state_statement(
+        *(
+            select(func.coalesce(func.sum(case((moment, 1), else_=0)), 0))
+            .where(table.c.tenant_id == tenants.c.id)
+            .scalar_subquery()
+            for moment in moments
+        )
+    ).execution_options(all_tenants=True)
+
+
 def is_cacheable(app: Flask, endpoint: str) -> bool:
     return getattr(app.view_functions.get(endpoint), "pagecache_marker", None) is not None
 
@@ -834,6 +851,7 @@ __all__ = [
     "marker_of",
     "platform_marker",
     "space_rows",
+    "space_state_counting",
     "space_state_statement",
     "space_table",
     "tenant_state_of",

@@ -9,7 +9,7 @@ import functools
 
 from flask import g, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, func, select
 
 from solidarna.core.activity import ActivityItem
 from solidarna.core.i18n import format_moment, local_zone
@@ -75,17 +75,10 @@ def _moments_statement():
     have ended by `:now`, in one row: built once (a `FrontMarker`'s statement)."""
     from solidarna.core import pagecache
 
-    events, tenants = Event.__table__, pagecache.space_table()
+    events = Event.__table__
     now = bindparam("now", type_=events.c.starts_at.type)
-    return pagecache.space_state_statement(
-        *(
-            select(func.coalesce(func.sum(case((moment, 1), else_=0)), 0))
-            .where(events.c.tenant_id == tenants.c.id)
-            .scalar_subquery()
-            for moment in (events.c.deadline <= now, events.c.starts_at <= now,
-                           events.c.ends_at < now)
-        )
-    ).execution_options(all_tenants=True)  # fmt: skip
+    moments = (events.c.deadline <= now, events.c.starts_at <= now, events.c.ends_at < now)
+    return pagecache.space_state_counting(events, moments)
 
 
 def _events_state(read, slug):

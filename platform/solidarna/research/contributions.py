@@ -10,7 +10,7 @@ import functools
 
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, select
 
 from solidarna.core.i18n import lazy_gettext as _l
 from solidarna.core.pagecache import FrontMarker
@@ -54,16 +54,10 @@ def _moments_statement():
     in one row: built once (a `FrontMarker`'s statement)."""
     from solidarna.core import pagecache
 
-    surveys, tenants = Survey.__table__, pagecache.space_table()
+    surveys = Survey.__table__
     now = bindparam("now", type_=surveys.c.opens_at.type)
-    return pagecache.space_state_statement(
-        *(
-            select(func.coalesce(func.sum(case((moment, 1), else_=0)), 0))
-            .where(surveys.c.tenant_id == tenants.c.id)
-            .scalar_subquery()
-            for moment in (surveys.c.opens_at <= now, surveys.c.closes_at <= now)
-        )
-    ).execution_options(all_tenants=True)  # fmt: skip
+    return pagecache.space_state_counting(surveys, (surveys.c.opens_at <= now,
+                                                   surveys.c.closes_at <= now))  # fmt: skip
 
 
 def _surveys_state(read, slug):
