@@ -63,3 +63,34 @@ def test_a_change_is_seen_at_once_and_members_never_get_the_visitors_page(space)
     # another space's survey is not found here
     foreign = space.survey(tenant=space.other)
     assert visitor.get(f"/alfa/research/{foreign}/").status_code == 404
+
+
+def test_the_survey_list_is_a_members_page_shell_that_follows_the_clock(space, monkeypatch):  # noqa: F811
+    """A member's survey list is a page shell under the surveys' marker: another member's
+    repeat reads no survey; a survey opening by its date is on the next request; an admin's
+    list (drafts) is another level's."""
+    from solidarna.core import fragments
+    from tests.core.test_fragments import EN, html
+    from tests.core.test_fragments import status as drawn
+
+    app = space.app
+    app.config["FRAGMENT_CACHE"] = True
+    space.survey(title="Anketa od ponedeljka", opens_at=utcnow() + timedelta(days=2))
+    space.survey(title="Radna verzija", status="draft")
+    mira, rade = client_of(app, "member@example.org"), client_of(app, "rep@example.org")
+    for client in (mira, rade):
+        client.get("/alfa/", headers=EN)  # the login message shown
+    first = mira.get("/alfa/research/", headers=EN)
+    assert drawn(first, fragments.SHELL) == "miss" and "Radna verzija" not in html(first)
+    with statements(db.engine) as seen:
+        served = rade.get("/alfa/research/", headers=EN)
+    assert drawn(served, fragments.SHELL) == "hit" and "Rade Rep" in html(served)
+    assert "Anketa od ponedeljka" in html(served) and "Open for answers" not in html(served)
+    assert not [s for s in seen if "FROM surveys" in s and "sum(" not in s], seen
+    later = utcnow() + timedelta(days=3)
+    monkeypatch.setattr(permissions, "utcnow", lambda: later)
+    opened = rade.get("/alfa/research/", headers=EN)
+    assert drawn(opened, fragments.SHELL) == "miss" and "Open for answers" in html(opened)
+    admin = client_of(app, "admin@example.org")
+    admin.get("/alfa/", headers=EN)
+    assert "Radna verzija" in html(admin.get("/alfa/research/", headers=EN))
