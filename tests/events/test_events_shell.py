@@ -88,3 +88,21 @@ def test_an_event_s_page_is_a_shell_per_application_state(world, app):
     own = office.get(path, headers=EN)
     assert status(own, fragments.SHELL) == "miss" and "Manage the event" in html(own)
     assert "Manage the event" not in html(tara.get(path, headers=EN))
+
+
+def test_a_repeat_reads_no_application_and_a_new_one_is_on_the_next_request(world, db):
+    """The state of the person's application is kept per account and change of the space
+    (core/fragments.py kept_value): a repeat reads none; applying is on the next request."""
+    from tests.conftest import statements
+
+    event_id = make_event(world.space.id, world.admin, title="Radionica o zadrugama")
+    path = f"/alfa/events/{event_id}/"
+    sava = logged_in(world, world.second.email)
+    assert "Open your application" not in html(sava.get(path, headers=EN))
+    with statements(db.engine) as seen:
+        again = sava.get(path, headers=EN)
+    assert status(again, fragments.SHELL) == "hit"
+    assert not [s for s in seen if "event_applications" in s], seen
+    assert sava.post(f"{path}apply").status_code == 303
+    sava.get(path, headers=EN)  # the application's message shown
+    assert "Open your application" in html(sava.get(path, headers=EN))

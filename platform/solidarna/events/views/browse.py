@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from flask import abort, request, url_for
 from flask_babel import gettext as _
 
-from solidarna.core import documents, markdown
+from solidarna.core import documents, fragments, markdown
 from solidarna.core.capabilities import current_tenant
 from solidarna.core.fragments import Lazy
 from solidarna.core.i18n import HTML_LANG, current_locale, local_zone
@@ -74,7 +74,15 @@ def feed():
 def detail(event_id: int):
     event = load_event(event_id)
     user = current_person()
-    mine = services.application_of(event, user)
+    # what the page shows of the person's application: its state, kept per account and
+    # change of the space (core/fragments.py kept_value; an application is the space's row)
+    status = None
+    if user is not None:
+        status = fragments.kept_value(
+            "event-application", user.id, event.id,
+            compute=lambda: getattr(services.application_of(event, user), "status", None),
+        )  # fmt: skip
+    mine = SimpleNamespace(status=status) if status else None
     allowed = may_apply(user, event)
     # a member's page: one shell per viewer level, under the marker that follows the clock,
     # and what the page shows of the person: their application's state and whether they may
