@@ -103,7 +103,7 @@ def detail(group_id: int):
     may_join = can_join_group(user, group)
     invited = can_answer_invitation(user, group)
     # the sub-groups the person sees (a private one only by its own members)
-    children = services.sub_groups(group, user) if group.parent_id is None else []
+    children = _sub_groups(group, user) if group.parent_id is None else []
     shown = _documents_and_proposals(group, user)
     return render(
         "groups/detail.html",
@@ -143,6 +143,20 @@ def detail(group_id: int):
         **shown,
         **_work(group, user),
     )
+
+
+def _sub_groups(group: WorkingGroup, user) -> list[SimpleNamespace]:
+    """The sub-groups the person sees (what the page shows of each), kept per account and
+    change of the space (core/fragments.py kept_value: the groups and their members are the
+    space's rows)."""
+
+    def ask() -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(id=child.id, name=child.name, member_count=child.member_count)
+            for child in services.sub_groups(group, user)
+        ]
+
+    return fragments.kept_value("group-children", user.id if user else None, group.id, compute=ask)
 
 
 def _page_parts(user, mine, today, begun: int, children, works_on) -> tuple | None:
