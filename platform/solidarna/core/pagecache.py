@@ -116,11 +116,10 @@ class FrontMarker:
     (state, the space's default locale or None), or None (not cacheable this time), in an
     application context with no request: `slug` is the URL's space (None on a platform
     page), and `read(statement, params)` the statement's rows, through the session in the
-    view and
-    through the kept connection (core/database.KeptConnection) in the front door. So its
-    statements are Core selects built once (module level or `functools.cache`) with bound
-    parameters, outside the tenancy hooks (`all_tenants`: the kept connection has none), each
-    naming the space it reads itself (`table.c.tenant_id == bindparam(...)`)."""
+    view and through the kept connection (core/database.KeptConnection) in the front door.
+    So its statements are Core selects built once (module level or `functools.cache`) with
+    bound parameters, outside the tenancy hooks (`all_tenants`: the kept connection has
+    none), each naming the space it reads itself (`table.c.tenant_id == tenants.c.id`)."""
 
     def __init__(self, state: Callable):
         self.state = state
@@ -289,21 +288,6 @@ def _tenant_state(slug: str) -> tuple | None:
     g.tenant_default_locale = row.default_locale
     g.tenant_slug = slug
     return _state_of(row)
-
-
-def space_state() -> tuple | None:
-    """The space's state for a capability's own marker (`Capability.page_marker`): the space
-    loaded, or else the URL's slug; one indexed statement, no ORM object. None for no space."""
-    from flask import request
-
-    from solidarna.extensions import db
-
-    tenant = g.get("tenant")
-    slug = tenant.slug if tenant is not None else (request.view_args or {}).get("tenant_slug")
-    if not slug or len(slug) > 40:
-        return None
-    row = db.session.execute(_state_statement(), {"slug": slug}).first()
-    return _state_of(row) if row is not None else None
 
 
 def tenant_state_of(row) -> tuple:
