@@ -127,6 +127,10 @@ def servers(app, _schema, redis_url, redis_prefix, tmp_path):
         "JOBS_RETRY_DELAY": "1",
         "MAIL_SERVER": "",
         "PUBLIC_BASE_URL": "http://127.0.0.1",
+        # what this test checks is the shared page cache: on, whatever the suite runs with
+        # (PAGE_CACHE=0 make test)
+        "PAGE_CACHE": "1",
+        "FRAGMENT_CACHE": "1",
     }
     env.pop("TRUSTED_PROXIES", None)
     bin_dir = Path(sys.executable).parent
