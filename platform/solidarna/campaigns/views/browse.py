@@ -71,14 +71,9 @@ class Acting(NamedTuple):
 
 
 def acting_for(user) -> list[Acting]:
-    """The organizations the person represents in this space (by name), kept per change of
-    the space, viewer level and account (core/fragments.py kept_value: the representatives
-    and the entries are rows of this space): the campaign's page asks on every request."""
-
-    def ask() -> list[Acting]:
-        return [Acting(c.id, c.name) for c in representation.organizations_represented_by(user)]
-
-    return fragments.kept_value("campaign-acting", user.id, compute=ask)
+    """The organizations the person represents in this space (by name); the cards are kept
+    per change of the space, level and account (core/representation.py)."""
+    return [Acting(c.id, c.name) for c in representation.organizations_represented_by(user)]
 
 
 def page_context(campaign: Campaign):

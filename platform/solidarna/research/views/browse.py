@@ -30,7 +30,7 @@ def index():
     marker = contributions.surveys_marker() if user is not None else None
     return render(
         "research/index.html",
-        shell=None if marker is None else marker,
+        shell=marker,
         surveys=Lazy(lambda: db.session.scalars(query.limit(200)).all()),
         is_open=is_open,
     )
