@@ -108,9 +108,13 @@ class KeyValueFormatter(logging.Formatter):
         return " ".join(f"{k}={_kv(v)}" for k, v in _fields(record, self).items())
 
 
+#: a value that must be quoted in a key=value line
+_QUOTED = re.compile(r'[\s"=\\]')
+
+
 def _kv(value) -> str:
-    text = str(value)
-    if text and not re.search(r'[\s"=\\]', text):
+    text = value if type(value) is str else str(value)
+    if text and not _QUOTED.search(text):
         return text
     return json.dumps(text, ensure_ascii=False)  # quoted, newlines escaped: still one line
 

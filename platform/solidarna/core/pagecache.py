@@ -36,6 +36,7 @@ import logging
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask.globals import request_ctx
@@ -43,7 +44,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
-from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -175,19 +175,22 @@ def space_table():
 
 
 def space_state_counting(table, moments):
-    """`space_state_statement` with, for each condition of `moments`, how many of the space's
-    rows of `table` meet it (e.g. events begun by `:now`): one statement for a marker that
-    follows the clock."""
+    """`space_state_statement` with how many of the space's rows of `table` meet each
+    condition of `moments` (e.g. events begun by `:now`), summed into one figure: one
+    statement, with one scan of the space's rows, for a marker that follows the clock.
+    Between two writes in the space each condition's count only grows with the clock, so
+    their sum changes exactly when one of them does (a write changes the space's marker
+    anyway)."""
     from sqlalchemy import case
 
     tenants = space_table()
+    passed = sum(
+        (case((moment, 1), else_=0) for moment in moments[1:]), case((moments[0], 1), else_=0)
+    )
     return space_state_statement(
-        *(
-            select(func.coalesce(func.sum(case((moment, 1), else_=0)), 0))
-            .where(table.c.tenant_id == tenants.c.id)
-            .scalar_subquery()
-            for moment in moments
-        )
+        select(func.coalesce(func.sum(passed), 0))
+        .where(table.c.tenant_id == tenants.c.id)
+        .scalar_subquery()
     ).execution_options(all_tenants=True)
 
 
@@ -446,6 +449,25 @@ def _serve(entry: tuple, status: str) -> Response:
 # --- the front door: a hit answered before Flask ----------------------------------------------
 
 
+#: the Vary of a kept page's answer (`_serve`), and of a compressed one
+VARY = "Cookie, Accept-Language, HX-Request"
+VARY_ENCODED = f"{VARY}, Accept-Encoding"
+#: headers of the kept page that each hit sets itself
+REPLACED = frozenset(
+    ("etag", "vary", "cache-control", "content-length", "x-request-id", STATUS_HEADER.lower())
+)
+#: headers a 304 leaves out
+BODY_HEADERS = frozenset(("content-type", "content-length", "content-encoding"))
+STATUS_LINES = {status: f"{status} {HTTP_STATUS_CODES[status]}" for status in (200, 304)}
+
+
+class _Prepared(NamedTuple):
+    kept: list
+    full: list
+    not_modified: list
+    compressible: bool
+
+
 class FrontDoor:
     """WSGI middleware in front of the Flask application: a visitor's request for a
     cacheable space page whose kept page holds nothing of anyone (no CSRF token: visitors'
@@ -478,6 +500,7 @@ class FrontDoor:
         self.wsgi_app = wsgi_app
         self.reader = KeptConnection(app)
         self._compressed: dict = {}
+        self._headers: dict = {}
 
     def __call__(self, environ, start_response):
         try:
@@ -553,33 +576,25 @@ class FrontDoor:
         entry = self._entry(key)
         if entry is None or entry[3]:  # a miss, or a page with a token: Flask's path
             return None
-        etag, kept_headers, body, _personal = entry
-        headers = Headers(kept_headers)
-        from solidarna.core.security import baseline_headers
-
-        for name, value in baseline_headers(config).items():
-            headers.setdefault(name, value)
-        vary = ["Cookie", "Accept-Language", "HX-Request"]
+        etag, _kept_headers, body, _personal = entry
+        prepared = self._prepared(entry)
         not_modified = req.if_none_match.contains_weak(etag)
-        if not not_modified:
-            encoding = self._encoding(req, headers, body)
-            if encoding:
-                vary.append("Accept-Encoding")
-                body = self._compress(etag, encoding, body)
-                headers["Content-Encoding"] = encoding
-        headers["ETag"] = f'W/"{etag}"'
-        headers["Cache-Control"] = "private, no-cache"
-        headers["Vary"] = ", ".join(vary)
-        headers[STATUS_HEADER] = "hit"
         rid = self._request_id(req)
-        headers["X-Request-ID"] = rid
-        status = 304 if not_modified else 200
         if not_modified:
+            status = 304
+            headers = [*prepared.not_modified, ("ETag", f'W/"{etag}"'),
+                       ("Vary", VARY), ("X-Request-ID", rid)]  # fmt: skip
             body = b""
-            for name in ("Content-Type", "Content-Length", "Content-Encoding"):
-                headers.pop(name, None)
         else:
-            headers["Content-Length"] = str(len(body))
+            status = 200
+            encoding = self._encoding(req, prepared)
+            headers = [*prepared.full, ("ETag", f'W/"{etag}"')]
+            if encoding:
+                body = self._compress(etag, encoding, body)
+                headers += [("Content-Encoding", encoding), ("Vary", VARY_ENCODED)]
+            else:
+                headers.append(("Vary", VARY))
+            headers += [("X-Request-ID", rid), ("Content-Length", str(len(body)))]
             if req.method == "HEAD":
                 body = b""
         duration = (time.perf_counter() - started) * 1000
@@ -598,7 +613,7 @@ class FrontDoor:
                 "duration_ms": f"{duration:.1f}",
             },
         )
-        return f"{status} {HTTP_STATUS_CODES[status]}", headers.to_wsgi_list(), body
+        return STATUS_LINES[status], headers, body
 
     def _visitor(self, environ, cookie: str | None) -> bool:
         if not cookie:
@@ -633,17 +648,54 @@ class FrontDoor:
             return None
         return entry if isinstance(entry, tuple) and len(entry) == 4 else None
 
-    def _encoding(self, req, headers: Headers, body: bytes) -> str | None:
+    def _prepared(self, entry: tuple) -> _Prepared:
+        """The headers of a kept page's hits but those of each request (ETag, Vary,
+        X-Request-ID, the length and encoding), made once per page and process: the kept
+        headers, the baseline security headers the page did not set itself, the
+        cache-control and the status header of `_serve`; without the body's headers for a
+        304. Whether the page may be compressed is decided here too."""
+        etag, kept_headers, body, _personal = entry
+        found = self._headers.get(
+            etag
+        )  # the body's digest: the same page, unless its headers differ
+        if found is not None and found.kept == kept_headers:
+            return found
+        from solidarna.core.security import baseline_headers
+
         config = self.app.config
-        if not config.get("COMPRESS_HTML") or "Content-Encoding" in headers:
-            return None
-        mimetype = (headers.get("Content-Type") or "").split(";")[0].strip()
-        if mimetype not in config.get("COMPRESS_MIMETYPES", ()):
-            return None
-        if len(body) < int(config.get("COMPRESS_MIN_SIZE", 500)):
+        own = {name.lower() for name, _value in kept_headers}
+        full = [(name, value) for name, value in kept_headers if name.lower() not in REPLACED]
+        full += [
+            (name, value)
+            for name, value in baseline_headers(config).items()
+            if name.lower() not in own
+        ]
+        full += [("Cache-Control", "private, no-cache"), (STATUS_HEADER, "hit")]
+        not_modified = [(name, value) for name, value in full if name.lower() not in BODY_HEADERS]
+        mimetype = (
+            next((value for name, value in kept_headers if name.lower() == "content-type"), "")
+            .split(";")[0]
+            .strip()
+        )
+        compressible = bool(
+            config.get("COMPRESS_HTML")
+            and "content-encoding" not in own
+            and mimetype in config.get("COMPRESS_MIMETYPES", ())
+            and len(body) >= int(config.get("COMPRESS_MIN_SIZE", 500))
+        )
+        prepared = _Prepared(kept_headers, full, not_modified, compressible)
+        if len(self._headers) >= 256:  # a bounded, per-process memory
+            self._headers.clear()
+        self._headers[etag] = prepared
+        return prepared
+
+    def _encoding(self, req, prepared: _Prepared) -> str | None:
+        """Brotli or gzip, as the client accepts (Flask-Compress's order), for a page that
+        may be compressed."""
+        if not prepared.compressible:
             return None
         accepted = req.accept_encodings
-        for name in config.get("COMPRESS_ALGORITHM", ("br", "gzip")):
+        for name in self.app.config.get("COMPRESS_ALGORITHM", ("br", "gzip")):
             if name in ("br", "gzip") and accepted[name] > 0:
                 return name
         return None
