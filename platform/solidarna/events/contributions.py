@@ -71,8 +71,8 @@ def upcoming_events(tenant, limit: int) -> list[ActivityItem]:
 
 @functools.cache
 def _moments_statement():
-    """The space's state and how many of its events are past their deadline, have begun and
-    have ended by `:now`, in one row: built once (a `FrontMarker`'s statement)."""
+    """The space's state and how many of its events' deadlines, beginnings and ends have
+    passed by `:now` (one figure), in one row: built once (a `FrontMarker`'s statement)."""
     from solidarna.core import pagecache
 
     events = Event.__table__
@@ -87,7 +87,7 @@ def _events_state(read, slug):
     are past their deadline, have begun and have ended by now, so an event moves from
     "ahead" to "past", and its page stops offering to apply, without a write in the space.
     Read by the front door as well as the view (`pagecache.FrontMarker`): one statement (the
-    space's row, and three sums over its events on their tenant index)."""
+    space's row, and one sum over its events on their tenant index)."""
     from solidarna.core import pagecache
 
     if not slug or len(slug) > 40:

@@ -50,8 +50,8 @@ SURVEY_SUBJECT = SubjectType("survey", _l("Survey"), resolve_surveys, choices=su
 
 @functools.cache
 def _moments_statement():
-    """The space's state and how many of its surveys have opened and have closed by `:now`,
-    in one row: built once (a `FrontMarker`'s statement)."""
+    """The space's state and how many of its surveys' openings and closings have passed by
+    `:now` (one figure), in one row: built once (a `FrontMarker`'s statement)."""
     from solidarna.core import pagecache
 
     surveys = Survey.__table__
@@ -65,7 +65,7 @@ def _surveys_state(read, slug):
     pagecache.py): the space's state, and how many of its surveys have opened and closed by
     now (permissions.is_open's clock), so a survey shows as open, or no longer, without a
     write in the space. Read by the front door as well as the view (`pagecache.FrontMarker`):
-    one statement (the space's row, and two sums over its surveys on their tenant index)."""
+    one statement (the space's row, and one sum over its surveys on their tenant index)."""
     from solidarna.core import pagecache
     from solidarna.research import permissions
 
