@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from solidarna.campaigns import notices
 from solidarna.campaigns.models import (
@@ -84,8 +85,10 @@ def _shared_owner(campaign_id: int) -> int | None:
 
 def find(campaign_id: int) -> Campaign | None:
     """The campaign of this space, or the one another space shares with it (loaded whole, so
-    it can be read after the shared context closes), or None."""
-    campaign = db.session.get(Campaign, campaign_id)
+    it can be read after the shared context closes), or None. A campaign of this space has
+    its demands read when first asked for (a member's page shell hit asks for none:
+    `demand_links` is kept)."""
+    campaign = db.session.get(Campaign, campaign_id, options=(lazyload(Campaign.demands),))
     if campaign is not None:
         return campaign
     owner = _shared_owner(campaign_id)
@@ -569,12 +572,21 @@ def reader(campaign: Campaign, user, own, marker: tuple | None = None) -> Reader
         )
 
 
-def demand_links(campaign: Campaign) -> dict:
+def demand_links(campaign: Campaign, person) -> dict:
     """The proposals the demands name, for the owner space's own pages only (a partner space
-    sees the demands' text: the owner's proposals are not shared with it)."""
+    sees the demands' text: the owner's proposals are not shared with it). Kept per person
+    (a draft is seen by its authors) until a write in the space (core/fragments.py
+    `kept_value`): a page shell hit reads neither the demands nor their proposals."""
     if is_shared_here(campaign):
         return {}
-    return subjects.resolve("proposal", [d.proposal_id for d in campaign.demands if d.proposal_id])
+    return fragments.kept_value(
+        "campaign-links",
+        campaign.id,
+        getattr(person, "id", None),
+        compute=lambda: subjects.resolve(
+            "proposal", [d.proposal_id for d in campaign.demands if d.proposal_id]
+        ),
+    )
 
 
 # --- comments -------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def page_context(campaign: Campaign):
         "goal": partial(markdown.render, campaign.goal),
         # the demands' proposals this person may see (a draft: its authors): eager, the page
         # shell's parts name them
-        "links": services.demand_links(campaign),
+        "links": services.demand_links(campaign, user),
         "signatory_map": Lazy(lambda: services.signatory_map(rows.value(), lambda place: link)),
         "may_manage": manage,
         "sign_form": OrganizationForm(
