@@ -277,3 +277,31 @@ def test_a_repeat_reads_neither_the_discussions_nor_the_person_s_organizations(a
             db.session.delete(rep)  # the representation ends
         db.session.commit()
     assert ENDORSE_FORM not in html(vera.get(url, headers=EN))
+
+
+def test_the_authors_standings_are_kept_and_an_answer_is_on_the_next_request(app, space, db):
+    """Who writes the text (the author rows' standings) is kept per change of the space
+    (proposals/coauthors.py `standings`): a member's repeat of the page reads no author row;
+    an invitation, its acceptance and leaving again are each on the next request."""
+    from tests.conftest import statements
+
+    pid = space.proposal(articles=("Prvi član.",), state="consultation")
+    url = f"/alfa/proposals/{pid}"
+    ana, vera = reader(app, space.author.email), reader(app, space.rep2.email)
+    vera.get(url, headers=EN)
+    with statements(db.engine) as seen:
+        again = vera.get(url, headers=EN)
+    assert status(again, fragments.SHELL) == "hit"
+    assert not [s for s in seen if "proposal_authors" in s], seen
+    assert "Edit the details" not in html(again) and "Authors and invitations" not in html(again)
+    assert ana.post(f"{url}/authors/invite", {"email": space.rep2.email}).status_code == 303
+    assert "Authors and invitations" in html(vera.get(url, headers=EN))
+    accepted = vera.post(f"{url}/authors/accept")
+    assert accepted.status_code == 303, accepted.get_data(as_text=True)[:500]
+    vera.get(url, headers=EN)  # its message shown
+    page = html(vera.get(url, headers=EN))
+    assert "Edit the details" in page and "Add an article" in page
+    assert vera.post(f"{url}/authors/leave").status_code == 303
+    vera.get(url, headers=EN)  # its message shown
+    left = html(vera.get(url, headers=EN))
+    assert "Edit the details" not in left and "Add an article" not in left

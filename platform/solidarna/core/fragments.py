@@ -34,7 +34,7 @@ import logging
 import re
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, current_app, g, has_request_context, render_template, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -332,8 +332,9 @@ def kept_value(name: str, *parts, compute: Callable):
     only a write in the space changes (which entries an account represents, the home's
     figures). The value must be picklable and follow from the key alone; anything about one
     person goes in `parts` (their id). Computed each time when the cache is off, outside a
-    space, or while this request's writes wait for their commit (`fragment_key`)."""
-    key = fragment_key(f"v.{name}", parts) if enabled() else None
+    request or a space, or while this request's writes wait for their commit
+    (`fragment_key`)."""
+    key = fragment_key(f"v.{name}", parts) if enabled() and has_request_context() else None
     if key is None:
         return compute()
     from solidarna.extensions import cache

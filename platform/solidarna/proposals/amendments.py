@@ -529,7 +529,7 @@ def page_info(proposal: Proposal) -> PageInfo:
         authors=Lazy(coauthors.listing, proposal),
         origin=Lazy(promoted_from, proposal),
         manages_authors=bool(
-            can_author_proposal(user, proposal) or coauthors.invitation_for(user, proposal)
+            can_author_proposal(user, proposal) or coauthors.is_invited(user, proposal)
         ),
         comments=Lazy(article_comments, proposal),
     )

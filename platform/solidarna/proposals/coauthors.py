@@ -94,13 +94,35 @@ def forget(proposal: Proposal) -> None:
     proposal.__dict__.pop(_CACHE, None)
 
 
+def standings(proposal: Proposal) -> tuple[tuple[int, str], ...]:
+    """(account id, state) of the proposal's author rows, what the permission checks ask:
+    the same for every viewer, kept until a write in the space (core/fragments.py
+    `kept_value`; an author row is one), so a page shell hit reads no author row. Read
+    afresh while this request's writes wait for their commit."""
+    from solidarna.core.fragments import kept_value
+
+    return kept_value(
+        "proposal-authors",
+        proposal.id,
+        compute=lambda: tuple((r.user_id, r.state) for r in rows(proposal)),
+    )
+
+
 def is_author(user, proposal: Proposal) -> bool:
     """The lead author or an accepted co-author."""
     if proposal is None or user is None or not getattr(user, "is_authenticated", False):
         return False
     if proposal.lead_author_id is not None and proposal.lead_author_id == user.id:
         return True
-    return any(r.user_id == user.id and r.state == "accepted" for r in rows(proposal))
+    return (user.id, "accepted") in standings(proposal)
+
+
+def is_invited(user, proposal: Proposal) -> bool:
+    """An invitation to co-author waits for this person's answer (`invitation_for`, without
+    its row)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return (user.id, "invited") in standings(proposal)
 
 
 def invitation_for(user, proposal: Proposal) -> ProposalAuthor | None:
@@ -114,7 +136,7 @@ def sees_draft(user, proposal: Proposal) -> bool:
         return False
     if proposal.lead_author_id == user.id:
         return True
-    return any(r.user_id == user.id and r.state in AUTHOR_STATES_SEEING for r in rows(proposal))
+    return any(u == user.id and state in AUTHOR_STATES_SEEING for u, state in standings(proposal))
 
 
 def draft_ids_seen_by(user):
