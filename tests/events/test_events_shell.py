@@ -106,3 +106,36 @@ def test_a_repeat_reads_no_application_and_a_new_one_is_on_the_next_request(worl
     assert sava.post(f"{path}apply").status_code == 303
     sava.get(path, headers=EN)  # the application's message shown
     assert "Open your application" in html(sava.get(path, headers=EN))
+
+
+def test_a_member_s_page_reads_the_marker_with_the_space(world, app, monkeypatch):
+    """The events' marker (the space's state and its events' moments passed) is read in the
+    row of the space's own statement for a logged-in person (core/pagecache.py
+    `FrontMarker.prefetch`, tenants/routing.py): a shell hit of the list is that one
+    statement; the clock it was read with still moves the page, and a write in the request
+    (a commit) makes the next read ask the database again."""
+    from solidarna.core import pagecache
+    from solidarna.extensions import db
+    from tests.conftest import statements
+
+    make_event(
+        world.space.id, world.admin, title="Info sesija", sessions=[(ahead(1), ahead(1, 12))]
+    )
+    sava = logged_in(world, world.second.email)
+    sava.get("/alfa/events/", headers=EN)
+    with statements(db.engine) as seen:
+        served = sava.get("/alfa/events/", headers=EN)
+    assert status(served, fragments.SHELL) == "hit"
+    assert len(seen) == 1 and "FROM tenants" in seen[0] and "events" in seen[0], seen
+    later = utcnow() + timedelta(days=2)
+    monkeypatch.setattr(contributions, "utcnow", lambda: later)
+    monkeypatch.setattr(calendar, "utcnow", lambda: later)
+    moved = sava.get("/alfa/events/", headers=EN)
+    assert status(moved, fragments.SHELL) == "miss" and "Info sesija" not in html(moved)
+    with app.test_request_context("/alfa/events/"):
+        statement, _params = contributions.events_marker.prefetch()
+        pagecache.prefetched(statement, world.space, (0,))
+        assert pagecache._view_rows(statement, {})[0][4] == 0  # answered from the row
+        db.session.commit()
+        rows = pagecache._view_rows(statement, {"slug": "alfa", "now": later})
+        assert rows[0][4] > 0  # from the database: the session started and ended

@@ -103,4 +103,10 @@ def _events_state(read, slug):
     return ("events", *state[1:], day, *passed), row.default_locale
 
 
-events_marker = FrontMarker(_events_state)
+def _events_prefetch():
+    """The marker's statement and its clock, read with the space in a logged-in person's
+    request (`FrontMarker.prefetch`)."""
+    return _moments_statement(), {"now": utcnow()}
+
+
+events_marker = FrontMarker(_events_state, prefetch=_events_prefetch)

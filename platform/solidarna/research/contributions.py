@@ -79,4 +79,12 @@ def _surveys_state(read, slug):
     return ("surveys", *state, *(int(n or 0) for n in row[4:])), row.default_locale
 
 
-surveys_marker = FrontMarker(_surveys_state)
+def _surveys_prefetch():
+    """The marker's statement and its clock, read with the space in a logged-in person's
+    request (`FrontMarker.prefetch`)."""
+    from solidarna.research import permissions
+
+    return _moments_statement(), {"now": permissions.utcnow()}
+
+
+surveys_marker = FrontMarker(_surveys_state, prefetch=_surveys_prefetch)

@@ -16,6 +16,7 @@ from sqlalchemy import and_, bindparam
 from sqlalchemy.orm import lazyload
 
 from solidarna.accounts.models import User
+from solidarna.core import pagecache
 from solidarna.core.capabilities import module_gate
 from solidarna.core.notifications import prefetched_unread_count, unread_count_column
 from solidarna.core.permissions import can_view_tenant, is_platform_admin
@@ -71,17 +72,50 @@ def _space_with_account():
     )
 
 
-def _space_and_account(slug: str, user_id: int) -> tuple[Tenant | None, bool, Membership | None]:
+#: `_space_with_account` with a page marker's columns, by the marker's statement
+_WITH_MARKER: dict = {}
+
+
+def _space_with_account_and(marker_statement):
+    """`_space_with_account` with, in the same row, the extra columns of a page marker's
+    statement (core/pagecache.py `FrontMarker.prefetch`: scalar subqueries correlated on
+    the space's row, each over the space's own rows): built once per marker statement."""
+    kept = _WITH_MARKER.get(id(marker_statement))
+    if kept is None or kept[0] is not marker_statement:
+        combined = _space_with_account().add_columns(*marker_statement.selected_columns[4:])
+        kept = _WITH_MARKER[id(marker_statement)] = (marker_statement, combined)
+    return kept[1]
+
+
+def _page_marker(endpoint: str | None):
+    """The endpoint's page marker, if it reads with the space (`FrontMarker.prefetch`)."""
+    marker = getattr(current_app.view_functions.get(endpoint), "pagecache_marker", None)
+    return marker if getattr(marker, "prefetch", None) is not None else None
+
+
+def _space_and_account(
+    slug: str, user_id: int, endpoint: str | None = None
+) -> tuple[Tenant | None, bool, Membership | None]:
     """The space, and the account the session names with its unread count and membership, in
-    one statement for a logged-in person's request. The account lands in the session's
+    one statement for a logged-in person's request (with the columns of the page's marker,
+    if it reads with the space: `_page_marker`). The account lands in the session's
     identity map, where Flask-Login's loader (accounts/__init__.py) finds it without a
     statement and still checks it (session generation, active)."""
     if not slug or len(slug) > 40:
         return None, False, None
-    row = db.session.execute(_space_with_account(), {"slug": slug, "user": user_id}).first()
+    marker = _page_marker(endpoint)
+    if marker is None:
+        row = db.session.execute(_space_with_account(), {"slug": slug, "user": user_id}).first()
+    else:
+        statement, params = marker.prefetch()
+        row = db.session.execute(
+            _space_with_account_and(statement), {**params, "slug": slug, "user": user_id}
+        ).first()
     if row is None:
         return None, False, None
-    tenant, account, unread, membership = row
+    tenant, account, unread, membership = row[:4]
+    if marker is not None:
+        pagecache.prefetched(statement, tenant, row[4:])
     if account is None:
         return tenant, False, None
     g.prefetched_account = account  # the identity map holds it only while something does
@@ -108,7 +142,7 @@ def _pull_tenant(endpoint, values) -> None:
     if user_id is None:
         tenant, found, membership = resolve_tenant(slug), False, None
     else:  # the space, the account and its membership in one statement
-        tenant, found, membership = _space_and_account(slug, user_id)
+        tenant, found, membership = _space_and_account(slug, user_id, endpoint)
     if tenant is None:
         abort(404)
     g.tenant = tenant
