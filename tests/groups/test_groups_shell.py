@@ -106,11 +106,19 @@ def test_a_private_group_is_only_in_its_members_shells(app, space, readers):
 
 
 def test_a_new_group_and_a_join_are_on_the_next_request(space, readers):
+    """The groups of the person's the list follows from are kept per person until a write in
+    the space (views/browse.py `_shell_parts`): a repeat reads none of their rows; a join is
+    on the next request."""
+    from solidarna.extensions import db
+    from tests.conftest import statements
+
     mira, olga = readers["mira"], readers["olga"]
     gid = space.group(name="Otvorena grupa", join_policy="open")
     assert status(mira.get(URL, headers=EN), fragments.SHELL) == "miss"
-    before = mira.get(URL, headers=EN)
+    with statements(db.engine) as seen:
+        before = mira.get(URL, headers=EN)
     assert status(before, fragments.SHELL) == "hit" and "1 member<" in html(before)
+    assert not [s for s in seen if "group_memberships" in s], seen
     assert "Otvorena grupa" not in html(mira.get(MINE, headers=EN))
     assert mira.post(f"/alfa/groups/{gid}/join", {"organization_id": ""}).status_code == 303
     mira.get("/alfa/", headers=EN)  # the join's message shown

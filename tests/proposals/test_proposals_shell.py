@@ -115,3 +115,24 @@ def test_a_proposal_opened_to_consultation_is_on_the_members_next_request(app, s
     after = mira.get(LIST, headers=EN)
     assert status(after, fragments.SHELL) == "miss"
     assert "Nacrt o zadružnim domovima" in html(after)
+
+
+def test_the_drafts_a_person_sees_are_kept_and_an_invitation_is_on_the_next_request(app, space):
+    """The drafts a member sees as their (invited) author are kept per person until a write
+    in the space (services.drafts_seen): a repeat of the list reads no proposal row; an
+    invitation to co-author a draft puts it in their list on the next request."""
+    from solidarna.extensions import db
+    from tests.conftest import statements
+
+    draft = space.proposal("Nacrt o zadružnim domovima")
+    vera = reader(app, space.rep2.email)
+    assert status(vera.get(LIST, headers=EN), fragments.SHELL) == "miss"
+    with statements(db.engine) as seen:
+        again = vera.get(LIST, headers=EN)
+    assert status(again, fragments.SHELL) == "hit"
+    assert not [s for s in seen if "FROM proposals" in s], seen
+    assert "Nacrt o zadružnim domovima" not in html(again)
+    ana = reader(app, space.author.email)
+    invited = ana.post(f"/alfa/proposals/{draft}/authors/invite", {"email": space.rep2.email})
+    assert invited.status_code == 303
+    assert "Nacrt o zadružnim domovima" in html(vera.get(LIST, headers=EN))

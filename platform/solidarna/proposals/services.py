@@ -66,25 +66,30 @@ def visible_clause(user):
 
 def drafts_seen(user) -> tuple[int, ...]:
     """The drafts this person sees as their (invited) author: what, beside the viewer level,
-    makes their list differ from another member's (one query; none for admins, who see all,
-    and visitors)."""
+    makes their list differ from another member's (none for admins, who see all, and
+    visitors). Kept per person until a write in the space (core/fragments.py `kept_value`:
+    a draft, an author row are writes), so a member's page shell hit reads none."""
     if can_manage_members(user) or user is None or not user.is_authenticated:
         return ()
+    from solidarna.core.fragments import kept_value
     from solidarna.proposals import coauthors
 
-    return tuple(
-        db.session.scalars(
-            select(Proposal.id)
-            .where(
-                Proposal.state == "draft",
-                or_(
-                    Proposal.lead_author_id == user.id,
-                    Proposal.id.in_(coauthors.draft_ids_seen_by(user)),
-                ),
+    def read() -> tuple[int, ...]:
+        return tuple(
+            db.session.scalars(
+                select(Proposal.id)
+                .where(
+                    Proposal.state == "draft",
+                    or_(
+                        Proposal.lead_author_id == user.id,
+                        Proposal.id.in_(coauthors.draft_ids_seen_by(user)),
+                    ),
+                )
+                .order_by(Proposal.id)
             )
-            .order_by(Proposal.id)
         )
-    )
+
+    return kept_value("proposal-drafts-seen", user.id, compute=read)
 
 
 # --- the list ------------------------------------------------------------------------------------

@@ -62,14 +62,22 @@ def _shell_parts(filters: services.GroupFilters, user) -> tuple | None:
     now" (services._filtered) changes at midnight."""
     if user is None or not fragments.enabled() or wants_fragment():
         return None
-    rows = db.session.execute(
-        select(GroupMembership.group_id, GroupMembership.status, WorkingGroup.visibility)
-        .join(WorkingGroup, WorkingGroup.id == GroupMembership.group_id)
-        .where(
-            GroupMembership.user_id == user.id,
-            GroupMembership.status.in_(("active", "pending", "invited")),
-        )
-    ).all()
+    # the person's rows are writes in the space: kept per person until one (kept_value)
+    rows = fragments.kept_value(
+        "group-standings",
+        user.id,
+        compute=lambda: tuple(
+            tuple(row)
+            for row in db.session.execute(
+                select(GroupMembership.group_id, GroupMembership.status, WorkingGroup.visibility)
+                .join(WorkingGroup, WorkingGroup.id == GroupMembership.group_id)
+                .where(
+                    GroupMembership.user_id == user.id,
+                    GroupMembership.status.in_(("active", "pending", "invited")),
+                )
+            )
+        ),
+    )
     private = ()
     if is_member(user) and not can_manage_members(user):
         private = tuple(
