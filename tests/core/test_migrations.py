@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import defer
 
 from solidarna import create_app
 from solidarna.core.database import for_dialect
@@ -211,10 +212,22 @@ def test_0026_moves_the_proposals_followers_into_follows_and_back(database_url, 
         before = ScriptDirectory.from_config(config).get_revision("0026").down_revision
         upgrade(revision=before)
         with app.test_request_context():
-            user = User(email="pratilac@example.org", name="Pratilac", password_hash="x")
-            db.session.add(user)
-            db.session.commit()
-            # the space's row as that revision has it: the model may have columns added later
+            # the account's and the space's rows as that revision has them: the models may
+            # have columns added later (users.follows_version, 0037: not read here)
+            with db.engine.begin() as conn:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO users (email, name, password_hash, is_platform_admin, "
+                        "active, created_at, updated_at) VALUES ('pratilac@example.org', "
+                        "'Pratilac', 'x', false, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    )
+                )
+            user = db.session.scalar(
+                sa.select(User)
+                .where(User.email == "pratilac@example.org")
+                .options(defer(User.follows_version))
+            )
+            user_id = user.id  # a commit expires the row: its refresh would ask for all columns
             tenant_id = _old_tenant(db, "alfa")
             with tenant_context(tenant_id):
                 institution = Institution(name="Skupština", level="local")
@@ -224,8 +237,9 @@ def test_0026_moves_the_proposals_followers_into_follows_and_back(database_url, 
                     {"title": "Predlog", "kind": "local_decision", "level": "local",
                      "institution_id": institution.id, "tags": []}, user,
                 )  # fmt: skip
+                db.session.flush()
+                ids = (tenant_id, user_id, proposal.id)  # before the commit expires the rows
                 db.session.commit()
-                ids = (tenant_id, user.id, proposal.id)
             db.session.remove()  # no transaction left open across the migrations' DDL
         with cross_tenant(), db.engine.begin() as conn:
             conn.execute(

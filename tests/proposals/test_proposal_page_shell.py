@@ -305,3 +305,35 @@ def test_the_authors_standings_are_kept_and_an_answer_is_on_the_next_request(app
     vera.get(url, headers=EN)  # its message shown
     left = html(vera.get(url, headers=EN))
     assert "Edit the details" not in left and "Add an article" not in left
+
+
+def test_a_follow_is_kept_per_follows_version_and_is_on_the_next_request(app, space, db):
+    """What a person follows is kept per account and follows version (core/following.py
+    `followed_here`): a repeat of the page reads no follow; following raises the account's
+    version, not the space's marker (nobody else's page is drawn again), and is on the
+    person's next request, as is stopping."""
+    from solidarna.accounts.models import User
+    from solidarna.core import pagecache
+    from tests.conftest import statements
+
+    pid = space.proposal(articles=("Prvi član.",), state="consultation")
+    url = f"/alfa/proposals/{pid}"
+    vera = reader(app, space.rep2.email)
+    assert "Follow this proposal" in html(vera.get(url, headers=EN))
+    with statements(db.engine) as seen:
+        again = vera.get(url, headers=EN)
+    assert status(again, fragments.SHELL) == "hit" and "Follow this proposal" in html(again)
+    assert not [s for s in seen if "FROM follows" in s], seen
+    with app.app_context():
+        marker = pagecache.marker_of(space.tenant)
+        version = db.session.get(User, space.rep2.id).follows_version
+    assert vera.post(f"{url}/follow", {"follow": "1"}).status_code == 303
+    vera.get(url, headers=EN)  # its message shown
+    followed = vera.get(url, headers=EN)
+    assert "Stop following" in html(followed) and "Follow this proposal" not in html(followed)
+    with app.app_context():
+        assert pagecache.marker_of(space.tenant) == marker
+        assert db.session.get(User, space.rep2.id).follows_version == version + 1
+    assert vera.post(f"{url}/follow", {"follow": "0"}).status_code == 303
+    vera.get(url, headers=EN)  # its message shown
+    assert "Follow this proposal" in html(vera.get(url, headers=EN))

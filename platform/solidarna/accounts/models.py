@@ -43,6 +43,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: every session of the account on its next request (logout, password change or reset,
     #: "log out everywhere", suspension)
     session_generation: Mapped[int] = mapped_column(server_default="0")
+    #: raised when the account follows or stops following anything (core/following.py): what
+    #: it follows in a space is kept per version, not read on every page
+    follows_version: Mapped[int] = mapped_column(server_default="0")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

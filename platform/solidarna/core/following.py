@@ -66,14 +66,33 @@ def _row(user, subject_type: str, subject_id: int):
 def is_following(user, subject_type: str, subject_id: int) -> bool:
     if not _person(user):
         return False
-    return db.session.scalar(_row(user, subject_type, subject_id)) is not None
+    return (subject_type, subject_id) in followed_here(user)
+
+
+def followed_here(user) -> frozenset[tuple[str, int]]:
+    """What the person follows in the current space, (subject type, id): kept per account
+    and its follows version (`set_following` raises it) and per change of the space
+    (core/fragments.py `kept_value`), so a page asks it without a statement; read afresh
+    while this request's writes wait for their commit."""
+    from solidarna.core.fragments import kept_value
+
+    def read() -> frozenset[tuple[str, int]]:
+        rows = db.session.execute(
+            select(Follow.subject_type, Follow.subject_id).where(Follow.user_id == user.id)
+        )
+        return frozenset((subject_type, subject_id) for subject_type, subject_id in rows)
+
+    version = getattr(user, "follows_version", None)
+    if version is None:  # not an account row (nothing to key it by): asked each time
+        return read()
+    return kept_value("follows", user.id, version, compute=read)
 
 
 def set_following(user, subject_type: str, subject_id: int, follow: bool) -> bool:
     """Follow or stop following; answers whether the person follows now. A new row records
     the space it is made from (`origin_tenant_id()`). The caller commits (a unique constraint
     keeps two clicks at once to one row: the caller may treat that IntegrityError as done)."""
-    now = is_following(user, subject_type, subject_id)
+    now = db.session.scalar(_row(user, subject_type, subject_id)) is not None
     if follow and not now:
         db.session.add(
             Follow(subject_type=subject_type, subject_id=subject_id, user_id=user.id,
@@ -87,7 +106,19 @@ def set_following(user, subject_type: str, subject_id: int, follow: bool) -> boo
                 Follow.user_id == user.id,
             )
         )
+    if follow != now:
+        _raise_version(user)
     return follow
+
+
+def _raise_version(user) -> None:
+    """What the account follows changed: its follows version goes up with the change (one
+    UPDATE at the flush; not a change anybody's page shows, so no space's marker moves)."""
+    from solidarna.accounts.models import User
+
+    account = db.session.get(User, user.id)  # the session's own row of the account
+    if account is not None:
+        account.follows_version = User.follows_version + 1
 
 
 def followers_of(subject_type: str, subject_id: int) -> list[Follower]:
