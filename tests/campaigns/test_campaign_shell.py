@@ -249,7 +249,8 @@ def test_a_member_s_repeat_reads_no_signature_support_panel_or_discussion(world,
     """Which of the person's organizations signed and their support are kept per account and
     partner-aware marker; the groups' and discussions' panels per account and per level, the
     demands' proposals per account, what the person follows per account and follows version
-    (core/following.py): a repeat of the page reads none of them, nor the demands, and a
+    (core/following.py): a repeat of the page reads none of them, nor the demands, nor the
+    marker apart from the space, and a
     signature made from a partner space is on the owner's next page."""
     from tests.conftest import statements
 
@@ -264,6 +265,9 @@ def test_a_member_s_repeat_reads_no_signature_support_panel_or_discussion(world,
     read = ("campaign_signatures", "campaign_supporters", "FROM links", "discussion_threads",
             "campaign_demands", "FROM follows")  # fmt: skip
     assert not [s for s in seen if any(table in s for table in read)], seen
+    # the partner-aware marker is read with the space (views/common.py `partner_marker`'s
+    # prefetch): the space's statement and the campaign's, nothing else
+    assert len(seen) == 2 and "partnerships" in seen[0], seen
     partner_rep = readers["partner_rep"]
     signed = partner_rep.post(f"/krusevac/campaigns/{cid}/sign",
                               {"organization_id": world.orgs["krusevac"]})  # fmt: skip

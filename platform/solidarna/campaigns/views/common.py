@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, select
 
 from solidarna.campaigns.services import SUBJECT, CampaignError
 from solidarna.core import pagecache
@@ -32,59 +32,62 @@ def show_error(form, error: CampaignError, fallback: str):
 
 @functools.cache
 def _partnerships_statement():
-    """The space's state row with, joined to it, its accepted campaign partnerships, either
-    way, each with the other space's change marker (a row without a partnership when it has
-    none): built once (a `FrontMarker`'s one statement)."""
+    """The space's state row with, in the same row, what its accepted campaign partnerships,
+    either way, come to: how many, the sum of their ids, their latest change, and the sum of
+    the other spaces' change markers (scalar subqueries correlated on the space's row): built
+    once (a `FrontMarker`'s one statement, also read with the space: `prefetch`)."""
     partnerships, tenants = Partnership.__table__, pagecache.space_table()
     other = tenants.alias("other")
+    accepted = and_(
+        partnerships.c.subject_type == SUBJECT,
+        or_(
+            partnerships.c.owner_tenant_id == tenants.c.id,
+            partnerships.c.partner_tenant_id == tenants.c.id,
+        ),
+        partnerships.c.status == "accepted",
+    )
     with_other = func.coalesce(
         func.nullif(partnerships.c.owner_tenant_id, tenants.c.id),
         partnerships.c.partner_tenant_id,
     )
-    return (
-        pagecache.space_state_statement(
-            partnerships.c.id.label("partnership_id"),
-            partnerships.c.status.label("partnership_status"),
-            partnerships.c.updated_at.label("partnership_updated_at"),
-            other.c.content_version.label("other_version"),
-        )
-        .select_from(
-            tenants.outerjoin(
-                partnerships,
-                and_(
-                    partnerships.c.subject_type == SUBJECT,
-                    or_(
-                        partnerships.c.owner_tenant_id == tenants.c.id,
-                        partnerships.c.partner_tenant_id == tenants.c.id,
-                    ),
-                    partnerships.c.status == "accepted",
-                ),
-            ).outerjoin(other, other.c.id == with_other)
-        )
-        .order_by(partnerships.c.id)
-        .execution_options(all_tenants=True)
-    )
+    return pagecache.space_state_statement(
+        select(func.count()).where(accepted).scalar_subquery().label("shared"),
+        select(func.coalesce(func.sum(partnerships.c.id), 0))
+        .where(accepted)
+        .scalar_subquery()
+        .label("shared_ids"),
+        select(func.max(partnerships.c.updated_at))
+        .where(accepted)
+        .scalar_subquery()
+        .label("shared_changed"),
+        select(func.coalesce(func.sum(other.c.content_version), 0))
+        .select_from(partnerships.join(other, other.c.id == with_other))
+        .where(accepted)
+        .scalar_subquery()
+        .label("others_versions"),
+    ).execution_options(all_tenants=True)
 
 
 def _partner_state(read, slug):
     """The page cache's marker of the campaigns' public pages (core/pagecache.py): the
-    space's own state, and that of every space it shares a campaign with, either way (a
-    signature from a partner space raises the owner's marker; the owner's change shows on
-    the partner's page), and the partnerships themselves. Read by the front door as well as
-    the view (`pagecache.FrontMarker`): one statement."""
+    space's own state, and what its accepted partnerships, either way, come to (a signature
+    from a partner space raises the owner's marker; the owner's change shows on the
+    partner's page). Partnerships are only added, ended or changed (their `updated_at`
+    moves) and the spaces' markers only grow, so these sums, count and latest change move
+    whenever one partnership or other space does. Read by the front door as well as the view
+    (`pagecache.FrontMarker`), and with the space for a logged-in person: one statement."""
     if not slug or len(slug) > 40:
         return None
     rows = read(_partnerships_statement(), {"slug": slug})
     if not rows:
         return None
     own = rows[0]
-    shared = tuple(
-        (r.partnership_id, r.partnership_status, str(r.partnership_updated_at),
-         r.other_version or 0)
-        for r in rows
-        if r.partnership_id is not None
-    )  # fmt: skip
+    shared = (own.shared, own.shared_ids, str(own.shared_changed), own.others_versions or 0)
     return ("campaigns", *pagecache.tenant_state_of(own)[1:], shared), own.default_locale
 
 
-partner_marker = pagecache.FrontMarker(_partner_state)
+def _partner_prefetch():
+    return _partnerships_statement(), {}
+
+
+partner_marker = pagecache.FrontMarker(_partner_state, prefetch=_partner_prefetch)
