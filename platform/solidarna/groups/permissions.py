@@ -32,6 +32,12 @@ def own_membership(user, group: WorkingGroup | None) -> GroupMembership | None:
     return cache[key]
 
 
+def remember_membership(user, group: WorkingGroup, membership: GroupMembership | None) -> None:
+    """The person's row in the group, read with the group (views/common.py `load_group`)."""
+    if has_request_context() and _person(user):
+        g.setdefault("group_memberships", {})[(user.id, group.id)] = membership
+
+
 def forget_membership(user, group) -> None:
     """After a change of the person's row: the next question reads it again."""
     if has_request_context() and _person(user):
