@@ -148,31 +148,29 @@ class FrontMarker:
 
 
 PREFETCHED = "pagecache_prefetched"
-_ROWS: dict = {}
 
 
+@functools.cache
 def _row_class(statement):
-    """The row type of `statement`'s rows, its columns by name (made once per statement)."""
-    kept = _ROWS.get(id(statement))
-    if kept is None or kept[0] is not statement:
-        from collections import namedtuple
+    """The row type of `statement`'s rows, its columns by name (made once per statement: the
+    markers' statements are built once)."""
+    from collections import namedtuple
 
-        names = [str(column.key) for column in statement.selected_columns]
-        kept = _ROWS[id(statement)] = (statement, namedtuple("Row", names, rename=True))
-    return kept[1]
+    names = [str(column.key) for column in statement.selected_columns]
+    return namedtuple("Row", names, rename=True)
 
 
 def prefetched(statement, tenant, extra) -> None:
     """Keep, for this request, the row `statement` (a `FrontMarker`'s `prefetch`) would answer:
     the space's state columns of `tenant` and the `extra` columns read with it."""
     values = (tenant.id, tenant.created_at, tenant.content_version, tenant.default_locale, *extra)
-    g.setdefault(PREFETCHED, {})[id(statement)] = (statement, [_row_class(statement)(*values)])
+    g.setdefault(PREFETCHED, {})[statement] = [_row_class(statement)(*values)]
 
 
 def _view_rows(statement, params: dict) -> list:
-    kept = g.get(PREFETCHED, {}).get(id(statement)) if has_request_context() else None
-    if kept is not None and kept[0] is statement:
-        return kept[1]
+    kept = g.get(PREFETCHED, {}).get(statement) if has_request_context() else None
+    if kept is not None:
+        return kept
     return _session_rows(statement, params)
 
 

@@ -72,19 +72,12 @@ def _space_with_account():
     )
 
 
-#: `_space_with_account` with a page marker's columns, by the marker's statement
-_WITH_MARKER: dict = {}
-
-
+@functools.cache
 def _space_with_account_and(marker_statement):
     """`_space_with_account` with, in the same row, the extra columns of a page marker's
     statement (core/pagecache.py `FrontMarker.prefetch`: scalar subqueries correlated on
     the space's row, each over the space's own rows): built once per marker statement."""
-    kept = _WITH_MARKER.get(id(marker_statement))
-    if kept is None or kept[0] is not marker_statement:
-        combined = _space_with_account().add_columns(*marker_statement.selected_columns[4:])
-        kept = _WITH_MARKER[id(marker_statement)] = (marker_statement, combined)
-    return kept[1]
+    return _space_with_account().add_columns(*marker_statement.selected_columns[4:])
 
 
 def _page_marker(endpoint: str | None):
